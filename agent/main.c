@@ -1,0 +1,53 @@
+/* homereach: one binary, a table of subcommands (as wireguard-tools' wg). */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/cli.h"
+#include "agent/log.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[]);
+	const char *help;
+} subcommands[] = {
+	{ "diagnose", diagnose_main,
+	    "name the NAT topology in front of this host and say what to do" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach [-v]... <subcommand> [options]\n\n"
+	    "Keeps a home server reachable from the internet.\n\n"
+	    "Subcommands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-10s %s\n", subcommands[i].name,
+		    subcommands[i].help);
+	fprintf(out, "\n'homereach <subcommand> --help' for its options.\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	int level = LOG_LVL_WARN;
+
+	while (argc > 1 && strcmp(argv[1], "-v") == 0) {
+		log_set_level(++level);
+		argc--, argv++;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("homereach %s\n", HOMEREACH_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "homereach: unknown subcommand \"%s\"\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

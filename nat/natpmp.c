@@ -1,0 +1,70 @@
+/*
+ * NAT-PMP replies, checked field by field. libnatpmp sends our requests, but
+ * its readnatpmpresponse() reads 16 bytes without checking how many arrived,
+ * so a short reply would be decoded from stale buffer bytes: we parse here.
+ */
+#include "nat/natpmp.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "agent/reason.h"
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+const char *
+natpmp_result_name(uint16_t result)
+{
+	static const char *names[] = {	/* RFC 6886 section 3.5 */
+		"success", "unsupported version",
+		"not authorized or refused", "network failure",
+		"out of resources", "unsupported opcode",
+	};
+	return result < 6 ? names[result] : "unknown result code";
+}
+
+static size_t
+natpmp_reply_size(uint8_t op)
+{
+	return op == NATPMP_OP_ADDRESS ? 12 : 16;
+}
+
+int
+natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
+    struct natpmp_reply *r, char *why, size_t whylen)
+{
+	memset(r, 0, sizeof(*r));
+	if (len < 8)
+		return reason(why, whylen, "NAT-PMP reply of %zu bytes", len);
+	if (buf[0] != 0)
+		return reason(why, whylen, "NAT-PMP reply with version %u", buf[0]);
+	if (buf[1] != 128 + op)
+		return reason(why, whylen, "NAT-PMP reply opcode %u, expected %u",
+		    buf[1], 128 + op);
+	r->op = op;
+	r->result = get16(buf + 2);
+	r->epoch = get32(buf + 4);
+	/* Error replies may be the 8-byte form of section 3.5. */
+	if (r->result != 0)
+		return len <= 16 ? 0 : reason(why, whylen,
+		    "NAT-PMP error reply of %zu bytes", len);
+	if (len != natpmp_reply_size(op))
+		return reason(why, whylen, "NAT-PMP reply of %zu bytes, expected %zu",
+		    len, natpmp_reply_size(op));
+	if (op == NATPMP_OP_ADDRESS) {
+		r->external.family = AF_INET;
+		memcpy(r->external.bytes, buf + 8, 4);
+		return 0;
+	}
+	r->internal_port = get16(buf + 8);
+	r->external_port = get16(buf + 10);
+	r->lifetime = get32(buf + 12);
+	return 0;
+}

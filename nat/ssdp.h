@@ -1,0 +1,28 @@
+/* SSDP M-SEARCH requests and replies (UPnP Device Architecture 1.1). Pure. */
+#ifndef HOMEREACH_SSDP_H
+#define HOMEREACH_SSDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SSDP_PORT	1900
+#define SSDP_MCAST	"239.255.255.250"
+#define SSDP_ST_IGD	"urn:schemas-upnp-org:device:InternetGatewayDevice:1"
+#define SSDP_MAX_LEN	1500
+
+struct ssdp_reply {
+	char location[256];	/* http:// URL of the root description */
+	char st[128];
+	char server[128];
+	bool has_bootid;
+	uint32_t bootid;	/* BOOTID.UPNP.ORG */
+};
+
+/* M-SEARCH for an IGD. host is "ADDR:PORT"; mx > 0 for multicast, 0 for
+ * unicast (which UDA 1.1 answers at once, without MX). Returns length. */
+size_t ssdp_build_msearch(char *buf, size_t len, const char *host, int mx);
+int ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
+    char *why, size_t whylen);
+
+#endif

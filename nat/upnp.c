@@ -1,0 +1,275 @@
+/*
+ * UPnP-IGD probe. miniupnpc's upnpDiscover() waits at least a second for
+ * multicast answers, so the search is ours: a unicast M-SEARCH to the
+ * gateway (UDA 1.1 answers those without the MX delay) plus a multicast one
+ * on the LAN. The description and the SOAP calls are miniupnpc's, run on a
+ * worker thread because they block.
+ */
+#include "nat/upnp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <miniupnpc/miniupnpc.h>
+#include <miniupnpc/miniwget.h>
+#include <miniupnpc/upnpcommands.h>
+
+#include "agent/log.h"
+#include "nat/worker.h"
+
+#define UPNP_RESEND_MS	250
+
+/* Owned by the worker thread while it runs, freed by whoever is last. */
+struct upnp_job {
+	struct upnpprobe *probe;
+	struct upnp_result res;
+};
+
+struct upnpprobe {
+	struct event_base *base;
+	struct netaddr gateway;
+	bool lan;
+	int fd, sends;
+	struct event *rd, *resend, *deadline;
+	struct worker_job *work;
+	struct upnp_job *job;
+	upnp_result_cb *cb;
+	void *arg;
+};
+
+static void
+upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
+{
+	struct proto_finding *f = &r->finding;
+	char status[64] = "", lasterr[64], ext[40] = "";
+	unsigned uptime;
+	int rc;
+
+	rc = UPNP_GetStatusInfo(urls->controlURL, data->first.servicetype,
+	    status, &uptime, lasterr);
+	r->connected = rc == UPNPCOMMAND_SUCCESS &&
+	    strcmp(status, "Connected") == 0;
+	rc = UPNP_GetExternalIPAddress(urls->controlURL,
+	    data->first.servicetype, ext);
+	if (rc != UPNPCOMMAND_SUCCESS || addr_parse(ext, &f->external) < 0) {
+		f->result = rc;
+		memset(&f->external, 0, sizeof(f->external));
+		snprintf(f->detail, sizeof(f->detail), "%s; "
+		    "GetExternalIPAddress failed (%d)",
+		    r->connected ? "connected" : "not connected", rc);
+		return;
+	}
+	f->can_map = r->connected && addr_is_public(&f->external);
+	snprintf(f->detail, sizeof(f->detail), "%s", r->connected ?
+	    "connected" : "not connected");
+}
+
+/* Worker thread: description, then status and external address. */
+static void
+upnp_fetch(void *arg)
+{
+	struct upnp_result *r = &((struct upnp_job *)arg)->res;
+	struct IGDdatas data;
+	struct UPNPUrls urls;
+	char lanaddr[64];
+	int size = 0, code = 0;
+	char *xml = miniwget_getaddr(r->ssdp.location, &size, lanaddr,
+	    sizeof(lanaddr), 0, &code);
+
+	if (xml == NULL) {
+		snprintf(r->finding.detail, sizeof(r->finding.detail),
+		    "cannot fetch %s (HTTP status %d)", r->ssdp.location, code);
+		return;
+	}
+	desc_parse_info(xml, (size_t)size, &r->desc);
+	memset(&data, 0, sizeof(data));
+	parserootdesc(xml, size, &data);
+	free(xml);
+	if (data.first.servicetype[0] == '\0') {
+		snprintf(r->finding.detail, sizeof(r->finding.detail),
+		    "%s describes no WANIPConnection service", r->ssdp.location);
+		return;
+	}
+	memset(&urls, 0, sizeof(urls));
+	GetUPNPUrls(&urls, &data, r->ssdp.location, 0);
+	r->finding.answered = true;
+	upnp_soap(r, &urls, &data);
+	FreeUPNPUrls(&urls);
+}
+
+static void
+upnp_report(struct upnpprobe *p)
+{
+	event_del(p->rd);
+	event_del(p->resend);
+	event_del(p->deadline);
+	p->cb(&p->job->res, p->arg);
+}
+
+static void
+upnp_fetched(void *arg)
+{
+	struct upnpprobe *p = ((struct upnp_job *)arg)->probe;
+
+	p->work = NULL;
+	upnp_report(p);
+}
+
+static void
+upnp_send(struct upnpprobe *p)
+{
+	char msg[512], host[ADDR_STRLEN + 8], a[ADDR_STRLEN];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	size_t n;
+
+	snprintf(host, sizeof(host), "%s:%d", addr_ntop(&p->gateway, a,
+	    sizeof(a)), SSDP_PORT);
+	n = ssdp_build_msearch(msg, sizeof(msg), host, 0);
+	sl = addr_to_sockaddr(&p->gateway, SSDP_PORT, &ss);
+	if (sendto(p->fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
+		log_debug("ssdp: unicast to %s: %s", a, strerror(errno));
+	if (p->lan && p->sends == 0) {
+		struct netaddr m;
+		addr_parse(SSDP_MCAST, &m);
+		n = ssdp_build_msearch(msg, sizeof(msg), SSDP_MCAST ":1900", 1);
+		sl = addr_to_sockaddr(&m, SSDP_PORT, &ss);
+		if (sendto(p->fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
+			log_debug("ssdp: multicast: %s", strerror(errno));
+	}
+	p->sends++;
+}
+
+static void
+upnp_on_resend(evutil_socket_t fd, short what, void *arg)
+{
+	struct upnpprobe *p = arg;
+	struct timeval tv = { 0, UPNP_RESEND_MS * 1000 * (1 << p->sends) };
+
+	(void)fd, (void)what;
+	upnp_send(p);
+	if (p->sends < 4)
+		evtimer_add(p->resend, &tv);
+}
+
+static void
+upnp_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct upnpprobe *p = arg;
+	struct upnp_result *r = &p->job->res;
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof(from);
+	struct netaddr src;
+	char buf[SSDP_MAX_LEN + 1], why[REASON_LEN];
+	ssize_t n;
+
+	(void)what;
+	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (void *)&from, &fl)) >= 0) {
+		addr_from_sockaddr((struct sockaddr *)&from, &src, NULL);
+		fl = sizeof(from);
+		if (!addr_equal(&src, &p->gateway))
+			continue;	/* another LAN device, not our gateway */
+		if (ssdp_parse_reply(buf, (size_t)n, &r->ssdp, why,
+		    sizeof(why)) < 0) {
+			snprintf(r->finding.detail, sizeof(r->finding.detail),
+			    "%s", why);
+			continue;
+		}
+		r->finding.asked = true;
+		event_del(p->rd);
+		event_del(p->resend);
+		p->work = worker_run(p->base, upnp_fetch, upnp_fetched, p->job);
+		if (p->work == NULL)
+			upnp_report(p);
+		return;
+	}
+}
+
+static void
+upnp_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct upnpprobe *p = arg;
+	struct proto_finding *f = &p->job->res.finding;
+	char a[ADDR_STRLEN];
+
+	(void)fd, (void)what;
+	if (p->work != NULL) {
+		struct upnp_job *fresh = calloc(1, sizeof(*fresh));
+		if (fresh == NULL)
+			abort();
+		fresh->probe = p;
+		fresh->res.ssdp = p->job->res.ssdp;
+		worker_cancel(p->work, free);	/* the thread frees the job */
+		p->work = NULL;
+		p->job = fresh;
+		f = &p->job->res.finding;
+		snprintf(f->detail, sizeof(f->detail), "no answer to SOAP "
+		    "requests in time");
+	} else if (f->detail[0] == '\0') {
+		snprintf(f->detail, sizeof(f->detail), "no SSDP answer from %s",
+		    addr_ntop(&p->gateway, a, sizeof(a)));
+	}
+	f->asked = true;
+	upnp_report(p);
+}
+
+static int
+upnp_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	unsigned char ttl = 2;
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+	return fd;
+}
+
+struct upnpprobe *
+upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
+    bool lan, int timeout_ms, upnp_result_cb *cb, void *arg)
+{
+	struct upnpprobe *p = calloc(1, sizeof(*p));
+	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
+
+	if (p == NULL || (p->job = calloc(1, sizeof(*p->job))) == NULL ||
+	    (p->fd = upnp_socket()) < 0) {
+		free(p ? p->job : NULL);
+		free(p);
+		return NULL;
+	}
+	p->job->probe = p;
+	p->base = base;
+	p->gateway = *gateway;
+	p->lan = lan;
+	p->cb = cb;
+	p->arg = arg;
+	p->rd = event_new(base, p->fd, EV_READ | EV_PERSIST, upnp_on_read, p);
+	p->resend = evtimer_new(base, upnp_on_resend, p);
+	p->deadline = evtimer_new(base, upnp_on_deadline, p);
+	event_add(p->rd, NULL);
+	evtimer_add(p->deadline, &tv);
+	upnp_on_resend(-1, 0, p);
+	return p;
+}
+
+void
+upnpprobe_free(struct upnpprobe *p)
+{
+	if (p == NULL)
+		return;
+	if (p->work != NULL)
+		worker_cancel(p->work, free);
+	else
+		free(p->job);
+	event_free(p->rd);
+	event_free(p->resend);
+	event_free(p->deadline);
+	close(p->fd);
+	free(p);
+}

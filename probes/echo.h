@@ -1,0 +1,33 @@
+/* HTTP echo probe: ask URLs what address they see (libcurl on libevent). */
+#ifndef HOMEREACH_ECHO_H
+#define HOMEREACH_ECHO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "agent/reason.h"
+#include "probes/addr.h"
+
+#define ECHO_MAX_BODY	256	/* an address and a newline fit many times */
+
+struct event_base;
+struct echoprobe;
+
+struct echo_result {
+	const char *url;
+	bool ok;
+	struct netaddr address;
+	char error[REASON_LEN];
+};
+
+typedef void echo_result_cb(const struct echo_result *r, void *arg);
+
+/* The body must be one address, optionally followed by a line end. */
+int echo_parse_body(const char *body, size_t len, struct netaddr *out,
+    char *why, size_t whylen);
+/* Fetch url; cb runs once for it. */
+struct echoprobe *echoprobe_start(struct event_base *base, const char *url,
+    int timeout_ms, echo_result_cb *cb, void *arg);
+void echoprobe_free(struct echoprobe *p);
+
+#endif

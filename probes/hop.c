@@ -1,0 +1,178 @@
+/*
+ * Hop probe, as traceroute's UDP mode does it: one datagram per TTL to the
+ * target's port 33434 + ttl; ICMP time-exceeded and port-unreachable come
+ * back on the error queue with the offender's address, and the payload
+ * (the TTL) tells which probe it was. One resend after 200 ms.
+ */
+#include "probes/hop.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "agent/log.h"
+
+#define HOP_BASE_PORT	33434
+#define HOP_RESEND_MS	200
+
+struct hopprobe {
+	int fd, nhops, reached;		/* reached: TTL of the target, or 0 */
+	struct netaddr target;
+	struct netaddr hops[EV_MAX_HOPS];
+	struct event *rd, *resend, *deadline;
+	bool finished;
+	hop_result_cb *cb;
+	void *arg;
+};
+
+static void
+hop_send(struct hopprobe *p)
+{
+	struct sockaddr_storage ss;
+
+	for (int ttl = 1; ttl <= p->nhops; ttl++) {
+		socklen_t sl = addr_to_sockaddr(&p->target,
+		    (uint16_t)(HOP_BASE_PORT + ttl), &ss);
+		uint8_t payload[8] = { 'h', 'r', 'h', 'o', 'p', (uint8_t)ttl };
+		if (p->hops[ttl - 1].family != 0)
+			continue;
+		setsockopt(p->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+		if (sendto(p->fd, payload, sizeof(payload), 0, (void *)&ss, sl) < 0)
+			log_debug("hop probe: send ttl %d: %s", ttl,
+			    strerror(errno));
+	}
+}
+
+static bool
+hop_complete(const struct hopprobe *p)
+{
+	int last = p->reached ? p->reached - 1 : p->nhops;
+
+	for (int i = 0; i < last; i++)
+		if (p->hops[i].family == 0)
+			return false;
+	return true;
+}
+
+static void
+hop_finish(struct hopprobe *p)
+{
+	int n = p->reached ? p->reached - 1 : p->nhops;
+
+	if (p->finished)
+		return;
+	p->finished = true;
+	event_del(p->rd);
+	event_del(p->resend);
+	event_del(p->deadline);
+	p->cb(p->hops, n, p->arg);
+}
+
+/* One error-queue entry: which TTL, and who answered. */
+static void
+hop_error(struct hopprobe *p, const uint8_t *payload, ssize_t plen,
+    const struct sock_extended_err *ee)
+{
+	int ttl;
+
+	if (plen < 6 || memcmp(payload, "hrhop", 5) != 0)
+		return;
+	ttl = payload[5];
+	if (ttl < 1 || ttl > p->nhops || ee->ee_origin != SO_EE_ORIGIN_ICMP)
+		return;
+	if (ee->ee_type == 11)			/* time exceeded */
+		addr_from_sockaddr(SO_EE_OFFENDER(ee), &p->hops[ttl - 1], NULL);
+	else if (ee->ee_type == 3 && (!p->reached || ttl < p->reached))
+		p->reached = ttl;		/* the target itself answered */
+}
+
+static void
+hop_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct hopprobe *p = arg;
+	uint8_t payload[64], control[512];
+	struct iovec iov = { payload, sizeof(payload) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	(void)what;
+	for (;;) {
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		if ((n = recvmsg(fd, &msg, MSG_ERRQUEUE)) < 0)
+			break;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
+		    c = CMSG_NXTHDR(&msg, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR)
+				hop_error(p, payload, n, (void *)CMSG_DATA(c));
+	}
+	while (recv(fd, payload, sizeof(payload), 0) >= 0)
+		;	/* a target that answered UDP: nothing to learn */
+	if (hop_complete(p))
+		hop_finish(p);
+}
+
+static void
+hop_on_resend(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	hop_send(arg);
+}
+
+static void
+hop_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	hop_finish(arg);
+}
+
+struct hopprobe *
+hopprobe_start(struct event_base *base, const struct netaddr *target,
+    int nhops, int timeout_ms, hop_result_cb *cb, void *arg)
+{
+	struct hopprobe *p = calloc(1, sizeof(*p));
+	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
+	struct timeval rs = { 0, HOP_RESEND_MS * 1000 };
+	int on = 1;
+
+	if (p == NULL)
+		return NULL;
+	p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->fd < 0 || setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &on,
+	    sizeof(on)) < 0) {
+		if (p->fd >= 0)
+			close(p->fd);
+		free(p);
+		return NULL;
+	}
+	p->target = *target;
+	p->nhops = nhops < EV_MAX_HOPS ? nhops : EV_MAX_HOPS;
+	p->cb = cb;
+	p->arg = arg;
+	p->rd = event_new(base, p->fd, EV_READ | EV_PERSIST, hop_on_read, p);
+	p->resend = evtimer_new(base, hop_on_resend, p);
+	p->deadline = evtimer_new(base, hop_on_deadline, p);
+	event_add(p->rd, NULL);
+	evtimer_add(p->resend, &rs);
+	evtimer_add(p->deadline, &tv);
+	hop_send(p);
+	return p;
+}
+
+void
+hopprobe_free(struct hopprobe *p)
+{
+	if (p == NULL)
+		return;
+	event_free(p->rd);
+	event_free(p->resend);
+	event_free(p->deadline);
+	close(p->fd);
+	free(p);
+}

@@ -1,0 +1,11 @@
+/* "host", "host:port", "[v6]:port": split a server name. Pure. */
+#ifndef HOMEREACH_RESOLVE_H
+#define HOMEREACH_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int resolve_split(const char *text, uint16_t default_port, char *host,
+    size_t hostlen, uint16_t *port, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,36 @@
+/* STUN binding probe of one server, with RFC 5780 behaviour discovery. */
+#ifndef HOMEREACH_STUNPROBE_H
+#define HOMEREACH_STUNPROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "probes/evidence.h"
+
+#define STUN_DEFAULT_PORT 3478
+
+struct event_base;
+struct evdns_base;
+struct stunprobe;
+
+struct stun_result {
+	const char *server;		/* as configured */
+	bool ok;
+	struct netaddr server_addr;
+	uint16_t server_port;
+	struct netaddr reflexive;
+	uint16_t reflexive_port;
+	bool has_other;			/* the server offered OTHER-ADDRESS */
+	enum nat_behaviour mapping, filtering;
+	int rtt_ms;
+	char error[REASON_LEN];
+};
+
+typedef void stun_result_cb(const struct stun_result *r, void *arg);
+
+struct stunprobe *stunprobe_start(struct event_base *base,
+    struct evdns_base *dns, const char *server, int timeout_ms,
+    stun_result_cb *cb, void *arg);
+void stunprobe_free(struct stunprobe *p);
+
+#endif

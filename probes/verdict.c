@@ -1,0 +1,197 @@
+/*
+ * The verdict compares three views of the address: what this host holds,
+ * what the home router says its WAN address is, and what outside observers
+ * see. Where routers are silent, the hop after the home router decides.
+ */
+#include "probes/verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+const char *
+verdict_name(enum verdict_kind kind)
+{
+	static const char *names[] = { "public", "single-nat", "double-nat",
+	    "cgnat", "no-internet", "unknown" };
+	return names[kind];
+}
+
+void
+verdict_add_why(struct verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->nwhy == VERDICT_MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v->why[v->nwhy++], sizeof(v->why[0]), fmt, ap);
+	va_end(ap);
+}
+
+static bool
+verdict_is_outside(const struct observation *o)
+{
+	return o->ok && o->address.family == AF_INET &&
+	    (o->source == OBS_STUN || o->source == OBS_HTTP);
+}
+
+/* The address most outside observers report; counts agreeing ones. */
+static int
+verdict_observed(const struct evidence *ev, struct verdict *v)
+{
+	int best = 0, total = 0;
+
+	for (int i = 0; i < ev->nobs; i++) {
+		int n = 0;
+		if (!verdict_is_outside(&ev->obs[i]))
+			continue;
+		total++;
+		for (int j = 0; j < ev->nobs; j++)
+			n += verdict_is_outside(&ev->obs[j]) &&
+			    addr_equal(&ev->obs[i].address, &ev->obs[j].address);
+		if (n > best) {
+			best = n;
+			v->public_v4 = ev->obs[i].address;
+		}
+	}
+	if (best > 0 && best < total)
+		verdict_add_why(v, "outside observers disagree: %d of %d see "
+		    "the majority address", best, total);
+	return best;
+}
+
+static bool
+verdict_host_holds(const struct evidence *ev, const struct netaddr *a)
+{
+	for (int i = 0; i < ev->nobs; i++)
+		if (ev->obs[i].source == OBS_INTERFACE && ev->obs[i].ok &&
+		    addr_equal(&ev->obs[i].address, a))
+			return true;
+	return false;
+}
+
+static void
+verdict_set(struct verdict *v, enum verdict_kind kind, int layers)
+{
+	v->kind = kind;
+	v->nat_layers = layers;
+}
+
+/* A home router that names its WAN address. */
+static void
+verdict_from_wan(const struct evidence *ev, struct verdict *v,
+    const struct netaddr *wan)
+{
+	char w[ADDR_STRLEN], p[ADDR_STRLEN];
+	enum addr_scope scope = addr_classify(wan);
+	const struct netaddr *up_wan = v->upstream ?
+	    evidence_gateway_wan(v->upstream) : NULL;
+
+	addr_ntop(wan, w, sizeof(w));
+	addr_ntop(&v->public_v4, p, sizeof(p));
+	(void)ev;
+	if (addr_equal(wan, &v->public_v4)) {
+		verdict_add_why(v, "the home router's WAN address %s is the "
+		    "address outside observers see", w);
+		verdict_set(v, V_SINGLE_NAT, 1);
+	} else if (scope == ADDR_SHARED) {
+		verdict_add_why(v, "the home router's WAN address %s is "
+		    "carrier-grade NAT space (RFC 6598); outside observers see %s",
+		    w, p);
+		verdict_set(v, V_CGNAT, 2);
+	} else if (up_wan != NULL && addr_classify(up_wan) == ADDR_SHARED) {
+		verdict_add_why(v, "the home router's WAN address %s is %s and "
+		    "the upstream router's WAN address is carrier-grade NAT space "
+		    "(RFC 6598)", w, addr_scope_name(scope));
+		verdict_set(v, V_CGNAT, 3);
+	} else if (scope != ADDR_PUBLIC) {
+		verdict_add_why(v, "the home router's WAN address %s is %s "
+		    "(%s); outside observers see %s", w, addr_scope_name(scope),
+		    addr_rfc(wan), p);
+		verdict_set(v, V_DOUBLE_NAT, up_wan && !addr_is_public(up_wan)
+		    ? 3 : 2);
+	} else {
+		verdict_add_why(v, "the home router reports the public WAN "
+		    "address %s but outside observers see %s: a NAT the router "
+		    "cannot see sits in front of it", w, p);
+		verdict_set(v, V_DOUBLE_NAT, 2);
+	}
+}
+
+/* Routers silent about their WAN: the hop after the home router decides. */
+static void
+verdict_from_hops(const struct evidence *ev, struct verdict *v)
+{
+	char h[ADDR_STRLEN];
+
+	if (ev->nhops < 2 || ev->hops[1].family == 0) {
+		verdict_add_why(v, "no router named its WAN address and the "
+		    "hop after the home router did not answer");
+		verdict_set(v, V_UNKNOWN, -1);
+		return;
+	}
+	addr_ntop(&ev->hops[1], h, sizeof(h));
+	switch (addr_classify(&ev->hops[1])) {
+	case ADDR_PUBLIC:
+		verdict_add_why(v, "the hop after the home router, %s, is "
+		    "public: one NAT, at the home router", h);
+		verdict_set(v, V_SINGLE_NAT, 1);
+		break;
+	case ADDR_SHARED:
+		verdict_add_why(v, "the hop after the home router, %s, is in "
+		    "carrier-grade NAT space (RFC 6598)", h);
+		verdict_set(v, V_CGNAT, 2);
+		break;
+	default:
+		verdict_add_why(v, "the hop after the home router, %s, is %s: "
+		    "another router sits in front of it", h,
+		    addr_scope_name(addr_classify(&ev->hops[1])));
+		verdict_set(v, V_DOUBLE_NAT, 2);
+	}
+}
+
+static void
+verdict_topology(const struct evidence *ev, struct verdict *v)
+{
+	char p[ADDR_STRLEN];
+	const struct netaddr *wan = v->home ? evidence_gateway_wan(v->home) : NULL;
+
+	addr_ntop(&v->public_v4, p, sizeof(p));
+	if (verdict_host_holds(ev, &v->public_v4)) {
+		verdict_add_why(v, "this host holds %s, the address outside "
+		    "observers see", p);
+		verdict_set(v, V_PUBLIC, 0);
+	} else if (wan != NULL) {
+		verdict_from_wan(ev, v, wan);
+	} else {
+		verdict_from_hops(ev, v);
+	}
+}
+
+void
+verdict_decide(const struct evidence *ev, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->home = evidence_role(ev, GW_HOME);
+	v->upstream = evidence_role(ev, GW_UPSTREAM);
+	if (verdict_observed(ev, v) == 0) {
+		verdict_add_why(v, "no outside observer (STUN or HTTP echo) "
+		    "answered with a public address");
+		verdict_set(v, V_NO_INTERNET, -1);
+	} else {
+		verdict_topology(ev, v);
+	}
+	v->inbound_possible = v->kind == V_PUBLIC || (v->kind == V_SINGLE_NAT &&
+	    v->home != NULL && evidence_gateway_can_map(v->home));
+	advice_decide(ev, v);
+}
+
+int
+verdict_exit_code(const struct verdict *v)
+{
+	if (v->kind == V_NO_INTERNET)
+		return 3;
+	return v->inbound_possible ? 0 : 1;
+}
