@@ -31,8 +31,10 @@ main(int argc, char *argv[])
 {
 	int level = LOG_LVL_WARN;
 
-	while (argc > 1 && strcmp(argv[1], "-v") == 0) {
-		log_set_level(++level);
+	while (argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v' &&
+	    argv[1][strspn(argv[1] + 1, "v") + 1] == '\0') {
+		level += (int)strlen(argv[1]) - 1;	/* -v, -vv, ... */
+		log_set_level(level);
 		argc--, argv++;
 	}
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||

@@ -25,20 +25,17 @@ report_wrap(FILE *out, const char *text, int indent)
 	fprintf(out, "%*s", indent, "");
 	while (*text) {
 		size_t w = strcspn(text, " ");
-		if (col > indent && col + (int)w > 76) {
+		if (col > indent && col + 1 + (int)w > 76) {
 			fprintf(out, "\n%*s", indent, "");
 			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
 		}
 		fprintf(out, "%.*s", (int)w, text);
 		col += (int)w;
 		text += w;
-		if (*text == ' ') {
-			text++;
-			if (col < 76) {
-				fputc(' ', out);
-				col++;
-			}
-		}
+		text += strspn(text, " ");
 	}
 	fputc('\n', out);
 }

@@ -8,6 +8,7 @@
 #include "nat/upnp.h"
 
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <miniupnpc/miniupnpc.h>
 #include <miniupnpc/miniwget.h>
 #include <miniupnpc/upnpcommands.h>
+#include <miniupnpc/upnperrors.h>
 
 #include "agent/log.h"
 #include "nat/worker.h"
@@ -57,12 +59,17 @@ upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
 	    strcmp(status, "Connected") == 0;
 	rc = UPNP_GetExternalIPAddress(urls->controlURL,
 	    data->first.servicetype, ext);
-	if (rc != UPNPCOMMAND_SUCCESS || addr_parse(ext, &f->external) < 0) {
+	if (rc != UPNPCOMMAND_SUCCESS) {
 		f->result = rc;
+		snprintf(f->detail, sizeof(f->detail), "%s; GetExternalIPAddress "
+		    "failed: %s", r->connected ? "connected" : "not connected",
+		    strupnperror(rc));
+		return;
+	}
+	if (addr_parse(ext, &f->external) < 0) {
 		memset(&f->external, 0, sizeof(f->external));
-		snprintf(f->detail, sizeof(f->detail), "%s; "
-		    "GetExternalIPAddress failed (%d)",
-		    r->connected ? "connected" : "not connected", rc);
+		snprintf(f->detail, sizeof(f->detail), "%s; reports no external "
+		    "address", r->connected ? "connected" : "not connected");
 		return;
 	}
 	f->can_map = r->connected && addr_is_public(&f->external);
@@ -158,6 +165,42 @@ upnp_on_resend(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(p->resend, &tv);
 }
 
+/* IP_RECVERR queues ICMP errors: port unreachable from the gateway means
+ * nothing listens for SSDP there, so there is no need to wait. */
+static bool
+upnp_port_closed(struct upnpprobe *p)
+{
+	uint8_t data[64], control[256];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct netaddr off;
+	char a[ADDR_STRLEN];
+
+	msg.msg_control = control;
+	msg.msg_controllen = sizeof(control);
+	while (recvmsg(p->fd, &msg, MSG_ERRQUEUE) >= 0) {
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
+		    c = CMSG_NXTHDR(&msg, c)) {
+			struct sock_extended_err *ee = (void *)CMSG_DATA(c);
+			if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
+			    ee->ee_origin != SO_EE_ORIGIN_ICMP || ee->ee_type != 3)
+				continue;
+			addr_from_sockaddr(SO_EE_OFFENDER(ee), &off, NULL);
+			if (!addr_equal(&off, &p->gateway))
+				continue;
+			snprintf(p->job->res.finding.detail,
+			    sizeof(p->job->res.finding.detail), "SSDP port 1900 "
+			    "closed on %s (ICMP port unreachable)",
+			    addr_ntop(&p->gateway, a, sizeof(a)));
+			p->job->res.finding.asked = true;
+			upnp_report(p);
+			return true;
+		}
+		msg.msg_controllen = sizeof(control);
+	}
+	return false;
+}
+
 static void
 upnp_on_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -170,6 +213,8 @@ upnp_on_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
+	if (upnp_port_closed(p))
+		return;
 	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (void *)&from, &fl)) >= 0) {
 		addr_from_sockaddr((struct sockaddr *)&from, &src, NULL);
 		fl = sizeof(from);
@@ -224,9 +269,12 @@ upnp_socket(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unsigned char ttl = 2;
+	int on = 1;
 
-	if (fd >= 0)
+	if (fd >= 0) {
 		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+	}
 	return fd;
 }
 

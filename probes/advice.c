@@ -4,6 +4,7 @@
  */
 #include "probes/verdict.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,7 @@ advice_add(struct verdict *v, const char *id, const char *title,
 	va_start(ap, fmt);
 	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
 	va_end(ap);
+	a->detail[0] = (char)toupper((unsigned char)a->detail[0]);
 	return a;
 }
 
@@ -96,14 +98,17 @@ advice_single(const struct evidence *ev, struct verdict *v)
 static void
 advice_double(const struct evidence *ev, struct verdict *v)
 {
-	char isp[200], home[200], hw[ADDR_STRLEN] = "its WAN address";
+	char isp[200], home[200], hw[ADDR_STRLEN + 20] = "its WAN port";
 	char lan[ADDR_STRLEN];
 	const struct netaddr *wan = v->home ? evidence_gateway_wan(v->home) : NULL;
 
 	advice_device(v->upstream, "ISP router", isp, sizeof(isp));
 	advice_device(v->home, "home router", home, sizeof(home));
-	if (wan != NULL)
-		addr_ntop(wan, hw, sizeof(hw));
+	if (wan != NULL) {
+		char w[ADDR_STRLEN];
+		snprintf(hw, sizeof(hw), "its WAN address %s",
+		    addr_ntop(wan, w, sizeof(w)));
+	}
 	addr_ntop(&ev->lan_address, lan, sizeof(lan));
 	advice_add(v, "bridge-mode", "Switch the ISP router to bridge mode",
 	    "Put %s into bridge (\"switching hub\", modem-only) mode. Its NAT "
@@ -113,16 +118,17 @@ advice_double(const struct evidence *ev, struct verdict *v)
 	    "out only one: connect everything behind %s.", isp, home, home);
 	advice_add(v, "twin-ip", "Or use Twin IP / Super DMZ",
 	    "If %s offers Twin IP, Super DMZ or IP passthrough, point it at "
-	    "%s (%s). That router then gets the public address and keeps its "
+	    "%s, %s. That router then gets the public address and keeps its "
 	    "own NAT; all ports reach it, so its firewall matters.", isp,
 	    home, hw);
 	advice_add(v, "dmz", "Or make the home router the ISP router's DMZ host",
-	    "In %s, set the DMZ (exposed host) to %s. Inbound traffic then "
-	    "reaches %s, where port mappings apply; the home router still sees "
+	    "In %s, set the DMZ (exposed host) to the home router, %s. Inbound "
+	    "traffic then reaches %s, where port mappings apply; the home router still sees "
 	    "a private WAN address, so it may refuse automatic mappings.",
 	    isp, hw, home);
 	advice_add(v, "manual-port-forward", "Or forward the port on both routers",
-	    "Forward the port on %s to %s, and on %s to this host (%s)%s.",
+	    "Forward the port on %s to the home router (%s), and on %s to "
+	    "this host (%s)%s.",
 	    isp, hw, home, lan, v->upstream && evidence_gateway_can_map(v->upstream) ?
 	    "; the ISP router accepts mapping requests, so `homereach map` "
 	    "can do both layers" : "");

@@ -31,6 +31,21 @@ struct hopprobe {
 	void *arg;
 };
 
+/* With IP_RECVERR, an ICMP error from an earlier probe makes the next send
+ * fail once with that error, without sending: send again. */
+static void
+hop_sendto(int fd, const void *buf, size_t len,
+    const struct sockaddr_storage *ss, socklen_t sl, int ttl)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		if (sendto(fd, buf, len, 0, (const void *)ss, sl) >= 0)
+			return;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+	}
+	log_debug("hop probe: send ttl %d: %s", ttl, strerror(errno));
+}
+
 static void
 hop_send(struct hopprobe *p)
 {
@@ -43,16 +58,14 @@ hop_send(struct hopprobe *p)
 		if (p->hops[ttl - 1].family != 0)
 			continue;
 		setsockopt(p->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-		if (sendto(p->fd, payload, sizeof(payload), 0, (void *)&ss, sl) < 0)
-			log_debug("hop probe: send ttl %d: %s", ttl,
-			    strerror(errno));
+		hop_sendto(p->fd, payload, sizeof(payload), &ss, sl, ttl);
 	}
 }
 
 static bool
 hop_complete(const struct hopprobe *p)
 {
-	int last = p->reached ? p->reached - 1 : p->nhops;
+	int last = p->reached ? p->reached : p->nhops;
 
 	for (int i = 0; i < last; i++)
 		if (p->hops[i].family == 0)
@@ -63,7 +76,7 @@ hop_complete(const struct hopprobe *p)
 static void
 hop_finish(struct hopprobe *p)
 {
-	int n = p->reached ? p->reached - 1 : p->nhops;
+	int n = p->reached ? p->reached : p->nhops;
 
 	if (p->finished)
 		return;
@@ -88,8 +101,10 @@ hop_error(struct hopprobe *p, const uint8_t *payload, ssize_t plen,
 		return;
 	if (ee->ee_type == 11)			/* time exceeded */
 		addr_from_sockaddr(SO_EE_OFFENDER(ee), &p->hops[ttl - 1], NULL);
-	else if (ee->ee_type == 3 && (!p->reached || ttl < p->reached))
+	else if (ee->ee_type == 3 && (!p->reached || ttl < p->reached)) {
 		p->reached = ttl;		/* the target itself answered */
+		addr_from_sockaddr(SO_EE_OFFENDER(ee), &p->hops[ttl - 1], NULL);
+	}
 }
 
 static void

@@ -152,6 +152,21 @@ verdict_from_hops(const struct evidence *ev, struct verdict *v)
 	}
 }
 
+/* What the home router's own refusals say (miniupnpd answers this way when
+ * its WAN address is private: NAT-PMP result 3, RFC 6886 section 3.5). */
+static void
+verdict_home_refusals(struct verdict *v)
+{
+	char a[ADDR_STRLEN];
+
+	if (v->home == NULL || !v->home->natpmp.answered ||
+	    v->home->natpmp.result != 3)
+		return;
+	verdict_add_why(v, "the home router at %s answers NAT-PMP with "
+	    "\"network failure\": it has no public address to map on",
+	    addr_ntop(&v->home->address, a, sizeof(a)));
+}
+
 static void
 verdict_topology(const struct evidence *ev, struct verdict *v)
 {
@@ -166,6 +181,7 @@ verdict_topology(const struct evidence *ev, struct verdict *v)
 	} else if (wan != NULL) {
 		verdict_from_wan(ev, v, wan);
 	} else {
+		verdict_home_refusals(v);
 		verdict_from_hops(ev, v);
 	}
 }

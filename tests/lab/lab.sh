@@ -1,0 +1,306 @@
+# Network lab: topologies in network namespaces, for homereach's tests.
+# Source this file, call lab_setup TOPOLOGY, use lab_run NODE CMD..., and
+# the EXIT trap tears everything down, also on failure. Namespaces and links
+# carry a per-run id, so two runs never collide. Nothing here has a link to
+# the host's network: the "internet" is 5.0.0.0/16 inside the namespaces.
+#
+# Nodes: inet (the internet: STUN on 5.0.0.2 and 5.0.0.3, HTTP echo on
+# 5.0.0.2), isp or cgn (an upstream router), rtr (the home router), host
+# (where homereach runs). See lab_topologies for what each topology builds.
+
+LAB_ID=${LAB_ID:-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}
+LAB_DIR=${LAB_DIR:-$(mktemp -d "/tmp/homereach-lab-$LAB_ID.XXXX")}
+LAB_NODES=()
+LAB_LINKS=0
+LAB_STUN1=5.0.0.2
+LAB_STUN2=5.0.0.3
+LAB_ECHO=http://5.0.0.2/
+LAB_TOPOLOGIES="public single-nat double-nat double-nat-upnp cgnat twin-ip bridge no-mapping"
+
+lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
+lab_die() { lab_log "error: $*"; exit 1; }
+lab_ns() { echo "hr$LAB_ID-$1"; }
+lab_run() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
+
+lab_node() {
+	local ns; ns=$(lab_ns "$1")
+	ip netns add "$ns" || lab_die "cannot create namespace $ns"
+	LAB_NODES+=("$1")
+	# Without this, name lookups inside the lab wait for the host's
+	# resolver, which the namespace cannot reach (NETLAB.md).
+	mkdir -p "/etc/netns/$ns"
+	echo "nameserver $LAB_STUN1" > "/etc/netns/$ns/resolv.conf"
+	lab_run "$1" ip link set lo up
+	lab_run "$1" sysctl -qw net.ipv4.ip_forward=0
+}
+
+# lab_link NODE_A IF_A ADDR_A NODE_B IF_B ADDR_B (an address may be "-")
+lab_link() {
+	local a=hr${LAB_ID}l$LAB_LINKS b=hr${LAB_ID}r$LAB_LINKS
+	LAB_LINKS=$((LAB_LINKS + 1))
+	ip link add "$a" type veth peer name "$b" || lab_die "veth $a"
+	ip link set "$a" netns "$(lab_ns "$1")"
+	ip link set "$b" netns "$(lab_ns "$4")"
+	lab_run "$1" ip link set "$a" name "$2"
+	lab_run "$4" ip link set "$b" name "$5"
+	lab_run "$1" ip link set "$2" up
+	lab_run "$4" ip link set "$5" up
+	[ "$3" = - ] || lab_run "$1" ip addr add "$3" dev "$2"
+	[ "$6" = - ] || lab_run "$4" ip addr add "$6" dev "$5"
+}
+
+# lab_bg NODE NAME CMD...: a daemon in NODE, logged to $LAB_DIR/NAME.log
+lab_bg() {
+	local node=$1 name=$2; shift 2
+	lab_run "$node" "$@" > "$LAB_DIR/$name.log" 2>&1 &
+	echo "$! $name" >> "$LAB_DIR/pids"
+}
+
+lab_wait_udp() {	# lab_wait_udp NODE PORT: until something listens
+	for _ in $(seq 100); do
+		lab_run "$1" ss -Hlun "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	lab_die "nothing listens on UDP $2 in $1"
+}
+
+lab_wait_tcp() {
+	for _ in $(seq 100); do
+		lab_run "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	lab_die "nothing listens on TCP $2 in $1"
+}
+
+lab_internet() {
+	lab_node inet
+	lab_run inet sysctl -qw net.ipv4.ip_forward=1
+	# On lo: this kernel has no dummy links.
+	lab_run inet ip addr add "$LAB_STUN1/32" dev lo
+	lab_run inet ip addr add "$LAB_STUN2/32" dev lo
+	lab_stun_server
+	lab_echo_server
+}
+
+lab_stun_server() {
+	lab_bg inet coturn turnserver -n --listening-ip="$LAB_STUN1" \
+		--listening-ip="$LAB_STUN2" --listening-port=3478 \
+		--alt-listening-port=3479 --stun-only --no-cli --no-tls \
+		--no-dtls --log-file=stdout --simple-log \
+		--pidfile="$LAB_DIR/coturn.pid" --db="$LAB_DIR/turndb"
+}
+
+lab_echo_server() {
+	mkdir -p "$LAB_DIR/nginx"
+	head -c 3000000 /dev/zero | tr '\0' '1' > "$LAB_DIR/nginx/big"
+	cat > "$LAB_DIR/nginx.conf" <<-CONF
+	daemon off;
+	pid $LAB_DIR/nginx.pid;
+	error_log $LAB_DIR/nginx-error.log;
+	events { worker_connections 64; }
+	http {
+	    access_log off;
+	    client_body_temp_path $LAB_DIR/nginx;
+	    proxy_temp_path $LAB_DIR/nginx;
+	    fastcgi_temp_path $LAB_DIR/nginx;
+	    uwsgi_temp_path $LAB_DIR/nginx;
+	    scgi_temp_path $LAB_DIR/nginx;
+	    default_type text/plain;
+	    server {
+	        listen $LAB_STUN1:80;
+	        location = / { return 200 "\$remote_addr\n"; }
+	        location = /html { default_type text/html;
+	            return 200 "<html><body>Your IP: \$remote_addr</body></html>\n"; }
+	        location = /private { return 200 "192.168.1.7\n"; }
+	        location = /big { root $LAB_DIR/nginx; }
+	        location = /status500 { return 500 "\$remote_addr\n"; }
+	    }
+	}
+	CONF
+	lab_bg inet nginx nginx -c "$LAB_DIR/nginx.conf"
+}
+
+# lab_nat NODE WAN [filter|-] [SRCNET]: masquerade out of WAN (only from
+# SRCNET if given); with "filter", drop unsolicited inbound as a home router
+# does. Tables and chains named as miniupnpd expects them.
+lab_nat() {
+	local node=$1 wan=$2 drop="" src=""
+	[ "${3:-}" = filter ] && drop="iifname \"$wan\" drop;"
+	[ -n "${4:-}" ] && src="ip saddr ${4}"
+	lab_run "$node" sysctl -qw net.ipv4.ip_forward=1
+	lab_run "$node" nft -f - <<-NFT
+	table inet filter {
+	    chain miniupnpd { }
+	    chain forward { type filter hook forward priority 0; policy accept;
+	        ct state established,related accept; jump miniupnpd; $drop }
+	}
+	table inet nat {
+	    chain prerouting_miniupnpd { }
+	    chain postrouting_miniupnpd { }
+	    chain prerouting { type nat hook prerouting priority -100; policy accept;
+	        jump prerouting_miniupnpd; }
+	    chain postrouting { type nat hook postrouting priority 100; policy accept;
+	        jump postrouting_miniupnpd; $src oifname "$wan" masquerade; }
+	}
+	NFT
+}
+
+# lab_upnpd NODE WAN LAN LANNET NAME MODEL: miniupnpd (UPnP, NAT-PMP, PCP)
+lab_upnpd() {
+	local node=$1 conf=$LAB_DIR/miniupnpd-$1.conf
+	cat > "$conf" <<-CONF
+	ext_ifname=$2
+	listening_ip=$3
+	http_port=5000
+	enable_natpmp=yes
+	enable_upnp=yes
+	secure_mode=yes
+	system_uptime=yes
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	lease_file=$LAB_DIR/leases-$1
+	friendly_name=$5
+	manufacturer_name=Lab Networks
+	model_name=$6
+	upnp_table_name=filter
+	upnp_nat_table_name=nat
+	upnp_forward_chain=miniupnpd
+	upnp_nat_chain=prerouting_miniupnpd
+	upnp_nat_postrouting_chain=postrouting_miniupnpd
+	allow 1-65535 $4 1-65535
+	deny 0-65535 0.0.0.0/0 0-65535
+	CONF
+	lab_bg "$node" "miniupnpd-$node" miniupnpd -d -f "$conf" \
+		-P "$LAB_DIR/miniupnpd-$node.pid"
+	lab_wait_udp "$node" 5351
+}
+
+# The home LAN: rtr's lan 192.168.1.1/24, the host at 192.168.1.10.
+lab_home_lan() {
+	lab_node host
+	lab_link rtr lan 192.168.1.1/24 host eth0 192.168.1.10/24
+	lab_run host ip route add default via 192.168.1.1
+}
+
+# A router NODE whose WAN is the link to inet (5.0.1.2/24, gateway 5.0.1.1).
+lab_wan_router() {
+	lab_node "$1"
+	lab_link inet up0 5.0.1.1/24 "$1" wan 5.0.1.2/24
+	lab_run "$1" ip route add default via 5.0.1.1
+}
+
+# An upstream NODE (ISP router or carrier NAT) with LAN $2 and rtr behind
+# it at $3, gateway $4.
+lab_upstream() {
+	lab_wan_router "$1"
+	lab_nat "$1" wan filter
+	lab_node rtr
+	lab_link "$1" lan "$2" rtr wan "$3"
+	lab_run rtr ip route add default via "$4"
+}
+
+lab_topo_public() {
+	lab_node host
+	lab_link inet up0 5.0.1.1/24 host eth0 5.0.1.2/24
+	lab_run host ip route add default via 5.0.1.1
+}
+
+lab_topo_single_nat() {
+	lab_wan_router rtr
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+lab_topo_no_mapping() {
+	lab_wan_router rtr
+	lab_nat rtr wan filter
+	lab_home_lan
+}
+
+lab_topo_double_nat() {
+	lab_upstream isp 192.168.0.1/24 192.168.0.2/24 192.168.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+	if [ "${1:-}" = upnp ]; then
+		lab_upnpd isp wan lan 192.168.0.0/24 "ISP Box" "Speedlink 5000"
+	fi
+}
+
+lab_topo_double_nat_upnp() { lab_topo_double_nat upnp; }
+
+lab_topo_cgnat() {
+	lab_upstream cgn 100.64.0.1/10 100.64.0.2/10 100.64.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# Twin IP / Super DMZ: the ISP box routes its one public address (5.0.1.2)
+# to the home router, which holds it on its WAN; the box keeps 192.168.0.1.
+lab_topo_twin_ip() {
+	lab_node isp
+	lab_link inet up0 5.0.1.1/24 isp wan 5.0.1.3/24
+	lab_run inet ip route add 5.0.1.2/32 via 5.0.1.3
+	lab_run isp ip route add default via 5.0.1.1
+	lab_nat isp wan - 192.168.0.0/24
+	lab_node rtr
+	lab_link isp lan 192.168.0.1/24 rtr wan 5.0.1.2/32
+	lab_run isp ip route add 5.0.1.2/32 dev lan
+	lab_run rtr ip route add 192.168.0.1/32 dev wan
+	lab_run rtr ip route add default via 192.168.0.1 dev wan onlink
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# Bridge mode: the ISP box is a switching hub with no address at all.
+lab_topo_bridge() {
+	lab_node isp
+	lab_run isp ip link add br0 type bridge
+	lab_run isp ip link set br0 up
+	lab_node rtr
+	lab_link inet up0 5.0.1.1/24 isp p0 -
+	lab_link isp p1 - rtr wan 5.0.1.2/24
+	lab_run isp ip link set p0 master br0
+	lab_run isp ip link set p1 master br0
+	lab_run rtr ip route add default via 5.0.1.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+lab_teardown() {
+	local pid name node ns
+	trap - EXIT INT TERM
+	if [ -f "$LAB_DIR/pids" ]; then
+		while read -r pid name; do kill "$pid" 2>/dev/null; done < "$LAB_DIR/pids"
+	fi
+	for node in "${LAB_NODES[@]}"; do
+		ns=$(lab_ns "$node")
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	done
+	wait 2>/dev/null
+	for node in "${LAB_NODES[@]}"; do
+		ns=$(lab_ns "$node")
+		ip netns delete "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+	done
+	LAB_NODES=()
+	[ -n "${LAB_KEEP_DIR:-}" ] || rm -rf "$LAB_DIR"
+}
+
+# lab_setup TOPOLOGY: build it and wait until its servers answer.
+lab_setup() {
+	local topo=$1 fn
+	fn=lab_topo_${topo//-/_}
+	declare -F "$fn" > /dev/null || lab_die "unknown topology '$topo' (one of: $LAB_TOPOLOGIES)"
+	[ "$(id -u)" = 0 ] || lab_die "the lab needs root (network namespaces)"
+	trap lab_teardown EXIT
+	trap 'exit 130' INT TERM
+	lab_internet
+	"$fn"
+	lab_wait_udp inet 3478
+	lab_wait_tcp inet 80
+	lab_log "topology $topo is up (namespaces $(lab_ns '*'))"
+}
