@@ -52,6 +52,7 @@ static const struct addr_range addr_ranges[] = {
 	{ AF_INET6, { 0xfe, 0x80 }, 10, ADDR_LINKLOCAL, "RFC 4291" },
 	{ AF_INET6, { 0xfe, 0xc0 }, 10, ADDR_RESERVED, "RFC 3879" },	/* site-local */
 	{ AF_INET6, { 0xff }, 8, ADDR_MULTICAST, "RFC 4291" },
+	{ AF_INET6, { 0 }, 8, ADDR_RESERVED, "RFC 4291" },	/* IETF reserved */
 };
 
 static const uint8_t addr_v4mapped[12] = { [10] = 0xff, [11] = 0xff };

@@ -1,0 +1,209 @@
+/* NAT-PMP and PCP codecs: the shared vectors, then what must be refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "agent/reason.h"
+#include "nat/natpmp.h"
+#include "nat/pcp.h"
+#include "vectors.h"
+
+#define VEC "natpmp-pcp.txt"
+
+static void
+test_natpmp_address_reply(void **state)
+{
+	uint8_t buf[64];
+	char why[REASON_LEN], a[ADDR_STRLEN];
+	struct natpmp_reply r;
+	size_t n = vector_load(VEC, "natpmp-external-address-response", buf,
+	    sizeof(buf));
+
+	(void)state;
+	assert_int_equal(natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(r.epoch, 3600);
+	assert_string_equal(addr_ntop(&r.external, a, sizeof(a)), "198.51.100.7");
+	assert_false(addr_is_public(&r.external));	/* documentation range */
+}
+
+static void
+test_natpmp_map_reply(void **state)
+{
+	uint8_t buf[64];
+	char why[REASON_LEN];
+	struct natpmp_reply r;
+	size_t n = vector_load(VEC, "natpmp-map-udp-response", buf, sizeof(buf));
+
+	(void)state;
+	assert_int_equal(natpmp_parse_reply(buf, n, NATPMP_OP_MAP_UDP, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.internal_port, 8080);
+	assert_int_equal(r.external_port, 8080);
+	assert_int_equal(r.lifetime, 7200);
+	assert_int_equal(r.epoch, 3601);
+}
+
+static void
+test_natpmp_result_codes(void **state)
+{
+	uint8_t buf[64];
+	char why[REASON_LEN];
+	struct natpmp_reply r;
+	size_t n = vector_load(VEC, "natpmp-unsupported-version-reply", buf,
+	    sizeof(buf));
+
+	(void)state;
+	assert_int_equal(natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.result, 1);
+	assert_string_equal(natpmp_result_name(r.result), "unsupported version");
+	/* The 8-byte error form of RFC 6886 section 3.5: network failure. */
+	n = hex_decode("0080000300000e10", buf, sizeof(buf));
+	assert_int_equal(natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.result, 3);
+	assert_int_equal(r.external.family, 0);
+	assert_string_equal(natpmp_result_name(99), "unknown result code");
+}
+
+static const struct {
+	const char *what, *hex;
+	uint8_t op;
+	const char *reason;
+} natpmp_bad[] = {
+	{ "empty", "", 0, "of 0 bytes" },
+	{ "7 bytes", "00800000000000", 0, "of 7 bytes" },
+	{ "short success", "0080000000000e10c63364", 0, "of 11 bytes, expected 12" },
+	{ "long success", "0080000000000e10c633640700", 0, "of 13 bytes" },
+	{ "map reply of 12", "0081000000000e111f901f90", 1, "expected 16" },
+	{ "version 2", "0280000000000e10c6336407", 0, "version 2" },
+	{ "a request", "0000", 0, "of 2 bytes" },
+	{ "request echoed", "000000000000000000000000", 0, "opcode 0, expected 128" },
+	{ "wrong opcode", "0081000000000e111f901f9000001c20", 2, "opcode 129, expected 130" },
+	{ "oversized error", "008000030000000000000000000000000000", 0, "error reply of 18" },
+};
+
+static void
+test_natpmp_refused(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(natpmp_bad) / sizeof(natpmp_bad[0]); i++) {
+		uint8_t buf[64];
+		char why[REASON_LEN] = "";
+		struct natpmp_reply r;
+		size_t n = hex_decode(natpmp_bad[i].hex, buf, sizeof(buf));
+		if (natpmp_parse_reply(buf, n, natpmp_bad[i].op, &r, why,
+		    sizeof(why)) == 0)
+			fail_msg("\"%s\" parsed", natpmp_bad[i].what);
+		if (strstr(why, natpmp_bad[i].reason) == NULL)
+			fail_msg("\"%s\": \"%s\" lacks \"%s\"", natpmp_bad[i].what,
+			    why, natpmp_bad[i].reason);
+	}
+}
+
+static void
+test_pcp_announce(void **state)
+{
+	uint8_t buf[PCP_HEADER_LEN], want[PCP_HEADER_LEN];
+	struct netaddr client;
+
+	(void)state;
+	addr_parse("192.168.1.10", &client);
+	assert_int_equal(pcp_build_announce(buf, &client), 24);
+	hex_decode("02000000000000000000000000000000" "0000ffffc0a8010a", want,
+	    sizeof(want));
+	assert_memory_equal(buf, want, 24);
+}
+
+static void
+test_pcp_map_vector(void **state)
+{
+	uint8_t buf[128];
+	char why[REASON_LEN];
+	struct pcp_reply r;
+	size_t n = vector_load(VEC, "pcp-map-response", buf, sizeof(buf));
+
+	(void)state;
+	assert_int_equal(pcp_parse_reply(buf, n, PCP_OP_MAP, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.version, 2);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(r.lifetime, 7200);
+	assert_int_equal(r.epoch, 3600);
+	/* The request vector is not a reply. */
+	n = vector_load(VEC, "pcp-map-request", buf, sizeof(buf));
+	assert_int_equal(pcp_parse_reply(buf, n, PCP_OP_MAP, &r, why,
+	    sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "request where a reply was due"));
+}
+
+static const struct {
+	const char *what, *hex;
+	const char *reason;
+} pcp_bad[] = {
+	{ "20 bytes", "0280000000000000000000000000000000000000", "of 20 bytes" },
+	{ "not a multiple of 4", "02800000000000000000000000000000000000000000000000", "of 25 bytes" },
+	{ "version 3", "038000000000000000000000000000000000000000000000", "version 3" },
+	{ "MAP answered to ANNOUNCE", "028100000000000000000000000000000000000000000000", "opcode 1, expected 0" },
+	{ "bad version 0", "0001", "not NAT-PMP's" },
+};
+
+static void
+test_pcp_refused(void **state)
+{
+	uint8_t big[1104] = { 2, 0x80 };
+	char why[REASON_LEN] = "";
+	struct pcp_reply r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pcp_bad) / sizeof(pcp_bad[0]); i++) {
+		uint8_t buf[64];
+		size_t n = hex_decode(pcp_bad[i].hex, buf, sizeof(buf));
+		if (pcp_parse_reply(buf, n, PCP_OP_ANNOUNCE, &r, why,
+		    sizeof(why)) == 0)
+			fail_msg("\"%s\" parsed", pcp_bad[i].what);
+		if (strstr(why, pcp_bad[i].reason) == NULL)
+			fail_msg("\"%s\": \"%s\" lacks \"%s\"", pcp_bad[i].what,
+			    why, pcp_bad[i].reason);
+	}
+	assert_int_equal(pcp_parse_reply(big, sizeof(big), PCP_OP_ANNOUNCE, &r,
+	    why, sizeof(why)), -EBADMSG);
+}
+
+static void
+test_pcp_natpmp_answer(void **state)
+{
+	uint8_t buf[16];
+	char why[REASON_LEN];
+	struct pcp_reply r;
+	size_t n = hex_decode("0080000100000e10", buf, sizeof(buf));
+
+	(void)state;
+	assert_int_equal(pcp_parse_reply(buf, n, PCP_OP_ANNOUNCE, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.version, 0);		/* RFC 6887 section 9 */
+	assert_string_equal(pcp_result_name(12), "address mismatch");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_natpmp_address_reply),
+		cmocka_unit_test(test_natpmp_map_reply),
+		cmocka_unit_test(test_natpmp_result_codes),
+		cmocka_unit_test(test_natpmp_refused),
+		cmocka_unit_test(test_pcp_announce),
+		cmocka_unit_test(test_pcp_map_vector),
+		cmocka_unit_test(test_pcp_refused),
+		cmocka_unit_test(test_pcp_natpmp_answer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,255 @@
+/* Tables of cases for the small parsers of outside input: SSDP replies,
+ * /proc/net/route, device descriptions, HTTP echo bodies, server names,
+ * /proc/net/if_inet6. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "agent/reason.h"
+#include "nat/desc.h"
+#include "nat/route.h"
+#include "nat/ssdp.h"
+#include "probes/echo.h"
+#include "probes/netif.h"
+#include "probes/resolve.h"
+
+/* As miniupnpd 2.3.1 sends it. */
+static const char ssdp_good[] =
+    "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\n"
+    "ST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "USN: uuid:1234::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "EXT:\r\nSERVER: Debian/12 UPnP/1.1 MiniUPnPd/2.3.1\r\n"
+    "LOCATION: http://192.168.1.1:5000/rootDesc.xml\r\n"
+    "OPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n01-NLS: 1700000000\r\n"
+    "BOOTID.UPNP.ORG: 1700000000\r\nCONFIGID.UPNP.ORG: 1337\r\n\r\n";
+
+static void
+test_ssdp_good(void **state)
+{
+	struct ssdp_reply r;
+	char why[REASON_LEN], buf[512];
+
+	(void)state;
+	assert_int_equal(ssdp_parse_reply(ssdp_good, strlen(ssdp_good), &r, why,
+	    sizeof(why)), 0);
+	assert_string_equal(r.location, "http://192.168.1.1:5000/rootDesc.xml");
+	assert_true(r.has_bootid);
+	assert_int_equal(r.bootid, 1700000000);
+	assert_string_equal(r.st, SSDP_ST_IGD);
+	/* Header names are case-insensitive; bare \n line ends happen. */
+	assert_int_equal(ssdp_parse_reply("HTTP/1.1 200 OK\nlocation: "
+	    "http://10.0.0.1/d.xml\n\n", 44, &r, why, sizeof(why)), 0);
+	assert_false(r.has_bootid);
+	assert_true(ssdp_build_msearch(buf, sizeof(buf), "239.255.255.250:1900", 1) > 0);
+	assert_non_null(strstr(buf, "MX: 1\r\n"));
+	assert_true(ssdp_build_msearch(buf, sizeof(buf), "192.168.1.1:1900", 0) > 0);
+	assert_null(strstr(buf, "MX:"));
+	assert_int_equal(ssdp_build_msearch(buf, 16, "192.168.1.1:1900", 0), 0);
+}
+
+static const struct { const char *what, *text, *reason; } ssdp_bad[] = {
+	{ "not 200", "HTTP/1.1 404 Not Found\r\nLOCATION: http://a/\r\n\r\n", "not HTTP/1.1 200" },
+	{ "a NOTIFY", "NOTIFY * HTTP/1.1\r\n\r\n", "not HTTP/1.1 200" },
+	{ "no LOCATION", "HTTP/1.1 200 OK\r\nST: x\r\n\r\n", "without LOCATION" },
+	{ "https LOCATION", "HTTP/1.1 200 OK\r\nLOCATION: https://a/\r\n\r\n", "not an http://" },
+	{ "space in URL", "HTTP/1.1 200 OK\r\nLOCATION: http://a/b c\r\n\r\n", "space or control" },
+	{ "no colon", "HTTP/1.1 200 OK\r\nLOCATION: http://a/\r\nGARBAGE\r\n\r\n", "without a colon" },
+	{ "bad BOOTID", "HTTP/1.1 200 OK\r\nLOCATION: http://a/\r\nBOOTID.UPNP.ORG: 12x\r\n\r\n", "BOOTID" },
+	{ "empty", "", "not HTTP/1.1 200" },
+};
+
+static void
+test_ssdp_bad(void **state)
+{
+	char big[SSDP_MAX_LEN + 10], why[REASON_LEN];
+	struct ssdp_reply r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ssdp_bad) / sizeof(ssdp_bad[0]); i++) {
+		why[0] = '\0';
+		if (ssdp_parse_reply(ssdp_bad[i].text, strlen(ssdp_bad[i].text),
+		    &r, why, sizeof(why)) == 0)
+			fail_msg("\"%s\" parsed", ssdp_bad[i].what);
+		if (strstr(why, ssdp_bad[i].reason) == NULL)
+			fail_msg("\"%s\": \"%s\"", ssdp_bad[i].what, why);
+	}
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(ssdp_parse_reply(big, sizeof(big), &r, why,
+	    sizeof(why)), -EBADMSG);
+	assert_int_equal(ssdp_parse_reply("HTTP/1.1 200 OK\r\n\0", 18, &r, why,
+	    sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "NUL"));
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "HTTP/1.1 200 OK\r\nLOCATION: http://", 34);
+	assert_int_equal(ssdp_parse_reply(big, 400, &r, why, sizeof(why)),
+	    -EBADMSG);
+	assert_non_null(strstr(why, "LOCATION header of"));
+}
+
+static void
+test_route(void **state)
+{
+	static const char text[] =
+	    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+	    "wlan0\t00000000\t0200A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+	    "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+	    "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n";
+	struct route_default rt;
+	char why[REASON_LEN], a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(route_parse_default(text, &rt, why, sizeof(why)), 0);
+	assert_string_equal(rt.ifname, "eth0");
+	assert_string_equal(addr_ntop(&rt.gateway, a, sizeof(a)), "192.168.1.1");
+	assert_int_equal(route_parse_default("Iface\n", &rt, why, sizeof(why)),
+	    -EBADMSG);
+	assert_string_equal(why, "no IPv4 default route");
+	assert_int_equal(route_parse_default("", &rt, why, sizeof(why)), -EBADMSG);
+	/* A default route without the gateway flag (point-to-point) is not one. */
+	assert_int_equal(route_parse_default("h\nppp0\t00000000\t00000000\t0001\t"
+	    "0\t0\t0\t00000000\t0\t0\t0\n", &rt, why, sizeof(why)), -EBADMSG);
+}
+
+static void
+test_desc(void **state)
+{
+	static const char xml[] = "<?xml version=\"1.0\"?><root><device>"
+	    "<deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1"
+	    "</deviceType><friendlyName>Fritz &amp; Co\x01</friendlyName>"
+	    "<manufacturer>AVM</manufacturer><modelName>FRITZ!Box 7590</modelName>"
+	    "<deviceList><device><friendlyName>WANDevice</friendlyName></device>"
+	    "</deviceList></device></root>";
+	struct desc_info d;
+
+	(void)state;
+	desc_parse_info(xml, sizeof(xml) - 1, &d);
+	assert_string_equal(d.friendly_name, "Fritz & Co?");
+	assert_string_equal(d.manufacturer, "AVM");
+	assert_string_equal(d.model_name, "FRITZ!Box 7590");
+	desc_parse_info("<friendlyName>cut", 17, &d);
+	assert_string_equal(d.friendly_name, "cut");
+	assert_string_equal(d.model_name, "");
+	desc_parse_info("<friendlyName>\xff\xfe ok\xc3\xa9</friendlyName>", 34, &d);
+	assert_string_equal(d.friendly_name, "?? ok\xc3\xa9");	/* UTF-8 kept */
+	desc_parse_info("<friendlyName", 13, &d);
+	assert_string_equal(d.friendly_name, "");
+}
+
+static const struct { const char *body; const char *addr, *reason; } echo_cases[] = {
+	{ "5.0.1.2\n", "5.0.1.2", NULL },
+	{ "5.0.1.2", "5.0.1.2", NULL },
+	{ "5.0.1.2\r\n", "5.0.1.2", NULL },
+	{ "2001:db8::1\n", "2001:db8::1", NULL },
+	{ "", NULL, "empty body" },
+	{ "\n", NULL, "empty body" },
+	{ " 5.0.1.2\n", NULL, "not an address" },
+	{ "<html><body>Your IP: 5.0.1.2</body></html>\n", NULL, "not an address: \"<html><body>Your IP:\"" },
+	{ "5.0.1.2\n5.0.1.3\n", NULL, "not an address" },
+	{ "ip=5.0.1.2", NULL, "not an address" },
+	{ "999.0.1.2", NULL, "not an address" },
+};
+
+static void
+test_echo_body(void **state)
+{
+	char why[REASON_LEN], a[ADDR_STRLEN];
+	struct netaddr out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(echo_cases) / sizeof(echo_cases[0]); i++) {
+		int rc = echo_parse_body(echo_cases[i].body,
+		    strlen(echo_cases[i].body), &out, why, sizeof(why));
+		if (echo_cases[i].addr != NULL) {
+			if (rc != 0)
+				fail_msg("\"%s\": %s", echo_cases[i].body, why);
+			assert_string_equal(addr_ntop(&out, a, sizeof(a)),
+			    echo_cases[i].addr);
+		} else if (rc == 0 || strstr(why, echo_cases[i].reason) == NULL) {
+			fail_msg("\"%s\": rc %d, \"%s\"", echo_cases[i].body, rc, why);
+		}
+	}
+	assert_int_equal(echo_parse_body("5.0.1.2\0x", 9, &out, why,
+	    sizeof(why)), -EBADMSG);
+}
+
+static const struct { const char *text, *host; int port; } split_cases[] = {
+	{ "stun.example.net", "stun.example.net", 3478 },
+	{ "stun.example.net:19302", "stun.example.net", 19302 },
+	{ "5.0.0.2:3479", "5.0.0.2", 3479 },
+	{ "[2001:db8::1]:3478", "2001:db8::1", 3478 },
+	{ "[2001:db8::1]", "2001:db8::1", 3478 },
+	{ "2001:db8::1", "2001:db8::1", 3478 },
+	{ "", NULL, 0 },
+	{ ":3478", NULL, 0 },
+	{ "host:", NULL, 0 },
+	{ "host:0", NULL, 0 },
+	{ "host:65536", NULL, 0 },
+	{ "host:12ab", NULL, 0 },
+	{ "[2001:db8::1", NULL, 0 },
+	{ "[2001:db8::1]x", NULL, 0 },
+};
+
+static void
+test_resolve_split(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		char host[64], why[REASON_LEN];
+		uint16_t port;
+		int rc = resolve_split(split_cases[i].text, 3478, host, sizeof(host),
+		    &port, why, sizeof(why));
+		if (split_cases[i].host == NULL) {
+			if (rc == 0)
+				fail_msg("\"%s\" split", split_cases[i].text);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("\"%s\": %s", split_cases[i].text, why);
+		assert_string_equal(host, split_cases[i].host);
+		assert_int_equal(port, split_cases[i].port);
+	}
+}
+
+static void
+test_inet6(void **state)
+{
+	static const char text[] =
+	    "fe800000000000000000000000000001 02 40 20 80     eth0\n"
+	    "fd000000000000000000000000000001 02 40 00 80     eth0\n"
+	    "2a0100000000000000000000000000aa 02 40 00 01     eth0\n"	/* temporary */
+	    "2a0100000000000000000000000000bb 02 40 00 20     eth0\n"	/* deprecated */
+	    "2a0100000000000000000000000000cc 02 40 00 80     eth0\n"
+	    "00000000000000000000000000000001 01 80 10 80       lo\n";
+	struct netaddr a;
+	char s[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(netif_parse_inet6(text, &a), 0);
+	assert_string_equal(addr_ntop(&a, s, sizeof(s)), "2a01::cc");
+	/* Only link-local and ULA: no stable global address. */
+	assert_int_equal(netif_parse_inet6("fe800000000000000000000000000001 02 40 "
+	    "20 80 eth0\nfd000000000000000000000000000001 02 40 00 80 eth0\n",
+	    &a), -1);
+	assert_int_equal(netif_parse_inet6("", &a), -1);
+	assert_int_equal(a.family, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ssdp_good),
+		cmocka_unit_test(test_ssdp_bad),
+		cmocka_unit_test(test_route),
+		cmocka_unit_test(test_desc),
+		cmocka_unit_test(test_echo_body),
+		cmocka_unit_test(test_resolve_split),
+		cmocka_unit_test(test_inet6),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,297 @@
+/* Verdict and advice from recorded evidence, one case per topology. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "probes/verdict.h"
+
+static void
+obs(struct evidence *ev, enum obs_source src, const char *server,
+    const char *address)
+{
+	struct observation *o = evidence_add_obs(ev, src, server);
+
+	o->ok = address != NULL;
+	if (address)
+		addr_parse(address, &o->address);
+	else
+		snprintf(o->error, sizeof(o->error), "no answer");
+}
+
+static struct gateway *
+gw(struct evidence *ev, const char *address, enum gw_role role)
+{
+	struct netaddr a;
+
+	addr_parse(address, &a);
+	return evidence_gateway(ev, &a, role);
+}
+
+static void
+natpmp(struct gateway *g, int result, const char *wan)
+{
+	g->natpmp.asked = g->natpmp.answered = true;
+	g->natpmp.result = result;
+	if (wan) {
+		addr_parse(wan, &g->natpmp.external);
+		g->natpmp.can_map = addr_is_public(&g->natpmp.external);
+	}
+}
+
+static void
+hops(struct evidence *ev, const char *h1, const char *h2, const char *h3)
+{
+	const char *list[] = { h1, h2, h3 };
+
+	for (int i = 0; i < 3 && list[i]; i++)
+		addr_parse(list[i], &ev->hops[ev->nhops++]);
+}
+
+/* The home LAN every NAT case shares: host 192.168.1.10, outside 5.0.1.2. */
+static void
+home_lan(struct evidence *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	addr_parse("192.168.1.10", &ev->lan_address);
+	obs(ev, OBS_INTERFACE, "eth0", "192.168.1.10");
+	obs(ev, OBS_STUN, "5.0.0.2:3478", "5.0.1.2");
+	obs(ev, OBS_HTTP, "http://5.0.0.2/", "5.0.1.2");
+}
+
+static void
+expect(const struct evidence *ev, enum verdict_kind kind, int layers,
+    int exit_code, const char *advice_ids)
+{
+	struct verdict v;
+	char ids[256] = "";
+
+	verdict_decide(ev, &v);
+	for (int i = 0; i < v.nadvice; i++)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%s",
+		    i ? " " : "", v.advice[i].id);
+	if (v.kind != kind || v.nat_layers != layers ||
+	    verdict_exit_code(&v) != exit_code || strcmp(ids, advice_ids) != 0)
+		fail_msg("got %s/%d layers/exit %d/[%s] (%s), want %s/%d/%d/[%s]",
+		    verdict_name(v.kind), v.nat_layers, verdict_exit_code(&v), ids,
+		    v.nwhy ? v.why[0] : "", verdict_name(kind), layers, exit_code,
+		    advice_ids);
+}
+
+static void
+test_public(void **state)
+{
+	struct evidence ev = { 0 };
+
+	(void)state;
+	obs(&ev, OBS_INTERFACE, "eth0", "5.0.1.2");
+	obs(&ev, OBS_STUN, "5.0.0.2:3478", "5.0.1.2");
+	expect(&ev, V_PUBLIC, 0, 0, "none-needed");
+}
+
+static void
+test_single_nat_mapping(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
+	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed");
+}
+
+static void
+test_single_nat_no_mapping(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	gw(&ev, "192.168.1.1", GW_HOME);
+	hops(&ev, "192.168.1.1", "5.0.0.2", NULL);
+	expect(&ev, V_SINGLE_NAT, 1, 1, "enable-port-mapping manual-port-forward dmz");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[1].detail, "192.168.1.10"));
+}
+
+static void
+test_double_nat_by_refusal_and_hop(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 3, NULL);
+	gw(&ev, "192.168.0.1", GW_UPSTREAM);
+	hops(&ev, "192.168.1.1", "192.168.0.1", "5.0.0.2");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[0].detail, "192.168.0.1"));
+	assert_non_null(strstr(v.why[0], "network failure"));
+}
+
+static void
+test_double_nat_by_wan(void **state)
+{
+	struct evidence ev;
+	struct gateway *up;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
+	up = gw(&ev, "192.168.0.1", GW_UPSTREAM);
+	natpmp(up, 0, "5.0.1.2");
+	snprintf(up->desc.model_name, sizeof(up->desc.model_name), "Speedlink 5000");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[0].detail, "Speedlink 5000"));
+	assert_non_null(strstr(v.advice[3].detail, "`homereach map`"));
+}
+
+static void
+test_triple_nat(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
+	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "10.0.0.2");
+	expect(&ev, V_DOUBLE_NAT, 3, 1, "bridge-mode twin-ip dmz manual-port-forward");
+}
+
+static void
+test_cgnat_by_wan(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "100.64.0.2");
+	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 port-redirect");
+}
+
+static void
+test_cgnat_by_hop(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 3, NULL);
+	hops(&ev, "192.168.1.1", "100.64.0.1", "5.0.0.2");
+	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 port-redirect");
+}
+
+static void
+test_cgnat_behind_isp_box(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
+	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "100.70.1.2");
+	expect(&ev, V_CGNAT, 3, 1, "request-public-ip use-ipv6 port-redirect");
+}
+
+static void
+test_hidden_nat(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.3");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.why[0], "cannot see"));
+}
+
+static void
+test_no_internet(void **state)
+{
+	struct evidence ev = { 0 };
+
+	(void)state;
+	obs(&ev, OBS_INTERFACE, "eth0", "192.168.1.10");
+	obs(&ev, OBS_STUN, "5.0.0.2:3478", NULL);
+	obs(&ev, OBS_HTTP, "http://5.0.0.2/", NULL);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
+	expect(&ev, V_NO_INTERNET, -1, 3, "");
+}
+
+static void
+test_observers_disagree(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+	char a[ADDR_STRLEN];
+
+	(void)state;
+	home_lan(&ev);
+	obs(&ev, OBS_HTTP, "http://5.0.0.3/", "5.0.1.9");
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
+	verdict_decide(&ev, &v);
+	assert_string_equal(addr_ntop(&v.public_v4, a, sizeof(a)), "5.0.1.2");
+	assert_non_null(strstr(v.why[0], "disagree"));
+	assert_int_equal(v.kind, V_SINGLE_NAT);
+}
+
+static void
+test_unknown(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	gw(&ev, "192.168.1.1", GW_HOME);
+	expect(&ev, V_UNKNOWN, -1, 1, "enable-port-mapping manual-port-forward dmz");
+}
+
+static void
+test_ipv6_advice(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	ev.has_global_ipv6 = true;
+	addr_parse("2a01:4f8::10", &ev.global_ipv6);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
+	expect(&ev, V_DOUBLE_NAT, 2, 1,
+	    "bridge-mode twin-ip dmz manual-port-forward use-ipv6");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[4].detail, "2a01:4f8::10"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_public),
+		cmocka_unit_test(test_single_nat_mapping),
+		cmocka_unit_test(test_single_nat_no_mapping),
+		cmocka_unit_test(test_double_nat_by_refusal_and_hop),
+		cmocka_unit_test(test_double_nat_by_wan),
+		cmocka_unit_test(test_triple_nat),
+		cmocka_unit_test(test_cgnat_by_wan),
+		cmocka_unit_test(test_cgnat_by_hop),
+		cmocka_unit_test(test_cgnat_behind_isp_box),
+		cmocka_unit_test(test_hidden_nat),
+		cmocka_unit_test(test_no_internet),
+		cmocka_unit_test(test_observers_disagree),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_ipv6_advice),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
