@@ -91,7 +91,9 @@ lab_stun_server() {
 }
 
 lab_echo_server() {
-	mkdir -p "$LAB_DIR/nginx"
+	# nginx's workers run as nobody: let them reach the files they serve.
+	chmod 711 "$LAB_DIR"
+	mkdir -p -m 755 "$LAB_DIR/nginx"
 	head -c 3000000 /dev/zero | tr '\0' '1' > "$LAB_DIR/nginx/big"
 	cat > "$LAB_DIR/nginx.conf" <<-CONF
 	daemon off;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# test-diagnose.sh TOPOLOGY HOMEREACH: build the topology, run
+# `homereach diagnose --json` on its LAN host, assert what it must find.
+set -u
+topo=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+lab_setup "$topo"
+
+json=$LAB_DIR/diagnose.json
+lab_run host "$bin" diagnose --json --stun "$LAB_STUN1" --http-echo "$LAB_ECHO" \
+	--timeout 3 > "$json" 2> "$LAB_DIR/diagnose.err"
+status=$?
+cat "$LAB_DIR/diagnose.err" >&2
+
+ids='[.advice[].id] | join(" ")'
+up='[.gateways[] | select(.role == "upstream-router") | .address] | join(" ")'
+case $topo in
+public)		want=(public 0 0 "none-needed" "") ;;
+single-nat|bridge|twin-ip)
+		want=(single-nat 1 0 "none-needed" "") ;;
+no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz" "") ;;
+double-nat|double-nat-upnp)
+		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward" 192.168.0.1) ;;
+cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
+esac
+[ "$topo" = twin-ip ] && want[4]=192.168.0.1	# the ISP box, routing only
+
+check "verdict" .verdict "${want[0]}" "$json"
+check "NAT layers" .nat_layers "${want[1]}" "$json"
+check_eq "exit status" "$status" "${want[2]}"
+check "public IPv4" .public_ipv4 5.0.1.2 "$json"
+check "advice" "$ids" "${want[3]}" "$json"
+check "upstream router found" "$up" "${want[4]}" "$json"
+check "STUN observation" '[.observations[] | select(.source == "stun") | .address] | join(" ")' 5.0.1.2 "$json"
+check "HTTP echo observation" '[.observations[] | select(.source == "http") | .address] | join(" ")' 5.0.1.2 "$json"
+
+case $topo in
+single-nat|bridge|twin-ip)
+	check "home router speaks UPnP" '.gateways[0].upnp.can_map' true "$json"
+	check "home router speaks NAT-PMP" '.gateways[0].natpmp.can_map' true "$json"
+	check "home router speaks PCP" '.gateways[0].pcp.answered' true "$json"
+	check "home router model" '.gateways[0].model_name' HR-100 "$json"
+	check "mapping behaviour" .nat_behaviour.mapping endpoint-independent "$json"
+	check "filtering behaviour" .nat_behaviour.filtering address-and-port-dependent "$json" ;;
+double-nat-upnp)
+	check "ISP box speaks UPnP" '.gateways[] | select(.role == "upstream-router") | .upnp.can_map' true "$json"
+	check "ISP box named" '.gateways[] | select(.role == "upstream-router") | .friendly_name' "ISP Box" "$json"
+	check "advice names the ISP box" '.advice[0].detail | test("Speedlink 5000")' true "$json" ;;
+double-nat|cgnat)
+	check "home router refuses NAT-PMP" '.gateways[0].natpmp.result' 3 "$json" ;;
+public)
+	check "filtering behaviour" .nat_behaviour.filtering endpoint-independent "$json" ;;
+esac
+
+# The human report says the same thing.
+lab_run host "$bin" diagnose --stun "$LAB_STUN1" --http-echo "$LAB_ECHO" \
+	--timeout 3 > "$LAB_DIR/diagnose.txt" 2>&1
+check_eq "text report verdict" "$(head -1 "$LAB_DIR/diagnose.txt" | cut -d' ' -f2)" "${want[0]}"
+finish
