@@ -21,7 +21,7 @@ log_get_level(void)
 	return log_level;
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vwrite(int level, const char *err, const char *fmt, va_list ap)
 {
 	static const char *names[] = { "error", "warning", "info", "debug" };

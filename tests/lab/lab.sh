@@ -32,6 +32,10 @@ lab_node() {
 	echo "nameserver $LAB_STUN1" > "/etc/netns/$ns/resolv.conf"
 	lab_run "$1" ip link set lo up
 	lab_run "$1" sysctl -qw net.ipv4.ip_forward=0
+	# Linux sends at most a burst of 6 ICMP errors to one destination, then
+	# one a second: back-to-back test runs lost time-exceeded replies and
+	# got a different verdict. Real routers limit too; the lab must not.
+	lab_run "$1" sysctl -qw net.ipv4.icmp_ratelimit=0
 }
 
 # lab_link NODE_A IF_A ADDR_A NODE_B IF_B ADDR_B (an address may be "-")

@@ -1,0 +1,20 @@
+/* libFuzzer: UPnP device descriptions (names end up in JSON: UTF-8). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nat/desc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct desc_info d;
+
+	desc_parse_info((const char *)data, size, &d);
+	if (strlen(d.friendly_name) >= sizeof(d.friendly_name))
+		abort();
+	return 0;
+}

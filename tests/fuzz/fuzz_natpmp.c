@@ -1,0 +1,20 @@
+/* libFuzzer: NAT-PMP replies, for each request opcode. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/reason.h"
+#include "nat/natpmp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct natpmp_reply r;
+	char why[REASON_LEN];
+
+	for (uint8_t op = 0; op <= 2; op++)
+		if (natpmp_parse_reply(data, size, op, &r, why, sizeof(why)) == 0)
+			(void)natpmp_result_name(r.result);
+	return 0;
+}
