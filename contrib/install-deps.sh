@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install what homereach needs from Debian 12 packages, as root.
+#   install-deps.sh build    compiler, CMake and the libraries
+#   install-deps.sh all      also the network lab, fuzzing and benchmarks
+set -euo pipefail
+
+build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
+	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev)
+lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
+	nginx-light jq procps clang libclang-rt-14-dev hyperfine)
+
+want=("${build[@]}")
+[ "${1:-all}" = build ] || want+=("${lab[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+[ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root to install: ${missing[*]}" >&2; exit 1; }
+# The lab starts its own miniupnpd, coturn and nginx inside namespaces;
+# keep the packages from starting theirs on the host.
+policy=/usr/sbin/policy-rc.d
+[ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; trap 'rm -f "$policy"' EXIT; }
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
