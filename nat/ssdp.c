@@ -124,3 +124,24 @@ ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
 	}
 	return ssdp_check(r, why, whylen);
 }
+
+int
+ssdp_url_host(const char *url, char *host, size_t hostlen)
+{
+	const char *h, *end;
+
+	if (strncasecmp(url, "http://", 7) != 0)
+		return -EINVAL;
+	h = url + 7;
+	if (*h == '[') {	/* IPv6 literal */
+		if ((end = strchr(++h, ']')) == NULL)
+			return -EINVAL;
+	} else {
+		end = h + strcspn(h, ":/");
+	}
+	if (end == h || (size_t)(end - h) >= hostlen)
+		return -EINVAL;
+	memcpy(host, h, (size_t)(end - h));
+	host[end - h] = '\0';
+	return 0;
+}

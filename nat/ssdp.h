@@ -22,6 +22,9 @@ struct ssdp_reply {
 /* M-SEARCH for an IGD. host is "ADDR:PORT"; mx > 0 for multicast, 0 for
  * unicast (which UDA 1.1 answers at once, without MX). Returns length. */
 size_t ssdp_build_msearch(char *buf, size_t len, const char *host, int mx);
+/* Copy the host part of an http:// URL ("192.168.1.1" of
+ * "http://192.168.1.1:5000/rootDesc.xml") into host. */
+int ssdp_url_host(const char *url, char *host, size_t hostlen);
 int ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
     char *why, size_t whylen);
 

@@ -201,6 +201,23 @@ upnp_port_closed(struct upnpprobe *p)
 	return false;
 }
 
+/* Fetch descriptions only from the gateway that answered: a LOCATION naming
+ * another host would make us connect wherever a LAN device points us. */
+static bool
+upnp_location_ok(struct upnpprobe *p, const char *location)
+{
+	struct proto_finding *f = &p->job->res.finding;
+	struct netaddr h;
+	char host[ADDR_STRLEN];
+
+	if (ssdp_url_host(location, host, sizeof(host)) == 0 &&
+	    addr_parse(host, &h) == 0 && addr_equal(&h, &p->gateway))
+		return true;
+	snprintf(f->detail, sizeof(f->detail), "SSDP LOCATION %.80s is not "
+	    "on the gateway that answered", location);
+	return false;
+}
+
 static void
 upnp_on_read(evutil_socket_t fd, short what, void *arg)
 {
@@ -226,6 +243,8 @@ upnp_on_read(evutil_socket_t fd, short what, void *arg)
 			    "%s", why);
 			continue;
 		}
+		if (!upnp_location_ok(p, r->ssdp.location))
+			continue;
 		r->finding.asked = true;
 		event_del(p->rd);
 		event_del(p->resend);

@@ -3,6 +3,8 @@
  * one bad way, to show that homereach rejects it with a reason.
  *   fakestun MODE ADDR PORT [FROM_ADDR]
  * MODE: garbage | wrongtxid | private | big | spoof (reply from FROM_ADDR)
+ * and, as a NAT-PMP gateway on port 5351: natpmp-short (11-byte reply),
+ * natpmp-version (a version 1 reply).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -63,7 +65,19 @@ main(int argc, char *argv[])
 	for (;;) {
 		size_t n = 0;
 		pl = sizeof(peer);
-		if (recvfrom(fd, in, sizeof(in), 0, (void *)&peer, &pl) < 20)
+		ssize_t got = recvfrom(fd, in, sizeof(in), 0, (void *)&peer, &pl);
+		if (strncmp(argv[1], "natpmp-", 7) == 0 && got >= 2) {
+			/* external address reply, epoch 3600, 5.0.1.2 */
+			memcpy(out, "\x00\x80\x00\x00\x00\x00\x0e\x10\x05\x00\x01\x02", 12);
+			n = 12;
+			if (strcmp(argv[1], "natpmp-short") == 0)
+				n = 11;
+			else
+				out[0] = 1;
+			sendto(fd, out, n, 0, (void *)&peer, pl);
+			continue;
+		}
+		if (got < 20)
 			continue;
 		if (strcmp(argv[1], "garbage") == 0) {
 			memset(out, 0xa5, 48);

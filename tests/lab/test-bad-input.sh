@@ -45,6 +45,20 @@ check "megabytes of echo" "$(err "http://$LAB_STUN1/big" "longer than 256 bytes"
 check "HTTP 500" "$(err "http://$LAB_STUN1/status500" "HTTP status 500")" true "$json"
 check "every error is one line" '[.observations[] | select(.error) | .error | test("\n") | not] | all' true "$json"
 
+# A gateway that answers NAT-PMP badly: the host's default gateway in this
+# topology is 5.0.1.1, in the inet namespace.
+for mode in natpmp-short natpmp-version; do
+	lab_bg inet "fake-$mode" "$fake" "$mode" 5.0.1.1 5351
+	lab_wait_udp inet 5351
+	lab_run host "$bin" diagnose --json --timeout 1 --stun "$LAB_STUN1" \
+		> "$LAB_DIR/$mode.json" 2>/dev/null
+	pkill -f "fakestun $mode" 2>/dev/null
+	want="NAT-PMP reply of 11 bytes, expected 12"
+	[ $mode = natpmp-version ] && want="NAT-PMP reply with version 1"
+	check "$mode" '.observations[] | select(.source == "natpmp") | .error' "$want" "$LAB_DIR/$mode.json"
+	check "$mode: verdict unharmed" .verdict public "$LAB_DIR/$mode.json"
+done
+
 # Only bad observers: nothing outside answered, exit status 3.
 lab_run host "$bin" diagnose --json --timeout 1 --stun "$LAB_STUN2:3490" \
 	--http-echo "http://$LAB_STUN1/html" > "$LAB_DIR/none.json" 2>/dev/null

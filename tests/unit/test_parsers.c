@@ -92,6 +92,26 @@ test_ssdp_bad(void **state)
 }
 
 static void
+test_ssdp_url_host(void **state)
+{
+	char host[64];
+
+	(void)state;
+	assert_int_equal(ssdp_url_host("http://192.168.1.1:5000/rootDesc.xml",
+	    host, sizeof(host)), 0);
+	assert_string_equal(host, "192.168.1.1");
+	assert_int_equal(ssdp_url_host("HTTP://10.0.0.1/d", host, sizeof(host)), 0);
+	assert_string_equal(host, "10.0.0.1");
+	assert_int_equal(ssdp_url_host("http://[fe80::1]:80/", host, sizeof(host)), 0);
+	assert_string_equal(host, "fe80::1");
+	assert_int_equal(ssdp_url_host("http://:80/", host, sizeof(host)), -EINVAL);
+	assert_int_equal(ssdp_url_host("ftp://a/", host, sizeof(host)), -EINVAL);
+	assert_int_equal(ssdp_url_host("http://[fe80::1", host, sizeof(host)), -EINVAL);
+	assert_int_equal(ssdp_url_host("http://a-very-long-host-name/", host, 8),
+	    -EINVAL);
+}
+
+static void
 test_route(void **state)
 {
 	static const char text[] =
@@ -245,6 +265,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ssdp_good),
 		cmocka_unit_test(test_ssdp_bad),
+		cmocka_unit_test(test_ssdp_url_host),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_desc),
 		cmocka_unit_test(test_echo_body),
