@@ -60,20 +60,15 @@ lab_bg() {
 	echo "$! $name" >> "$LAB_DIR/pids"
 }
 
-lab_wait_udp() {	# lab_wait_udp NODE PORT: until something listens
+# lab_wait_udp NODE PORT, lab_wait_tcp NODE PORT: until something listens
+lab_wait_udp() { lab_wait_listen u "$@"; }
+lab_wait_tcp() { lab_wait_listen t "$@"; }
+lab_wait_listen() {
 	for _ in $(seq 100); do
-		lab_run "$1" ss -Hlun "sport = :$2" | grep -q . && return 0
+		lab_run "$2" ss -Hln"$1" "sport = :$3" | grep -q . && return 0
 		sleep 0.05
 	done
-	lab_die "nothing listens on UDP $2 in $1"
-}
-
-lab_wait_tcp() {
-	for _ in $(seq 100); do
-		lab_run "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
-		sleep 0.05
-	done
-	lab_die "nothing listens on TCP $2 in $1"
+	lab_die "nothing listens on port $3 ($1) in $2"
 }
 
 lab_internet() {
