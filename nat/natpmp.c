@@ -68,3 +68,12 @@ natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 	r->lifetime = get32(buf + 12);
 	return 0;
 }
+
+bool
+natpmp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed)
+{
+	/* Expect at least 7/8 of the client's elapsed time, less 2 s. */
+	uint64_t expected = (uint64_t)prev_epoch + (uint64_t)elapsed * 7 / 8;
+
+	return (uint64_t)epoch + 2 < expected;
+}

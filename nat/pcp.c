@@ -6,6 +6,22 @@
 
 #include "agent/reason.h"
 
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
 static uint32_t
 get32(const uint8_t *p)
 {
@@ -86,4 +102,68 @@ pcp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 	r->lifetime = get32(buf + 4);
 	r->epoch = get32(buf + 8);
 	return 0;
+}
+
+size_t
+pcp_build_map(uint8_t *buf, const struct pcp_map_request *req)
+{
+	struct netaddr any = { .family = req->client.family };
+
+	memset(buf, 0, PCP_MAP_LEN);
+	buf[0] = PCP_VERSION;
+	buf[1] = PCP_OP_MAP;
+	put32(buf + 4, req->lifetime);
+	pcp_put_address(buf + 8, &req->client);
+	memcpy(buf + 24, req->nonce, PCP_NONCE_LEN);
+	buf[36] = req->protocol;
+	put16(buf + 40, req->internal_port);
+	put16(buf + 42, req->external_port);
+	pcp_put_address(buf + 44, &any);	/* no address preference */
+	return PCP_MAP_LEN;
+}
+
+static void
+pcp_get_address(const uint8_t *p, struct netaddr *a)
+{
+	a->family = AF_INET6;
+	memcpy(a->bytes, p, 16);
+	addr_unmap(a);
+}
+
+int
+pcp_parse_map(const uint8_t *buf, size_t len,
+    const struct pcp_map_request *req, struct pcp_map_reply *r,
+    char *why, size_t whylen)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = pcp_parse_reply(buf, len, PCP_OP_MAP, &r->hdr, why,
+	    whylen)) < 0 || r->hdr.version == 0)
+		return rc;
+	if (len < PCP_MAP_LEN)
+		return reason(why, whylen, "PCP MAP reply of %zu bytes", len);
+	if (memcmp(buf + 24, req->nonce, PCP_NONCE_LEN) != 0)
+		return reason(why, whylen, "PCP MAP reply with the wrong nonce");
+	if (buf[36] != req->protocol || get16(buf + 40) != req->internal_port)
+		return reason(why, whylen, "PCP MAP reply for protocol %u port "
+		    "%u, not ours", buf[36], get16(buf + 40));
+	r->external_port = get16(buf + 42);
+	pcp_get_address(buf + 44, &r->external);
+	return 0;
+}
+
+bool
+pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed)
+{
+	uint64_t client = elapsed, server;
+
+	if (epoch + 1 < prev_epoch)
+		return true;	/* went back by more than a second */
+	if (epoch < prev_epoch)
+		return false;
+	server = epoch - prev_epoch;
+	/* Both clocks may drift by 1/16 plus two seconds of jitter. */
+	return client + 2 < server - server / 16 ||
+	    server + 2 < client - client / 16;
 }

@@ -2,6 +2,7 @@
 #ifndef HOMEREACH_PCP_H
 #define HOMEREACH_PCP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,8 @@
 #define PCP_OP_MAP		1
 #define PCP_HEADER_LEN		24
 #define PCP_MAX_LEN		1100	/* section 7 */
+#define PCP_MAP_LEN		60	/* header + MAP opcode data, 11.1 */
+#define PCP_NONCE_LEN		12
 
 struct pcp_reply {
 	uint8_t version;	/* 0 when a NAT-PMP-only server answered */
@@ -21,12 +24,38 @@ struct pcp_reply {
 	uint32_t epoch;
 };
 
+/* What a MAP request asks (RFC 6887 section 11.1). */
+struct pcp_map_request {
+	struct netaddr client;		/* our own address, as the server sees it */
+	uint8_t nonce[PCP_NONCE_LEN];	/* random, checked on the reply */
+	uint8_t protocol;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t internal_port;
+	uint16_t external_port;		/* suggested; 0 for any */
+	uint32_t lifetime;		/* 0 deletes the mapping */
+};
+
+/* What the server granted. */
+struct pcp_map_reply {
+	struct pcp_reply hdr;
+	uint16_t external_port;
+	struct netaddr external;
+};
+
 /* ANNOUNCE request from client address into buf (PCP_HEADER_LEN bytes). */
 size_t pcp_build_announce(uint8_t *buf, const struct netaddr *client);
 /* Parse a reply to opcode op. A version-0 "unsupported version" reply from
  * a NAT-PMP server parses with version 0 (section 9). */
 int pcp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
     struct pcp_reply *r, char *why, size_t whylen);
+size_t pcp_build_map(uint8_t *buf, const struct pcp_map_request *req);
+/* Parse a MAP reply and check it answers req: nonce, protocol and
+ * internal port (section 11.3). */
+int pcp_parse_map(const uint8_t *buf, size_t len,
+    const struct pcp_map_request *req, struct pcp_map_reply *r,
+    char *why, size_t whylen);
 const char *pcp_result_name(uint8_t result);
+/* Section 8.5: true if the server's epoch shows it lost its state, given
+ * the previous epoch and the client's seconds elapsed since it. */
+bool pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed);
 
 #endif

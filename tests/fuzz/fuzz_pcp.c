@@ -15,6 +15,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (pcp_parse_reply(data, size, PCP_OP_ANNOUNCE, &r, why, sizeof(why)) == 0)
 		(void)pcp_result_name(r.result);
-	(void)pcp_parse_reply(data, size, PCP_OP_MAP, &r, why, sizeof(why));
+	struct pcp_map_request req = { .protocol = 17, .internal_port = 8080 };
+	struct pcp_map_reply mr;
+
+	for (int i = 0; i < PCP_NONCE_LEN; i++)
+		req.nonce[i] = (uint8_t)(i + 1);	/* the vectors' nonce */
+	(void)pcp_parse_map(data, size, &req, &mr, why, sizeof(why));
 	return 0;
 }

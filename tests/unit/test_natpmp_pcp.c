@@ -192,6 +192,104 @@ test_pcp_natpmp_answer(void **state)
 	assert_string_equal(pcp_result_name(12), "address mismatch");
 }
 
+static void
+vector_map_request(struct pcp_map_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	addr_parse("192.168.1.10", &req->client);
+	for (int i = 0; i < PCP_NONCE_LEN; i++)
+		req->nonce[i] = (uint8_t)(i + 1);
+	req->protocol = 17;
+	req->internal_port = req->external_port = 8080;
+	req->lifetime = 7200;
+}
+
+static void
+test_pcp_map_build(void **state)
+{
+	uint8_t want[128], buf[PCP_MAP_LEN];
+	struct pcp_map_request req;
+	size_t n = vector_load(VEC, "pcp-map-request", want, sizeof(want));
+
+	(void)state;
+	vector_map_request(&req);
+	assert_int_equal(pcp_build_map(buf, &req), n);
+	assert_memory_equal(buf, want, n);
+}
+
+static void
+test_pcp_map_reply(void **state)
+{
+	uint8_t buf[128];
+	char why[REASON_LEN], a[ADDR_STRLEN];
+	struct pcp_map_request req;
+	struct pcp_map_reply r;
+	size_t n = vector_load(VEC, "pcp-map-response", buf, sizeof(buf));
+
+	(void)state;
+	vector_map_request(&req);
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), 0);
+	assert_int_equal(r.hdr.result, 0);
+	assert_int_equal(r.hdr.lifetime, 7200);
+	assert_int_equal(r.external_port, 8080);
+	assert_string_equal(addr_ntop(&r.external, a, sizeof(a)), "198.51.100.7");
+}
+
+static void
+test_pcp_map_refused(void **state)
+{
+	uint8_t buf[128];
+	char why[REASON_LEN];
+	struct pcp_map_request req;
+	struct pcp_map_reply r;
+	size_t n = vector_load(VEC, "pcp-map-response", buf, sizeof(buf));
+
+	(void)state;
+	vector_map_request(&req);
+	req.nonce[11] ^= 1;
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), -EBADMSG);
+	assert_string_equal(why, "PCP MAP reply with the wrong nonce");
+	vector_map_request(&req);
+	req.protocol = 6;
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "not ours"));
+	vector_map_request(&req);
+	req.internal_port = 8081;
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), -EBADMSG);
+	vector_map_request(&req);
+	assert_int_equal(pcp_parse_map(buf, 56, &req, &r, why, sizeof(why)), -EBADMSG);
+	assert_string_equal(why, "PCP MAP reply of 56 bytes");
+	buf[1] = 0x80;		/* an ANNOUNCE reply */
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "opcode 0, expected 1"));
+	buf[1] = 0x81;
+	buf[3] = 8;		/* NO_RESOURCES: parses; the caller reads the result */
+	assert_int_equal(pcp_parse_map(buf, n, &req, &r, why, sizeof(why)), 0);
+	assert_int_equal(r.hdr.result, 8);
+	assert_string_equal(pcp_result_name(r.hdr.result), "no resources");
+}
+
+static void
+test_epochs(void **state)
+{
+	(void)state;
+	/* NAT-PMP, RFC 6886 section 3.6 */
+	assert_false(natpmp_epoch_lost(3600, 3700, 100));
+	assert_false(natpmp_epoch_lost(3600, 3687, 100));	/* 7/8 of 100 s */
+	assert_false(natpmp_epoch_lost(3600, 3685, 100));	/* 2 s short: fine */
+	assert_true(natpmp_epoch_lost(3600, 3684, 100));	/* more than 2 s */
+	assert_true(natpmp_epoch_lost(3600, 5, 100));		/* rebooted */
+	assert_false(natpmp_epoch_lost(0, 0, 0));
+	/* PCP, RFC 6887 section 8.5 */
+	assert_false(pcp_epoch_lost(3600, 3700, 100));
+	assert_false(pcp_epoch_lost(3600, 3600, 0));
+	assert_false(pcp_epoch_lost(3600, 3599, 0));		/* one second back */
+	assert_true(pcp_epoch_lost(3600, 3598, 0));
+	assert_true(pcp_epoch_lost(3600, 12, 100));
+	assert_true(pcp_epoch_lost(3600, 3650, 100));		/* server too slow */
+	assert_true(pcp_epoch_lost(3600, 3800, 100));		/* server too fast */
+}
+
 int
 main(void)
 {
@@ -204,6 +302,10 @@ main(void)
 		cmocka_unit_test(test_pcp_map_vector),
 		cmocka_unit_test(test_pcp_refused),
 		cmocka_unit_test(test_pcp_natpmp_answer),
+		cmocka_unit_test(test_pcp_map_build),
+		cmocka_unit_test(test_pcp_map_reply),
+		cmocka_unit_test(test_pcp_map_refused),
+		cmocka_unit_test(test_epochs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
