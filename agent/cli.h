@@ -6,5 +6,6 @@
 enum { EXIT_USAGE = 2 };
 
 int diagnose_main(int argc, char *argv[]);
+int map_main(int argc, char *argv[]);
 
 #endif

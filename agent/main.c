@@ -12,6 +12,8 @@ static const struct {
 } subcommands[] = {
 	{ "diagnose", diagnose_main,
 	    "name the NAT topology in front of this host and say what to do" },
+	{ "map", map_main,
+	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
 };
 
 static void

@@ -8,6 +8,7 @@
 #include "nat/upnp.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 /* Owned by the worker thread while it runs, freed by whoever is last. */
 struct upnp_job {
 	struct upnpprobe *probe;
+	struct upnp_map_args args;
 	struct upnp_result res;
 };
 
@@ -77,11 +79,136 @@ upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
 	    "connected" : "not connected");
 }
 
-/* Worker thread: description, then status and external address. */
+/*
+ * Port mapping calls. IGDv2 gets AddAnyPortMapping, which picks a free port
+ * itself; IGDv1 gets AddPortMapping, and on 718 (conflict) the next ports.
+ * A router that takes only permanent leases (725) gets one; the caller then
+ * verifies it periodically instead of renewing.
+ */
+#define UPNP_CONFLICT		718	/* ConflictInMappingEntry */
+#define UPNP_PERMANENT_ONLY	725	/* OnlyPermanentLeasesSupported */
+#define UPNP_INVALID_ACTION	401
+#define UPNP_CONFLICT_TRIES	8
+#define UPNP_DESC		"homereach"
+
+struct upnp_call {
+	const char *control, *service, *proto;
+	char client[ADDR_STRLEN], in[8];
+};
+
+static int
+upnp_add_once(const struct upnp_call *c, bool any, uint16_t ext,
+    uint32_t lease, uint16_t *granted)
+{
+	char e[8], l[16], reserved[8] = "";
+	int rc;
+
+	snprintf(e, sizeof(e), "%u", ext);
+	snprintf(l, sizeof(l), "%u", lease);
+	if (!any) {
+		*granted = ext;
+		return UPNP_AddPortMapping(c->control, c->service, e, c->in,
+		    c->client, UPNP_DESC, c->proto, NULL, l);
+	}
+	rc = UPNP_AddAnyPortMapping(c->control, c->service, e, c->in,
+	    c->client, UPNP_DESC, c->proto, NULL, l, reserved);
+	*granted = (uint16_t)atoi(reserved);
+	return rc;
+}
+
+/* Add, moving on to the next port on conflict. */
+static int
+upnp_add_ports(const struct upnp_call *c, bool any, uint16_t ext,
+    uint32_t lease, uint16_t *granted)
+{
+	int rc = UPNP_CONFLICT;
+
+	for (int i = 0; i < UPNP_CONFLICT_TRIES && rc == UPNP_CONFLICT; i++)
+		rc = upnp_add_once(c, any, (uint16_t)(ext + i), lease, granted);
+	return rc;
+}
+
+static void
+upnp_add(struct upnp_result *r, const struct upnp_call *c,
+    const struct upnp_map_args *a)
+{
+	bool any = strstr(c->service, "WANIPConnection:2") != NULL;
+	uint16_t ext = a->external_port ? a->external_port : a->internal_port;
+	uint32_t lease = a->lifetime;
+	int rc = upnp_add_ports(c, any, ext, lease, &r->external_port);
+
+	if (any && rc == UPNP_INVALID_ACTION) {	/* v2 in name only */
+		any = false;
+		rc = upnp_add_ports(c, any, ext, lease, &r->external_port);
+	}
+	if (rc == UPNP_PERMANENT_ONLY) {
+		lease = 0;
+		rc = upnp_add_ports(c, any, ext, lease, &r->external_port);
+	}
+	r->done = rc == UPNPCOMMAND_SUCCESS && r->external_port != 0;
+	r->lifetime = lease;
+	if (!r->done)
+		snprintf(r->map_error, sizeof(r->map_error), "AddPortMapping: "
+		    "%s (%d)", strupnperror(rc) ? strupnperror(rc) : "error", rc);
+}
+
+static void
+upnp_check(struct upnp_result *r, const struct upnp_call *c,
+    const struct upnp_map_args *a)
+{
+	char e[8], client[40] = "", port[8] = "", desc[80], on[4], lease[16] = "";
+	int rc;
+
+	snprintf(e, sizeof(e), "%u", a->external_port);
+	rc = UPNP_GetSpecificPortMappingEntry(c->control, c->service, e,
+	    c->proto, NULL, client, port, desc, on, lease);
+	r->done = rc == UPNPCOMMAND_SUCCESS && strcmp(client, c->client) == 0 &&
+	    strcmp(port, c->in) == 0;
+	r->external_port = a->external_port;
+	r->lifetime = (uint32_t)strtoul(lease, NULL, 10);
+	if (r->done)
+		return;
+	if (rc == UPNPCOMMAND_SUCCESS)
+		snprintf(r->map_error, sizeof(r->map_error), "port %s leads to "
+		    "%s:%s, not to us", e, client, port);
+	else
+		snprintf(r->map_error, sizeof(r->map_error), "no mapping on "
+		    "port %s (%d)", e, rc);
+}
+
+static void
+upnp_map_op(struct upnp_job *job, const char *control, const char *service)
+{
+	const struct upnp_map_args *a = &job->args;
+	struct upnp_result *r = &job->res;
+	struct upnp_call c = { control, service,
+	    a->protocol == IPPROTO_TCP ? "TCP" : "UDP", "", "" };
+	char e[8];
+	int rc;
+
+	addr_ntop(&a->internal_client, c.client, sizeof(c.client));
+	snprintf(c.in, sizeof(c.in), "%u", a->internal_port);
+	if (a->op == UPNP_OP_ADD) {
+		upnp_add(r, &c, a);
+	} else if (a->op == UPNP_OP_CHECK) {
+		upnp_check(r, &c, a);
+	} else {
+		snprintf(e, sizeof(e), "%u", a->external_port);
+		rc = UPNP_DeletePortMapping(control, service, e, c.proto, NULL);
+		r->done = rc == UPNPCOMMAND_SUCCESS;
+		if (!r->done)
+			snprintf(r->map_error, sizeof(r->map_error),
+			    "DeletePortMapping: %s (%d)", strupnperror(rc) ?
+			    strupnperror(rc) : "error", rc);
+	}
+}
+
+/* Worker thread: description, status and external address, then args. */
 static void
 upnp_fetch(void *arg)
 {
-	struct upnp_result *r = &((struct upnp_job *)arg)->res;
+	struct upnp_job *job = arg;
+	struct upnp_result *r = &job->res;
 	struct IGDdatas data;
 	struct UPNPUrls urls;
 	char lanaddr[64];
@@ -107,6 +234,8 @@ upnp_fetch(void *arg)
 	GetUPNPUrls(&urls, &data, r->ssdp.location, 0);
 	r->finding.answered = true;
 	upnp_soap(r, &urls, &data);
+	if (job->args.op != UPNP_OP_STATUS)
+		upnp_map_op(job, urls.controlURL, data.first.servicetype);
 	FreeUPNPUrls(&urls);
 }
 
@@ -268,6 +397,7 @@ upnp_on_deadline(evutil_socket_t fd, short what, void *arg)
 		if (fresh == NULL)
 			abort();
 		fresh->probe = p;
+		fresh->args = p->job->args;
 		fresh->res.ssdp = p->job->res.ssdp;
 		worker_cancel(p->work, free);	/* the thread frees the job */
 		p->work = NULL;
@@ -299,7 +429,8 @@ upnp_socket(void)
 
 struct upnpprobe *
 upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
-    bool lan, int timeout_ms, upnp_result_cb *cb, void *arg)
+    bool lan, int timeout_ms, const struct upnp_map_args *args,
+    upnp_result_cb *cb, void *arg)
 {
 	struct upnpprobe *p = calloc(1, sizeof(*p));
 	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
@@ -311,6 +442,8 @@ upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
 		return NULL;
 	}
 	p->job->probe = p;
+	if (args != NULL)
+		p->job->args = *args;
 	p->base = base;
 	p->gateway = *gateway;
 	p->lan = lan;

@@ -207,7 +207,7 @@ diag_probe_gateway(struct diagnosis *d, int slot, const struct netaddr *addr,
 	g->index = (int)(gw - d->ev.gateways);
 	g->gwp = gwprobe_start(d->base, addr, left, diag_on_gw, g);
 	d->pending += g->gwp != NULL;
-	g->upnp = upnpprobe_start(d->base, addr, role == GW_HOME, left,
+	g->upnp = upnpprobe_start(d->base, addr, role == GW_HOME, left, NULL,
 	    diag_on_upnp, g);
 	d->pending += g->upnp != NULL;
 }

@@ -1,0 +1,24 @@
+/* The map subcommand's work on the event loop (agent/map.c parses). */
+#ifndef HOMEREACH_MAPCTL_H
+#define HOMEREACH_MAPCTL_H
+
+#include <stdbool.h>
+
+#include "agent/state.h"
+#include "nat/mapping.h"
+
+enum mapctl_cmd { MAPCTL_ADD, MAPCTL_DEL, MAPCTL_LIST };
+
+struct mapctl {
+	enum mapctl_cmd cmd;
+	struct mapping_spec spec;
+	bool json, keep;
+	const char *state_dir;
+	char state_path[4096];
+	int timeout_ms;
+	struct netaddr gateway;
+};
+
+int mapctl_run(const struct mapctl *c);
+
+#endif

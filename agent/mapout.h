@@ -1,0 +1,14 @@
+/* Printing map results: text, or JSON with --json. */
+#ifndef HOMEREACH_MAPOUT_H
+#define HOMEREACH_MAPOUT_H
+
+#include <stdint.h>
+
+#include "agent/mapctl.h"
+
+void mapout_grant(const struct mapctl *c, const struct mapping_grant *g);
+void mapout_error(const struct mapctl *c, const struct mapping_grant *g);
+void mapout_removed(const struct mapctl *c, const struct state_mapping *m);
+void mapout_list(const struct mapctl *c, const struct state *st, int64_t now);
+
+#endif

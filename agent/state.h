@@ -1,0 +1,53 @@
+/* The state file: what this host mapped, so that it can be renewed,
+ * removed, or reclaimed after a crash. Versioned text, one record a line. */
+#ifndef HOMEREACH_STATE_H
+#define HOMEREACH_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nat/pcp.h"
+#include "nat/via.h"
+#include "probes/addr.h"
+
+#define STATE_VERSION		1
+#define STATE_MAX_MAPPINGS	64
+#define STATE_DEFAULT_DIR	"/var/lib/homereach"
+
+struct state_mapping {
+	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t internal_port, external_port;
+	enum map_via via;
+	struct netaddr gateway, external;
+	int64_t granted_at;		/* unix time of the last grant */
+	uint32_t lifetime;		/* granted; 0 permanent */
+	uint32_t epoch;
+	bool has_nonce;
+	uint8_t nonce[PCP_NONCE_LEN];
+	int owner_pid;			/* a process that keeps it, or 0 */
+	uint64_t owner_start;		/* its start time, against pid reuse */
+};
+
+struct state {
+	struct state_mapping maps[STATE_MAX_MAPPINGS];
+	int nmaps;
+};
+
+/* Pure: text to records; -EBADMSG with "line N: ..." in why. */
+int state_parse(const char *text, size_t len, struct state *st, char *why,
+    size_t whylen);
+/* Records to text; returns the length, or -ENOSPC. */
+int state_format(const struct state *st, char *buf, size_t len);
+/* A missing file is an empty state. */
+int state_load(const char *path, struct state *st, char *why, size_t whylen);
+/* Atomic: temporary file, fsync, rename; mode 0600. */
+int state_save(const char *path, const struct state *st, char *why,
+    size_t whylen);
+/* Exclusive lock on path.lock for a read-modify-write; returns an fd. */
+int state_lock(const char *path, char *why, size_t whylen);
+struct state_mapping *state_find(struct state *st, int protocol,
+    uint16_t internal_port, const struct netaddr *gateway);
+void state_remove(struct state *st, struct state_mapping *m);
+
+#endif

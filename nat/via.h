@@ -1,0 +1,10 @@
+/* The protocol a port mapping goes via. Pure. */
+#ifndef HOMEREACH_VIA_H
+#define HOMEREACH_VIA_H
+
+enum map_via { VIA_ANY, VIA_PCP, VIA_NATPMP, VIA_UPNP };
+
+const char *via_name(enum map_via via);
+int via_parse(const char *name, enum map_via *via);
+
+#endif
