@@ -23,6 +23,8 @@
 #include "nat/natpmp.h"
 
 #define WATCH_MS	1000	/* how often --keep reads the gateway's epoch */
+#define RETRY_MS	250	/* after a failed re-map: the router may be
+				 * answering NAT-PMP before its HTTP side */
 
 struct mapctl_ctx {
 	struct mapctl c;
@@ -31,7 +33,7 @@ struct mapctl_ctx {
 	struct mapping_op *op, *retired;
 	int reclaim;			/* next state index to reclaim */
 	struct state_mapping kept;	/* --keep: the mapping we hold */
-	struct event *renew, *watch, *sigint, *sigterm;
+	struct event *renew, *retry, *watch, *sigint, *sigterm;
 	struct gwprobe *probe;
 	uint32_t epoch;			/* gateway epoch last seen, and when */
 	struct timespec epoch_at;
@@ -232,10 +234,11 @@ mapctl_record(struct mapctl_ctx *x, const struct mapping_grant *g)
 		m->owner_start = mapctl_proc_start(m->owner_pid);
 	}
 	mapctl_update(x, mapctl_store, m);
-	if (g->via != VIA_UPNP) {
-		x->epoch = g->epoch;
-		clock_gettime(CLOCK_MONOTONIC, &x->epoch_at);
-	}
+	/* A UPnP grant has no epoch: 0 is a lower bound of the router's
+	 * uptime, so one that later reads less than the mapping's age has
+	 * rebooted since (the NAT-PMP rule, applied to whichever epoch). */
+	x->epoch = g->via == VIA_UPNP ? 0 : g->epoch;
+	clock_gettime(CLOCK_MONOTONIC, &x->epoch_at);
 }
 
 static void
@@ -252,11 +255,14 @@ mapctl_remapped(const struct mapping_grant *g, void *arg)
 {
 	struct mapctl_ctx *x = arg;
 
+	struct timeval retry = { 0, RETRY_MS * 1000 };
+
 	mapctl_retire(x);
 	x->remapping = false;
 	if (!g->ok) {
 		log_warnx("%u: cannot map again: %s", x->kept.internal_port, g->error);
-		return;		/* the next watch tick tries again */
+		evtimer_add(x->retry, &retry);
+		return;
 	}
 	mapctl_record(x, g);
 	mapctl_schedule_renew(x);
@@ -285,6 +291,13 @@ mapctl_on_renew(evutil_socket_t fd, short what, void *arg)
 	mapctl_remap(arg, "half the lease has passed");
 }
 
+static void
+mapctl_on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	mapctl_remap(arg, "the last attempt failed");
+}
+
 /* A gateway epoch that went back means it lost its mappings. */
 static void
 mapctl_watched(const struct proto_finding *natpmp,
@@ -295,16 +308,17 @@ mapctl_watched(const struct proto_finding *natpmp,
 	    (x->kept.via == VIA_UPNP && !natpmp->answered);
 	const struct proto_finding *f = use_pcp ? pcp : natpmp;
 	struct timespec now;
-	uint32_t elapsed;
+	uint64_t elapsed;
 	bool lost;
 
 	if (!f->answered)
 		return;		/* the gateway is away: wait for it */
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed = (uint32_t)(now.tv_sec - x->epoch_at.tv_sec);
-	lost = x->epoch_at.tv_sec != 0 && (use_pcp ?
+	elapsed = (uint64_t)(now.tv_sec - x->epoch_at.tv_sec) * 1000 +
+	    (uint64_t)(now.tv_nsec / 1000000) - (uint64_t)(x->epoch_at.tv_nsec / 1000000);
+	lost = x->kept.via == VIA_PCP ?
 	    pcp_epoch_lost(x->epoch, f->epoch, elapsed) :
-	    natpmp_epoch_lost(x->epoch, f->epoch, elapsed));
+	    natpmp_epoch_lost(x->epoch, f->epoch, elapsed);
 	x->epoch = f->epoch;
 	x->epoch_at = now;
 	if (lost)
@@ -345,6 +359,7 @@ mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
 	log_info("signal %d: removing the mapping", (int)sig);
 	x->stopping = true;
 	event_del(x->renew);
+	event_del(x->retry);
 	event_del(x->watch);
 	mapping_free(x->op);	/* a renewal in flight, if any */
 	x->op = NULL;
@@ -362,6 +377,7 @@ mapctl_keep(struct mapctl_ctx *x)
 	struct timeval tick = { 0, WATCH_MS * 1000 };
 
 	x->renew = evtimer_new(x->base, mapctl_on_renew, x);
+	x->retry = evtimer_new(x->base, mapctl_on_retry, x);
 	x->watch = event_new(x->base, -1, EV_PERSIST, mapctl_on_watch, x);
 	x->sigint = evsignal_new(x->base, SIGINT, mapctl_on_signal, x);
 	x->sigterm = evsignal_new(x->base, SIGTERM, mapctl_on_signal, x);
@@ -482,6 +498,8 @@ mapctl_free(struct mapctl_ctx *x)
 	gwprobe_free(x->probe);
 	if (x->renew)
 		event_free(x->renew);
+	if (x->retry)
+		event_free(x->retry);
 	if (x->watch)
 		event_free(x->watch);
 	if (x->sigint)

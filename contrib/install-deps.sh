@@ -7,7 +7,7 @@ set -euo pipefail
 build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
 	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev)
 lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
-	nginx-light jq procps clang libclang-rt-14-dev hyperfine)
+	nginx-light jq procps socat clang libclang-rt-14-dev hyperfine)
 
 want=("${build[@]}")
 [ "${1:-all}" = build ] || want+=("${lab[@]}")

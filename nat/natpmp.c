@@ -70,10 +70,10 @@ natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 }
 
 bool
-natpmp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed)
+natpmp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint64_t elapsed_ms)
 {
 	/* Expect at least 7/8 of the client's elapsed time, less 2 s. */
-	uint64_t expected = (uint64_t)prev_epoch + (uint64_t)elapsed * 7 / 8;
+	uint64_t expected_ms = (uint64_t)prev_epoch * 1000 + elapsed_ms * 7 / 8;
 
-	return (uint64_t)epoch + 2 < expected;
+	return (uint64_t)epoch * 1000 + 2000 < expected_ms;
 }

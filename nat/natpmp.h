@@ -27,7 +27,7 @@ int natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
     struct natpmp_reply *r, char *why, size_t whylen);
 const char *natpmp_result_name(uint16_t result);
 /* RFC 6886 section 3.6: true if the gateway lost its mappings, given its
- * previous epoch and the client's seconds elapsed since that reply. */
-bool natpmp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed);
+ * previous epoch and the client's milliseconds elapsed since that reply. */
+bool natpmp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint64_t elapsed_ms);
 
 #endif

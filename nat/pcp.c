@@ -154,16 +154,14 @@ pcp_parse_map(const uint8_t *buf, size_t len,
 }
 
 bool
-pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed)
+pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint64_t elapsed_ms)
 {
-	uint64_t client = elapsed, server;
+	uint64_t client = elapsed_ms, server;
 
 	if (epoch + 1 < prev_epoch)
 		return true;	/* went back by more than a second */
-	if (epoch < prev_epoch)
-		return false;
-	server = epoch - prev_epoch;
-	/* Both clocks may drift by 1/16 plus two seconds of jitter. */
-	return client + 2 < server - server / 16 ||
-	    server + 2 < client - client / 16;
+	server = epoch > prev_epoch ? (uint64_t)(epoch - prev_epoch) * 1000 : 0;
+	/* Both clocks may drift by 1/16, plus two seconds of jitter. */
+	return client + 2000 < server - server / 16 ||
+	    server + 2000 < client - client / 16;
 }

@@ -55,7 +55,7 @@ int pcp_parse_map(const uint8_t *buf, size_t len,
     char *why, size_t whylen);
 const char *pcp_result_name(uint8_t result);
 /* Section 8.5: true if the server's epoch shows it lost its state, given
- * the previous epoch and the client's seconds elapsed since it. */
-bool pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint32_t elapsed);
+ * the previous epoch and the client's milliseconds elapsed since it. */
+bool pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint64_t elapsed_ms);
 
 #endif

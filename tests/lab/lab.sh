@@ -21,6 +21,9 @@ lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
 lab_ns() { echo "hr$LAB_ID-$1"; }
 lab_run() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
+# lab_spawn NODE CMD...: in the background; LAB_PID is CMD's own pid (ip
+# netns exec execs it), so signals reach it and not a subshell.
+lab_spawn() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@" & LAB_PID=$!; }
 
 lab_node() {
 	local ns; ns=$(lab_ns "$1")
@@ -156,7 +159,7 @@ lab_upnpd() {
 	enable_natpmp=yes
 	enable_upnp=yes
 	secure_mode=yes
-	system_uptime=yes
+	system_uptime=no
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	lease_file=$LAB_DIR/leases-$1
 	friendly_name=$5
@@ -170,9 +173,29 @@ lab_upnpd() {
 	allow 1-65535 $4 1-65535
 	deny 0-65535 0.0.0.0/0 0-65535
 	CONF
-	lab_bg "$node" "miniupnpd-$node" miniupnpd -d -f "$conf" \
-		-P "$LAB_DIR/miniupnpd-$node.pid"
-	lab_wait_udp "$node" 5351
+	lab_upnpd_start "$node"
+}
+
+lab_upnpd_start() {
+	lab_bg "$1" "miniupnpd-$1" miniupnpd -d -f "$LAB_DIR/miniupnpd-$1.conf" \
+		-P "$LAB_DIR/miniupnpd-$1.pid"
+	lab_wait_udp "$1" 5351
+}
+
+# A router reboot: miniupnpd stops, and its rules and leases are gone.
+lab_upnpd_crash() {
+	local pid; pid=$(cat "$LAB_DIR/miniupnpd-$1.pid")
+	kill -KILL "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+	lab_run "$1" nft flush chain inet nat prerouting_miniupnpd
+	lab_run "$1" nft flush chain inet nat postrouting_miniupnpd
+	lab_run "$1" nft flush chain inet filter miniupnpd
+	rm -f "$LAB_DIR/leases-$1" "$LAB_DIR/miniupnpd-$1.pid"
+}
+
+# How many DNAT rules the router NODE holds for mappings.
+lab_upnpd_rules() {
+	lab_run "$1" nft list chain inet nat prerouting_miniupnpd | grep -c dnat
 }
 
 # The home LAN: rtr's lan 192.168.1.1/24, the host at 192.168.1.10.
@@ -297,6 +320,7 @@ lab_setup() {
 	fn=lab_topo_${topo//-/_}
 	declare -F "$fn" > /dev/null || lab_die "unknown topology '$topo' (one of: $LAB_TOPOLOGIES)"
 	[ "$(id -u)" = 0 ] || lab_die "the lab needs root (network namespaces)"
+	mkdir -p "$LAB_DIR"	# again, after a teardown in the same run
 	trap lab_teardown EXIT
 	trap 'exit 130' INT TERM
 	lab_internet

@@ -273,21 +273,25 @@ static void
 test_epochs(void **state)
 {
 	(void)state;
-	/* NAT-PMP, RFC 6886 section 3.6 */
-	assert_false(natpmp_epoch_lost(3600, 3700, 100));
-	assert_false(natpmp_epoch_lost(3600, 3687, 100));	/* 7/8 of 100 s */
-	assert_false(natpmp_epoch_lost(3600, 3685, 100));	/* 2 s short: fine */
-	assert_true(natpmp_epoch_lost(3600, 3684, 100));	/* more than 2 s */
-	assert_true(natpmp_epoch_lost(3600, 5, 100));		/* rebooted */
+	/* NAT-PMP, RFC 6886 section 3.6 (elapsed in ms) */
+	assert_false(natpmp_epoch_lost(3600, 3700, 100000));
+	assert_false(natpmp_epoch_lost(3600, 3688, 100000));	/* 7/8 of 100 s */
+	assert_false(natpmp_epoch_lost(3600, 3686, 100000));	/* 1.5 s short */
+	assert_true(natpmp_epoch_lost(3600, 3685, 101000));	/* 2.4 s */
+	assert_true(natpmp_epoch_lost(3600, 3684, 100000));
+	assert_true(natpmp_epoch_lost(3600, 5, 100000));	/* rebooted */
+	assert_true(natpmp_epoch_lost(1, 0, 4000));		/* quick reboot */
+	assert_false(natpmp_epoch_lost(1, 0, 1000));		/* within slack */
 	assert_false(natpmp_epoch_lost(0, 0, 0));
 	/* PCP, RFC 6887 section 8.5 */
-	assert_false(pcp_epoch_lost(3600, 3700, 100));
+	assert_false(pcp_epoch_lost(3600, 3700, 100000));
 	assert_false(pcp_epoch_lost(3600, 3600, 0));
 	assert_false(pcp_epoch_lost(3600, 3599, 0));		/* one second back */
 	assert_true(pcp_epoch_lost(3600, 3598, 0));
-	assert_true(pcp_epoch_lost(3600, 12, 100));
-	assert_true(pcp_epoch_lost(3600, 3650, 100));		/* server too slow */
-	assert_true(pcp_epoch_lost(3600, 3800, 100));		/* server too fast */
+	assert_true(pcp_epoch_lost(3600, 12, 100000));
+	assert_true(pcp_epoch_lost(3600, 3650, 100000));	/* server too slow */
+	assert_true(pcp_epoch_lost(3600, 3800, 100000));	/* server too fast */
+	assert_true(pcp_epoch_lost(1, 0, 4000));		/* quick reboot */
 }
 
 int

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# test-map.sh CASE HOMEREACH: `homereach map` against miniupnpd in the lab.
+#   protocols  TCP and UDP services reached from the internet namespace
+#              through mappings made by PCP, NAT-PMP and UPnP in turn
+#   refused    cgnat and no-mapping: exit 1 with a clear message
+#   reboot     the router restarts with its rules flushed while --keep
+#              holds a mapping: reachable again within 2 s of its return;
+#              SIGTERM then leaves the router clean
+#   crash      the keeping process is killed with SIGKILL: the next start
+#              removes its mapping, and a mapping this host did not make
+#              is never touched
+set -u
+case_=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+
+reach_tcp() {	# reach_tcp PORT: what the service says from outside
+	lab_run inet timeout 2 socat -T1 - "TCP:5.0.1.2:$1" < /dev/null 2>/dev/null
+}
+reach_udp() {
+	echo ping | lab_run inet timeout 2 socat -T1 - "UDP:5.0.1.2:$1" 2>/dev/null
+}
+services() {
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
+	lab_bg host game socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong'
+	lab_wait_tcp host 8080
+	lab_wait_udp host 5353
+}
+hr() { lab_run host "$bin" "$@" --state-dir "$LAB_DIR/state"; }
+
+case_protocols() {
+	lab_setup single-nat
+	services
+	for via in pcp natpmp upnp; do
+		hr map add 8080/tcp --via "$via" --json > "$LAB_DIR/tcp.json"
+		check_eq "$via: map add tcp exit status" "$?" 0
+		check "$via: protocol used" .via "$via" "$LAB_DIR/tcp.json"
+		check "$via: public address" .external_address 5.0.1.2 "$LAB_DIR/tcp.json"
+		check_eq "$via: TCP service reached from outside" "$(reach_tcp 8080)" hello-from-nas
+		hr map add 5353/udp --external 6000 --via "$via" --json > "$LAB_DIR/udp.json"
+		check_eq "$via: map add udp exit status" "$?" 0
+		port=$(jq -r .external_port "$LAB_DIR/udp.json")
+		check_eq "$via: UDP service reached from outside" "$(reach_udp "$port")" pong
+		check_eq "$via: map list" "$(hr map list --json | jq -r '[.[].internal_port] | sort | join(" ")')" "5353 8080"
+		hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
+		check_eq "$via: map del leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+		check_eq "$via: TCP unreachable after del" "$(reach_tcp 8080)" ""
+	done
+}
+
+case_refused() {
+	for topo in cgnat no-mapping; do
+		lab_setup "$topo"
+		hr map add 8080/tcp --timeout 4 > /dev/null 2> "$LAB_DIR/err"
+		check_eq "$topo: exit status" "$?" 1
+		check_eq "$topo: says no gateway could map" \
+			"$(grep -c 'no gateway could map it' "$LAB_DIR/err")" 1
+		[ "$topo" = cgnat ] && check_eq "cgnat: points to diagnose" \
+			"$(grep -c 'no public address.*homereach diagnose' "$LAB_DIR/err")" 1
+		lab_teardown
+	done
+}
+
+# seconds since the epoch, with nanoseconds
+now() { date +%s.%N; }
+
+case_reboot() {
+	lab_setup single-nat
+	services
+	for via in natpmp pcp upnp; do
+		lab_spawn host "$bin" -v map add 8080/tcp --keep --via "$via" \
+			--state-dir "$LAB_DIR/state" > "$LAB_DIR/keep-$via.log" 2>&1
+		keeper=$LAB_PID
+		for _ in $(seq 50); do [ "$(reach_tcp 8080)" = hello-from-nas ] && break; sleep 0.1; done
+		check_eq "$via: reachable while kept" "$(reach_tcp 8080)" hello-from-nas
+		lab_upnpd_crash rtr
+		check_eq "$via: unreachable while the router is down" "$(reach_tcp 8080)" ""
+		sleep 3		# a short reboot
+		lab_upnpd_start rtr
+		back=$(now)
+		ok=no
+		for _ in $(seq 100); do
+			[ "$(reach_tcp 8080)" = hello-from-nas ] && { ok=yes; break; }
+			sleep 0.05
+		done
+		took=$(echo "$(now) - $back" | awk '{ split($0, a, " - "); printf "%.2f", a[1] - a[2] }')
+		echo "info $via: reachable again ${took}s after the router's return"
+		check_eq "$via: reachable again after the reboot" "$ok" yes
+		check_eq "$via: within 2 seconds" "$(awk -v t="$took" 'BEGIN { print (t <= 2.0) ? "yes" : "no" }')" yes
+		kill -TERM "$keeper"; wait "$keeper"
+		check_eq "$via: SIGTERM exit status" "$?" 0
+		check_eq "$via: SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+	done
+}
+
+case_crash() {
+	lab_setup single-nat
+	services
+	# Someone else's mapping, made with upnpc: never ours to touch.
+	lab_run host upnpc -e other -a 192.168.1.10 9090 9090 TCP > /dev/null 2>&1
+	lab_spawn host "$bin" map add 8080/tcp --keep --via upnp \
+		--state-dir "$LAB_DIR/state" > /dev/null 2>&1
+	keeper=$LAB_PID
+	for _ in $(seq 50); do [ "$(reach_tcp 8080)" = hello-from-nas ] && break; sleep 0.1; done
+	check_eq "reachable while kept" "$(reach_tcp 8080)" hello-from-nas
+	kill -KILL "$keeper"; wait "$keeper" 2>/dev/null
+	check_eq "the killed keeper's mapping is still on the router" "$(lab_upnpd_rules rtr)" 2
+	hr map list > /dev/null
+	check_eq "the next start removed it; the other one stays" "$(lab_upnpd_rules rtr)" 1
+	check_eq "and forgot it" "$(hr map list --json | jq length)" 0
+	hr map del 9090/tcp 2> "$LAB_DIR/err"
+	check_eq "del of a mapping this host did not make: exit status" "$?" 1
+	check_eq "and it is still there" "$(lab_upnpd_rules rtr)" 1
+}
+
+"case_$case_"
+finish
