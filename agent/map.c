@@ -32,10 +32,13 @@ map_usage(FILE *out)
 	fprintf(out, "Usage: homereach map add PORT[/tcp|/udp] [--external PORT] "
 	    "[--lifetime SECONDS]\n"
 	    "                         [--via pcp|natpmp|upnp] [--keep]\n"
+	    "                         [--upstream ADDR | --stun HOST[:PORT]...]\n"
 	    "       homereach map del PORT[/tcp|/udp]\n"
 	    "       homereach map list\n"
 	    "Options for all: --json, --state-dir DIR (default %s), "
 	    "--timeout SECONDS, -v\n"
+	    "Through a double NAT, add maps on the upstream router too: named by\n"
+	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
 	    "Exit status: 0 done, 1 no gateway could map, 2 usage error.\n",
 	    STATE_DEFAULT_DIR);
 }
@@ -113,6 +116,19 @@ map_option(int ch, struct mapctl *c)
 			return -1;
 		c->timeout_ms = (int)v * 1000;
 		return 0;
+	case 's':
+		if (c->nstun == 8) {
+			fprintf(stderr, "homereach map: at most 8 --stun options\n");
+			return -1;
+		}
+		c->stun[c->nstun++] = optarg;
+		return 0;
+	case 'u':
+		if (addr_parse(optarg, &c->upstream) == 0)
+			return 0;
+		fprintf(stderr, "homereach map: --upstream \"%s\": want the "
+		    "upstream router's address\n", optarg);
+		return -1;
 	case 'V':
 		if (via_parse(optarg, &c->spec.via) == 0 && c->spec.via != VIA_ANY)
 			return 0;
@@ -134,6 +150,8 @@ map_options(int argc, char *argv[], struct mapctl *c)
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "via", required_argument, NULL, 'V' },
+		{ "stun", required_argument, NULL, 's' },
+		{ "upstream", required_argument, NULL, 'u' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

@@ -1,12 +1,13 @@
 /*
- * The map subcommand on one event loop: reconcile the state file, then add,
- * delete or list; with --keep, renew and watch until a signal. The state
- * file is locked only while it is read and written, never while waiting.
+ * The map subcommand on one event loop. First the state file is
+ * reconciled: a mapping whose keeping process died (kill -9) is removed
+ * from its router, one whose lease ran out is forgotten. Then add, del or
+ * list. Through a double NAT, add maps on the home router, then on the
+ * upstream router toward the home router's external port.
  */
 #include "agent/mapctl.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,37 +15,63 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/thread.h>
 
 #include "agent/log.h"
+#include "agent/mapkeep.h"
 #include "agent/mapout.h"
-#include "nat/gwprobe.h"
-#include "nat/natpmp.h"
+#include "probes/diagnosis.h"
 
-#define WATCH_MS	1000	/* how often --keep reads the gateway's epoch */
-#define RETRY_MS	250	/* after a failed re-map: the router may be
-				 * answering NAT-PMP before its HTTP side */
+/* Built-in observers for the upstream search, as diagnose's. */
+static const char *mapctl_default_stun[] = {
+	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
+};
 
 struct mapctl_ctx {
 	struct mapctl c;
 	struct event_base *base;
-	struct state st;
+	struct evdns_base *dns;
+	struct state st;		/* as read at start */
 	struct mapping_op *op, *retired;
-	int reclaim;			/* next state index to reclaim */
-	struct state_mapping kept;	/* --keep: the mapping we hold */
-	struct event *renew, *retry, *watch, *sigint, *sigterm;
-	struct gwprobe *probe;
-	uint32_t epoch;			/* gateway epoch last seen, and when */
-	struct timespec epoch_at;
-	bool stopping, remapping;
+	struct diagnosis *diag;
+	struct mapkeep *keep;
+	int next;			/* state index being reclaimed or removed */
+	struct state_mapping recs[MAPKEEP_MAX_LAYERS];
+	struct mapping_spec specs[MAPKEEP_MAX_LAYERS];
+	struct mapping_grant grants[MAPKEEP_MAX_LAYERS];
+	int nlayers;
 	int status;
 };
 
-static int64_t
-mapctl_now(void)
+static void
+mapctl_finish(struct mapctl_ctx *x, int status)
 {
-	return (int64_t)time(NULL);
+	x->status = status;
+	event_base_loopbreak(x->base);
+}
+
+/* The operation whose callback runs cannot be freed there: it is retired,
+ * and freed at the next retirement. */
+static void
+mapctl_retire(struct mapctl_ctx *x)
+{
+	mapping_free(x->retired);
+	x->retired = x->op;
+	x->op = NULL;
+}
+
+static int
+mapctl_save(struct mapctl_ctx *x, void (*change)(struct state *, void *),
+    void *arg)
+{
+	char why[REASON_LEN];
+	int rc = state_update(x->c.state_path, change, arg, why, sizeof(why));
+
+	if (rc < 0)
+		log_warnx("%s", why);
+	return rc;
 }
 
 /* A process's start time (field 22 of /proc/PID/stat), 0 if it is gone. */
@@ -74,28 +101,7 @@ mapctl_owner_alive(const struct state_mapping *m)
 	    mapctl_proc_start(m->owner_pid) == m->owner_start;
 }
 
-/* Read, change and write the state file under its lock. */
-static int
-mapctl_update(struct mapctl_ctx *x, void (*change)(struct mapctl_ctx *, void *),
-    void *arg)
-{
-	char why[REASON_LEN];
-	int fd = state_lock(x->c.state_path, why, sizeof(why)), rc;
-
-	if (fd < 0 || state_load(x->c.state_path, &x->st, why, sizeof(why)) < 0) {
-		log_warnx("%s", why);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	change(x, arg);
-	rc = state_save(x->c.state_path, &x->st, why, sizeof(why));
-	if (rc < 0)
-		log_warnx("%s", why);
-	close(fd);
-	return rc;
-}
-
+/* How to remove (or renew) a recorded mapping. */
 static void
 mapctl_spec_of(const struct state_mapping *m, struct mapping_spec *s)
 {
@@ -105,29 +111,27 @@ mapctl_spec_of(const struct state_mapping *m, struct mapping_spec *s)
 	s->external_port = m->external_port;
 	s->lifetime = m->lifetime;
 	s->via = m->via;
+	s->upstream = m->chain != 0;
 	s->has_nonce = m->has_nonce;
 	memcpy(s->nonce, m->nonce, sizeof(s->nonce));
 }
+
+static const char *
+mapctl_proto(int protocol)
+{
+	return protocol == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+/* --- reconcile --- */
 
 static void mapctl_command(struct mapctl_ctx *x);
 static void mapctl_reclaim_next(struct mapctl_ctx *x);
 
 static void
-mapctl_drop(struct mapctl_ctx *x, void *arg)
-{
-	const struct state_mapping *gone = arg;
-	struct state_mapping *m = state_find(&x->st, gone->protocol,
-	    gone->internal_port, &gone->gateway);
-
-	if (m != NULL)
-		state_remove(&x->st, m);
-}
-
-static void
-mapctl_disown(struct mapctl_ctx *x, void *arg)
+mapctl_disown(struct state *st, void *arg)
 {
 	const struct state_mapping *m0 = arg;
-	struct state_mapping *m = state_find(&x->st, m0->protocol,
+	struct state_mapping *m = state_find(st, m0->protocol,
 	    m0->internal_port, &m0->gateway);
 
 	if (m != NULL)
@@ -138,45 +142,31 @@ static void
 mapctl_reclaimed(const struct mapping_grant *g, void *arg)
 {
 	struct mapctl_ctx *x = arg;
-	struct state_mapping m = x->st.maps[x->reclaim];
-	const char *proto = m.protocol == IPPROTO_TCP ? "tcp" : "udp";
+	struct state_mapping m = x->st.maps[x->next++];
 
+	mapctl_retire(x);
 	if (g->ok) {
 		log_info("removed %u/%s, left by process %d", m.internal_port,
-		    proto, m.owner_pid);
-		mapctl_update(x, mapctl_drop, &m);
+		    mapctl_proto(m.protocol), m.owner_pid);
+		mapctl_save(x, mapkeep_drop, &m);
 	} else {
-		/* Keep the record; the router drops it when its lease ends. */
+		/* Kept on record: the router drops it when its lease ends. */
 		log_warnx("cannot remove %u/%s, left by process %d: %s",
-		    m.internal_port, proto, m.owner_pid, g->error);
-		mapctl_update(x, mapctl_disown, &m);
-		x->reclaim++;
+		    m.internal_port, mapctl_proto(m.protocol), m.owner_pid,
+		    g->error);
+		mapctl_save(x, mapctl_disown, &m);
 	}
 	mapctl_reclaim_next(x);
-}
-
-/* Mappings whose keeper died are removed from the router, one by one;
- * mappings whose lease ran out are forgotten. */
-/* The operation whose callback is running cannot be freed there: it is
- * retired, and freed when the next one retires. */
-static void
-mapctl_retire(struct mapctl_ctx *x)
-{
-	mapping_free(x->retired);
-	x->retired = x->op;
-	x->op = NULL;
 }
 
 static void
 mapctl_reclaim_next(struct mapctl_ctx *x)
 {
-	mapctl_retire(x);
-	for (; x->reclaim < x->st.nmaps; x->reclaim++) {
-		struct state_mapping *m = &x->st.maps[x->reclaim];
+	for (; x->next < x->st.nmaps; x->next++) {
+		struct state_mapping *m = &x->st.maps[x->next];
 		struct mapping_spec s;
-		if (m->lifetime != 0 && m->granted_at + m->lifetime < mapctl_now()) {
-			mapctl_update(x, mapctl_drop, m);
-			x->reclaim--;
+		if (m->lifetime != 0 && m->granted_at + m->lifetime < time(NULL)) {
+			mapctl_save(x, mapkeep_drop, m);
 			continue;
 		}
 		if (mapctl_owner_alive(m))
@@ -185,209 +175,133 @@ mapctl_reclaim_next(struct mapctl_ctx *x)
 		s.remove = true;
 		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
 		    mapctl_reclaimed, x);
-		return;
+		if (x->op != NULL)
+			return;
 	}
 	mapctl_command(x);
 }
 
-static void
-mapctl_finish(struct mapctl_ctx *x, int status)
-{
-	x->status = status;
-	event_base_loopbreak(x->base);
-}
-
-/* --- the mapping kept by --keep --- */
+/* --- add --- */
 
 static void
-mapctl_store(struct mapctl_ctx *x, void *arg)
+mapctl_kept(int status, void *arg)
 {
-	const struct state_mapping *m = arg;
-	struct state_mapping *old = state_find(&x->st, m->protocol,
-	    m->internal_port, &m->gateway);
-
-	if (old == NULL && x->st.nmaps < STATE_MAX_MAPPINGS)
-		old = &x->st.maps[x->st.nmaps++];
-	if (old != NULL)
-		*old = *m;
+	mapctl_finish(arg, status);
 }
 
 static void
-mapctl_record(struct mapctl_ctx *x, const struct mapping_grant *g)
+mapctl_added_all(struct mapctl_ctx *x)
 {
-	struct state_mapping *m = &x->kept;
+	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL);
+	if (!x->c.keep) {
+		mapctl_finish(x, 0);
+		return;
+	}
+	x->keep = mapkeep_start(x->base, x->c.state_path, x->c.timeout_ms,
+	    x->recs, x->specs, x->nlayers, mapctl_kept, x);
+	if (x->keep == NULL)
+		mapctl_finish(x, 1);
+}
 
-	memset(m, 0, sizeof(*m));
-	m->protocol = x->c.spec.protocol;
-	m->internal_port = x->c.spec.internal_port;
-	m->external_port = g->external_port;
-	m->via = g->via;
-	m->gateway = g->gateway;
-	m->external = g->external;
-	m->granted_at = mapctl_now();
-	m->lifetime = g->lifetime;
-	m->epoch = g->epoch;
-	m->has_nonce = g->via == VIA_PCP;
-	memcpy(m->nonce, g->nonce, sizeof(m->nonce));
+static void
+mapctl_keep_record(struct mapctl_ctx *x, const struct mapping_grant *g,
+    uint16_t chain)
+{
+	struct state_mapping *m = &x->recs[x->nlayers];
+
+	x->grants[x->nlayers] = *g;
+	mapkeep_record_of(g, &x->specs[x->nlayers], chain, m);
 	if (x->c.keep) {
 		m->owner_pid = getpid();
 		m->owner_start = mapctl_proc_start(m->owner_pid);
 	}
-	mapctl_update(x, mapctl_store, m);
-	/* A UPnP grant has no epoch: 0 is a lower bound of the router's
-	 * uptime, so one that later reads less than the mapping's age has
-	 * rebooted since (the NAT-PMP rule, applied to whichever epoch). */
-	x->epoch = g->via == VIA_UPNP ? 0 : g->epoch;
-	clock_gettime(CLOCK_MONOTONIC, &x->epoch_at);
+	mapctl_save(x, mapkeep_store, m);
+	x->nlayers++;
 }
 
 static void
-mapctl_schedule_renew(struct mapctl_ctx *x)
-{
-	struct timeval tv = { x->kept.lifetime / 2, 0 };
-
-	if (x->kept.lifetime > 0)	/* permanent leases are only watched */
-		evtimer_add(x->renew, &tv);
-}
-
-static void
-mapctl_remapped(const struct mapping_grant *g, void *arg)
+mapctl_added_upstream(const struct mapping_grant *g, void *arg)
 {
 	struct mapctl_ctx *x = arg;
-
-	struct timeval retry = { 0, RETRY_MS * 1000 };
+	char up[ADDR_STRLEN];
 
 	mapctl_retire(x);
-	x->remapping = false;
 	if (!g->ok) {
-		log_warnx("%u: cannot map again: %s", x->kept.internal_port, g->error);
-		evtimer_add(x->retry, &retry);
+		fprintf(stderr, "homereach map: the home router mapped %u/%s, but "
+		    "the upstream router at %s refused (%s); `homereach diagnose` "
+		    "says what to do\n", x->c.spec.internal_port,
+		    mapctl_proto(x->c.spec.protocol),
+		    addr_ntop(&x->c.upstream, up, sizeof(up)), g->error);
+		mapctl_finish(x, 1);
 		return;
 	}
-	mapctl_record(x, g);
-	mapctl_schedule_renew(x);
-	log_info("%u -> port %u again, via %s", x->kept.internal_port,
-	    g->external_port, via_name(g->via));
+	mapctl_keep_record(x, g, x->c.spec.internal_port);
+	mapctl_added_all(x);
 }
 
+/* Map on the upstream router, toward the home router's external port. */
 static void
-mapctl_remap(struct mapctl_ctx *x, const char *why)
+mapctl_map_upstream(struct mapctl_ctx *x)
 {
-	struct mapping_spec s;
+	const struct mapping_grant *home = &x->grants[0];
+	struct mapping_spec *s = &x->specs[1];
 
-	if (x->remapping || x->stopping)
-		return;
-	log_info("%u: %s: mapping again", x->kept.internal_port, why);
-	mapctl_spec_of(&x->kept, &s);
-	x->op = mapping_start(x->base, &x->kept.gateway, &s, x->c.timeout_ms,
-	    mapctl_remapped, x);
-	x->remapping = x->op != NULL;
-}
-
-static void
-mapctl_on_renew(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd, (void)what;
-	mapctl_remap(arg, "half the lease has passed");
-}
-
-static void
-mapctl_on_retry(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd, (void)what;
-	mapctl_remap(arg, "the last attempt failed");
-}
-
-/* A gateway epoch that went back means it lost its mappings. */
-static void
-mapctl_watched(const struct proto_finding *natpmp,
-    const struct proto_finding *pcp, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-	bool use_pcp = x->kept.via == VIA_PCP ||
-	    (x->kept.via == VIA_UPNP && !natpmp->answered);
-	const struct proto_finding *f = use_pcp ? pcp : natpmp;
-	struct timespec now;
-	uint64_t elapsed;
-	bool lost;
-
-	if (!f->answered)
-		return;		/* the gateway is away: wait for it */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed = (uint64_t)(now.tv_sec - x->epoch_at.tv_sec) * 1000 +
-	    (uint64_t)(now.tv_nsec / 1000000) - (uint64_t)(x->epoch_at.tv_nsec / 1000000);
-	lost = x->kept.via == VIA_PCP ?
-	    pcp_epoch_lost(x->epoch, f->epoch, elapsed) :
-	    natpmp_epoch_lost(x->epoch, f->epoch, elapsed);
-	x->epoch = f->epoch;
-	x->epoch_at = now;
-	if (lost)
-		mapctl_remap(x, "the router lost its mappings (its epoch went back)");
-}
-
-static void
-mapctl_on_watch(evutil_socket_t fd, short what, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-
-	(void)fd, (void)what;
-	gwprobe_free(x->probe);		/* its callback has long returned */
-	x->probe = gwprobe_start(x->base, &x->kept.gateway, WATCH_MS * 4 / 5,
-	    mapctl_watched, x);
-}
-
-static void
-mapctl_removed_on_exit(const struct mapping_grant *g, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-
-	if (!g->ok)
-		log_warnx("cannot remove %u: %s", x->kept.internal_port, g->error);
-	mapctl_update(x, mapctl_drop, &x->kept);
-	mapctl_finish(x, 0);
-}
-
-static void
-mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-	struct mapping_spec s;
-
-	(void)what;
-	if (x->stopping)
-		return;
-	log_info("signal %d: removing the mapping", (int)sig);
-	x->stopping = true;
-	event_del(x->renew);
-	event_del(x->retry);
-	event_del(x->watch);
-	mapping_free(x->op);	/* a renewal in flight, if any */
-	x->op = NULL;
-	mapctl_spec_of(&x->kept, &s);
-	s.remove = true;
-	x->op = mapping_start(x->base, &x->kept.gateway, &s, x->c.timeout_ms,
-	    mapctl_removed_on_exit, x);
+	*s = x->c.spec;
+	s->internal_port = home->external_port;
+	s->external_port = x->c.spec.external_port ? x->c.spec.external_port :
+	    home->external_port;
+	s->upstream = true;
+	s->has_nonce = false;
+	if (s->via == VIA_ANY && !addr_is_public(&home->external))
+		s->client = home->external;	/* its real WAN address */
+	s->via = VIA_ANY;
+	x->op = mapping_start(x->base, &x->c.upstream, s, x->c.timeout_ms,
+	    mapctl_added_upstream, x);
 	if (x->op == NULL)
 		mapctl_finish(x, 1);
 }
 
 static void
-mapctl_keep(struct mapctl_ctx *x)
+mapctl_diagnosed(struct diagnosis *d, void *arg)
 {
-	struct timeval tick = { 0, WATCH_MS * 1000 };
+	struct mapctl_ctx *x = arg;
+	const struct gateway *up = evidence_role(diagnosis_evidence(d), GW_UPSTREAM);
 
-	x->renew = evtimer_new(x->base, mapctl_on_renew, x);
-	x->retry = evtimer_new(x->base, mapctl_on_retry, x);
-	x->watch = event_new(x->base, -1, EV_PERSIST, mapctl_on_watch, x);
-	x->sigint = evsignal_new(x->base, SIGINT, mapctl_on_signal, x);
-	x->sigterm = evsignal_new(x->base, SIGTERM, mapctl_on_signal, x);
-	event_add(x->watch, &tick);
-	event_add(x->sigint, NULL);
-	event_add(x->sigterm, NULL);
-	mapctl_schedule_renew(x);
+	(void)d;
+	if (up != NULL) {
+		x->c.upstream = up->address;
+		mapctl_map_upstream(x);
+		return;
+	}
+	if (!addr_is_public(&x->grants[0].external))
+		log_warnx("the home router's external address is not public, and "
+		    "no upstream router was found");
+	mapctl_added_all(x);
 }
 
-/* --- the commands --- */
+/* After the home router's grant: is there a NAT in front of it? */
+static void
+mapctl_find_upstream(struct mapctl_ctx *x)
+{
+	struct diagnosis_config cfg = { .timeout_ms = 2000 };
+
+	if (x->c.upstream.family) {
+		mapctl_map_upstream(x);
+		return;
+	}
+	if (x->c.nstun == 0 && addr_is_public(&x->grants[0].external)) {
+		mapctl_added_all(x);	/* one NAT, as far as we were told */
+		return;
+	}
+	for (int i = 0; i < (x->c.nstun ? x->c.nstun : 2); i++)
+		cfg.stun[cfg.nstun++] = x->c.nstun ? x->c.stun[i] :
+		    mapctl_default_stun[i];
+	x->dns = evdns_base_new(x->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	x->diag = diagnosis_start(x->base, x->dns, &cfg, mapctl_diagnosed, x);
+	if (x->diag == NULL)
+		mapctl_added_all(x);
+}
 
 static void
 mapctl_added(const struct mapping_grant *g, void *arg)
@@ -400,112 +314,127 @@ mapctl_added(const struct mapping_grant *g, void *arg)
 		mapctl_finish(x, 1);
 		return;
 	}
-	mapctl_record(x, g);
-	mapout_grant(&x->c, g);
-	if (x->c.keep)
-		mapctl_keep(x);
-	else
-		mapctl_finish(x, 0);
+	mapctl_keep_record(x, g, 0);
+	mapctl_find_upstream(x);
 }
 
 static void
 mapctl_add(struct mapctl_ctx *x)
 {
-	struct mapping_spec s = x->c.spec;
-	struct state_mapping *old = state_find(&x->st, s.protocol,
-	    s.internal_port, &x->c.gateway);
+	struct mapping_spec *s = &x->specs[0];
+	struct state_mapping *old = state_find(&x->st, x->c.spec.protocol,
+	    x->c.spec.internal_port, &x->c.gateway);
 
+	*s = x->c.spec;
 	if (old != NULL && old->owner_pid != 0 && mapctl_owner_alive(old)) {
 		fprintf(stderr, "homereach map: %u/%s is kept by process %d\n",
-		    s.internal_port, s.protocol == IPPROTO_TCP ? "tcp" : "udp",
-		    old->owner_pid);
+		    s->internal_port, mapctl_proto(s->protocol), old->owner_pid);
 		mapctl_finish(x, 1);
 		return;
 	}
 	if (old != NULL && old->has_nonce) {	/* PCP: renew, not re-create */
-		s.has_nonce = true;
-		memcpy(s.nonce, old->nonce, sizeof(s.nonce));
+		s->has_nonce = true;
+		memcpy(s->nonce, old->nonce, sizeof(s->nonce));
 	}
-	x->op = mapping_start(x->base, &x->c.gateway, &s, x->c.timeout_ms,
+	x->op = mapping_start(x->base, &x->c.gateway, s, x->c.timeout_ms,
 	    mapctl_added, x);
 	if (x->op == NULL)
 		mapctl_finish(x, 1);
 }
 
+/* --- del: the host's own mapping and its upstream layer --- */
+
+static bool
+mapctl_is_ours(const struct mapctl *c, const struct state_mapping *m)
+{
+	return m->protocol == c->spec.protocol &&
+	    ((m->chain == 0 && m->internal_port == c->spec.internal_port) ||
+	    m->chain == c->spec.internal_port);
+}
+
+static void mapctl_del_next(struct mapctl_ctx *x);
+
 static void
 mapctl_deleted(const struct mapping_grant *g, void *arg)
 {
 	struct mapctl_ctx *x = arg;
+	struct state_mapping m = x->st.maps[x->next++];
 
 	mapctl_retire(x);
 	if (!g->ok) {
 		mapout_error(&x->c, g);
-		mapctl_finish(x, 1);
-		return;
+		x->status = 1;
+	} else {
+		mapctl_save(x, mapkeep_drop, &m);
+		mapout_removed(&x->c, &m);
+		x->nlayers++;
 	}
-	mapctl_update(x, mapctl_drop, &x->kept);
-	mapout_removed(&x->c, &x->kept);
-	mapctl_finish(x, 0);
+	mapctl_del_next(x);
 }
 
 static void
-mapctl_del(struct mapctl_ctx *x)
+mapctl_del_next(struct mapctl_ctx *x)
 {
-	struct state_mapping *m = state_find(&x->st, x->c.spec.protocol,
-	    x->c.spec.internal_port, NULL);
 	struct mapping_spec s;
 
-	if (m == NULL) {	/* never touch what this host did not make */
+	for (; x->next < x->st.nmaps; x->next++) {
+		struct state_mapping *m = &x->st.maps[x->next];
+		if (!mapctl_is_ours(&x->c, m))
+			continue;
+		mapctl_spec_of(m, &s);
+		s.remove = true;
+		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
+		    mapctl_deleted, x);
+		if (x->op != NULL)
+			return;
+	}
+	if (x->nlayers == 0 && x->status == 0) {
+		/* Never touch what this host did not make. */
 		fprintf(stderr, "homereach map: no mapping of %u/%s made by this "
 		    "host\n", x->c.spec.internal_port,
-		    x->c.spec.protocol == IPPROTO_TCP ? "tcp" : "udp");
-		mapctl_finish(x, 1);
-		return;
+		    mapctl_proto(x->c.spec.protocol));
+		x->status = 1;
 	}
-	x->kept = *m;
-	mapctl_spec_of(m, &s);
-	s.remove = true;
-	x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
-	    mapctl_deleted, x);
-	if (x->op == NULL)
-		mapctl_finish(x, 1);
+	mapctl_finish(x, x->status);
 }
 
 static void
 mapctl_command(struct mapctl_ctx *x)
 {
+	char why[REASON_LEN];
+
+	/* Reread: reclaiming may have changed it. */
+	if (state_load(x->c.state_path, &x->st, why, sizeof(why)) < 0) {
+		log_warnx("%s", why);
+		mapctl_finish(x, 1);
+		return;
+	}
+	x->next = 0;
 	switch (x->c.cmd) {
 	case MAPCTL_ADD: mapctl_add(x); break;
-	case MAPCTL_DEL: mapctl_del(x); break;
+	case MAPCTL_DEL: x->status = 0; mapctl_del_next(x); break;
 	case MAPCTL_LIST:
-		mapout_list(&x->c, &x->st, mapctl_now());
+		mapout_list(&x->c, &x->st, (int64_t)time(NULL));
 		mapctl_finish(x, 0);
 		break;
 	}
 }
 
 static void
-mapctl_noop(struct mapctl_ctx *x, void *arg)
+mapctl_noop(struct state *st, void *arg)
 {
-	(void)x, (void)arg;
+	(void)st, (void)arg;
 }
 
 static void
 mapctl_free(struct mapctl_ctx *x)
 {
+	mapkeep_free(x->keep);
 	mapping_free(x->op);
 	mapping_free(x->retired);
-	gwprobe_free(x->probe);
-	if (x->renew)
-		event_free(x->renew);
-	if (x->retry)
-		event_free(x->retry);
-	if (x->watch)
-		event_free(x->watch);
-	if (x->sigint)
-		event_free(x->sigint);
-	if (x->sigterm)
-		event_free(x->sigterm);
+	diagnosis_free(x->diag);
+	if (x->dns)
+		evdns_base_free(x->dns, 0);
 	event_base_free(x->base);
 }
 
@@ -513,19 +442,21 @@ int
 mapctl_run(const struct mapctl *c)
 {
 	struct mapctl_ctx x = { .c = *c, .status = 1 };
+	char why[REASON_LEN];
 
 	if (mkdir(c->state_dir, 0700) < 0 && errno != EEXIST) {
 		fprintf(stderr, "homereach map: %s: %s\n", c->state_dir,
 		    strerror(errno));
 		return 1;
 	}
-	evthread_use_pthreads();
-	x.base = event_base_new();
 	/* Read (and create) the state file; a bad one stops us here. */
-	if (mapctl_update(&x, mapctl_noop, NULL) < 0) {
-		event_base_free(x.base);
+	if (state_update(c->state_path, mapctl_noop, NULL, why, sizeof(why)) < 0 ||
+	    state_load(c->state_path, &x.st, why, sizeof(why)) < 0) {
+		fprintf(stderr, "homereach map: %s\n", why);
 		return 1;
 	}
+	evthread_use_pthreads();
+	x.base = event_base_new();
 	mapctl_reclaim_next(&x);
 	if (!event_base_got_break(x.base))
 		event_base_dispatch(x.base);

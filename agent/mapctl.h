@@ -17,6 +17,9 @@ struct mapctl {
 	char state_path[4096];
 	int timeout_ms;
 	struct netaddr gateway;
+	struct netaddr upstream;	/* --upstream, or found by the probes */
+	const char *stun[8];		/* --stun: observers for that search */
+	int nstun;
 };
 
 int mapctl_run(const struct mapctl *c);

@@ -27,28 +27,48 @@ mapout_json(json_t *j)
 	json_decref(j);
 }
 
-void
-mapout_grant(const struct mapctl *c, const struct mapping_grant *g)
+static json_t *
+mapout_layer(const struct mapping_grant *g)
 {
+	return json_pack("{s:o, s:s, s:o, s:i, s:I}", "gateway",
+	    mapout_addr(&g->gateway), "via", via_name(g->via), "external_address",
+	    mapout_addr(&g->external), "external_port", g->external_port,
+	    "lifetime", (json_int_t)g->lifetime);
+}
+
+void
+mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
+    const struct mapping_grant *outer)
+{
+	const struct mapping_grant *out = outer ? outer : g;
 	char ext[ADDR_STRLEN], gw[ADDR_STRLEN], in[ADDR_STRLEN];
+	json_t *layers;
 
 	if (c->json) {
-		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I}",
+		layers = json_pack("[o]", mapout_layer(g));
+		if (outer)
+			json_array_append_new(layers, mapout_layer(outer));
+		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o}",
 		    "ok", 1, "protocol", mapout_proto(c->spec.protocol),
 		    "internal_port", c->spec.internal_port,
 		    "internal_address", mapout_addr(&g->internal),
-		    "external_address", mapout_addr(&g->external),
-		    "external_port", g->external_port, "via", via_name(g->via),
+		    "external_address", mapout_addr(&out->external),
+		    "external_port", out->external_port, "via", via_name(g->via),
 		    "gateway", mapout_addr(&g->gateway),
-		    "lifetime", (json_int_t)g->lifetime));
+		    "lifetime", (json_int_t)g->lifetime, "layers", layers));
 		return;
 	}
-	printf("%s:%u/%s is reachable at %s:%u (via %s on %s, lease %s%u s)\n",
+	printf("%s:%u/%s is reachable at %s:%u (via %s on %s, lease %s%u s",
 	    addr_ntop(&g->internal, in, sizeof(in)), c->spec.internal_port,
-	    mapout_proto(c->spec.protocol), addr_ntop(&g->external, ext,
-	    sizeof(ext)), g->external_port, via_name(g->via),
+	    mapout_proto(c->spec.protocol), addr_ntop(&out->external, ext,
+	    sizeof(ext)), out->external_port, via_name(g->via),
 	    addr_ntop(&g->gateway, gw, sizeof(gw)), g->lifetime ? "" :
 	    "permanent, ", g->lifetime);
+	if (outer)
+		printf("; then via %s on the upstream router %s, port %u",
+		    via_name(outer->via), addr_ntop(&outer->gateway, gw,
+		    sizeof(gw)), outer->external_port);
+	printf(")\n");
 }
 
 void

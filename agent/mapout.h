@@ -6,7 +6,9 @@
 
 #include "agent/mapctl.h"
 
-void mapout_grant(const struct mapctl *c, const struct mapping_grant *g);
+/* outer: the upstream router's grant through a double NAT, or NULL. */
+void mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
+    const struct mapping_grant *outer);
 void mapout_error(const struct mapctl *c, const struct mapping_grant *g);
 void mapout_removed(const struct mapctl *c, const struct state_mapping *m);
 void mapout_list(const struct mapctl *c, const struct state *st, int64_t now);

@@ -1,10 +1,11 @@
 /*
  * State file, version 1:
  *   homereach-state 1
- *   mapping tcp 8080 8080 natpmp 192.168.1.1 5.0.1.2 1763700000 7200 3600 - 0 0
+ *   mapping tcp 8080 8080 natpmp 192.168.1.1 5.0.1.2 1763700000 7200 3600 - 0 0 -
  * fields: protocol, internal port, external port, protocol used, gateway,
  * external address, granted at, lifetime, epoch, PCP nonce (hex or -),
- * owner pid, owner start time.
+ * owner pid, owner start time, and for the upstream layer of a double NAT
+ * the internal port of the host's mapping it extends (or -).
  */
 #include "agent/state.h"
 
@@ -41,17 +42,34 @@ state_nonce(const char *hex, struct state_mapping *m)
 }
 
 static int
+state_chain(const char *text, uint16_t *chain)
+{
+	char *end;
+	unsigned long v;
+
+	if (strcmp(text, "-") == 0)
+		return 0;
+	v = strtoul(text, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*chain = (uint16_t)v;
+	return 0;
+}
+
+static int
 state_parse_mapping(char *line, struct state_mapping *m)
 {
 	char proto[8], via[8], gw[ADDR_STRLEN], ext[ADDR_STRLEN], nonce[32];
+	char chain[8];
 	unsigned ip, ep;
 	int n = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (sscanf(line, "mapping %7s %u %u %7s %45s %45s %" SCNd64 " %" SCNu32
-	    " %" SCNu32 " %31s %d %" SCNu64 "%n", proto, &ip, &ep, via, gw, ext,
-	    &m->granted_at, &m->lifetime, &m->epoch, nonce, &m->owner_pid,
-	    &m->owner_start, &n) != 12 || line[n] != '\0')
+	    " %" SCNu32 " %31s %d %" SCNu64 " %7s%n", proto, &ip, &ep, via, gw,
+	    ext, &m->granted_at, &m->lifetime, &m->epoch, nonce, &m->owner_pid,
+	    &m->owner_start, chain, &n) != 13 || line[n] != '\0' ||
+	    state_chain(chain, &m->chain) < 0)
 		return -1;
 	if (strcmp(proto, "tcp") == 0)
 		m->protocol = IPPROTO_TCP;
@@ -115,7 +133,10 @@ static int
 state_format_mapping(const struct state_mapping *m, char *buf, size_t len)
 {
 	char gw[ADDR_STRLEN], ext[ADDR_STRLEN] = "-", nonce[32] = "-";
+	char chain[8] = "-";
 
+	if (m->chain)
+		snprintf(chain, sizeof(chain), "%u", m->chain);
 	addr_ntop(&m->gateway, gw, sizeof(gw));
 	if (m->external.family)
 		addr_ntop(&m->external, ext, sizeof(ext));
@@ -123,10 +144,10 @@ state_format_mapping(const struct state_mapping *m, char *buf, size_t len)
 		for (int i = 0; i < PCP_NONCE_LEN; i++)
 			snprintf(nonce + 2 * i, 3, "%02x", m->nonce[i]);
 	return snprintf(buf, len, "mapping %s %u %u %s %s %s %" PRId64 " %" PRIu32
-	    " %" PRIu32 " %s %d %" PRIu64 "\n",
+	    " %" PRIu32 " %s %d %" PRIu64 " %s\n",
 	    m->protocol == IPPROTO_TCP ? "tcp" : "udp", m->internal_port,
 	    m->external_port, via_name(m->via), gw, ext, m->granted_at,
-	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start);
+	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain);
 }
 
 int
@@ -219,6 +240,24 @@ state_lock(const char *path, char *why, size_t whylen)
 		return -1;
 	}
 	return fd;
+}
+
+int
+state_update(const char *path, void (*change)(struct state *, void *),
+    void *arg, char *why, size_t whylen)
+{
+	struct state st;
+	int fd = state_lock(path, why, whylen), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = state_load(path, &st, why, whylen);
+	if (rc == 0) {
+		change(&st, arg);
+		rc = state_save(path, &st, why, whylen);
+	}
+	close(fd);
+	return rc;
 }
 
 struct state_mapping *

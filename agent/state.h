@@ -25,6 +25,9 @@ struct state_mapping {
 	uint32_t epoch;
 	bool has_nonce;
 	uint8_t nonce[PCP_NONCE_LEN];
+	uint16_t chain;			/* upstream layer of a double NAT: the
+					 * internal port of the host's mapping
+					 * it extends; 0 for the host's own */
 	int owner_pid;			/* a process that keeps it, or 0 */
 	uint64_t owner_start;		/* its start time, against pid reuse */
 };
@@ -46,6 +49,9 @@ int state_save(const char *path, const struct state *st, char *why,
     size_t whylen);
 /* Exclusive lock on path.lock for a read-modify-write; returns an fd. */
 int state_lock(const char *path, char *why, size_t whylen);
+/* Under the lock: load path, change(st, arg), save. */
+int state_update(const char *path, void (*change)(struct state *, void *),
+    void *arg, char *why, size_t whylen);
 struct state_mapping *state_find(struct state *st, int protocol,
     uint16_t internal_port, const struct netaddr *gateway);
 void state_remove(struct state *st, struct state_mapping *m);

@@ -153,6 +153,8 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 		return;
 	}
 	memset(req, 0, sizeof(*req));
+	if (s->client.family)		/* upstream: the home router's WAN */
+		op->g.internal = s->client;
 	req->client = op->g.internal;
 	if (s->has_nonce)
 		memcpy(req->nonce, s->nonce, PCP_NONCE_LEN);
@@ -287,6 +289,8 @@ map_try_upnp(struct mapping_op *op, int timeout_ms)
 	};
 
 	netif_source_for(&op->gateway, &op->g.internal);
+	if (s->client.family)
+		op->g.internal = s->client;
 	a.internal_client = op->g.internal;
 	op->upnp = upnpprobe_start(op->base, &op->gateway, true, timeout_ms, &a,
 	    map_upnp_done, op);
@@ -339,7 +343,15 @@ mapping_start(struct event_base *base, const struct netaddr *gateway,
 	op->fd = -1;
 	op->cb = cb;
 	op->arg = arg;
-	if (spec->via == VIA_ANY) {
+	if (spec->via == VIA_ANY && spec->upstream) {
+		/* Through a NAT, NAT-PMP maps to whatever source it sees; PCP
+		 * and UPnP must be told that address. */
+		op->order[op->norder++] = VIA_NATPMP;
+		if (spec->client.family) {
+			op->order[op->norder++] = VIA_PCP;
+			op->order[op->norder++] = VIA_UPNP;
+		}
+	} else if (spec->via == VIA_ANY) {
 		op->order[0] = VIA_PCP, op->order[1] = VIA_NATPMP, op->order[2] = VIA_UPNP;
 		op->norder = 3;
 	} else {

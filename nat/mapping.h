@@ -18,6 +18,10 @@ struct mapping_spec {
 	uint32_t lifetime;		/* wanted lease in seconds */
 	enum map_via via;		/* VIA_ANY tries PCP, NAT-PMP, UPnP */
 	bool remove;			/* delete instead of create */
+	bool upstream;			/* through our own router's NAT: NAT-PMP
+					 * first, PCP and UPnP only with client */
+	struct netaddr client;		/* who the mapping points at, if not
+					 * this host (PCP client, UPnP client) */
 	uint8_t nonce[PCP_NONCE_LEN];	/* PCP: the one used to create it */
 	bool has_nonce;
 };

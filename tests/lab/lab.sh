@@ -15,7 +15,7 @@ LAB_LINKS=0
 LAB_STUN1=5.0.0.2
 LAB_STUN2=5.0.0.3
 LAB_ECHO=http://5.0.0.2/
-LAB_TOPOLOGIES="public single-nat double-nat double-nat-upnp cgnat twin-ip bridge no-mapping"
+LAB_TOPOLOGIES="public single-nat double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
@@ -149,7 +149,8 @@ lab_nat() {
 	NFT
 }
 
-# lab_upnpd NODE WAN LAN LANNET NAME MODEL: miniupnpd (UPnP, NAT-PMP, PCP)
+# lab_upnpd NODE WAN LAN LANNET NAME MODEL [EXTRA]: miniupnpd (UPnP,
+# NAT-PMP, PCP); EXTRA is one more config line.
 lab_upnpd() {
 	local node=$1 conf=$LAB_DIR/miniupnpd-$1.conf
 	cat > "$conf" <<-CONF
@@ -172,6 +173,7 @@ lab_upnpd() {
 	upnp_nat_postrouting_chain=postrouting_miniupnpd
 	allow 1-65535 $4 1-65535
 	deny 0-65535 0.0.0.0/0 0-65535
+	${7:-}
 	CONF
 	lab_upnpd_start "$node"
 }
@@ -252,6 +254,18 @@ lab_topo_double_nat() {
 }
 
 lab_topo_double_nat_upnp() { lab_topo_double_nat upnp; }
+
+# Both routers map: the ISP box, and a home router told the outer public
+# address (ext_ip=), as NETLAB saw mapping through both layers work. The
+# home router then reports 5.0.1.2 as its own: only the hop after it
+# shows the ISP box.
+lab_topo_double_nat_chain() {
+	lab_upstream isp 192.168.0.1/24 192.168.0.2/24 192.168.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd isp wan lan 192.168.0.0/24 "ISP Box" "Speedlink 5000"
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" "ext_ip=5.0.1.2"
+}
 
 lab_topo_cgnat() {
 	lab_upstream cgn 100.64.0.1/10 100.64.0.2/10 100.64.0.1

@@ -9,6 +9,8 @@
 #   crash      the keeping process is killed with SIGKILL: the next start
 #              removes its mapping, and a mapping this host did not make
 #              is never touched
+#   double     double NAT where both routers map: services reached through
+#              both layers (upstream found by the probes, or named)
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -50,13 +52,13 @@ case_protocols() {
 }
 
 case_refused() {
-	for topo in cgnat no-mapping; do
+	for topo in cgnat no-mapping double-nat-upnp; do
 		lab_setup "$topo"
 		hr map add 8080/tcp --timeout 4 > /dev/null 2> "$LAB_DIR/err"
 		check_eq "$topo: exit status" "$?" 1
 		check_eq "$topo: says no gateway could map" \
 			"$(grep -c 'no gateway could map it' "$LAB_DIR/err")" 1
-		[ "$topo" = cgnat ] && check_eq "cgnat: points to diagnose" \
+		[ "$topo" != no-mapping ] && check_eq "$topo: points to diagnose" \
 			"$(grep -c 'no public address.*homereach diagnose' "$LAB_DIR/err")" 1
 		lab_teardown
 	done
@@ -112,6 +114,26 @@ case_crash() {
 	hr map del 9090/tcp 2> "$LAB_DIR/err"
 	check_eq "del of a mapping this host did not make: exit status" "$?" 1
 	check_eq "and it is still there" "$(lab_upnpd_rules rtr)" 1
+}
+
+case_double() {
+	lab_setup double-nat-chain
+	services
+	hr map add 8080/tcp --stun "$LAB_STUN1" --json > "$LAB_DIR/tcp.json"
+	check_eq "map add through both layers: exit status" "$?" 0
+	check "two layers" '.layers | length' 2 "$LAB_DIR/tcp.json"
+	check "upstream router found by the probes" '.layers[1].gateway' 192.168.0.1 "$LAB_DIR/tcp.json"
+	check "public address" .external_address 5.0.1.2 "$LAB_DIR/tcp.json"
+	check_eq "TCP service reached through both layers" "$(reach_tcp 8080)" hello-from-nas
+	hr map add 5353/udp --upstream 192.168.0.1 --json > "$LAB_DIR/udp.json"
+	check_eq "map add with --upstream: exit status" "$?" 0
+	port=$(jq -r .external_port "$LAB_DIR/udp.json")
+	check_eq "UDP service reached through both layers" "$(reach_udp "$port")" pong
+	check_eq "both layers recorded" "$(hr map list --json | jq length)" 4
+	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
+	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
+	check_eq "del: ISP box clean" "$(lab_upnpd_rules isp)" 0
+	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
 }
 
 "case_$case_"

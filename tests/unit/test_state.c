@@ -18,9 +18,9 @@
 static const char good[] =
     "homereach-state 1\n"
     "# a comment\n"
-    "mapping tcp 8080 8080 natpmp 192.168.1.1 5.0.1.2 1763700000 7200 3600 - 0 0\n"
+    "mapping tcp 8080 8080 natpmp 192.168.1.1 5.0.1.2 1763700000 7200 3600 - 0 0 -\n"
     "\n"
-    "mapping udp 5353 6000 pcp 192.168.1.1 - 1763700000 7200 12 0102030405060708090a0b0c 4242 99\n";
+    "mapping udp 5353 6000 pcp 192.168.1.1 - 1763700000 7200 12 0102030405060708090a0b0c 4242 99 8080\n";
 
 static void
 test_round_trip(void **state)
@@ -39,6 +39,8 @@ test_round_trip(void **state)
 	assert_true(st.maps[1].has_nonce);
 	assert_int_equal(st.maps[1].nonce[11], 0x0c);
 	assert_int_equal(st.maps[1].owner_pid, 4242);
+	assert_int_equal(st.maps[1].chain, 8080);
+	assert_int_equal(st.maps[0].chain, 0);
 	assert_int_equal(st.maps[1].external.family, 0);
 	n = state_format(&st, text, sizeof(text));
 	assert_true(n > 0);
@@ -52,14 +54,16 @@ static const struct { const char *text, *reason; } bad[] = {
 	{ "hello\n", "line 1: not a homereach state file" },
 	{ "homereach-state 2\n", "line 1: state version 2, this homereach reads 1" },
 	{ "homereach-state 1\nmapping tcp 8080\n", "line 2: bad mapping record" },
-	{ "homereach-state 1\nmapping sctp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 0 1 pcp 1.1.1.1 - 0 0 0 - 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 70000 pcp 1.1.1.1 - 0 0 0 - 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 1 any 1.1.1.1 - 0 0 0 - 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 1 pcp nothere - 0 0 0 - 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 0102 0 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - -5 0\n", "line 2" },
-	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 extra\n", "line 2" },
+	{ "homereach-state 1\nmapping sctp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 0 1 pcp 1.1.1.1 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 70000 pcp 1.1.1.1 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 any 1.1.1.1 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp nothere - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 0102 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - -5 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 - extra\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 0\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 70000\n", "line 2" },
 };
 
 static void

@@ -1,0 +1,330 @@
+/*
+ * Each kept layer renews at half its lease and is watched: every second
+ * its gateway's epoch is read (NAT-PMP and PCP, RFC 6886 section 3.6,
+ * RFC 6887 section 8.5); an epoch that went back means a reboot, and the
+ * layer is mapped again at once. A finished operation is never freed in
+ * its own callback: it is retired and freed at the next retirement.
+ */
+#include "agent/mapkeep.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "agent/log.h"
+#include "nat/gwprobe.h"
+#include "nat/natpmp.h"
+
+#define WATCH_MS	1000	/* how often each gateway's epoch is read */
+#define RETRY_MS	250	/* after a failed re-map: a router may answer
+				 * NAT-PMP before its HTTP side is up */
+
+struct mapkeep;
+
+struct keep_layer {
+	struct mapkeep *k;
+	int index;
+	struct state_mapping rec;
+	struct mapping_spec spec;
+	uint32_t epoch;			/* last seen, and when */
+	struct timespec epoch_at;
+	struct mapping_op *op, *retired;
+	struct gwprobe *probe;
+	struct event *renew, *retry;
+	bool remapping, removed;
+};
+
+struct mapkeep {
+	struct event_base *base;
+	const char *state_path;
+	int timeout_ms, n, removing;
+	struct keep_layer layer[MAPKEEP_MAX_LAYERS];
+	struct event *watch, *sigint, *sigterm;
+	bool stopping;
+	mapkeep_done_cb *done;
+	void *arg;
+};
+
+void
+mapkeep_record_of(const struct mapping_grant *g, const struct mapping_spec *s,
+    uint16_t chain, struct state_mapping *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->protocol = s->protocol;
+	m->internal_port = s->internal_port;
+	m->external_port = g->external_port;
+	m->via = g->via;
+	m->gateway = g->gateway;
+	m->external = g->external;
+	m->granted_at = (int64_t)time(NULL);
+	m->lifetime = g->lifetime;
+	m->epoch = g->epoch;
+	m->has_nonce = g->via == VIA_PCP;
+	memcpy(m->nonce, g->nonce, sizeof(m->nonce));
+	m->chain = chain;
+}
+
+void
+mapkeep_store(struct state *st, void *arg)
+{
+	const struct state_mapping *m = arg;
+	struct state_mapping *old = state_find(st, m->protocol,
+	    m->internal_port, &m->gateway);
+
+	if (old == NULL && st->nmaps < STATE_MAX_MAPPINGS)
+		old = &st->maps[st->nmaps++];
+	if (old != NULL)
+		*old = *m;
+}
+
+void
+mapkeep_drop(struct state *st, void *arg)
+{
+	const struct state_mapping *m = arg;
+	struct state_mapping *old = state_find(st, m->protocol,
+	    m->internal_port, &m->gateway);
+
+	if (old != NULL)
+		state_remove(st, old);
+}
+
+static void
+keep_save(struct keep_layer *l, void (*change)(struct state *, void *))
+{
+	char why[REASON_LEN];
+
+	if (state_update(l->k->state_path, change, &l->rec, why, sizeof(why)) < 0)
+		log_warnx("%s", why);
+}
+
+static void
+keep_retire(struct keep_layer *l)
+{
+	mapping_free(l->retired);
+	l->retired = l->op;
+	l->op = NULL;
+}
+
+static void
+keep_schedule_renew(struct keep_layer *l)
+{
+	struct timeval tv = { l->rec.lifetime / 2, 0 };
+
+	if (l->rec.lifetime > 0)	/* permanent leases are only watched */
+		evtimer_add(l->renew, &tv);
+}
+
+/* A grant has an epoch only over NAT-PMP and PCP; for UPnP, 0 is a lower
+ * bound of the router's uptime: one that later reads less than the
+ * mapping's age has rebooted since. */
+static void
+keep_epoch_from(struct keep_layer *l, const struct mapping_grant *g)
+{
+	l->epoch = g->via == VIA_UPNP ? 0 : g->epoch;
+	clock_gettime(CLOCK_MONOTONIC, &l->epoch_at);
+}
+
+static void keep_remap(struct keep_layer *l, const char *why);
+
+static void
+keep_remapped(const struct mapping_grant *g, void *arg)
+{
+	struct keep_layer *l = arg;
+	struct timeval retry = { 0, RETRY_MS * 1000 };
+	struct state_mapping old = l->rec;
+
+	keep_retire(l);
+	l->remapping = false;
+	if (!g->ok) {
+		log_warnx("port %u: cannot map again: %s", l->rec.internal_port,
+		    g->error);
+		evtimer_add(l->retry, &retry);
+		return;
+	}
+	mapkeep_record_of(g, &l->spec, old.chain, &l->rec);
+	l->rec.owner_pid = old.owner_pid;
+	l->rec.owner_start = old.owner_start;
+	keep_save(l, mapkeep_store);
+	keep_epoch_from(l, g);
+	keep_schedule_renew(l);
+	log_info("port %u -> %u again, via %s", l->rec.internal_port,
+	    g->external_port, via_name(g->via));
+	/* The upstream layer points at our external port: follow it. */
+	if (l->index == 0 && l->k->n > 1 && old.external_port != g->external_port) {
+		struct keep_layer *up = &l->k->layer[1];
+		up->spec.internal_port = g->external_port;
+		keep_remap(up, "the home router gave another port");
+	}
+}
+
+static void
+keep_remap(struct keep_layer *l, const char *why)
+{
+	struct mapping_spec s = l->spec;
+
+	if (l->remapping || l->k->stopping)
+		return;
+	log_info("port %u: %s: mapping again", l->rec.internal_port, why);
+	s.has_nonce = l->rec.has_nonce;
+	memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
+	l->op = mapping_start(l->k->base, &l->rec.gateway, &s, l->k->timeout_ms,
+	    keep_remapped, l);
+	l->remapping = l->op != NULL;
+}
+
+static void
+keep_on_renew(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	keep_remap(arg, "half the lease has passed");
+}
+
+static void
+keep_on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	keep_remap(arg, "the last attempt failed");
+}
+
+static uint64_t
+keep_elapsed_ms(const struct timespec *since, const struct timespec *now)
+{
+	return (uint64_t)(now->tv_sec - since->tv_sec) * 1000 +
+	    (uint64_t)(now->tv_nsec / 1000000) - (uint64_t)(since->tv_nsec / 1000000);
+}
+
+static void
+keep_watched(const struct proto_finding *natpmp,
+    const struct proto_finding *pcp, void *arg)
+{
+	struct keep_layer *l = arg;
+	bool pcp_rule = l->rec.via == VIA_PCP;
+	const struct proto_finding *f = pcp_rule ||
+	    (l->rec.via == VIA_UPNP && !natpmp->answered) ? pcp : natpmp;
+	struct timespec now;
+	uint64_t elapsed;
+	bool lost;
+
+	if (!f->answered)
+		return;		/* the gateway is away: wait for it */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = keep_elapsed_ms(&l->epoch_at, &now);
+	lost = pcp_rule ? pcp_epoch_lost(l->epoch, f->epoch, elapsed) :
+	    natpmp_epoch_lost(l->epoch, f->epoch, elapsed);
+	l->epoch = f->epoch;
+	l->epoch_at = now;
+	if (lost)
+		keep_remap(l, "the router lost its mappings (its epoch went back)");
+}
+
+static void
+keep_on_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct mapkeep *k = arg;
+
+	(void)fd, (void)what;
+	for (int i = 0; i < k->n; i++) {
+		struct keep_layer *l = &k->layer[i];
+		gwprobe_free(l->probe);		/* its callback has returned */
+		l->probe = gwprobe_start(k->base, &l->rec.gateway,
+		    WATCH_MS * 4 / 5, keep_watched, l);
+	}
+}
+
+static void
+keep_removed(const struct mapping_grant *g, void *arg)
+{
+	struct keep_layer *l = arg;
+	struct mapkeep *k = l->k;
+
+	keep_retire(l);
+	if (!g->ok)
+		log_warnx("cannot remove port %u: %s", l->rec.internal_port,
+		    g->error);
+	keep_save(l, mapkeep_drop);
+	if (--k->removing == 0)
+		k->done(0, k->arg);
+}
+
+static void
+keep_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct mapkeep *k = arg;
+
+	(void)what;
+	if (k->stopping)
+		return;
+	log_info("signal %d: removing the mappings", (int)sig);
+	k->stopping = true;
+	event_del(k->watch);
+	for (int i = 0; i < k->n; i++) {
+		struct keep_layer *l = &k->layer[i];
+		struct mapping_spec s = l->spec;
+		event_del(l->renew);
+		event_del(l->retry);
+		mapping_free(l->op);	/* a renewal in flight, if any */
+		s.remove = true;
+		s.has_nonce = l->rec.has_nonce;
+		memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
+		s.external_port = l->rec.external_port;
+		s.via = l->rec.via;
+		l->op = mapping_start(k->base, &l->rec.gateway, &s, k->timeout_ms,
+		    keep_removed, l);
+		k->removing += l->op != NULL;
+	}
+	if (k->removing == 0)
+		k->done(1, k->arg);
+}
+
+struct mapkeep *
+mapkeep_start(struct event_base *base, const char *state_path, int timeout_ms,
+    const struct state_mapping *recs, const struct mapping_spec *specs, int n,
+    mapkeep_done_cb *done, void *arg)
+{
+	struct mapkeep *k = calloc(1, sizeof(*k));
+	struct timeval tick = { 0, WATCH_MS * 1000 };
+
+	if (k == NULL)
+		return NULL;
+	*k = (struct mapkeep){ .base = base, .state_path = state_path,
+	    .timeout_ms = timeout_ms, .n = n, .done = done, .arg = arg };
+	for (int i = 0; i < n; i++) {
+		struct keep_layer *l = &k->layer[i];
+		struct mapping_grant g = { .via = recs[i].via, .epoch = recs[i].epoch };
+		*l = (struct keep_layer){ .k = k, .index = i, .rec = recs[i],
+		    .spec = specs[i] };
+		l->renew = evtimer_new(base, keep_on_renew, l);
+		l->retry = evtimer_new(base, keep_on_retry, l);
+		keep_epoch_from(l, &g);
+		keep_schedule_renew(l);
+	}
+	k->watch = event_new(base, -1, EV_PERSIST, keep_on_watch, k);
+	k->sigint = evsignal_new(base, SIGINT, keep_on_signal, k);
+	k->sigterm = evsignal_new(base, SIGTERM, keep_on_signal, k);
+	event_add(k->watch, &tick);
+	event_add(k->sigint, NULL);
+	event_add(k->sigterm, NULL);
+	return k;
+}
+
+void
+mapkeep_free(struct mapkeep *k)
+{
+	if (k == NULL)
+		return;
+	for (int i = 0; i < k->n; i++) {
+		struct keep_layer *l = &k->layer[i];
+		mapping_free(l->op);
+		mapping_free(l->retired);
+		gwprobe_free(l->probe);
+		event_free(l->renew);
+		event_free(l->retry);
+	}
+	event_free(k->watch);
+	event_free(k->sigint);
+	event_free(k->sigterm);
+	free(k);
+}
