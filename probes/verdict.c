@@ -92,7 +92,13 @@ verdict_from_wan(const struct evidence *ev, struct verdict *v,
 	addr_ntop(wan, w, sizeof(w));
 	addr_ntop(&v->public_v4, p, sizeof(p));
 	(void)ev;
-	if (addr_equal(wan, &v->public_v4)) {
+	if (addr_equal(wan, &v->public_v4) && up_wan != NULL &&
+	    addr_equal(up_wan, wan)) {
+		verdict_add_why(v, "the home router and the upstream router both "
+		    "claim %s: the upstream router holds it, and the home router "
+		    "was told it (a declared external address)", w);
+		verdict_set(v, V_DOUBLE_NAT, 2);
+	} else if (addr_equal(wan, &v->public_v4)) {
 		verdict_add_why(v, "the home router's WAN address %s is the "
 		    "address outside observers see", w);
 		verdict_set(v, V_SINGLE_NAT, 1);

@@ -21,7 +21,7 @@ public)		want=(public 0 0 "none-needed" "") ;;
 single-nat|bridge|twin-ip)
 		want=(single-nat 1 0 "none-needed" "") ;;
 no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz" "") ;;
-double-nat|double-nat-upnp)
+double-nat|double-nat-upnp|double-nat-chain)
 		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward" 192.168.0.1) ;;
 cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
 esac

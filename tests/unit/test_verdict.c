@@ -202,6 +202,25 @@ test_cgnat_behind_isp_box(void **state)
 	expect(&ev, V_CGNAT, 3, 1, "request-public-ip use-ipv6 port-redirect");
 }
 
+/* A home router told the outer address (miniupnpd's ext_ip=) behind an ISP
+ * box that claims the same address: two NATs, not one. */
+static void
+test_declared_address(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
+	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "5.0.1.2");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	/* Twin IP: the ISP box routes and claims nothing. */
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
+	gw(&ev, "192.168.0.1", GW_UPSTREAM);
+	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed");
+}
+
 static void
 test_hidden_nat(void **state)
 {
@@ -287,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_cgnat_by_wan),
 		cmocka_unit_test(test_cgnat_by_hop),
 		cmocka_unit_test(test_cgnat_behind_isp_box),
+		cmocka_unit_test(test_declared_address),
 		cmocka_unit_test(test_hidden_nat),
 		cmocka_unit_test(test_no_internet),
 		cmocka_unit_test(test_observers_disagree),
