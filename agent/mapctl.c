@@ -421,12 +421,6 @@ mapctl_command(struct mapctl_ctx *x)
 }
 
 static void
-mapctl_noop(struct state *st, void *arg)
-{
-	(void)st, (void)arg;
-}
-
-static void
 mapctl_free(struct mapctl_ctx *x)
 {
 	mapkeep_free(x->keep);
@@ -449,9 +443,8 @@ mapctl_run(const struct mapctl *c)
 		    strerror(errno));
 		return 1;
 	}
-	/* Read (and create) the state file; a bad one stops us here. */
-	if (state_update(c->state_path, mapctl_noop, NULL, why, sizeof(why)) < 0 ||
-	    state_load(c->state_path, &x.st, why, sizeof(why)) < 0) {
+	/* A bad state file stops us here; a missing one is empty. */
+	if (state_load(c->state_path, &x.st, why, sizeof(why)) < 0) {
 		fprintf(stderr, "homereach map: %s\n", why);
 		return 1;
 	}

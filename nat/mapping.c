@@ -36,9 +36,10 @@ struct mapping_op {
 	enum map_via order[3];
 	int norder, step;
 	int fd;
-	natpmp_t natpmp;
-	bool natpmp_open, natpmp_addr_phase, natpmp_addr_started, port_closed;
-	struct exchange *x;
+	natpmp_t natpmp, natpmp_addr;	/* libnatpmp: one request each */
+	bool natpmp_open, natpmp_addr_open, port_closed;
+	int natpmp_pending, natpmp_status;
+	struct exchange *x, *xaddr;
 	struct upnpprobe *upnp;
 	struct pcp_map_request pcp;
 	struct event *next;
@@ -72,12 +73,15 @@ static void
 map_release(struct mapping_op *op)
 {
 	exchange_free(op->x);
-	op->x = NULL;
+	exchange_free(op->xaddr);
+	op->x = op->xaddr = NULL;
 	upnpprobe_free(op->upnp);
 	op->upnp = NULL;
 	if (op->natpmp_open)
 		closenatpmp(&op->natpmp);
-	op->natpmp_open = false;
+	if (op->natpmp_addr_open)
+		closenatpmp(&op->natpmp_addr);
+	op->natpmp_open = op->natpmp_addr_open = false;
 	if (op->fd >= 0)
 		close(op->fd);
 	op->fd = -1;
@@ -169,7 +173,8 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 		map_step_over(op);
 }
 
-/* --- NAT-PMP (RFC 6886 section 3.3), then its external address --- */
+/* --- NAT-PMP (RFC 6886 section 3.3), and at the same time the external
+ * address (section 3.2): two libnatpmp handles, one request each --- */
 
 static int
 map_natpmp_send(int fd, void *arg)
@@ -182,8 +187,6 @@ map_natpmp_send(int fd, void *arg)
 	    s->internal_port;
 
 	(void)fd;
-	if (op->natpmp_addr_phase)
-		return sendpublicaddressrequest(&op->natpmp) == 2 ? 0 : -EIO;
 	return sendnewportmappingrequest(&op->natpmp, proto, s->internal_port,
 	    ext, s->remove ? 0 : s->lifetime) == 12 ? 0 : -EIO;
 }
@@ -193,50 +196,76 @@ map_natpmp_parse(const uint8_t *buf, size_t n, void *arg)
 {
 	struct mapping_op *op = arg;
 	struct mapping_grant *g = &op->g;
-	uint8_t want = op->natpmp_addr_phase ? NATPMP_OP_ADDRESS :
-	    op->spec.protocol == IPPROTO_TCP ? NATPMP_OP_MAP_TCP : NATPMP_OP_MAP_UDP;
+	uint8_t want = op->spec.protocol == IPPROTO_TCP ? NATPMP_OP_MAP_TCP :
+	    NATPMP_OP_MAP_UDP;
 	struct natpmp_reply r;
 	char why[REASON_LEN];
 
 	if (natpmp_parse_reply(buf, n, want, &r, why, sizeof(why)) < 0 ||
-	    (want != NATPMP_OP_ADDRESS && r.result == 0 &&
-	    r.internal_port != op->spec.internal_port))
-		return 0;
+	    (r.result == 0 && r.internal_port != op->spec.internal_port))
+		return 0;	/* not ours or malformed: keep waiting */
 	g->epoch = r.epoch;
 	if (r.result != 0) {
 		g->no_public_address |= r.result == NATPMP_NETWORK_FAILURE;
 		map_fail(op, "NAT-PMP: %s", natpmp_result_name(r.result));
 		return 1;
 	}
-	if (want == NATPMP_OP_ADDRESS) {
-		g->external = r.external;
-	} else {
-		g->ok = true;
-		g->external_port = r.external_port;
-		g->lifetime = r.lifetime;
-	}
+	g->ok = true;
+	g->external_port = r.external_port;
+	g->lifetime = r.lifetime;
 	return 1;
 }
 
-static void map_natpmp_done(int status, void *arg);
+static int
+map_natpmp_addr_send(int fd, void *arg)
+{
+	(void)fd;
+	return sendpublicaddressrequest(&((struct mapping_op *)arg)->natpmp_addr)
+	    == 2 ? 0 : -EIO;
+}
 
-static const struct exchange_ops map_natpmp_ops = {
-	map_natpmp_send, map_natpmp_parse, map_natpmp_done,
-};
+static int
+map_natpmp_addr_parse(const uint8_t *buf, size_t n, void *arg)
+{
+	struct mapping_op *op = arg;
+	struct natpmp_reply r;
+	char why[REASON_LEN];
+
+	if (natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, why,
+	    sizeof(why)) < 0)
+		return 0;
+	if (r.result == 0)
+		op->g.external = r.external;
+	return 1;
+}
+
+static void
+map_natpmp_settle(struct mapping_op *op)
+{
+	if (--op->natpmp_pending == 0)
+		map_port_done(op->natpmp_status, op);
+}
 
 static void
 map_natpmp_done(int status, void *arg)
 {
-	struct mapping_op *op = arg;
-
-	/* After a granted mapping, ask the external address (section 3.2). */
-	if (status == 0 && op->g.ok && !op->spec.remove && !op->natpmp_addr_phase) {
-		op->natpmp_addr_phase = true;
-		map_step_over(op);	/* map_next starts the address exchange */
-		return;
-	}
-	map_port_done(status, arg);
+	((struct mapping_op *)arg)->natpmp_status = status;
+	map_natpmp_settle(arg);
 }
+
+static void
+map_natpmp_addr_done(int status, void *arg)
+{
+	(void)status;	/* the mapping's own outcome decides */
+	map_natpmp_settle(arg);
+}
+
+static const struct exchange_ops map_natpmp_ops = {
+	map_natpmp_send, map_natpmp_parse, map_natpmp_done,
+};
+static const struct exchange_ops map_natpmp_addr_ops = {
+	map_natpmp_addr_send, map_natpmp_addr_parse, map_natpmp_addr_done,
+};
 
 static void
 map_try_natpmp(struct mapping_op *op, int timeout_ms)
@@ -251,8 +280,18 @@ map_try_natpmp(struct mapping_op *op, int timeout_ms)
 	netif_source_for(&op->gateway, &op->g.internal);
 	op->x = exchange_start(op->base, op->natpmp.s, timeout_ms,
 	    &map_natpmp_ops, op);
-	if (op->x == NULL)
+	if (op->x == NULL) {
 		map_step_over(op);
+		return;
+	}
+	op->natpmp_pending = 1;
+	if (!op->spec.remove &&
+	    portsock_natpmp(&op->natpmp_addr, &op->gateway) == 0) {
+		op->natpmp_addr_open = true;
+		op->xaddr = exchange_start(op->base, op->natpmp_addr.s,
+		    timeout_ms, &map_natpmp_addr_ops, op);
+		op->natpmp_pending += op->xaddr != NULL;
+	}
 }
 
 /* --- UPnP-IGD --- */
@@ -308,11 +347,6 @@ map_next(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	map_release(op);
-	if (op->natpmp_addr_phase && !op->natpmp_addr_started) {
-		op->natpmp_addr_started = true;
-		map_try_natpmp(op, per_port);	/* the address exchange */
-		return;
-	}
 	if (op->g.ok || op->step == op->norder) {
 		op->g.via = op->g.ok ? op->order[op->step - 1] : op->spec.via;
 		op->cb(&op->g, op->arg);
