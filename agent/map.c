@@ -31,7 +31,7 @@ map_usage(FILE *out)
 {
 	fprintf(out, "Usage: homereach map add PORT[/tcp|/udp] [--external PORT] "
 	    "[--lifetime SECONDS]\n"
-	    "                         [--via pcp|natpmp|upnp] [--keep]\n"
+	    "                         [--via pcp|natpmp|upnp] [--keep [--check SECONDS]]\n"
 	    "                         [--upstream ADDR | --stun HOST[:PORT]...]\n"
 	    "       homereach map del PORT[/tcp|/udp]\n"
 	    "       homereach map list\n"
@@ -116,6 +116,11 @@ map_option(int ch, struct mapctl *c)
 			return -1;
 		c->timeout_ms = (int)v * 1000;
 		return 0;
+	case 'c':
+		if (map_number(optarg, 1, 3600, &v, "--check") < 0)
+			return -1;
+		c->check_s = (int)v;
+		return 0;
 	case 's':
 		if (c->nstun == 8) {
 			fprintf(stderr, "homereach map: at most 8 --stun options\n");
@@ -152,6 +157,7 @@ map_options(int argc, char *argv[], struct mapctl *c)
 		{ "via", required_argument, NULL, 'V' },
 		{ "stun", required_argument, NULL, 's' },
 		{ "upstream", required_argument, NULL, 'u' },
+		{ "check", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -205,7 +211,7 @@ int
 map_main(int argc, char *argv[])
 {
 	struct mapctl c = {
-		.state_dir = STATE_DEFAULT_DIR, .timeout_ms = 6000,
+		.state_dir = STATE_DEFAULT_DIR, .timeout_ms = 6000, .check_s = 30,
 		.spec = { .lifetime = 7200, .via = VIA_ANY },
 	};
 	char why[REASON_LEN];

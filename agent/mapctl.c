@@ -198,7 +198,7 @@ mapctl_added_all(struct mapctl_ctx *x)
 		return;
 	}
 	x->keep = mapkeep_start(x->base, x->c.state_path, x->c.timeout_ms,
-	    x->recs, x->specs, x->nlayers, mapctl_kept, x);
+	    x->c.check_s, x->recs, x->specs, x->nlayers, mapctl_kept, x);
 	if (x->keep == NULL)
 		mapctl_finish(x, 1);
 }

@@ -16,6 +16,7 @@ struct mapctl {
 	const char *state_dir;
 	char state_path[4096];
 	int timeout_ms;
+	int check_s;			/* --keep: UPnP lookup interval */
 	struct netaddr gateway;
 	struct netaddr upstream;	/* --upstream, or found by the probes */
 	const char *stun[8];		/* --stun: observers for that search */

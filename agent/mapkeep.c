@@ -16,6 +16,8 @@
 
 #include "agent/log.h"
 #include "nat/gwprobe.h"
+#include "nat/upnp.h"
+#include "probes/netif.h"
 #include "nat/natpmp.h"
 
 #define WATCH_MS	1000	/* how often each gateway's epoch is read */
@@ -33,7 +35,8 @@ struct keep_layer {
 	struct timespec epoch_at;
 	struct mapping_op *op, *retired;
 	struct gwprobe *probe;
-	struct event *renew, *retry;
+	struct upnpprobe *check;
+	struct event *renew, *retry, *checker;
 	bool remapping, removed;
 };
 
@@ -41,6 +44,9 @@ struct mapkeep {
 	struct event_base *base;
 	const char *state_path;
 	int timeout_ms, n, removing;
+	int check_s;	/* how often a UPnP mapping is looked up: a permanent
+			 * lease (725) is verified instead of renewed, and a
+			 * UPnP-only router has no epoch */
 	struct keep_layer layer[MAPKEEP_MAX_LAYERS];
 	struct event *watch, *sigint, *sigterm;
 	bool stopping;
@@ -150,6 +156,10 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	keep_save(l, mapkeep_store);
 	keep_epoch_from(l, g);
 	keep_schedule_renew(l);
+	if (g->via == VIA_UPNP && !event_pending(l->checker, EV_TIMEOUT, NULL)) {
+		struct timeval check = { l->k->check_s, 0 };
+		event_add(l->checker, &check);
+	}
 	log_info("port %u -> %u again, via %s", l->rec.internal_port,
 	    g->external_port, via_name(g->via));
 	/* The upstream layer points at our external port: follow it. */
@@ -235,6 +245,35 @@ keep_on_watch(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
+keep_checked(const struct upnp_result *r, void *arg)
+{
+	struct keep_layer *l = arg;
+
+	if (r->finding.answered && !r->done)	/* the router is up, the rule gone */
+		keep_remap(l, r->map_error[0] ? r->map_error : "mapping gone");
+}
+
+/* GetSpecificPortMappingEntry: is the mapping still there and ours? */
+static void
+keep_on_check(evutil_socket_t fd, short what, void *arg)
+{
+	struct keep_layer *l = arg;
+	struct upnp_map_args a = { .op = UPNP_OP_CHECK, .protocol = l->rec.protocol,
+	    .internal_port = l->rec.internal_port,
+	    .external_port = l->rec.external_port };
+
+	(void)fd, (void)what;
+	if (l->remapping || l->k->stopping)
+		return;
+	netif_source_for(&l->rec.gateway, &a.internal_client);
+	if (l->spec.client.family)
+		a.internal_client = l->spec.client;
+	upnpprobe_free(l->check);	/* its callback has returned */
+	l->check = upnpprobe_start(l->k->base, &l->rec.gateway, !l->rec.chain,
+	    l->k->timeout_ms, &a, keep_checked, l);
+}
+
+static void
 keep_removed(const struct mapping_grant *g, void *arg)
 {
 	struct keep_layer *l = arg;
@@ -265,6 +304,7 @@ keep_on_signal(evutil_socket_t sig, short what, void *arg)
 		struct mapping_spec s = l->spec;
 		event_del(l->renew);
 		event_del(l->retry);
+		event_del(l->checker);
 		mapping_free(l->op);	/* a renewal in flight, if any */
 		s.remove = true;
 		s.has_nonce = l->rec.has_nonce;
@@ -281,16 +321,18 @@ keep_on_signal(evutil_socket_t sig, short what, void *arg)
 
 struct mapkeep *
 mapkeep_start(struct event_base *base, const char *state_path, int timeout_ms,
-    const struct state_mapping *recs, const struct mapping_spec *specs, int n,
+    int check_s, const struct state_mapping *recs, const struct mapping_spec *specs, int n,
     mapkeep_done_cb *done, void *arg)
 {
 	struct mapkeep *k = calloc(1, sizeof(*k));
 	struct timeval tick = { 0, WATCH_MS * 1000 };
+	struct timeval check = { check_s, 0 };
 
 	if (k == NULL)
 		return NULL;
 	*k = (struct mapkeep){ .base = base, .state_path = state_path,
-	    .timeout_ms = timeout_ms, .n = n, .done = done, .arg = arg };
+	    .timeout_ms = timeout_ms, .check_s = check_s, .n = n, .done = done,
+	    .arg = arg };
 	for (int i = 0; i < n; i++) {
 		struct keep_layer *l = &k->layer[i];
 		struct mapping_grant g = { .via = recs[i].via, .epoch = recs[i].epoch };
@@ -298,6 +340,9 @@ mapkeep_start(struct event_base *base, const char *state_path, int timeout_ms,
 		    .spec = specs[i] };
 		l->renew = evtimer_new(base, keep_on_renew, l);
 		l->retry = evtimer_new(base, keep_on_retry, l);
+		l->checker = event_new(base, -1, EV_PERSIST, keep_on_check, l);
+		if (recs[i].via == VIA_UPNP)
+			event_add(l->checker, &check);
 		keep_epoch_from(l, &g);
 		keep_schedule_renew(l);
 	}
@@ -320,8 +365,10 @@ mapkeep_free(struct mapkeep *k)
 		mapping_free(l->op);
 		mapping_free(l->retired);
 		gwprobe_free(l->probe);
+		upnpprobe_free(l->check);
 		event_free(l->renew);
 		event_free(l->retry);
+		event_free(l->checker);
 	}
 	event_free(k->watch);
 	event_free(k->sigint);

@@ -4,7 +4,8 @@
  *   fakestun MODE ADDR PORT [FROM_ADDR]
  * MODE: garbage | wrongtxid | private | big | spoof (reply from FROM_ADDR)
  * and, as a NAT-PMP gateway on port 5351: natpmp-short (11-byte reply),
- * natpmp-version (a version 1 reply).
+ * natpmp-version (a version 1 reply), natpmp-spoof (a good reply, sent
+ * from FROM_ADDR).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -72,9 +73,9 @@ main(int argc, char *argv[])
 			n = 12;
 			if (strcmp(argv[1], "natpmp-short") == 0)
 				n = 11;
-			else
+			else if (strcmp(argv[1], "natpmp-version") == 0)
 				out[0] = 1;
-			sendto(fd, out, n, 0, (void *)&peer, pl);
+			sendto(from, out, n, 0, (void *)&peer, pl);
 			continue;
 		}
 		if (got < 20)

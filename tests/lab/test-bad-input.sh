@@ -47,14 +47,19 @@ check "every error is one line" '[.observations[] | select(.error) | .error | te
 
 # A gateway that answers NAT-PMP badly: the host's default gateway in this
 # topology is 5.0.1.1, in the inet namespace.
-for mode in natpmp-short natpmp-version; do
-	lab_bg inet "fake-$mode" "$fake" "$mode" 5.0.1.1 5351
+for mode in natpmp-short natpmp-version natpmp-spoof; do
+	if [ $mode = natpmp-spoof ]; then	# right answer, wrong source
+		lab_bg inet "fake-$mode" "$fake" "$mode" 5.0.1.1 5351 "$LAB_STUN2"
+	else
+		lab_bg inet "fake-$mode" "$fake" "$mode" 5.0.1.1 5351
+	fi
 	lab_wait_udp inet 5351
 	lab_run host "$bin" diagnose --json --timeout 1 --stun "$LAB_STUN1" \
 		> "$LAB_DIR/$mode.json" 2>/dev/null
 	pkill -f "fakestun $mode" 2>/dev/null
 	want="NAT-PMP reply of 11 bytes, expected 12"
 	[ $mode = natpmp-version ] && want="NAT-PMP reply with version 1"
+	[ $mode = natpmp-spoof ] && want="no answer"
 	check "$mode" '.observations[] | select(.source == "natpmp") | .error' "$want" "$LAB_DIR/$mode.json"
 	check "$mode: verdict unharmed" .verdict public "$LAB_DIR/$mode.json"
 done

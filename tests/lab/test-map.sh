@@ -9,6 +9,10 @@
 #   crash      the keeping process is killed with SIGKILL: the next start
 #              removes its mapping, and a mapping this host did not make
 #              is never touched
+#   silent     the router loses the rule without a restart (no epoch
+#              change): the periodic lookup makes it again
+#   conflict   the external port is taken: the port granted is reported
+#              and it works
 #   double     double NAT where both routers map: services reached through
 #              both layers (upstream found by the probes, or named)
 set -u
@@ -114,6 +118,47 @@ case_crash() {
 	hr map del 9090/tcp 2> "$LAB_DIR/err"
 	check_eq "del of a mapping this host did not make: exit status" "$?" 1
 	check_eq "and it is still there" "$(lab_upnpd_rules rtr)" 1
+}
+
+case_silent() {
+	lab_setup single-nat
+	services
+	lab_spawn host "$bin" -v map add 8080/tcp --keep --check 1 --via upnp \
+		--state-dir "$LAB_DIR/state" > "$LAB_DIR/keep.log" 2>&1
+	keeper=$LAB_PID
+	for _ in $(seq 50); do [ "$(reach_tcp 8080)" = hello-from-nas ] && break; sleep 0.1; done
+	lab_run rtr nft flush chain inet nat prerouting_miniupnpd
+	lab_run rtr nft flush chain inet filter miniupnpd
+	check_eq "unreachable once the rule is gone" "$(reach_tcp 8080)" ""
+	ok=no
+	for _ in $(seq 60); do
+		[ "$(reach_tcp 8080)" = hello-from-nas ] && { ok=yes; break; }
+		sleep 0.1
+	done
+	check_eq "made again by the periodic lookup" "$ok" yes
+	kill -TERM "$keeper"; wait "$keeper"
+	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+}
+
+case_conflict() {
+	lab_setup single-nat
+	services
+	# Another LAN host, 192.168.1.11, already holds external port 8080: a
+	# NAT-PMP request (RFC 6886 3.3: TCP, internal 9999, external 8080,
+	# 7200 s) sent from that address.
+	lab_run host ip addr add 192.168.1.11/24 dev eth0
+	printf '\000\002\000\000\047\017\037\220\000\000\034\040' |
+		lab_run host socat -T1 - UDP:192.168.1.1:5351,bind=192.168.1.11 > /dev/null
+	check_eq "the port is taken" "$(lab_upnpd_rules rtr)" 1
+	for via in pcp natpmp upnp; do
+		hr map add 8080/tcp --via "$via" --json > "$LAB_DIR/c.json"
+		check_eq "$via: exit status" "$?" 0
+		port=$(jq -r .external_port "$LAB_DIR/c.json")
+		check_eq "$via: another port granted" "$([ "$port" != 8080 ] && echo yes)" yes
+		check_eq "$via: reached at the port reported ($port)" "$(reach_tcp "$port")" hello-from-nas
+		hr map del 8080/tcp > /dev/null
+	done
+	check_eq "the other mapping is untouched" "$(lab_upnpd_rules rtr)" 1
 }
 
 case_double() {
