@@ -13,6 +13,7 @@
 #include <event2/thread.h>
 
 #include "agent/cli.h"
+#include "agent/config.h"
 #include "agent/log.h"
 #include "agent/report.h"
 #include "probes/diagnosis.h"
@@ -26,6 +27,7 @@ static const char *diagnose_default_echo[] = {
 };
 
 struct diagnose_run {
+	const char *config;
 	struct event_base *base;
 	struct diagnosis_config cfg;
 	bool json;
@@ -38,7 +40,7 @@ diagnose_usage(FILE *out)
 {
 	fprintf(out, "Usage: homereach diagnose [--json] [--stun HOST[:PORT]]... "
 	    "[--http-echo URL]...\n"
-	    "                          [--timeout SECONDS] [-v]...\n\n"
+	    "                          [--timeout SECONDS] [--config FILE] [-v]...\n\n"
 	    "Exit status: 0 inbound connections can work, 1 the topology blocks "
 	    "them,\n2 usage error, 3 nothing outside answered.\n");
 }
@@ -75,6 +77,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "stun", required_argument, NULL, 's' },
 		{ "http-echo", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -88,6 +91,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 	while (rc == 0 && (ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': run->json = true; break;
+		case 'c': run->config = optarg; break;
 		case 's': rc = diagnose_add(c->stun, &c->nstun, optarg, "--stun"); break;
 		case 'e': rc = diagnose_add(c->echo, &c->necho, optarg, "--http-echo"); break;
 		case 't': rc = diagnose_timeout(optarg, &c->timeout_ms); break;
@@ -104,15 +108,28 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 	return rc;
 }
 
-static void
-diagnose_defaults(struct diagnosis_config *c)
+/* Observers: the command line's, else the configuration's, else ours. */
+static int
+diagnose_defaults(struct diagnose_run *run)
 {
+	struct diagnosis_config *c = &run->cfg;
+	static struct config cfg;	/* the strings stay in use */
+
+	if (cli_config(run->config, &cfg) < 0)
+		return -1;
+	if (c->nstun == 0 && c->necho == 0) {
+		for (int i = 0; i < cfg.nstun; i++)
+			c->stun[c->nstun++] = cfg.stun[i];
+		for (int i = 0; i < cfg.necho; i++)
+			c->echo[c->necho++] = cfg.http_echo[i];
+	}
 	if (c->nstun == 0 && c->necho == 0) {
 		for (size_t i = 0; i < 2; i++) {
 			c->stun[c->nstun++] = diagnose_default_stun[i];
 			c->echo[c->necho++] = diagnose_default_echo[i];
 		}
 	}
+	return 0;
 }
 
 static void
@@ -171,6 +188,7 @@ diagnose_main(int argc, char *argv[])
 		diagnose_usage(stderr);
 		return EXIT_USAGE;
 	}
-	diagnose_defaults(&run.cfg);
+	if (diagnose_defaults(&run) < 0)
+		return EXIT_USAGE;
 	return diagnose_run(&run);
 }

@@ -14,6 +14,8 @@ static const struct {
 	    "name the NAT topology in front of this host and say what to do" },
 	{ "map", map_main,
 	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
+	{ "check-config", checkconfig_main,
+	    "report every problem of the configuration file, with its line" },
 };
 
 static void

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "agent/cli.h"
+#include "agent/config.h"
 #include "agent/log.h"
 #include "agent/mapctl.h"
 #include "agent/state.h"
@@ -36,7 +37,7 @@ map_usage(FILE *out)
 	    "       homereach map del PORT[/tcp|/udp]\n"
 	    "       homereach map list\n"
 	    "Options for all: --json, --state-dir DIR (default %s), "
-	    "--timeout SECONDS, -v\n"
+	    "--config FILE,\n  --timeout SECONDS, -v\n"
 	    "Through a double NAT, add maps on the upstream router too: named by\n"
 	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
 	    "Exit status: 0 done, 1 no gateway could map, 2 usage error.\n",
@@ -104,6 +105,7 @@ map_option(int ch, struct mapctl *c)
 	case 'j': c->json = true; return 0;
 	case 'k': c->keep = true; return 0;
 	case 'd': c->state_dir = optarg; return 0;
+	case 'C': c->config = optarg; return 0;
 	case 'v': log_set_level(log_get_level() + 1); return 0;
 	case 'e': return map_port(optarg, &c->spec.external_port, "--external");
 	case 'l':
@@ -151,6 +153,7 @@ map_options(int argc, char *argv[], struct mapctl *c)
 		{ "json", no_argument, NULL, 'j' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "state-dir", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "external", required_argument, NULL, 'e' },
 		{ "lifetime", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -211,16 +214,22 @@ int
 map_main(int argc, char *argv[])
 {
 	struct mapctl c = {
-		.state_dir = STATE_DEFAULT_DIR, .timeout_ms = 6000, .check_s = 30,
+		.timeout_ms = 6000, .check_s = 30,
 		.spec = { .lifetime = 7200, .via = VIA_ANY },
 	};
 	char why[REASON_LEN];
 	struct route_default rt;
 
+	static struct config cfg;
+
 	if (map_parse(argc, argv, &c) < 0) {
 		map_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (cli_config(c.config, &cfg) < 0)
+		return EXIT_USAGE;
+	if (c.state_dir == NULL)
+		c.state_dir = cfg.state_dir;
 	snprintf(c.state_path, sizeof(c.state_path), "%s/state", c.state_dir);
 	if (route_read_default(&rt, why, sizeof(why)) < 0 && c.cmd == MAPCTL_ADD) {
 		fprintf(stderr, "homereach map: %s\n", why);

@@ -14,6 +14,7 @@ struct mapctl {
 	struct mapping_spec spec;
 	bool json, keep;
 	const char *state_dir;
+	const char *config;
 	char state_path[4096];
 	int timeout_ms;
 	int check_s;			/* --keep: UPnP lookup interval */

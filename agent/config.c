@@ -1,0 +1,487 @@
+/*
+ * INI configuration. The parser is pure and streaming (as wireguard-tools'
+ * config.c): text in, settings and every error out, so check-config shows
+ * them all and a fuzzer can drive it. config_load() does the file work:
+ * permissions, and secrets kept in files of their own.
+ */
+#include "agent/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_UNKNOWN };
+
+struct cfg_parser {
+	struct config *cfg;
+	const char *path;
+	int line;
+	enum section sec;
+	struct ddns_config *rec;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+cfg_error(struct config *cfg, int line, const char *fmt, ...)
+{
+	char msg[240], out[sizeof(cfg->errors[0])];
+	va_list ap;
+
+	if (cfg->nerrors == CONFIG_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(out, sizeof(out), "%s:%d: %s", cfg->path, line, msg);
+	memcpy(cfg->errors[cfg->nerrors++], out, sizeof(out));
+}
+
+static char *
+cfg_trim(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s[n - 1] = '\0';
+		s++;
+	}
+	return s;
+}
+
+static int
+cfg_copy(struct cfg_parser *p, char *dst, size_t len, const char *v,
+    const char *key)
+{
+	if (strlen(v) >= len) {
+		cfg_error(p->cfg, p->line, "%s is longer than %zu characters",
+		    key, len - 1);
+		return -1;
+	}
+	strcpy(dst, v);
+	return 0;
+}
+
+static void
+cfg_list(struct cfg_parser *p, char *v, char (*list)[256], int *n, size_t width)
+{
+	for (char *save = NULL, *item = strtok_r(v, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		item = cfg_trim(item);
+		if (*item == '\0')
+			continue;
+		if (*n == CONFIG_MAX_OBSERVERS) {
+			cfg_error(p->cfg, p->line, "more than %d observers",
+			    CONFIG_MAX_OBSERVERS);
+			return;
+		}
+		if (strlen(item) >= width) {
+			cfg_error(p->cfg, p->line, "\"%.40s...\" is too long", item);
+			continue;
+		}
+		strcpy((char *)list + (size_t)*n * width, item);
+		(*n)++;
+	}
+}
+
+static int
+cfg_bool(struct cfg_parser *p, const char *v, bool *out, const char *key)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else {
+		cfg_error(p->cfg, p->line, "%s: want yes or no, not \"%.40s\"", key, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_number(struct cfg_parser *p, const char *v, long lo, long hi, long *out,
+    const char *key)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
+		cfg_error(p->cfg, p->line, "%s: want a number from %ld to %ld, not "
+		    "\"%.40s\"", key, lo, hi, v);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static void
+cfg_secret(struct cfg_parser *p, struct secret *s, const char *v, bool file)
+{
+	s->line = p->line;
+	if (file)
+		cfg_copy(p, s->file, sizeof(s->file), v, "a secret file name");
+	else if (strlen(v) >= sizeof(s->value))
+		cfg_error(p->cfg, p->line, "secret is longer than %zu characters",
+		    sizeof(s->value) - 1);
+	else {
+		strcpy(s->value, v);
+		s->set = true;
+	}
+}
+
+static int
+cfg_provider(struct cfg_parser *p, const char *v)
+{
+	if (!strcmp(v, "dyndns2"))
+		p->rec->provider = PROV_DYNDNS2;
+	else if (!strcmp(v, "rfc2136"))
+		p->rec->provider = PROV_RFC2136;
+	else {
+		cfg_error(p->cfg, p->line, "provider \"%.40s\" is not one of "
+		    "dyndns2, rfc2136", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_record(struct cfg_parser *p, const char *v)
+{
+	int *r = &p->rec->record;
+
+	*r = !strcasecmp(v, "A") ? REC_A : !strcasecmp(v, "AAAA") ? REC_AAAA :
+	    !strcasecmp(v, "both") ? REC_BOTH : 0;
+	if (*r == 0)
+		cfg_error(p->cfg, p->line, "record: want A, AAAA or both");
+	return *r ? 0 : -1;
+}
+
+/* The string settings of a [ddns NAME] section, by key. */
+static char *
+cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
+{
+	static const struct { const char *key; size_t off, len; } fields[] = {
+#define F(k, m) { k, offsetof(struct ddns_config, m), sizeof(((struct ddns_config *)0)->m) }
+		F("hostname", hostname), F("server", server),
+		F("username", username), F("zone", zone),
+		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
+		F("ca_file", ca_file),
+#undef F
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strcmp(key, fields[i].key)) {
+			*len = fields[i].len;
+			return (char *)r + fields[i].off;
+		}
+	return NULL;
+}
+
+static void
+cfg_ddns_key(struct cfg_parser *p, const char *key, const char *v)
+{
+	struct ddns_config *r = p->rec;
+	size_t len;
+	char *field = cfg_ddns_field(r, key, &len);
+	long n;
+
+	if (field != NULL)
+		cfg_copy(p, field, len, v, key);
+	else if (!strcmp(key, "provider"))
+		cfg_provider(p, v);
+	else if (!strcmp(key, "record"))
+		cfg_record(p, v);
+	else if (!strcmp(key, "password") || !strcmp(key, "password_file"))
+		cfg_secret(p, &r->password, v, key[8] == '_');
+	else if (!strcmp(key, "token") || !strcmp(key, "token_file"))
+		cfg_secret(p, &r->token, v, key[5] == '_');
+	else if (!strcmp(key, "tsig_secret") || !strcmp(key, "tsig_secret_file"))
+		cfg_secret(p, &r->tsig_secret, v, key[11] == '_');
+	else if (!strcmp(key, "plain_http"))
+		cfg_bool(p, v, &r->plain_http, key);
+	else if (!strcmp(key, "allow_private"))
+		cfg_bool(p, v, &r->allow_private, key);
+	else if (!strcmp(key, "refresh_days")) {
+		if (cfg_number(p, v, 1, 365, &n, key) == 0)
+			r->refresh_days = (int)n;
+	} else if (!strcmp(key, "ttl")) {
+		if (cfg_number(p, v, 30, 86400, &n, key) == 0)
+			r->ttl = (uint32_t)n;
+	} else
+		cfg_error(p->cfg, p->line, "unknown key \"%.40s\" in [ddns %s]",
+		    key, r->name);
+}
+
+static void
+cfg_key(struct cfg_parser *p, const char *key, char *v)
+{
+	struct config *c = p->cfg;
+
+	if (p->sec == SEC_AGENT && !strcmp(key, "state_dir"))
+		cfg_copy(p, c->state_dir, sizeof(c->state_dir), v, key);
+	else if (p->sec == SEC_PROBES && !strcmp(key, "stun"))
+		cfg_list(p, v, c->stun, &c->nstun, sizeof(c->stun[0]));
+	else if (p->sec == SEC_PROBES && !strcmp(key, "http_echo"))
+		cfg_list(p, v, (char (*)[256])c->http_echo, &c->necho,
+		    sizeof(c->http_echo[0]));
+	else if (p->sec == SEC_DDNS)
+		cfg_ddns_key(p, key, v);
+	else if (p->sec == SEC_NONE)
+		cfg_error(c, p->line, "\"%.40s\" outside any [section]", key);
+	else if (p->sec != SEC_UNKNOWN)
+		cfg_error(c, p->line, "unknown key \"%.40s\"", key);
+}
+
+static void
+cfg_ddns_defaults(struct ddns_config *r, const char *name, int line)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->line = line;
+	r->record = REC_A;
+	r->refresh_days = 25;
+	r->ttl = 300;
+	strcpy(r->tsig_algorithm, "hmac-sha256");
+}
+
+static bool
+cfg_name_ok(const char *name)
+{
+	if (*name == '\0')
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return false;
+	return true;
+}
+
+static void
+cfg_section(struct cfg_parser *p, char *line)
+{
+	char *end = strchr(line, ']'), *name;
+
+	p->rec = NULL;
+	if (end == NULL || *cfg_trim(end + 1) != '\0') {
+		cfg_error(p->cfg, p->line, "a section header must end with ]");
+		p->sec = SEC_UNKNOWN;
+		return;
+	}
+	*end = '\0';
+	name = cfg_trim(line + 1);
+	if (!strcmp(name, "agent") || !strcmp(name, "probes")) {
+		p->sec = name[0] == 'a' ? SEC_AGENT : SEC_PROBES;
+		return;
+	}
+	p->sec = SEC_UNKNOWN;
+	if (strncmp(name, "ddns", 4) != 0 || !isspace((unsigned char)name[4])) {
+		cfg_error(p->cfg, p->line, "unknown section [%.40s]", name);
+		return;
+	}
+	name = cfg_trim(name + 4);
+	if (!cfg_name_ok(name) || strlen(name) >= sizeof(p->rec->name))
+		cfg_error(p->cfg, p->line, "bad record name \"%.40s\": letters, "
+		    "digits, - _ .", name);
+	else if (config_ddns(p->cfg, name) != NULL)
+		cfg_error(p->cfg, p->line, "[ddns %s] appears twice", name);
+	else if (p->cfg->nddns == CONFIG_MAX_RECORDS)
+		cfg_error(p->cfg, p->line, "more than %d [ddns] sections",
+		    CONFIG_MAX_RECORDS);
+	else {
+		p->sec = SEC_DDNS;
+		p->rec = &p->cfg->ddns[p->cfg->nddns++];
+		cfg_ddns_defaults(p->rec, name, p->line);
+	}
+}
+
+static void
+cfg_line(struct cfg_parser *p, char *line)
+{
+	char *eq, *s = cfg_trim(line);
+
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		cfg_section(p, s);
+		return;
+	}
+	if ((eq = strchr(s, '=')) == NULL) {
+		cfg_error(p->cfg, p->line, "want key = value");
+		return;
+	}
+	*eq = '\0';
+	cfg_key(p, cfg_trim(s), cfg_trim(eq + 1));
+}
+
+/* FNV-1a over the settings: a record stopped by its provider stays
+ * stopped until this changes. */
+static uint64_t
+cfg_hash(const struct ddns_config *r)
+{
+	const uint8_t *b = (const uint8_t *)r;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = offsetof(struct ddns_config, provider);
+	    i < offsetof(struct ddns_config, hash); i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* What each provider needs, checked once the file is read. */
+static void
+cfg_validate(struct config *cfg, struct ddns_config *r)
+{
+	const char *n = r->name;
+
+	if (r->provider == PROV_NONE)
+		cfg_error(cfg, r->line, "[ddns %s] has no provider", n);
+	if (r->hostname[0] == '\0')
+		cfg_error(cfg, r->line, "[ddns %s] has no hostname", n);
+	if (r->provider == PROV_DYNDNS2 && (r->server[0] == '\0' ||
+	    r->username[0] == '\0' || (!r->password.set && !r->password.file[0])))
+		cfg_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
+		    "username and password (or password_file)", n);
+	if (r->provider == PROV_RFC2136 && (r->server[0] == '\0' ||
+	    r->zone[0] == '\0' || r->tsig_key[0] == '\0' ||
+	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
+		cfg_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
+		    "tsig_key and tsig_secret (or tsig_secret_file)", n);
+	if (r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
+	    !r->plain_http)
+		cfg_error(cfg, r->line, "[ddns %s]: server is plain http://; say "
+		    "plain_http = yes to send the password unencrypted", n);
+	r->hash = cfg_hash(r);
+}
+
+void
+config_parse(const char *text, size_t len, const char *path,
+    struct config *cfg)
+{
+	struct cfg_parser p = { .cfg = cfg, .path = path };
+	char line[1024];
+	size_t at = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	strcpy(cfg->state_dir, "/var/lib/homereach");
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = (nl ? (size_t)(nl - text) : len) - at;
+		p.line++;
+		if (n >= sizeof(line) || memchr(text + at, '\0', n) != NULL)
+			cfg_error(cfg, p.line, "line too long or not text");
+		else {
+			memcpy(line, text + at, n);
+			line[n] = '\0';
+			cfg_line(&p, line);
+		}
+		at += n + 1;
+	}
+	for (int i = 0; i < cfg->nddns; i++)
+		cfg_validate(cfg, &cfg->ddns[i]);
+}
+
+const struct ddns_config *
+config_ddns(const struct config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nddns; i++)
+		if (!strcmp(cfg->ddns[i].name, name))
+			return &cfg->ddns[i];
+	return NULL;
+}
+
+static bool
+cfg_has_inline_secret(const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nddns; i++) {
+		const struct ddns_config *r = &cfg->ddns[i];
+		if ((r->password.set && !r->password.file[0]) ||
+		    (r->token.set && !r->token.file[0]) ||
+		    (r->tsig_secret.set && !r->tsig_secret.file[0]))
+			return true;
+	}
+	return false;
+}
+
+/* Group or others may not read a file that holds a secret. */
+static int
+cfg_private(struct config *cfg, int fd, const char *path, int line)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || (st.st_mode & 077) == 0)
+		return 0;
+	cfg_error(cfg, line, "%s holds a secret and group or others can read "
+	    "it: chmod 600 %s", path, path);
+	return -1;
+}
+
+/* A secret's own file: its first line, relative to the config's folder. */
+static void
+cfg_read_secret(struct config *cfg, struct secret *s)
+{
+	char path[2048], *slash;
+	ssize_t n;
+	int fd;
+
+	if (s->file[0] == '\0')
+		return;
+	snprintf(path, sizeof(path), "%s", s->file);
+	if (s->file[0] != '/' && (slash = strrchr(cfg->path, '/')) != NULL)
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cfg->path),
+		    cfg->path, s->file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		cfg_error(cfg, s->line, "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (cfg_private(cfg, fd, path, s->line) == 0) {
+		n = read(fd, s->value, sizeof(s->value) - 1);
+		s->value[n > 0 ? n : 0] = '\0';
+		s->value[strcspn(s->value, "\r\n")] = '\0';
+		s->set = s->value[0] != '\0';
+		if (!s->set)
+			cfg_error(cfg, s->line, "%s is empty", path);
+	}
+	close(fd);
+}
+
+int
+config_load(const char *path, bool must_exist, struct config *cfg)
+{
+	char text[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		config_parse("", 0, path, cfg);
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		cfg_error(cfg, 0, "%s", strerror(errno));
+		return -1;
+	}
+	n = read(fd, text, sizeof(text));
+	if (n < 0 || n == (ssize_t)sizeof(text)) {
+		close(fd);
+		config_parse("", 0, path, cfg);
+		cfg_error(cfg, 0, "%s", n < 0 ? strerror(errno) : "larger than 64 KiB");
+		return -1;
+	}
+	config_parse(text, (size_t)n, path, cfg);
+	if (cfg_has_inline_secret(cfg))
+		cfg_private(cfg, fd, path, 1);
+	close(fd);
+	for (int i = 0; i < cfg->nddns; i++) {
+		cfg_read_secret(cfg, &cfg->ddns[i].password);
+		cfg_read_secret(cfg, &cfg->ddns[i].token);
+		cfg_read_secret(cfg, &cfg->ddns[i].tsig_secret);
+	}
+	return cfg->nerrors ? -1 : 0;
+}

@@ -1,0 +1,68 @@
+/* The configuration file (INI), shared by every subcommand. */
+#ifndef HOMEREACH_CONFIG_H
+#define HOMEREACH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_RECORDS	128
+#define CONFIG_MAX_OBSERVERS	8
+#define CONFIG_MAX_ERRORS	32
+#define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
+
+enum ddns_provider { PROV_NONE, PROV_DYNDNS2, PROV_RFC2136 };
+enum { REC_A = 1, REC_AAAA = 2, REC_BOTH = 3 };
+
+/* A secret: only ever sent to the provider, never printed or logged. */
+struct secret {
+	char value[256];
+	bool set;
+	char file[1024];		/* *_file: read by config_load() */
+	int line;
+};
+
+struct ddns_config {
+	char name[64];
+	int line;			/* of the [ddns NAME] header */
+	enum ddns_provider provider;
+	char hostname[254];
+	char server[256];		/* dyndns2: URL or host; rfc2136: host[:port] */
+	char username[128];
+	char zone[254];
+	char tsig_key[254];
+	char tsig_algorithm[32];
+	char ca_file[1024];
+	struct secret password, token, tsig_secret;
+	int record;			/* REC_A, REC_AAAA or REC_BOTH */
+	bool plain_http;		/* allow http:// for this record */
+	bool allow_private;		/* split horizon: publish private too */
+	int refresh_days;		/* forced refresh, default 25 */
+	uint32_t ttl;
+	uint64_t hash;			/* of every setting: changed config? */
+};
+
+struct config {
+	char path[1024];
+	char state_dir[1024];
+	char stun[CONFIG_MAX_OBSERVERS][256];
+	int nstun;
+	char http_echo[CONFIG_MAX_OBSERVERS][512];
+	int necho;
+	struct ddns_config ddns[CONFIG_MAX_RECORDS];
+	int nddns;
+	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */
+	int nerrors;
+};
+
+/* Defaults, then the text; every problem lands in cfg->errors. Pure. */
+void config_parse(const char *text, size_t len, const char *path,
+    struct config *cfg);
+/* Read path (a missing default file is an empty config), check that no
+ * secret is readable by group or others, read the *_file secrets.
+ * Returns 0, or -1 with cfg->errors set. */
+int config_load(const char *path, bool must_exist, struct config *cfg);
+const struct ddns_config *config_ddns(const struct config *cfg,
+    const char *name);
+
+#endif

@@ -1,0 +1,170 @@
+/* The configuration parser: a full file, then each mistake with its line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agent/config.h"
+
+static const char good[] =
+    "# homereach\n"
+    "[agent]\n"
+    "state_dir = /srv/hr\n"
+    "[probes]\n"
+    "stun = 5.0.0.2, 5.0.0.3:3478\n"
+    "stun = \"stun.example.net\"\n"
+    "http_echo = http://5.0.0.2/\n"
+    "\n"
+    "[ddns home]\n"
+    "provider = dyndns2\n"
+    "hostname = nas.example.com\n"
+    "server = https://members.example.net\n"
+    "username = alice\n"
+    "password = s3cret\n"
+    "record = both\n"
+    "[ddns zone-a]\n"
+    "  provider = rfc2136 \n"
+    "hostname = home.example.com\n"
+    "server = 5.0.0.2\n"
+    "zone = example.com\n"
+    "tsig_key = ddns-key.example.com\n"
+    "tsig_secret_file = secret.key\n"
+    "ttl = 60\n";
+
+static struct config cfg;
+
+static void
+test_good(void **state)
+{
+	(void)state;
+	config_parse(good, strlen(good), "t.conf", &cfg);
+	if (cfg.nerrors)
+		fail_msg("%s", cfg.errors[0]);
+	assert_string_equal(cfg.state_dir, "/srv/hr");
+	assert_int_equal(cfg.nstun, 3);
+	assert_string_equal(cfg.stun[1], "5.0.0.3:3478");
+	assert_string_equal(cfg.stun[2], "stun.example.net");
+	assert_int_equal(cfg.necho, 1);
+	assert_int_equal(cfg.nddns, 2);
+	assert_int_equal(cfg.ddns[0].provider, PROV_DYNDNS2);
+	assert_int_equal(cfg.ddns[0].record, REC_BOTH);
+	assert_true(cfg.ddns[0].password.set);
+	assert_int_equal(cfg.ddns[0].refresh_days, 25);
+	assert_int_equal(cfg.ddns[1].provider, PROV_RFC2136);
+	assert_string_equal(cfg.ddns[1].tsig_secret.file, "secret.key");
+	assert_string_equal(cfg.ddns[1].tsig_algorithm, "hmac-sha256");
+	assert_int_equal(cfg.ddns[1].ttl, 60);
+	assert_non_null(config_ddns(&cfg, "zone-a"));
+	assert_null(config_ddns(&cfg, "nope"));
+}
+
+static const struct { const char *text, *error; } bad[] = {
+	{ "stun = x\n", "t.conf:1: \"stun\" outside any [section]" },
+	{ "[agent\n", "t.conf:1: a section header must end with ]" },
+	{ "[wat]\n", "t.conf:1: unknown section [wat]" },
+	{ "[agent]\ncolour = blue\n", "t.conf:2: unknown key \"colour\"" },
+	{ "[probes]\njust words\n", "t.conf:2: want key = value" },
+	{ "[ddns a b]\n", "t.conf:1: bad record name \"a b\"" },
+	{ "[ddns a]\nprovider = dyndns2\nhostname = h\n[ddns a]\n", "t.conf:4: [ddns a] appears twice" },
+	{ "[ddns a]\nprovider = carrier-pigeon\n", "t.conf:2: provider \"carrier-pigeon\" is not one of" },
+	{ "[ddns a]\nrecord = MX\n", "t.conf:2: record: want A, AAAA or both" },
+	{ "[ddns a]\nttl = 5\n", "t.conf:2: ttl: want a number from 30 to 86400" },
+	{ "[ddns a]\nplain_http = maybe\n", "t.conf:2: plain_http: want yes or no" },
+	{ "[ddns a]\nprovider = dyndns2\n", "t.conf:1: [ddns a] has no hostname" },
+	{ "[ddns a]\nhostname = h\n", "t.conf:1: [ddns a] has no provider" },
+	{ "[ddns a]\nprovider = dyndns2\nhostname = h\n", "dyndns2 needs server, username and password" },
+	{ "[ddns a]\nprovider = rfc2136\nhostname = h\nserver = s\n", "rfc2136 needs server, zone, tsig_key" },
+	{ "[ddns a]\nprovider = dyndns2\nhostname = h\nserver = http://x/\n"
+	  "username = u\npassword = p\n", "say plain_http = yes" },
+	{ "[agent]\nstate_dir = \0\n", "t.conf:2: line too long or not text" },
+};
+
+static void
+test_bad(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = strlen(bad[i].text);
+		bool found = false;
+		if (strstr(bad[i].error, "not text"))
+			len = 22;	/* through the NUL and the newline */
+		config_parse(bad[i].text, len, "t.conf", &cfg);
+		for (int e = 0; e < cfg.nerrors; e++)
+			found |= strstr(cfg.errors[e], bad[i].error) != NULL;
+		if (!found)
+			fail_msg("case %zu: no \"%s\" in %d errors (first: %s)", i,
+			    bad[i].error, cfg.nerrors, cfg.nerrors ? cfg.errors[0] : "");
+	}
+}
+
+static void
+test_hash_follows_settings(void **state)
+{
+	uint64_t before;
+
+	(void)state;
+	config_parse(good, strlen(good), "t.conf", &cfg);
+	before = cfg.ddns[0].hash;
+	config_parse(good, strlen(good), "t.conf", &cfg);
+	assert_true(cfg.ddns[0].hash == before);
+	char *changed = strdup(good);
+	memcpy(strstr(changed, "s3cret"), "s4cret", 6);
+	config_parse(changed, strlen(changed), "t.conf", &cfg);
+	assert_true(cfg.ddns[0].hash != before);
+	free(changed);
+}
+
+/* A readable file holding a secret is refused, with the fix. */
+static void
+test_load_permissions(void **state)
+{
+	char dir[] = "/tmp/homereach-config-test.XXXXXX", path[256], key[256];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/homereach.conf", dir);
+	snprintf(key, sizeof(key), "%s/secret.key", dir);
+	f = fopen(path, "w");
+	fputs(good, f);
+	fclose(f);
+	f = fopen(key, "w");
+	fputs("c2VjcmV0\n", f);
+	fclose(f);
+	chmod(path, 0644);
+	chmod(key, 0600);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], "group or others can read it: chmod 600"));
+	chmod(path, 0600);
+	assert_int_equal(config_load(path, true, &cfg), 0);
+	assert_string_equal(cfg.ddns[1].tsig_secret.value, "c2VjcmV0");
+	chmod(key, 0640);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], "secret.key holds a secret"));
+	unlink(key);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], "No such file"));
+	unlink(path);
+	assert_int_equal(config_load(path, false, &cfg), 0);	/* no default file */
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_hash_follows_settings),
+		cmocka_unit_test(test_load_permissions),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
