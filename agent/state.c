@@ -6,6 +6,10 @@
  * external address, granted at, lifetime, epoch, PCP nonce (hex or -),
  * owner pid, owner start time, and for the upstream layer of a double NAT
  * the internal port of the host's mapping it extends (or -).
+ *   ddns home A 5.0.1.2 1763700000 good 1763700000 0 0 0
+ * fields: record name, A or AAAA, published address (or -), published at,
+ * last result, last attempt, next attempt, failures in a row, and the
+ * configuration hash (hex) under which it was stopped, or 0.
  */
 #include "agent/state.h"
 
@@ -13,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,6 @@
 
 #include "agent/reason.h"
 
-#define STATE_MAX_BYTES	(STATE_MAX_MAPPINGS * 256 + 64)
 
 static int
 state_nonce(const char *hex, struct state_mapping *m)
@@ -87,6 +91,34 @@ state_parse_mapping(char *line, struct state_mapping *m)
 	return 0;
 }
 
+static int
+state_parse_ddns(const char *line, struct state *st)
+{
+	struct ddns_state *d;
+	char name[64], fam[8], pub[ADDR_STRLEN], result[48];
+	int n = 0;
+
+	if (st->nddns == STATE_MAX_DDNS)
+		return -1;
+	d = &st->ddns[st->nddns];
+	memset(d, 0, sizeof(*d));
+	if (sscanf(line, "ddns %63s %7s %45s %" SCNd64 " %47s %" SCNd64 " %"
+	    SCNd64 " %" SCNu32 " %" SCNx64 "%n", name, fam, pub,
+	    &d->published_at, result, &d->last_time, &d->next_attempt,
+	    &d->failures, &d->stopped_hash, &n) != 9 || line[n] != '\0')
+		return -1;
+	d->family = !strcmp(fam, "A") ? AF_INET : !strcmp(fam, "AAAA") ? AF_INET6 : 0;
+	if (d->family == 0 || (strcmp(pub, "-") != 0 &&
+	    (addr_parse(pub, &d->published) < 0 ||
+	    d->published.family != d->family)))
+		return -1;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->last_result, sizeof(d->last_result), "%s",
+	    strcmp(result, "-") ? result : "");
+	st->nddns++;
+	return 0;
+}
+
 int
 state_parse(const char *text, size_t len, struct state *st, char *why,
     size_t whylen)
@@ -116,6 +148,12 @@ state_parse(const char *text, size_t len, struct state *st, char *why,
 		}
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
+		if (strncmp(line, "ddns ", 5) == 0) {
+			if (state_parse_ddns(line, st) < 0)
+				return reason(why, whylen, "line %d: bad ddns record",
+				    lineno);
+			continue;
+		}
 		if (st->nmaps == STATE_MAX_MAPPINGS)
 			return reason(why, whylen, "line %d: more than %d mappings",
 			    lineno, STATE_MAX_MAPPINGS);
@@ -150,6 +188,25 @@ state_format_mapping(const struct state_mapping *m, char *buf, size_t len)
 	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain);
 }
 
+static int
+state_format_ddns(const struct ddns_state *d, char *buf, size_t len)
+{
+	char pub[ADDR_STRLEN] = "-", result[48] = "-";
+
+	if (d->published.family)
+		addr_ntop(&d->published, pub, sizeof(pub));
+	if (d->last_result[0]) {	/* one token: spaces become dashes */
+		snprintf(result, sizeof(result), "%s", d->last_result);
+		for (char *c = result; *c; c++)
+			if (*c == ' ' || (unsigned char)*c < 0x21)
+				*c = '-';
+	}
+	return snprintf(buf, len, "ddns %s %s %s %" PRId64 " %s %" PRId64 " %"
+	    PRId64 " %" PRIu32 " %" PRIx64 "\n", d->name,
+	    d->family == AF_INET6 ? "AAAA" : "A", pub, d->published_at, result,
+	    d->last_time, d->next_attempt, d->failures, d->stopped_hash);
+}
+
 int
 state_format(const struct state *st, char *buf, size_t len)
 {
@@ -157,6 +214,8 @@ state_format(const struct state *st, char *buf, size_t len)
 
 	for (int i = 0; i < st->nmaps && n >= 0 && (size_t)n < len; i++)
 		n += state_format_mapping(&st->maps[i], buf + n, len - (size_t)n);
+	for (int i = 0; i < st->nddns && n >= 0 && (size_t)n < len; i++)
+		n += state_format_ddns(&st->ddns[i], buf + n, len - (size_t)n);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }
 
@@ -271,6 +330,23 @@ state_find(struct state *st, int protocol, uint16_t internal_port,
 			return m;
 	}
 	return NULL;
+}
+
+struct ddns_state *
+state_ddns(struct state *st, const char *name, int family)
+{
+	struct ddns_state *d;
+
+	for (int i = 0; i < st->nddns; i++)
+		if (st->ddns[i].family == family && !strcmp(st->ddns[i].name, name))
+			return &st->ddns[i];
+	if (st->nddns == STATE_MAX_DDNS)
+		return NULL;
+	d = &st->ddns[st->nddns++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->family = family;
+	return d;
 }
 
 void

@@ -7,12 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ddns/ddns.h"
 #include "nat/pcp.h"
 #include "nat/via.h"
 #include "probes/addr.h"
 
 #define STATE_VERSION		1
 #define STATE_MAX_MAPPINGS	64
+#define STATE_MAX_BYTES		65536
 #define STATE_DEFAULT_DIR	"/var/lib/homereach"
 
 struct state_mapping {
@@ -32,9 +34,13 @@ struct state_mapping {
 	uint64_t owner_start;		/* its start time, against pid reuse */
 };
 
+#define STATE_MAX_DDNS	(2 * CONFIG_MAX_RECORDS)	/* A and AAAA */
+
 struct state {
 	struct state_mapping maps[STATE_MAX_MAPPINGS];
 	int nmaps;
+	struct ddns_state ddns[STATE_MAX_DDNS];
+	int nddns;
 };
 
 /* Pure: text to records; -EBADMSG with "line N: ..." in why. */
@@ -55,5 +61,7 @@ int state_update(const char *path, void (*change)(struct state *, void *),
 struct state_mapping *state_find(struct state *st, int protocol,
     uint16_t internal_port, const struct netaddr *gateway);
 void state_remove(struct state *st, struct state_mapping *m);
+/* The record's memory for one family, added empty if new (NULL if full). */
+struct ddns_state *state_ddns(struct state *st, const char *name, int family);
 
 #endif

@@ -13,7 +13,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct state st, again;
-	static char text[STATE_MAX_MAPPINGS * 256 + 64];
+	static char text[STATE_MAX_BYTES];
 	char why[REASON_LEN];
 	int n;
 

@@ -1,0 +1,130 @@
+/*
+ * When to update: never a private, CGNAT or otherwise reserved address
+ * (unless the record allows private ones, for split horizon); never the
+ * address the provider already has, except for the periodic refresh that
+ * keeps free accounts alive; never while backing off; never again after a
+ * fatal answer until the record's configuration changes.
+ */
+#include "ddns/ddns.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define DDNS_FIRST_BACKOFF	60		/* seconds */
+#define DDNS_MAX_BACKOFF	(6 * 3600)
+#define DDNS_911_WAIT		(30 * 60)	/* dyndns2: "no sooner than" */
+
+const char *
+ddns_action_name(enum ddns_action a)
+{
+	static const char *names[] = { "send", "unchanged", "stopped",
+	    "waiting", "refused" };
+	return names[a];
+}
+
+static bool
+ddns_publishable(const struct ddns_config *r, const struct netaddr *a,
+    int family, bool cgnat, struct ddns_decision *d)
+{
+	char t[ADDR_STRLEN];
+	enum addr_scope scope = addr_classify(a);
+
+	if (a->family == 0) {
+		snprintf(d->why, sizeof(d->why), "no public %s address found",
+		    family == AF_INET6 ? "IPv6" : "IPv4");
+		return false;
+	}
+	if (cgnat && a->family == AF_INET) {
+		snprintf(d->why, sizeof(d->why), "behind carrier-grade NAT: %s is "
+		    "shared with other customers and reaches no port of this "
+		    "house; `homereach diagnose` says what to do",
+		    addr_ntop(a, t, sizeof(t)));
+		return false;
+	}
+	if (scope == ADDR_PUBLIC ||
+	    (r->allow_private && (scope == ADDR_PRIVATE || scope == ADDR_SHARED)))
+		return true;
+	snprintf(d->why, sizeof(d->why), "%s is a %s address (%s): not "
+	    "published", addr_ntop(a, t, sizeof(t)), addr_scope_name(scope),
+	    addr_rfc(a) ? addr_rfc(a) : "reserved");
+	return false;
+}
+
+void
+ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
+    const struct netaddr *addr, bool cgnat, int64_t now, bool force,
+    struct ddns_decision *d)
+{
+	char t[ADDR_STRLEN];
+	int64_t refresh = (int64_t)r->refresh_days * 86400;
+
+	memset(d, 0, sizeof(*d));
+	if (st->stopped_hash != 0 && st->stopped_hash == r->hash) {
+		d->action = DDNS_STOPPED;
+		snprintf(d->why, sizeof(d->why), "stopped after \"%s\": change the "
+		    "record's configuration to try again", st->last_result);
+		return;
+	}
+	if (!ddns_publishable(r, addr, st->family, cgnat, d)) {
+		d->action = DDNS_REFUSED;
+		return;
+	}
+	if (st->stopped_hash == 0 && now < st->next_attempt && !force) {
+		d->action = DDNS_WAITING;
+		snprintf(d->why, sizeof(d->why), "backing off after \"%s\" for "
+		    "%lld s more", st->last_result, (long long)(st->next_attempt - now));
+		return;
+	}
+	if (!force && addr_equal(addr, &st->published) &&
+	    now - st->published_at < refresh) {
+		d->action = DDNS_UNCHANGED;
+		snprintf(d->why, sizeof(d->why), "%s is published already",
+		    addr_ntop(addr, t, sizeof(t)));
+		return;
+	}
+	d->action = DDNS_SEND;
+}
+
+static int64_t
+ddns_backoff(uint32_t failures, double jitter)
+{
+	int64_t wait = DDNS_FIRST_BACKOFF;
+
+	for (uint32_t i = 1; i < failures && wait < DDNS_MAX_BACKOFF; i++)
+		wait *= 2;
+	if (wait > DDNS_MAX_BACKOFF)
+		wait = DDNS_MAX_BACKOFF;
+	return wait + (int64_t)(jitter * (double)wait / 4);	/* up to +25% */
+}
+
+void
+ddns_apply(const struct ddns_config *r, struct ddns_state *st,
+    const struct netaddr *sent, enum ddns_outcome outcome, const char *result,
+    int64_t now, double jitter)
+{
+	snprintf(st->last_result, sizeof(st->last_result), "%s", result);
+	st->last_time = now;
+	switch (outcome) {
+	case DDNS_OK:
+	case DDNS_NOCHG:
+		st->published = *sent;
+		st->published_at = now;
+		st->failures = 0;
+		st->next_attempt = 0;
+		st->stopped_hash = 0;
+		break;
+	case DDNS_STOP:
+		st->stopped_hash = r->hash;
+		break;
+	case DDNS_RETRY:
+		st->failures++;
+		st->next_attempt = now + ddns_backoff(st->failures, jitter);
+		break;
+	case DDNS_RETRY_LONG:
+		st->failures++;
+		st->next_attempt = now + DDNS_911_WAIT +
+		    ddns_backoff(st->failures, jitter);
+		break;
+	}
+}

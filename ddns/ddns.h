@@ -1,0 +1,58 @@
+/* The DDNS update engine: when to send an update, and what an answer
+ * means for the next one. Pure: no I/O, so every rule has a unit test. */
+#ifndef HOMEREACH_DDNS_H
+#define HOMEREACH_DDNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agent/config.h"
+#include "probes/addr.h"
+
+/* What a provider's answer means (dyndns2-codes.md, RFC 2136 rcodes). */
+enum ddns_outcome {
+	DDNS_OK,		/* updated ("good") */
+	DDNS_NOCHG,		/* already current ("nochg") */
+	DDNS_STOP,		/* fatal: nothing more until the config changes */
+	DDNS_RETRY,		/* transient: back off exponentially */
+	DDNS_RETRY_LONG,	/* "911": not sooner than 30 minutes */
+};
+
+/* One record's memory, kept in the state file across restarts. */
+struct ddns_state {
+	char name[64];
+	int family;			/* AF_INET (A) or AF_INET6 (AAAA) */
+	struct netaddr published;	/* last address the provider took */
+	int64_t published_at;
+	char last_result[48];		/* "good", "badauth", "SERVFAIL", ... */
+	int64_t last_time;
+	int64_t next_attempt;		/* no update before this (back-off) */
+	uint32_t failures;		/* in a row, for the back-off */
+	uint64_t stopped_hash;		/* config hash when stopped, else 0 */
+};
+
+enum ddns_action {
+	DDNS_SEND,
+	DDNS_UNCHANGED,		/* the provider has this address already */
+	DDNS_STOPPED,		/* stopped by a fatal answer */
+	DDNS_WAITING,		/* backing off */
+	DDNS_REFUSED,		/* an address we must not publish */
+};
+
+struct ddns_decision {
+	enum ddns_action action;
+	char why[200];
+};
+
+/* Decide for one record and family. addr may have family 0 (none found);
+ * cgnat: the verdict said carrier-grade NAT. */
+void ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
+    const struct netaddr *addr, bool cgnat, int64_t now, bool force,
+    struct ddns_decision *d);
+/* Fold an answer into the state; jitter in [0, 1) spreads retries. */
+void ddns_apply(const struct ddns_config *r, struct ddns_state *st,
+    const struct netaddr *sent, enum ddns_outcome outcome,
+    const char *result, int64_t now, double jitter);
+const char *ddns_action_name(enum ddns_action a);
+
+#endif

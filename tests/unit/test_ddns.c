@@ -1,0 +1,203 @@
+/* The DDNS engine's rules, one by one. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "agent/reason.h"
+#include "agent/state.h"
+#include "ddns/ddns.h"
+
+#define NOW 1800000000
+
+static struct ddns_config rec;
+static struct ddns_state st;
+
+static struct netaddr
+ip(const char *text)
+{
+	struct netaddr a = { 0 };
+
+	if (text)
+		addr_parse(text, &a);
+	return a;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&rec, 0, sizeof(rec));
+	snprintf(rec.name, sizeof(rec.name), "home");
+	rec.refresh_days = 25;
+	rec.hash = 0x1234;
+	memset(&st, 0, sizeof(st));
+	snprintf(st.name, sizeof(st.name), "home");
+	st.family = AF_INET;
+	return 0;
+}
+
+static enum ddns_action
+decide(const char *addr, bool cgnat, int64_t now, bool force, char *why)
+{
+	struct netaddr a = ip(addr);
+	struct ddns_decision d;
+
+	ddns_decide(&rec, &st, &a, cgnat, now, force, &d);
+	if (why)
+		strcpy(why, d.why);
+	return d.action;
+}
+
+static void
+test_only_public(void **state)
+{
+	char why[200];
+
+	(void)state;
+	assert_int_equal(decide("5.0.1.2", false, NOW, false, why), DDNS_SEND);
+	assert_int_equal(decide("192.168.0.2", false, NOW, false, why), DDNS_REFUSED);
+	assert_non_null(strstr(why, "192.168.0.2 is a private address (RFC 1918)"));
+	assert_int_equal(decide("100.64.0.2", false, NOW, false, why), DDNS_REFUSED);
+	assert_non_null(strstr(why, "carrier-grade NAT"));
+	assert_int_equal(decide("198.51.100.7", false, NOW, false, why), DDNS_REFUSED);
+	assert_int_equal(decide(NULL, false, NOW, false, why), DDNS_REFUSED);
+	assert_string_equal(why, "no public IPv4 address found");
+	/* Under CGNAT the observed address is public but shared. */
+	assert_int_equal(decide("5.0.1.2", true, NOW, false, why), DDNS_REFUSED);
+	assert_non_null(strstr(why, "behind carrier-grade NAT"));
+	/* Split horizon, when the record asks for it. */
+	rec.allow_private = true;
+	assert_int_equal(decide("192.168.0.2", false, NOW, false, why), DDNS_SEND);
+	assert_int_equal(decide("127.0.0.1", false, NOW, false, why), DDNS_REFUSED);
+}
+
+static void
+test_only_changes(void **state)
+{
+	struct netaddr a = ip("5.0.1.2");
+
+	(void)state;
+	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW, 0);
+	assert_int_equal(decide("5.0.1.2", false, NOW + 60, false, NULL), DDNS_UNCHANGED);
+	assert_int_equal(decide("5.0.1.3", false, NOW + 60, false, NULL), DDNS_SEND);
+	assert_int_equal(decide("5.0.1.2", false, NOW + 60, true, NULL), DDNS_SEND);
+	/* The refresh that keeps free accounts alive: after refresh_days. */
+	assert_int_equal(decide("5.0.1.2", false, NOW + 25 * 86400 - 1, false, NULL),
+	    DDNS_UNCHANGED);
+	assert_int_equal(decide("5.0.1.2", false, NOW + 25 * 86400, false, NULL),
+	    DDNS_SEND);
+	/* nochg records the address too. */
+	a = ip("5.0.1.9");
+	ddns_apply(&rec, &st, &a, DDNS_NOCHG, "nochg", NOW, 0);
+	assert_int_equal(decide("5.0.1.9", false, NOW + 1, false, NULL), DDNS_UNCHANGED);
+}
+
+static void
+test_stop_until_config_changes(void **state)
+{
+	struct netaddr a = ip("5.0.1.2");
+	char why[200];
+
+	(void)state;
+	ddns_apply(&rec, &st, &a, DDNS_STOP, "badauth", NOW, 0);
+	assert_int_equal(decide("5.0.1.2", false, NOW + 86400 * 30, true, why), DDNS_STOPPED);
+	assert_non_null(strstr(why, "stopped after \"badauth\""));
+	assert_int_equal(st.published.family, 0);	/* nothing recorded */
+	rec.hash = 0x5678;				/* the user edited it */
+	assert_int_equal(decide("5.0.1.2", false, NOW + 1, false, NULL), DDNS_SEND);
+}
+
+static void
+test_backoff(void **state)
+{
+	struct netaddr a = ip("5.0.1.2");
+	int64_t t = NOW, prev = 0;
+
+	(void)state;
+	for (int i = 1; i <= 12; i++) {
+		ddns_apply(&rec, &st, &a, DDNS_RETRY, "dnserr", t, 0);
+		int64_t wait = st.next_attempt - t;
+		assert_true(wait >= prev);		/* grows */
+		assert_true(wait <= 6 * 3600);		/* to a ceiling */
+		assert_int_equal(decide("5.0.1.2", false, st.next_attempt - 1, false, NULL),
+		    DDNS_WAITING);
+		prev = wait;
+		t = st.next_attempt;
+	}
+	assert_int_equal(prev, 6 * 3600);
+	assert_int_equal(decide("5.0.1.2", false, t, false, NULL), DDNS_SEND);
+	ddns_apply(&rec, &st, &a, DDNS_RETRY, "dnserr", t, 0.999);
+	assert_true(st.next_attempt - t > 6 * 3600);	/* jitter on top */
+	assert_true(st.next_attempt - t <= 6 * 3600 * 5 / 4);
+}
+
+static void
+test_911(void **state)
+{
+	struct netaddr a = ip("5.0.1.2");
+
+	(void)state;
+	ddns_apply(&rec, &st, &a, DDNS_RETRY_LONG, "911", NOW, 0);
+	assert_true(st.next_attempt - NOW >= 30 * 60);
+	assert_int_equal(decide("5.0.1.2", false, NOW + 30 * 60 - 1, false, NULL),
+	    DDNS_WAITING);
+	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW + 3600, 0);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.next_attempt, 0);
+}
+
+static void
+test_state_records(void **state)
+{
+	struct state s1, s2;
+	struct ddns_state *d;
+	char buf[4096], why[REASON_LEN];
+	int n;
+
+	(void)state;
+	memset(&s1, 0, sizeof(s1));
+	d = state_ddns(&s1, "home", AF_INET);
+	d->published = ip("5.0.1.2");
+	d->published_at = NOW;
+	snprintf(d->last_result, sizeof(d->last_result), "HTTP 500");
+	d->stopped_hash = 0xdeadbeefcafeULL;
+	d = state_ddns(&s1, "home", AF_INET6);
+	assert_int_equal(s1.nddns, 2);
+	assert_ptr_equal(state_ddns(&s1, "home", AF_INET), &s1.ddns[0]);
+	n = state_format(&s1, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "ddns home A 5.0.1.2 1800000000 HTTP-500 0 0 0 deadbeefcafe\n"));
+	assert_int_equal(state_parse(buf, (size_t)n, &s2, why, sizeof(why)), 0);
+	assert_int_equal(s2.nddns, 2);
+	assert_int_equal(s2.ddns[0].stopped_hash, 0xdeadbeefcafeULL);
+	assert_int_equal(s2.ddns[1].family, AF_INET6);
+	static const char bad_addr[] =
+	    "homereach-state 1\nddns home A 10.0.0.1x 0 - 0 0 0 0\n";
+	static const char wrong_family[] =
+	    "homereach-state 1\nddns home AAAA 5.0.1.2 0 - 0 0 0 0\n";
+	assert_int_equal(state_parse(bad_addr, strlen(bad_addr), &s2, why,
+	    sizeof(why)), -EBADMSG);
+	assert_int_equal(state_parse(wrong_family, strlen(wrong_family), &s2, why,
+	    sizeof(why)), -EBADMSG);
+	assert_string_equal(why, "line 2: bad ddns record");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_only_public, setup),
+		cmocka_unit_test_setup(test_only_changes, setup),
+		cmocka_unit_test_setup(test_stop_until_config_changes, setup),
+		cmocka_unit_test_setup(test_backoff, setup),
+		cmocka_unit_test_setup(test_911, setup),
+		cmocka_unit_test_setup(test_state_records, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
