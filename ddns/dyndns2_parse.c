@@ -1,0 +1,103 @@
+/* dyndns2 replies: the first token decides, read exactly; an HTML page
+ * that contains "good" is not "good". Pure. */
+#include "ddns/provider.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DYNDNS2_MAX_BODY	4096
+
+static const struct {
+	const char *code;
+	enum ddns_outcome outcome;
+	const char *meaning;
+} dyndns2_codes[] = {		/* ../shared/vectors/dyndns2-codes.md */
+	{ "good", DDNS_OK, "updated" },
+	{ "nochg", DDNS_NOCHG, "already current" },
+	{ "badauth", DDNS_STOP, "bad credentials" },
+	{ "!donator", DDNS_STOP, "a paid feature was asked for" },
+	{ "notfqdn", DDNS_STOP, "not a fully qualified host name" },
+	{ "nohost", DDNS_STOP, "no such host in the account" },
+	{ "!yours", DDNS_STOP, "the host belongs to another account" },
+	{ "numhost", DDNS_STOP, "too many hosts, or a round-robin host" },
+	{ "abuse", DDNS_STOP, "blocked for abuse: unblock it at the provider" },
+	{ "badagent", DDNS_STOP, "user agent or method refused" },
+	{ "badsys", DDNS_STOP, "bad system parameter" },
+	{ "dnserr", DDNS_RETRY, "the provider's DNS failed" },
+	{ "911", DDNS_RETRY_LONG, "the provider has an outage" },
+};
+
+static void
+dyndns2_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
+    const char *detail)
+{
+	a->outcome = o;
+	snprintf(a->result, sizeof(a->result), "%s", result);
+	snprintf(a->detail, sizeof(a->detail), "%s", detail);
+}
+
+/* Without a known code: the HTTP status is all there is. */
+static void
+dyndns2_unknown(struct ddns_answer *a, long status, const char *why)
+{
+	char result[16];
+
+	snprintf(result, sizeof(result), "HTTP-%ld", status);
+	if (status == 401 || status == 403)
+		dyndns2_set(a, DDNS_STOP, result, "refused: check the credentials");
+	else
+		dyndns2_set(a, DDNS_RETRY, result, why);
+}
+
+static void
+dyndns2_line(const char *line, long status, struct ddns_answer *a)
+{
+	char code[16], ip[64] = "", extra[2] = "";
+	int n = sscanf(line, "%15s %63s %1s", code, ip, extra);
+	struct netaddr addr;
+
+	for (size_t i = 0; n >= 1 && i < sizeof(dyndns2_codes) / sizeof(dyndns2_codes[0]); i++) {
+		if (strcmp(code, dyndns2_codes[i].code) != 0)
+			continue;
+		if (dyndns2_codes[i].outcome <= DDNS_NOCHG &&
+		    (extra[0] || (ip[0] && addr_parse(ip, &addr) < 0))) {
+			dyndns2_unknown(a, status, "\"good\" or \"nochg\" without "
+			    "a plain address after it");
+			return;
+		}
+		dyndns2_set(a, dyndns2_codes[i].outcome, code,
+		    dyndns2_codes[i].meaning);
+		return;
+	}
+	dyndns2_unknown(a, status, "the reply is not a dyndns2 answer");
+}
+
+void
+dyndns2_parse(const char *body, size_t len, long status, struct ddns_answer *a)
+{
+	char text[DYNDNS2_MAX_BODY + 1], *line, *save = NULL, *first = NULL;
+	int lines = 0;
+
+	if (len > DYNDNS2_MAX_BODY || memchr(body, '\0', len) != NULL) {
+		dyndns2_unknown(a, status, "the reply is too long or not text");
+		return;
+	}
+	memcpy(text, body, len);
+	text[len] = '\0';
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		line[strcspn(line, "\r")] = '\0';
+		if (*line == '\0')
+			continue;
+		if (lines++ == 0)
+			first = line;
+	}
+	if (lines != 1) {
+		char why[64];
+		snprintf(why, sizeof(why), "%d reply lines for one host name", lines);
+		dyndns2_unknown(a, status, why);
+		return;
+	}
+	dyndns2_line(first, status, a);
+}
+

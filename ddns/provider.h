@@ -1,0 +1,30 @@
+/* DDNS providers: one blocking update each, run on a worker thread. */
+#ifndef HOMEREACH_PROVIDER_H
+#define HOMEREACH_PROVIDER_H
+
+#include <stddef.h>
+
+#include "agent/config.h"
+#include "agent/reason.h"
+#include "ddns/ddns.h"
+
+struct ddns_answer {
+	enum ddns_outcome outcome;
+	char result[48];		/* the provider's word: "good", "BADSIG" */
+	char detail[REASON_LEN];	/* one line for a person; never a secret */
+};
+
+/* dyndns2: one reply for one hostname; parse the body whatever the HTTP
+ * status (../shared/vectors/dyndns2-codes.md). Pure. */
+void dyndns2_parse(const char *body, size_t len, long http_status,
+    struct ddns_answer *a);
+void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a);
+/* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */
+void rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a);
+/* The provider of r. */
+void provider_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * RFC 2136 UPDATE with TSIG (RFC 8945) through ldns: one message deletes
+ * the RRset and adds the new record, so the name is never without one.
+ * The answer must carry a TSIG that verifies against our request's MAC;
+ * BADSIG and BADKEY stop the record (its key is wrong), BADTIME and
+ * SERVFAIL back off, REFUSED and NOTAUTH stop. Runs on a worker thread.
+ */
+#include "ddns/provider.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "ddns/rfc2136.h"
+#include "probes/resolve.h"
+
+#define RFC2136_FUDGE		300
+#define RFC2136_WAIT_MS		3000
+#define RFC2136_TRIES		2
+#define TSIG_BADSIG		16	/* RFC 8945 section 4.3 */
+#define TSIG_BADKEY		17
+#define TSIG_BADTIME		18
+
+static void
+rfc2136_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
+    const char *detail)
+{
+	a->outcome = o;
+	snprintf(a->result, sizeof(a->result), "%s", result);
+	snprintf(a->detail, sizeof(a->detail), "%s", detail);
+}
+
+/* "home.example.com" under zone: absolute names for ldns. */
+static void
+rfc2136_fqdn(const char *name, char *out, size_t len)
+{
+	size_t n = strlen(name);
+
+	snprintf(out, len, "%s%s", name, n && name[n - 1] == '.' ? "" : ".");
+}
+
+static ldns_rr *
+rfc2136_delete_rr(const char *owner, int family)
+{
+	ldns_rr *rr = ldns_rr_new();
+
+	ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner));
+	ldns_rr_set_type(rr, family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_ANY);	/* delete the RRset */
+	ldns_rr_set_ttl(rr, 0);
+	return rr;
+}
+
+/* ldns leaks on its error path for a secret that is not base64: check. */
+static bool
+rfc2136_base64(const char *s)
+{
+	size_t n = strlen(s), pad = 0;
+
+	if (n == 0 || n % 4 != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '=' && i >= n - 2)
+			pad++;
+		else if (pad || !(isalnum((unsigned char)s[i]) || s[i] == '+' ||
+		    s[i] == '/'))
+			return false;
+	}
+	return true;
+}
+
+/* The UPDATE message, signed; NULL with a reason. */
+ldns_pkt *
+rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+    uint16_t id, struct ddns_answer *a)
+{
+	char owner[300], zone[300], text[600], ip[ADDR_STRLEN], alg[48];
+	ldns_rr_list *updates = ldns_rr_list_new();
+	ldns_rr *add = NULL;
+	ldns_pkt *pkt;
+
+	if (!rfc2136_base64(r->tsig_secret.value)) {
+		ldns_rr_list_free(updates);
+		rfc2136_set(a, DDNS_STOP, "bad-key", "the TSIG secret is not base64");
+		return NULL;
+	}
+	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
+	rfc2136_fqdn(r->zone, zone, sizeof(zone));
+	rfc2136_fqdn(r->tsig_algorithm, alg, sizeof(alg));
+	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
+	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
+	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
+		ldns_rr_list_deep_free(updates);
+		rfc2136_set(a, DDNS_STOP, "bad-name", "the host name is not a "
+		    "valid DNS name");
+		return NULL;
+	}
+	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner, addr->family));
+	ldns_rr_list_push_rr(updates, add);
+	pkt = ldns_update_pkt_new(ldns_dname_new_frm_str(zone), LDNS_RR_CLASS_IN,
+	    NULL, updates, NULL);
+	ldns_rr_list_deep_free(updates);	/* the packet holds copies */
+	ldns_pkt_set_id(pkt, id);
+	rfc2136_fqdn(r->tsig_key, text, sizeof(text));
+	if (ldns_pkt_tsig_sign(pkt, text, r->tsig_secret.value,
+	    RFC2136_FUDGE, alg, NULL) != LDNS_STATUS_OK) {
+		ldns_pkt_free(pkt);
+		rfc2136_set(a, DDNS_STOP, "bad-key", "cannot sign with this TSIG "
+		    "key (is the secret base64? the algorithm known?)");
+		return NULL;
+	}
+	return pkt;
+}
+
+/* A socket connected to the server (host[:port], port 53 by default). */
+static int
+rfc2136_connect(const char *server, int type, struct ddns_answer *a)
+{
+	char host[256], why[REASON_LEN], port[8];
+	struct addrinfo hints = { .ai_socktype = type }, *ai = NULL;
+	uint16_t p;
+	int fd = -1;
+
+	if (resolve_split(server, 53, host, sizeof(host), &p, why, sizeof(why)) < 0) {
+		rfc2136_set(a, DDNS_STOP, "bad-server", why);
+		return -1;
+	}
+	snprintf(port, sizeof(port), "%u", p);
+	if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
+		rfc2136_set(a, DDNS_RETRY, "network", "cannot resolve the server");
+		return -1;
+	}
+	fd = socket(ai->ai_family, type | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		rfc2136_set(a, DDNS_RETRY, "network", strerror(errno));
+	return fd;
+}
+
+static bool
+rfc2136_wait(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, RFC2136_WAIT_MS) == 1;
+}
+
+/* UDP: send, wait, resend once; returns the answer's length or -1. */
+static ssize_t
+rfc2136_udp(int fd, const uint8_t *wire, size_t len, uint8_t *buf, size_t cap)
+{
+	for (int i = 0; i < RFC2136_TRIES; i++) {
+		if (send(fd, wire, len, 0) < 0)
+			return -1;
+		if (rfc2136_wait(fd))
+			return recv(fd, buf, cap, 0);
+	}
+	return -1;
+}
+
+static bool
+rfc2136_read_all(int fd, uint8_t *buf, size_t len)
+{
+	for (size_t got = 0; got < len; ) {
+		ssize_t n = rfc2136_wait(fd) ? recv(fd, buf + got, len - got, 0) : -1;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+/* TCP, for an answer that did not fit (RFC 1035 section 4.2.2). */
+static ssize_t
+rfc2136_tcp(int fd, const uint8_t *wire, size_t len, uint8_t *buf, size_t cap)
+{
+	uint8_t pre[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+	size_t n;
+
+	if (send(fd, pre, 2, MSG_MORE) != 2 || send(fd, wire, len, 0) != (ssize_t)len ||
+	    !rfc2136_read_all(fd, pre, 2))
+		return -1;
+	n = (size_t)(pre[0] << 8 | pre[1]);
+	return n <= cap && rfc2136_read_all(fd, buf, n) ? (ssize_t)n : -1;
+}
+
+static ssize_t
+rfc2136_exchange(const struct ddns_config *r, const uint8_t *wire, size_t len,
+    uint8_t *buf, size_t cap, bool tcp, struct ddns_answer *a)
+{
+	int fd = rfc2136_connect(r->server, tcp ? SOCK_STREAM : SOCK_DGRAM, a);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = tcp ? rfc2136_tcp(fd, wire, len, buf, cap) :
+	    rfc2136_udp(fd, wire, len, buf, cap);
+	close(fd);
+	if (n < 0)
+		rfc2136_set(a, DDNS_RETRY, "timeout", "no answer from the DNS server");
+	return n;
+}
+
+static const char *
+rfc2136_tsig_error(uint16_t e)
+{
+	return e == TSIG_BADSIG ? "BADSIG" : e == TSIG_BADKEY ? "BADKEY" :
+	    e == TSIG_BADTIME ? "BADTIME" : "TSIG-error";
+}
+
+/* What the server's answer means. */
+static void
+rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
+    size_t len, const ldns_rdf *mac, struct ddns_answer *a)
+{
+	ldns_pkt_rcode rc = ldns_pkt_get_rcode(ans);
+	ldns_rr *tsig = ldns_pkt_tsig(ans);
+	char key[300], *name;
+	uint16_t terr = tsig && ldns_rr_rd_count(tsig) > 5 ?
+	    ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5)) : 0;
+
+	if (terr != 0) {	/* RFC 8945 5.3: such answers are not signed */
+		rfc2136_set(a, terr == TSIG_BADTIME ? DDNS_RETRY : DDNS_STOP,
+		    rfc2136_tsig_error(terr), terr == TSIG_BADTIME ? "the clocks "
+		    "differ by more than the fudge" : "the server does not accept "
+		    "this TSIG key or secret");
+		return;
+	}
+	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
+	if (tsig == NULL || !ldns_pkt_tsig_verify(ans, wire, len, key,
+	    r->tsig_secret.value, mac)) {
+		rfc2136_set(a, DDNS_RETRY, "unsigned", tsig ? "the answer's TSIG "
+		    "does not verify" : "the answer is not signed");
+		return;
+	}
+	name = ldns_pkt_rcode2str(rc);
+	if (rc == LDNS_RCODE_NOERROR)
+		rfc2136_set(a, DDNS_OK, "NOERROR", "updated");
+	else if (rc == LDNS_RCODE_SERVFAIL)
+		rfc2136_set(a, DDNS_RETRY, name, "the server failed");
+	else
+		rfc2136_set(a, DDNS_STOP, name, "the server refused the update");
+	free(name);
+}
+
+void
+rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a)
+{
+	uint8_t buf[65535], *wire = NULL;
+	size_t len = 0;
+	uint16_t id;
+	ssize_t n;
+	ldns_pkt *pkt, *ans = NULL;
+
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		abort();	/* no CSPRNG: nothing safe to do */
+	if ((pkt = rfc2136_build(r, addr, id, a)) == NULL)
+		return;
+	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
+		rfc2136_set(a, DDNS_RETRY, "local-error", "cannot encode the update");
+		goto out;
+	}
+	n = rfc2136_exchange(r, wire, len, buf, sizeof(buf), false, a);
+	if (n >= 12 && (buf[2] & 0x02))		/* TC: again over TCP */
+		n = rfc2136_exchange(r, wire, len, buf, sizeof(buf), true, a);
+	if (n < 0)
+		goto out;
+	if (ldns_wire2pkt(&ans, buf, (size_t)n) != LDNS_STATUS_OK ||
+	    ldns_pkt_id(ans) != id || !ldns_pkt_qr(ans)) {
+		rfc2136_set(a, DDNS_RETRY, "bad-answer", "the answer is not one "
+		    "to our update");
+		goto out;
+	}
+	rfc2136_judge(r, ans, buf, (size_t)n,
+	    ldns_rr_rdf(ldns_pkt_tsig(pkt), 3), a);
+out:
+	free(wire);
+	if (ans)
+		ldns_pkt_free(ans);
+	ldns_pkt_free(pkt);
+}

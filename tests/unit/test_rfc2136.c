@@ -1,0 +1,95 @@
+/* TSIG against a captured, independently verified DNS UPDATE
+ * (../shared/vectors/tsig-rfc2136.txt), and our own UPDATE beside it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ddns/rfc2136.h"
+#include "vectors.h"
+
+#define KEY	"ddns-key.example.com."
+#define SECRET	"c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
+
+static size_t
+load(uint8_t *buf, size_t cap)
+{
+	return vector_load("tsig-rfc2136.txt", "update", buf, cap);
+}
+
+static void
+test_vector_verifies(void **state)
+{
+	uint8_t buf[1024];
+	size_t n = load(buf, sizeof(buf));
+	ldns_pkt *pkt;
+
+	(void)state;
+	assert_int_equal(ldns_wire2pkt(&pkt, buf, n), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_id(pkt), 0x9e3c);
+	assert_true(ldns_pkt_tsig_verify(pkt, buf, n, KEY, SECRET, NULL));
+	ldns_pkt_free(pkt);
+	/* The wrong secret, or one changed byte, does not verify. */
+	assert_int_equal(ldns_wire2pkt(&pkt, buf, n), LDNS_STATUS_OK);
+	assert_false(ldns_pkt_tsig_verify(pkt, buf, n, KEY,
+	    "d3Jvbmcta2V5LWZvci10ZXN0cw==", NULL));
+	ldns_pkt_free(pkt);
+	buf[40] ^= 1;
+	assert_int_equal(ldns_wire2pkt(&pkt, buf, n), LDNS_STATUS_OK);
+	assert_false(ldns_pkt_tsig_verify(pkt, buf, n, KEY, SECRET, NULL));
+	ldns_pkt_free(pkt);
+}
+
+/* Our message for the same update: the same sections as the capture, and
+ * a TSIG that verifies with the same key. */
+static void
+test_our_update(void **state)
+{
+	struct ddns_config r = { .provider = PROV_RFC2136, .ttl = 300 };
+	struct ddns_answer a;
+	struct netaddr addr;
+	uint8_t want[1024], *wire = NULL;
+	size_t n = load(want, sizeof(want)), len;
+	ldns_pkt *ours, *theirs;
+
+	(void)state;
+	strcpy(r.hostname, "home.example.com");
+	strcpy(r.zone, "example.com");
+	strcpy(r.tsig_key, "ddns-key.example.com");
+	strcpy(r.tsig_algorithm, "hmac-sha256");
+	strcpy(r.tsig_secret.value, SECRET);
+	addr_parse("192.0.2.1", &addr);
+	ours = rfc2136_build(&r, &addr, 0x9e3c, &a);
+	assert_non_null(ours);
+	assert_int_equal(ldns_pkt2wire(&wire, ours, &len), LDNS_STATUS_OK);
+	assert_int_equal(ldns_wire2pkt(&theirs, want, n), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_get_opcode(ours), LDNS_PACKET_UPDATE);
+	assert_int_equal(ldns_rr_list_compare(ldns_pkt_question(ours),
+	    ldns_pkt_question(theirs)), 0);		/* zone section */
+	assert_int_equal(ldns_rr_list_compare(ldns_pkt_authority(ours),
+	    ldns_pkt_authority(theirs)), 0);		/* update section */
+	ldns_pkt_free(theirs);
+	assert_int_equal(ldns_wire2pkt(&theirs, wire, len), LDNS_STATUS_OK);
+	assert_true(ldns_pkt_tsig_verify(theirs, wire, len, KEY, SECRET, NULL));
+	ldns_pkt_free(theirs);
+	ldns_pkt_free(ours);
+	free(wire);
+	/* A secret that is not base64 cannot sign. */
+	strcpy(r.tsig_secret.value, "not base64 !");
+	assert_null(rfc2136_build(&r, &addr, 1, &a));
+	assert_string_equal(a.result, "bad-key");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vector_verifies),
+		cmocka_unit_test(test_our_update),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
