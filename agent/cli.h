@@ -9,6 +9,7 @@ struct config;
 
 int diagnose_main(int argc, char *argv[]);
 int checkconfig_main(int argc, char *argv[]);
+int ddns_main(int argc, char *argv[]);
 /* Load path (or the default file, if it exists) and print every error. */
 int cli_config(const char *path, struct config *cfg);
 int map_main(int argc, char *argv[]);

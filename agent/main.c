@@ -14,6 +14,8 @@ static const struct {
 	    "name the NAT topology in front of this host and say what to do" },
 	{ "map", map_main,
 	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
+	{ "ddns", ddns_main,
+	    "keep DNS records pointed at the true public address" },
 	{ "check-config", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
 };

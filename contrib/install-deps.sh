@@ -5,9 +5,10 @@
 set -euo pipefail
 
 build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
-	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev)
+	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev libldns-dev)
 lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
-	nginx-light jq procps socat clang libclang-rt-14-dev hyperfine)
+	nginx-light jq procps socat knot knot-dnsutils python3 openssl
+	clang libclang-rt-14-dev hyperfine)
 
 want=("${build[@]}")
 [ "${1:-all}" = build ] || want+=("${lab[@]}")

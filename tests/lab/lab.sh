@@ -124,6 +124,55 @@ lab_echo_server() {
 	lab_bg inet nginx nginx -c "$LAB_DIR/nginx.conf"
 }
 
+# lab_knot SECRET: knot in inet, authoritative for example.com on 5.0.0.2,
+# accepting RFC 2136 updates signed with ddns-key.example.com (hmac-sha256,
+# base64 SECRET). Database and zone storage are this run's own (NETLAB).
+lab_knot() {
+	local dir=$LAB_DIR/knot
+	mkdir -p "$dir/db"
+	cat > "$dir/example.com.zone" <<-ZONE
+	\$ORIGIN example.com.
+	\$TTL 300
+	@ SOA ns.example.com. admin.example.com. 1 3600 600 86400 300
+	@ NS ns.example.com.
+	ns A $LAB_STUN1
+	nas A 192.0.2.9
+	bad A 192.0.2.9
+	ZONE
+	cat > "$dir/knot.conf" <<-CONF
+	server:
+	    listen: $LAB_STUN1@53
+	    user: root:root
+	    rundir: $dir
+	database:
+	    storage: $dir/db
+	log:
+	  - target: stdout
+	    any: info
+	key:
+	  - id: ddns-key.example.com
+	    algorithm: hmac-sha256
+	    secret: $1
+	acl:
+	  - id: ddns
+	    key: ddns-key.example.com
+	    action: update
+	template:
+	  - id: default
+	    storage: $dir
+	    zonefile-sync: -1
+	    journal-content: none
+	zone:
+	  - domain: example.com
+	    acl: ddns
+	CONF
+	lab_bg inet knot knotd -c "$dir/knot.conf"
+	lab_wait_udp inet 53
+}
+
+# lab_dig NAME: the A record knot serves for NAME
+lab_dig() { lab_run inet kdig +short @"$LAB_STUN1" "$1" A 2>/dev/null; }
+
 # lab_nat NODE WAN [filter|-] [SRCNET]: masquerade out of WAN (only from
 # SRCNET if given); with "filter", drop unsolicited inbound as a home router
 # does. Tables and chains named as miniupnpd expects them.

@@ -1,0 +1,391 @@
+/*
+ * homereach ddns update|status. update: the diagnose probes give the true
+ * public address; each record (and family) is decided by the engine; the
+ * updates that are due run on worker threads, at most DDNS_PARALLEL at
+ * once, and each answer is folded into the state file as it comes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <jansson.h>
+
+#include "agent/cli.h"
+#include "agent/config.h"
+#include "agent/log.h"
+#include "agent/state.h"
+#include "ddns/provider.h"
+#include "nat/worker.h"
+#include "probes/diagnosis.h"
+#include "probes/verdict.h"
+
+#define DDNS_PARALLEL	8
+
+static const char *ddnscmd_default_stun[] = {
+	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
+};
+static const char *ddnscmd_default_echo[] = {
+	"https://api.ipify.org", "https://ipv4.icanhazip.com",
+};
+
+struct ddns_job {
+	struct ddnscmd *cmd;
+	const struct ddns_config *rec;
+	int family;
+	struct netaddr addr;
+	struct ddns_answer answer;	/* written by the worker */
+};
+
+struct ddnscmd {
+	bool update, force, dry_run, json;
+	const char *name, *config;
+	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
+	int nstun, necho, timeout_ms;
+	struct config cfg;
+	char state_path[1100];
+	struct state st;
+	struct event_base *base;
+	struct ddns_job jobs[2 * CONFIG_MAX_RECORDS];
+	int njobs, started, running, status;
+};
+
+static const char *
+ddnscmd_family(int family)
+{
+	return family == AF_INET6 ? "AAAA" : "A";
+}
+
+static void
+ddnscmd_usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach ddns update [--force] [--dry-run] [NAME]\n"
+	    "       homereach ddns status [--json]\n"
+	    "Options: --config FILE, --stun HOST[:PORT]..., --http-echo URL..., "
+	    "--timeout SECONDS, -v\n"
+	    "update exit status: 0 every record is current, 1 some record is "
+	    "not, 2 usage or\nconfiguration error, 3 nothing outside answered.\n");
+}
+
+static int
+ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "stun", required_argument, NULL, 's' },
+		{ "http-echo", required_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': c->force = true; break;
+		case 'n': c->dry_run = true; break;
+		case 'j': c->json = true; break;
+		case 'c': c->config = optarg; break;
+		case 's': if (c->nstun < DIAG_MAX_SERVERS) c->stun[c->nstun++] = optarg; break;
+		case 'e': if (c->necho < DIAG_MAX_SERVERS) c->echo[c->necho++] = optarg; break;
+		case 't': c->timeout_ms = atoi(optarg) * 1000; break;
+		case 'v': log_set_level(log_get_level() + 1); break;
+		case 'h': ddnscmd_usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (c->timeout_ms < 1000 || c->timeout_ms > 60000) {
+		fprintf(stderr, "homereach ddns: --timeout: want 1 to 60 seconds\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --- status --- */
+
+static void
+ddnscmd_status_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    json_t *list, int64_t now)
+{
+	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
+	char pub[ADDR_STRLEN] = "-", next[160];
+
+	if (d->published.family)
+		addr_ntop(&d->published, pub, sizeof(pub));
+	if (d->stopped_hash && d->stopped_hash == r->hash)
+		snprintf(next, sizeof(next), "stopped after \"%s\": change the "
+		    "record's configuration to try again", d->last_result);
+	else if (d->next_attempt > now)
+		snprintf(next, sizeof(next), "backing off: next attempt in %lld s",
+		    (long long)(d->next_attempt - now));
+	else
+		snprintf(next, sizeof(next), "update when the address changes");
+	if (list != NULL)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, "
+		    "s:I, s:I, s:s}", "name", r->name, "hostname", r->hostname,
+		    "record", ddnscmd_family(fam), "published", pub, "last_result",
+		    d->last_result, "last_time", (json_int_t)d->last_time,
+		    "published_at", (json_int_t)d->published_at, "next", next));
+	else
+		printf("%-12s %-4s %-24s %-16s %-10s %s\n", r->name,
+		    ddnscmd_family(fam), r->hostname, pub,
+		    d->last_result[0] ? d->last_result : "-", next);
+}
+
+static int
+ddnscmd_status(struct ddnscmd *c)
+{
+	json_t *list = c->json ? json_array() : NULL;
+	int64_t now = (int64_t)time(NULL);
+
+	if (!c->json)
+		printf("%-12s %-4s %-24s %-16s %-10s %s\n", "NAME", "TYPE",
+		    "HOSTNAME", "PUBLISHED", "RESULT", "NEXT");
+	for (int i = 0; i < c->cfg.nddns; i++) {
+		const struct ddns_config *r = &c->cfg.ddns[i];
+		if (r->record & REC_A)
+			ddnscmd_status_one(c, r, AF_INET, list, now);
+		if (r->record & REC_AAAA)
+			ddnscmd_status_one(c, r, AF_INET6, list, now);
+	}
+	if (list != NULL) {
+		json_dumpf(list, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(list);
+	}
+	return 0;
+}
+
+/* --- update --- */
+
+struct ddnscmd_fold {
+	const struct ddns_job *job;
+	double jitter;
+};
+
+static void
+ddnscmd_fold(struct state *st, void *arg)
+{
+	const struct ddnscmd_fold *f = arg;
+	const struct ddns_job *j = f->job;
+	struct ddns_state *d = state_ddns(st, j->rec->name, j->family);
+
+	if (d != NULL)
+		ddns_apply(j->rec, d, &j->addr, j->answer.outcome,
+		    j->answer.result, (int64_t)time(NULL), f->jitter);
+}
+
+static void ddnscmd_start_jobs(struct ddnscmd *c);
+
+static void
+ddnscmd_work(void *arg)
+{
+	struct ddns_job *j = arg;
+
+	provider_update(j->rec, &j->addr, &j->answer);
+}
+
+static void
+ddnscmd_done(void *arg)
+{
+	struct ddns_job *j = arg;
+	struct ddnscmd *c = j->cmd;
+	struct ddnscmd_fold f = { j, (double)(random() % 1000) / 1000.0 };
+	char ip[ADDR_STRLEN], why[REASON_LEN];
+	bool ok = j->answer.outcome <= DDNS_NOCHG;
+
+	if (state_update(c->state_path, ddnscmd_fold, &f, why, sizeof(why)) < 0)
+		log_warnx("%s", why);
+	addr_ntop(&j->addr, ip, sizeof(ip));
+	if (ok) {
+		printf("%s %s: %s published (%s)\n", j->rec->name,
+		    ddnscmd_family(j->family), ip, j->answer.result);
+		log_info("%s -> %s %s updated (%s)", ip, j->rec->hostname,
+		    ddnscmd_family(j->family), j->answer.result);
+	} else {
+		printf("%s %s: not published: %s (%s)%s\n", j->rec->name,
+		    ddnscmd_family(j->family), j->answer.detail, j->answer.result,
+		    j->answer.outcome == DDNS_STOP ? "; stopped until the record's "
+		    "configuration changes" : "; backing off");
+		c->status = 1;
+	}
+	c->running--;
+	ddnscmd_start_jobs(c);
+}
+
+static void
+ddnscmd_start_jobs(struct ddnscmd *c)
+{
+	while (c->running < DDNS_PARALLEL && c->started < c->njobs) {
+		struct ddns_job *j = &c->jobs[c->started++];
+		if (worker_run(c->base, ddnscmd_work, ddnscmd_done, j) == NULL) {
+			snprintf(j->answer.detail, sizeof(j->answer.detail),
+			    "cannot start a worker");
+			c->status = 1;
+			continue;
+		}
+		c->running++;
+	}
+	if (c->running == 0)
+		event_base_loopbreak(c->base);
+}
+
+static void
+ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    const struct netaddr *addr, bool cgnat)
+{
+	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
+	struct ddns_decision dec;
+	char ip[ADDR_STRLEN];
+
+	ddns_decide(r, d, addr, cgnat, (int64_t)time(NULL), c->force, &dec);
+	if (dec.action == DDNS_SEND && c->dry_run) {
+		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
+		    addr_ntop(addr, ip, sizeof(ip)));
+	} else if (dec.action == DDNS_SEND) {
+		c->jobs[c->njobs++] = (struct ddns_job){ .cmd = c, .rec = r,
+		    .family = fam, .addr = *addr };
+	} else {
+		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
+		    ddns_action_name(dec.action), dec.why);
+		if (dec.action != DDNS_UNCHANGED)
+			c->status = 1;
+	}
+}
+
+static void
+ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
+{
+	struct ddnscmd *c = arg;
+	const struct evidence *ev = diagnosis_evidence(dg);
+	struct verdict v;
+	struct netaddr v6 = { 0 };
+
+	verdict_decide(ev, &v);
+	if (v.kind == V_NO_INTERNET) {
+		printf("no outside observer answered: nothing published\n");
+		c->status = 3;
+		event_base_loopbreak(c->base);
+		return;
+	}
+	if (ev->has_global_ipv6)
+		v6 = ev->global_ipv6;
+	for (int i = 0; i < c->cfg.nddns; i++) {
+		const struct ddns_config *r = &c->cfg.ddns[i];
+		if (c->name && strcmp(c->name, r->name) != 0)
+			continue;
+		if (r->record & REC_A)
+			ddnscmd_decide_one(c, r, AF_INET, &v.public_v4,
+			    v.kind == V_CGNAT);
+		if (r->record & REC_AAAA)
+			ddnscmd_decide_one(c, r, AF_INET6, &v6, false);
+	}
+	ddnscmd_start_jobs(c);
+}
+
+static void
+ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
+{
+	d->timeout_ms = c->timeout_ms;
+	for (int i = 0; i < c->nstun; i++)
+		d->stun[d->nstun++] = c->stun[i];
+	for (int i = 0; i < c->necho; i++)
+		d->echo[d->necho++] = c->echo[i];
+	for (int i = 0; d->nstun + d->necho == 0 && i < c->cfg.nstun; i++)
+		d->stun[d->nstun++] = c->cfg.stun[i];
+	for (int i = 0; d->necho == 0 && !c->nstun && i < c->cfg.necho; i++)
+		d->echo[d->necho++] = c->cfg.http_echo[i];
+	if (d->nstun + d->necho > 0)
+		return;
+	for (int i = 0; i < 2; i++) {
+		d->stun[d->nstun++] = ddnscmd_default_stun[i];
+		d->echo[d->necho++] = ddnscmd_default_echo[i];
+	}
+}
+
+static int
+ddnscmd_update(struct ddnscmd *c)
+{
+	struct diagnosis_config dc = { 0 };
+	struct evdns_base *dns;
+	struct diagnosis *d;
+
+	ddnscmd_observers(c, &dc);
+	evthread_use_pthreads();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	c->base = event_base_new();
+	dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	d = diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
+	if (d != NULL)
+		event_base_dispatch(c->base);
+	diagnosis_free(d);
+	if (dns)
+		evdns_base_free(dns, 0);
+	event_base_free(c->base);
+	curl_global_cleanup();
+	return d ? c->status : 1;
+}
+
+int
+ddns_main(int argc, char *argv[])
+{
+	struct ddnscmd *c = calloc(1, sizeof(*c));
+	char why[REASON_LEN];
+	int rc = EXIT_USAGE;
+
+	if (c == NULL)
+		return 1;
+	c->timeout_ms = 3000;
+	if (argc < 2 || (strcmp(argv[1], "update") && strcmp(argv[1], "status"))) {
+		ddnscmd_usage(stderr);
+		goto out;
+	}
+	c->update = argv[1][0] == 'u';
+	if (ddnscmd_options(argc - 1, argv + 1, c) < 0) {
+		ddnscmd_usage(stderr);
+		goto out;
+	}
+	if (optind + 1 < argc - 1 || (optind + 1 == argc - 1 && !c->update)) {
+		fprintf(stderr, "homereach ddns: one record NAME at most, with update\n");
+		goto out;
+	}
+	c->name = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (cli_config(c->config, &c->cfg) < 0)
+		goto out;
+	if (c->cfg.nddns == 0 || (c->name && !config_ddns(&c->cfg, c->name))) {
+		fprintf(stderr, "homereach ddns: %s%s%s in %s\n", c->name ?
+		    "no record [ddns " : "no [ddns NAME] records", c->name ? c->name :
+		    "", c->name ? "]" : "", c->cfg.path);
+		goto out;
+	}
+	snprintf(c->state_path, sizeof(c->state_path), "%s/state", c->cfg.state_dir);
+	if (mkdir(c->cfg.state_dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "homereach ddns: %s: %s\n", c->cfg.state_dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (state_load(c->state_path, &c->st, why, sizeof(why)) < 0) {
+		fprintf(stderr, "homereach ddns: %s\n", why);
+		rc = 1;
+		goto out;
+	}
+	rc = c->update ? ddnscmd_update(c) : ddnscmd_status(c);
+out:
+	free(c);
+	return rc;
+}
