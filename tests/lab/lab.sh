@@ -170,6 +170,40 @@ lab_knot() {
 	lab_wait_udp inet 53
 }
 
+# lab_ca: a CA and a certificate for 5.0.0.2 and ddns.example.net, in
+# $LAB_DIR/ca (ca.pem, server.pem, server.key).
+lab_ca() {
+	local d=$LAB_DIR/ca
+	mkdir -p "$d"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.pem" -days 2 -subj "/CN=homereach lab CA" 2>/dev/null
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/server.key" -out "$d/server.csr" -subj "/CN=ddns.example.net" 2>/dev/null
+	printf 'subjectAltName=IP:%s,DNS:ddns.example.net\n' "$LAB_STUN1" > "$d/ext"
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+		-CAcreateserial -out "$d/server.pem" -days 2 -extfile "$d/ext" 2>/dev/null
+}
+
+# lab_dyndns2 USER PASSWORD: the dyndns2 fixture on https://5.0.0.2/; its
+# answers come from $LAB_DIR/dyndns2.answers, its log is dyndns2.requests.
+lab_dyndns2() {
+	lab_ca
+	: > "$LAB_DIR/dyndns2.answers"
+	: > "$LAB_DIR/dyndns2.requests"
+	lab_bg inet dyndns2 python3 "$(dirname "${BASH_SOURCE[0]}")/dyndns2_fixture.py" \
+		"$LAB_STUN1" 443 "$LAB_DIR/ca/server.pem" "$LAB_DIR/ca/server.key" \
+		"$1" "$2" "$LAB_DIR/dyndns2.answers" "$LAB_DIR/dyndns2.requests"
+	lab_wait_tcp inet 443
+}
+
+# lab_wan_change NODE ADDR/LEN GATEWAY: the ISP gives NODE's WAN another
+# address. (Deleting a primary address drops its secondaries: flush.)
+lab_wan_change() {
+	lab_run "$1" ip addr flush dev wan
+	lab_run "$1" ip addr add "$2" dev wan
+	lab_run "$1" ip route replace default via "$3"
+}
+
 # lab_dig NAME: the A record knot serves for NAME
 lab_dig() { lab_run inet kdig +short @"$LAB_STUN1" "$1" A 2>/dev/null; }
 

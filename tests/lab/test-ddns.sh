@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# test-ddns.sh CASE HOMEREACH: `homereach ddns` in the lab.
+#   rfc2136   knot's A record follows the public address, with TSIG; a wrong
+#             key is reported as BADSIG and leaves its record alone
+#   dyndns2   the fixture answers each return code in turn: request line,
+#             recorded state, and what the engine does next (nothing at all
+#             during a back-off, nothing after badauth, even on a new run)
+#   cgnat     the carrier's address is never published, and it says why
+#   secrets   every command at the highest verbosity: neither the password,
+#             nor base64(user:password), nor the TSIG secret, anywhere
+set -u
+case_=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+
+SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
+WRONG=d3Jvbmcta2V5LWZvci10ZXN0cw==
+PASSWORD='pa55:word-for-the-lab'
+conf=
+hr() { lab_run host "$bin" "$@" --config "$conf"; }
+
+# write_conf [EXTRA_LINES]: the configuration of the tests
+write_conf() {
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
+	printf '%s\n' "$WRONG" > "$LAB_DIR/conf/wrong.key"
+	chmod 600 "$LAB_DIR/conf/tsig.key" "$LAB_DIR/conf/wrong.key"
+	cat > "$conf" <<-CONF
+	[agent]
+	state_dir = $LAB_DIR/state
+	[probes]
+	stun = $LAB_STUN1
+	http_echo = $LAB_ECHO
+	$1
+	CONF
+	chmod 600 "$conf"
+}
+
+rfc2136_records() {
+	cat <<-REC
+	[ddns home]
+	provider = rfc2136
+	hostname = nas.example.com
+	server = $LAB_STUN1
+	zone = example.com
+	tsig_key = ddns-key.example.com
+	tsig_secret_file = tsig.key
+	[ddns bad]
+	provider = rfc2136
+	hostname = bad.example.com
+	server = $LAB_STUN1
+	zone = example.com
+	tsig_key = ddns-key.example.com
+	tsig_secret_file = wrong.key
+	REC
+}
+
+updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
+
+case_rfc2136() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	write_conf "$(rfc2136_records)"
+	hr ddns update home > "$LAB_DIR/out" 2>&1
+	check_eq "update exit status" "$?" 0
+	check_eq "says what it did" "$(cat "$LAB_DIR/out")" "home A: 5.0.1.2 published (NOERROR)"
+	check_eq "knot serves the new address" "$(lab_dig nas.example.com)" 5.0.1.2
+	hr ddns update home > "$LAB_DIR/out" 2>&1
+	check_eq "second run: unchanged" "$(cat "$LAB_DIR/out")" "home A: unchanged: 5.0.1.2 is published already"
+	check_eq "second run sent nothing" "$(updates_in_knot)" 1
+	hr ddns update bad > "$LAB_DIR/out" 2>&1
+	check_eq "wrong key: exit status" "$?" 1
+	check_eq "wrong key: reported as such" "$(grep -c 'not published: .*(BADSIG); stopped' "$LAB_DIR/out")" 1
+	check_eq "wrong key: record left alone" "$(lab_dig bad.example.com)" 192.0.2.9
+	hr ddns update bad --force > "$LAB_DIR/out" 2>&1
+	check_eq "wrong key: stopped, even forced" "$(grep -c '^bad A: stopped: ' "$LAB_DIR/out")" 1
+	check_eq "status names the stop" "$(hr ddns status --json | jq -r '.[] | select(.name == "bad") | .last_result')" BADSIG
+	# The address changes (the router gets a new WAN address): updated.
+	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
+	hr ddns update home > "$LAB_DIR/out" 2>&1
+	check_eq "new address published" "$(cat "$LAB_DIR/out")" "home A: 5.0.1.7 published (NOERROR)"
+	check_eq "knot serves it" "$(lab_dig nas.example.com)" 5.0.1.7
+}
+
+dyndns2_record() {
+	cat <<-REC
+	[ddns dyn]
+	provider = dyndns2
+	hostname = nas.example.com
+	server = https://$LAB_STUN1
+	username = alice
+	password = $PASSWORD
+	ca_file = $LAB_DIR/ca/ca.pem
+	ttl = 300
+	REC
+}
+
+requests() { grep -c . "$LAB_DIR/dyndns2.requests"; }
+answer() { printf '%s\n' "$@" >> "$LAB_DIR/dyndns2.answers"; }
+next_wait() { hr ddns status --json | jq -r '.[0].next'; }
+
+case_dyndns2() {
+	lab_setup single-nat
+	lab_dyndns2 alice "$PASSWORD"
+	write_conf "$(dyndns2_record)"
+	answer "good 5.0.1.2"
+	hr ddns update > "$LAB_DIR/out" 2>&1
+	check_eq "good" "$(cat "$LAB_DIR/out")" "dyn A: 5.0.1.2 published (good)"
+	check_eq "the request line" "$(cut -f1 "$LAB_DIR/dyndns2.requests")" \
+		"GET /nic/update?hostname=nas.example.com&myip=5.0.1.2 HTTP/1.1"
+	check_eq "credentials by basic auth" "$(cut -f3 "$LAB_DIR/dyndns2.requests")" auth=ok
+	check_eq "a user agent naming us" "$(cut -f2 "$LAB_DIR/dyndns2.requests" | cut -d/ -f1)" agent=homereach
+	check_eq "state records it" "$(hr ddns status --json | jq -r '.[0].published')" 5.0.1.2
+	hr ddns update > /dev/null 2>&1
+	check_eq "unchanged: no request" "$(requests)" 1
+	answer "nochg 5.0.1.2"
+	hr ddns update --force > "$LAB_DIR/out" 2>&1
+	check_eq "nochg on a forced refresh" "$(cat "$LAB_DIR/out")" "dyn A: 5.0.1.2 published (nochg)"
+	answer "500 911"
+	hr ddns update --force > "$LAB_DIR/out" 2>&1
+	check_eq "911: backing off" "$(grep -c 'the provider has an outage (911); backing off' "$LAB_DIR/out")" 1
+	check_eq "911: not sooner than 30 minutes" "$(next_wait | awk '{ print ($(NF - 1) + 0 >= 1800) ? "yes" : "no" }')" yes
+	hr ddns update > "$LAB_DIR/out" 2>&1
+	check_eq "during the back-off: nothing at all" "$(requests)" 3
+	check_eq "during the back-off: says so" "$(grep -c '^dyn A: waiting: backing off after "911"' "$LAB_DIR/out")" 1
+	answer "dnserr"
+	hr ddns update --force > /dev/null 2>&1
+	check_eq "dnserr: backing off" "$(hr ddns status --json | jq -r '.[0].last_result')" dnserr
+	answer "<html><body>good</body></html>"
+	hr ddns update --force > "$LAB_DIR/out" 2>&1
+	check_eq "an HTML page with good in it is not good" "$(grep -c 'not a dyndns2 answer' "$LAB_DIR/out")" 1
+	answer "badauth"
+	hr ddns update --force > "$LAB_DIR/out" 2>&1
+	check_eq "badauth: stopped" "$(grep -c '(badauth); stopped until' "$LAB_DIR/out")" 1
+	hr ddns update --force > /dev/null 2>&1
+	hr ddns update > /dev/null 2>&1
+	check_eq "after badauth: nothing, on new runs too" "$(requests)" 6
+	# A changed configuration lifts the stop. (Forced: the provider has
+	# 5.0.1.2 already, so nothing would be due.)
+	sed -i 's/^ttl = 300$/ttl = 301/' "$conf"
+	answer "good 5.0.1.2"
+	hr ddns update --force > /dev/null 2>&1
+	check_eq "a changed configuration tries again" "$(requests)" 7
+	ttl=302
+	for code in '!donator' notfqdn nohost '!yours' numhost abuse badagent badsys; do
+		sed -i "s/^ttl = .*/ttl = $((ttl++))/" "$conf"
+		answer "$code"
+		hr ddns update --force > "$LAB_DIR/out" 2>&1
+		check_eq "$code: stopped" "$(grep -c "($code); stopped until" "$LAB_DIR/out")" 1
+	done
+}
+
+case_cgnat() {
+	lab_setup cgnat
+	lab_knot "$SECRET"
+	write_conf "$(rfc2136_records)"
+	hr ddns update home > "$LAB_DIR/out" 2>&1
+	check_eq "exit status" "$?" 1
+	check_eq "says why" "$(grep -c '^home A: refused: behind carrier-grade NAT' "$LAB_DIR/out")" 1
+	check_eq "nothing sent" "$(updates_in_knot)" 0
+	check_eq "record left alone" "$(lab_dig nas.example.com)" 192.0.2.9
+}
+
+case_secrets() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	lab_dyndns2 alice "$PASSWORD"
+	write_conf "$(rfc2136_records; dyndns2_record)"
+	out=$LAB_DIR/all-output
+	for args in "check-config" "ddns update" "ddns update --force" "ddns status" \
+	    "ddns status --json" "ddns update bad" "diagnose --json" "map list --json"; do
+		# shellcheck disable=SC2086
+		hr -vvv $args >> "$out" 2>&1
+	done
+	lab_run host "$bin" -vvv ddns update --config "$conf" >> "$out" 2>&1
+	b64=$(printf 'alice:%s' "$PASSWORD" | base64)
+	for f in "$out" "$LAB_DIR/state/state"; do
+		check_eq "no password in $(basename "$f")" "$(grep -cF -- "$PASSWORD" "$f")" 0
+		check_eq "no base64(user:password) in $(basename "$f")" "$(grep -cF -- "$b64" "$f")" 0
+		check_eq "no TSIG secret in $(basename "$f")" "$(grep -cF -- "$SECRET" "$f")" 0
+		check_eq "no wrong TSIG secret in $(basename "$f")" "$(grep -cF -- "$WRONG" "$f")" 0
+	done
+	check_eq "the commands did run" "$(grep -q '^home A: 5.0.1.2 published (NOERROR)' "$out" &&
+		grep -q '^dyn A: 5.0.1.2 published (good)' "$out" && echo yes)" yes
+}
+
+"case_$case_"
+finish
