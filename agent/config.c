@@ -139,19 +139,41 @@ cfg_secret(struct cfg_parser *p, struct secret *s, const char *v, bool file)
 	}
 }
 
+/* Providers by name; dyndns2 services differ only in their server, as in
+ * inadyn's table of plugins. */
+static const struct {
+	const char *name;
+	enum ddns_provider provider;
+	const char *server;
+} cfg_providers[] = {
+	{ "dyndns2", PROV_DYNDNS2, NULL },
+	{ "rfc2136", PROV_RFC2136, NULL },
+	{ "cloudflare", PROV_CLOUDFLARE, NULL },
+	{ "duckdns", PROV_DUCKDNS, NULL },
+	{ "custom", PROV_CUSTOM, NULL },
+	{ "dyn", PROV_DYNDNS2, "https://members.dyndns.org" },
+	{ "noip", PROV_DYNDNS2, "https://dynupdate.no-ip.com" },
+	{ "dynu", PROV_DYNDNS2, "https://api.dynu.com" },
+	{ "strato", PROV_DYNDNS2, "https://dyndns.strato.com" },
+	{ "selfhost", PROV_DYNDNS2, "https://carol.selfhost.de" },
+	{ "ovh", PROV_DYNDNS2, "https://www.ovh.com" },
+};
+
 static int
 cfg_provider(struct cfg_parser *p, const char *v)
 {
-	if (!strcmp(v, "dyndns2"))
-		p->rec->provider = PROV_DYNDNS2;
-	else if (!strcmp(v, "rfc2136"))
-		p->rec->provider = PROV_RFC2136;
-	else {
-		cfg_error(p->cfg, p->line, "provider \"%.40s\" is not one of "
-		    "dyndns2, rfc2136", v);
-		return -1;
+	for (size_t i = 0; i < sizeof(cfg_providers) / sizeof(cfg_providers[0]); i++) {
+		if (strcmp(v, cfg_providers[i].name) != 0)
+			continue;
+		p->rec->provider = cfg_providers[i].provider;
+		if (cfg_providers[i].server && p->rec->server[0] == '\0')
+			strcpy(p->rec->server, cfg_providers[i].server);
+		return 0;
 	}
-	return 0;
+	cfg_error(p->cfg, p->line, "provider \"%.40s\" is not one of dyndns2, "
+	    "rfc2136, cloudflare, duckdns, custom, dyn, noip, dynu, strato, "
+	    "selfhost, ovh", v);
+	return -1;
 }
 
 static int
@@ -175,7 +197,7 @@ cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
 		F("hostname", hostname), F("server", server),
 		F("username", username), F("zone", zone),
 		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
-		F("ca_file", ca_file),
+		F("ca_file", ca_file), F("url", url), F("success", success),
 #undef F
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -354,10 +376,21 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
 		cfg_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
 		    "tsig_key and tsig_secret (or tsig_secret_file)", n);
-	if (r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
-	    !r->plain_http)
-		cfg_error(cfg, r->line, "[ddns %s]: server is plain http://; say "
-		    "plain_http = yes to send the password unencrypted", n);
+	if ((r->provider == PROV_CLOUDFLARE && (r->zone[0] == '\0' ||
+	    (!r->token.set && !r->token.file[0]))) ||
+	    (r->provider == PROV_DUCKDNS && !r->token.set && !r->token.file[0]))
+		cfg_error(cfg, r->line, "[ddns %s]: %s needs %s", n,
+		    r->provider == PROV_CLOUDFLARE ? "cloudflare" : "duckdns",
+		    r->provider == PROV_CLOUDFLARE ? "zone and token (or "
+		    "token_file)" : "token (or token_file)");
+	if (r->provider == PROV_CUSTOM && (r->url[0] == '\0' ||
+	    r->success[0] == '\0'))
+		cfg_error(cfg, r->line, "[ddns %s]: custom needs url and success", n);
+	if ((r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
+	    !r->plain_http) || (r->provider == PROV_CUSTOM &&
+	    !strncmp(r->url, "http://", 7) && !r->plain_http))
+		cfg_error(cfg, r->line, "[ddns %s]: plain http://; say "
+		    "plain_http = yes to send credentials unencrypted", n);
 	r->hash = cfg_hash(r);
 }
 

@@ -11,7 +11,8 @@
 #define CONFIG_MAX_ERRORS	32
 #define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
 
-enum ddns_provider { PROV_NONE, PROV_DYNDNS2, PROV_RFC2136 };
+enum ddns_provider { PROV_NONE, PROV_DYNDNS2, PROV_RFC2136, PROV_CLOUDFLARE,
+	PROV_DUCKDNS, PROV_CUSTOM };
 enum { REC_A = 1, REC_AAAA = 2, REC_BOTH = 3 };
 
 /* A secret: only ever sent to the provider, never printed or logged. */
@@ -33,6 +34,8 @@ struct ddns_config {
 	char tsig_key[254];
 	char tsig_algorithm[32];
 	char ca_file[1024];
+	char url[512];			/* custom: the URL template */
+	char success[128];		/* custom: glob for the reply's first line */
 	struct secret password, token, tsig_secret;
 	int record;			/* REC_A, REC_AAAA or REC_BOTH */
 	bool plain_http;		/* allow http:// for this record */

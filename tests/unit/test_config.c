@@ -62,6 +62,12 @@ test_good(void **state)
 	assert_string_equal(cfg.ddns[1].tsig_algorithm, "hmac-sha256");
 	assert_int_equal(cfg.ddns[1].ttl, 60);
 	assert_non_null(config_ddns(&cfg, "zone-a"));
+	static const char preset[] = "[ddns n]\nprovider = noip\nhostname = h\n"
+	    "username = u\npassword = p\n";
+	config_parse(preset, strlen(preset), "t.conf", &cfg);
+	assert_int_equal(cfg.nerrors, 0);
+	assert_int_equal(cfg.ddns[0].provider, PROV_DYNDNS2);
+	assert_string_equal(cfg.ddns[0].server, "https://dynupdate.no-ip.com");
 	assert_null(config_ddns(&cfg, "nope"));
 }
 
@@ -83,6 +89,9 @@ static const struct { const char *text, *error; } bad[] = {
 	{ "[ddns a]\nprovider = rfc2136\nhostname = h\nserver = s\n", "rfc2136 needs server, zone, tsig_key" },
 	{ "[ddns a]\nprovider = dyndns2\nhostname = h\nserver = http://x/\n"
 	  "username = u\npassword = p\n", "say plain_http = yes" },
+	{ "[ddns a]\nprovider = cloudflare\nhostname = h\n", "cloudflare needs zone and token" },
+	{ "[ddns a]\nprovider = duckdns\nhostname = h\n", "duckdns needs token" },
+	{ "[ddns a]\nprovider = custom\nhostname = h\nurl = https://x/{ip}\n", "custom needs url and success" },
 	{ "[agent]\nstate_dir = \0\n", "t.conf:2: line too long or not text" },
 };
 

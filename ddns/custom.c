@@ -1,0 +1,35 @@
+/* Custom URL providers: one GET of the expanded template. The URL may hold
+ * a secret (DuckDNS takes its token there), so it is never logged. */
+#include "ddns/custom.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ddns/http.h"
+
+void
+custom_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a)
+{
+	const char *t = r->provider == PROV_DUCKDNS ? DUCKDNS_URL : r->url;
+	char url[2048], why[REASON_LEN];
+	struct http_request q = { .url = url, .ca_file = r->ca_file,
+	    .plain_http = r->plain_http };
+	struct http_reply reply;
+
+	if (custom_expand(t, r, addr, url, sizeof(url), why, sizeof(why)) < 0) {
+		a->outcome = DDNS_STOP;
+		snprintf(a->result, sizeof(a->result), "bad-url");
+		snprintf(a->detail, sizeof(a->detail), "%s", why);
+		return;
+	}
+	if (http_request(&q, &reply) < 0) {
+		a->outcome = DDNS_RETRY;
+		snprintf(a->result, sizeof(a->result), "network");
+		snprintf(a->detail, sizeof(a->detail), "%s", reply.error);
+	} else {
+		custom_judge(reply.body ? reply.body : "", reply.len, reply.status,
+		    r->provider == PROV_DUCKDNS ? "OK" : r->success, a);
+	}
+	http_reply_free(&reply);
+}
