@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""A dyndns2 server for the lab, over HTTPS with the lab's CA.
+"""DDNS provider fixtures for the lab, over HTTPS with the lab's CA.
 
     dyndns2_fixture.py ADDR PORT CERT KEY USER PASSWORD ANSWERS LOG
 
-Each GET /nic/update is answered with the first line of the file ANSWERS
-("CODE" or "STATUS CODE", e.g. "500 911"), which is then removed; with the
-file empty, "good <myip>". The request line, the user agent and whether the
-credentials matched (never their value) go to LOG, one line a request.
+dyndns2: each GET /nic/update is answered with the first line of the file
+ANSWERS ("CODE" or "STATUS CODE", e.g. "500 911"), which is then removed;
+with the file empty, "good <myip>". Custom: GET /custom?...&token=PASSWORD
+answers "OK" (or the next answer). Cloudflare: /client/v4/... with bearer
+token PASSWORD, one zone example.com, records kept in memory. The request
+line (without its query for /custom, which holds a token), the user agent
+and whether the credentials matched (never their value) go to LOG.
 """
 import base64
 import http.server
+import json
 import ssl
 import sys
 import urllib.parse
@@ -17,11 +21,61 @@ import urllib.parse
 addr, port, cert, key, user, password, answers, log = sys.argv[1:9]
 
 
+ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353"
+RECORDS = {}  # id -> record
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
         pass
+
+    def log_request_line(self, line, auth_ok):
+        with open(log, "a") as f:
+            f.write(f"{line}\tagent={self.headers.get('User-Agent')}"
+                    f"\tauth={'ok' if auth_ok else 'bad'}\n")
+
+    def reply(self, status, body, ctype="text/plain"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def cloudflare(self, method):
+        ok = self.headers.get("Authorization") == f"Bearer {password}"
+        self.log_request_line(f"{method} {self.path}", ok)
+        if not ok:
+            return self.reply(403, json.dumps({"success": False, "errors": [
+                {"code": 9109, "message": "Invalid access token"}]}), "application/json")
+        url = urllib.parse.urlsplit(self.path)
+        q = urllib.parse.parse_qs(url.query)
+        parts = url.path.split("/")[3:]  # after /client/v4
+        result = None
+        if parts == ["zones"]:
+            result = [{"id": ZONE_ID, "name": "example.com"}] if q.get("name") == ["example.com"] else []
+        elif parts[:3] == ["zones", ZONE_ID, "dns_records"] and method == "GET":
+            result = [r for r in RECORDS.values()
+                      if [r["type"]] == q.get("type") and [r["name"]] == q.get("name")]
+        elif parts[:3] == ["zones", ZONE_ID, "dns_records"]:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            rid = parts[3] if len(parts) > 3 else f"{len(RECORDS) + 1:032x}"
+            RECORDS.setdefault(rid, {"id": rid})
+            RECORDS[rid].update(body)
+            result = RECORDS[rid]
+            with open(answers + ".cloudflare", "w") as f:
+                json.dump(list(RECORDS.values()), f)
+        self.reply(200 if result is not None else 404, json.dumps(
+            {"success": result is not None, "errors": [], "result": result}),
+            "application/json")
+
+    def do_POST(self):
+        self.cloudflare("POST")
+
+    def do_PATCH(self):
+        self.cloudflare("PATCH")
 
     def next_answer(self, myip):
         with open(answers) as f:
@@ -36,20 +90,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return 200, lines[0].replace("MYIP", myip)
 
     def do_GET(self):
+        if self.path.startswith("/client/v4/"):
+            return self.cloudflare("GET")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if self.path.startswith("/custom"):
+            ok = query.get("token") == [password]
+            self.log_request_line(f"GET /custom host={query.get('host')} ip={query.get('ip')}", ok)
+            status, body = self.next_answer("") if ok else (200, "KO")
+            return self.reply(status, body.replace("good ", "OK") if body.startswith("good ") else body)
         myip = query.get("myip", [""])[0]
         want = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
         auth_ok = self.headers.get("Authorization") == want
         status, body = self.next_answer(myip) if auth_ok else (401, "badauth")
-        with open(log, "a") as f:
-            f.write(f"{self.requestline}\tagent={self.headers.get('User-Agent')}"
-                    f"\tauth={'ok' if auth_ok else 'bad'}\n")
-        data = (body + "\n").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.log_request_line(self.requestline, auth_ok)
+        self.reply(status, body + "\n")
 
 
 server = http.server.HTTPServer((addr, int(port)), Handler)

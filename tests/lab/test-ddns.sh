@@ -6,6 +6,8 @@
 #             recorded state, and what the engine does next (nothing at all
 #             during a back-off, nothing after badauth, even on a new run)
 #   cgnat     the carrier's address is never published, and it says why
+#   apis      Cloudflare's API (find zone and record, create, then patch)
+#             and a custom URL template, against the fixture
 #   secrets   every command at the highest verbosity: neither the password,
 #             nor base64(user:password), nor the TSIG secret, anywhere
 set -u
@@ -150,6 +152,44 @@ case_dyndns2() {
 		hr ddns update --force > "$LAB_DIR/out" 2>&1
 		check_eq "$code: stopped" "$(grep -c "($code); stopped until" "$LAB_DIR/out")" 1
 	done
+}
+
+case_apis() {
+	lab_setup single-nat
+	lab_dyndns2 alice "$PASSWORD"
+	write_conf "$(cat <<-REC
+	[ddns cf]
+	provider = cloudflare
+	server = https://$LAB_STUN1/client/v4
+	zone = example.com
+	hostname = nas.example.com
+	token = $PASSWORD
+	ca_file = $LAB_DIR/ca/ca.pem
+	[ddns mine]
+	provider = custom
+	url = https://$LAB_STUN1/custom?host={hostname}&ip={ip}&token={password}
+	password = $PASSWORD
+	success = OK
+	hostname = nas.example.com
+	ca_file = $LAB_DIR/ca/ca.pem
+	REC
+	)"
+	hr ddns update cf > "$LAB_DIR/out" 2>&1
+	check_eq "cloudflare: created" "$(cat "$LAB_DIR/out")" "cf A: 5.0.1.2 published (created)"
+	check "cloudflare: the record" '.[0] | "\(.type) \(.name) \(.content) \(.proxied)"' \
+		"A nas.example.com 5.0.1.2 false" "$LAB_DIR/dyndns2.answers.cloudflare"
+	check_eq "cloudflare: zone, record, create" "$(cut -f1 "$LAB_DIR/dyndns2.requests" | cut -d'?' -f1 | tr '\n' ' ')" \
+		"GET /client/v4/zones GET /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records POST /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records "
+	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
+	hr ddns update cf > "$LAB_DIR/out" 2>&1
+	check_eq "cloudflare: patched" "$(cat "$LAB_DIR/out")" "cf A: 5.0.1.7 published (updated)"
+	check "cloudflare: one record, new address" '[length, .[0].content] | join(" ")' \
+		"1 5.0.1.7" "$LAB_DIR/dyndns2.answers.cloudflare"
+	check_eq "cloudflare: the token was accepted" "$(grep -c 'auth=bad' "$LAB_DIR/dyndns2.requests")" 0
+	hr ddns update mine > "$LAB_DIR/out" 2>&1
+	check_eq "custom: published" "$(cat "$LAB_DIR/out")" "mine A: 5.0.1.7 published (ok)"
+	check_eq "custom: the URL's values" "$(grep '^GET /custom' "$LAB_DIR/dyndns2.requests" | cut -f1)" \
+		"GET /custom host=['nas.example.com'] ip=['5.0.1.7']"
 }
 
 case_cgnat() {
