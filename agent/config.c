@@ -198,6 +198,7 @@ cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
 		F("username", username), F("zone", zone),
 		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
 		F("ca_file", ca_file), F("url", url), F("success", success),
+		F("dns_check", dns_check),
 #undef F
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

@@ -36,6 +36,7 @@ struct ddns_config {
 	char ca_file[1024];
 	char url[512];			/* custom: the URL template */
 	char success[128];		/* custom: glob for the reply's first line */
+	char dns_check[256];		/* authoritative server to ask first */
 	struct secret password, token, tsig_secret;
 	int record;			/* REC_A, REC_AAAA or REC_BOTH */
 	bool plain_http;		/* allow http:// for this record */

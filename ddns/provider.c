@@ -1,5 +1,7 @@
 #include "ddns/provider.h"
 
+#include <stdio.h>
+
 #include "ddns/cloudflare.h"
 #include "ddns/custom.h"
 
@@ -7,6 +9,16 @@ void
 provider_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a)
 {
+	const char *check = r->dns_check[0] ? r->dns_check :
+	    r->provider == PROV_RFC2136 ? r->server : NULL;
+
+	if (check && dnscheck_holds(check, r->hostname, addr)) {
+		a->outcome = DDNS_NOCHG;
+		snprintf(a->result, sizeof(a->result), "in-dns");
+		snprintf(a->detail, sizeof(a->detail), "the record holds this "
+		    "address already");
+		return;
+	}
 	switch (r->provider) {
 	case PROV_RFC2136: rfc2136_update(r, addr, a); break;
 	case PROV_CLOUDFLARE: cloudflare_update(r, addr, a); break;

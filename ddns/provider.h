@@ -23,7 +23,10 @@ void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
 /* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */
 void rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a);
-/* The provider of r. */
+/* Does the record at this authoritative server hold exactly addr? */
+bool dnscheck_holds(const char *server, const char *hostname,
+    const struct netaddr *addr);
+/* The provider of r, after asking DNS when configured (rfc2136: always). */
 void provider_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a);
 

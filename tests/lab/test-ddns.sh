@@ -72,6 +72,11 @@ case_rfc2136() {
 	hr ddns update home > "$LAB_DIR/out" 2>&1
 	check_eq "second run: unchanged" "$(cat "$LAB_DIR/out")" "home A: unchanged: 5.0.1.2 is published already"
 	check_eq "second run sent nothing" "$(updates_in_knot)" 1
+	# A lost state file does not make an update that changes nothing.
+	rm "$LAB_DIR/state/state"
+	hr ddns update home > "$LAB_DIR/out" 2>&1
+	check_eq "state lost: DNS asked first" "$(cat "$LAB_DIR/out")" "home A: 5.0.1.2 published (in-dns)"
+	check_eq "state lost: still one update in knot" "$(updates_in_knot)" 1
 	hr ddns update bad > "$LAB_DIR/out" 2>&1
 	check_eq "wrong key: exit status" "$?" 1
 	check_eq "wrong key: reported as such" "$(grep -c 'not published: .*(BADSIG); stopped' "$LAB_DIR/out")" 1
