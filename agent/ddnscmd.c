@@ -38,12 +38,14 @@ static const char *ddnscmd_default_echo[] = {
 	"https://api.ipify.org", "https://ipv4.icanhazip.com",
 };
 
+/* One request: a record, or dyndns2 records sharing server, credentials
+ * and address, named together. */
 struct ddns_job {
 	struct ddnscmd *cmd;
-	const struct ddns_config *rec;
-	int family;
+	int family, n;
 	struct netaddr addr;
-	struct ddns_answer answer;	/* written by the worker */
+	const struct ddns_config *recs[DYNDNS2_MAX_HOSTS];
+	struct ddns_answer answers[DYNDNS2_MAX_HOSTS];	/* by the worker */
 };
 
 struct ddnscmd {
@@ -181,11 +183,13 @@ ddnscmd_fold(struct state *st, void *arg)
 {
 	const struct ddnscmd_fold *f = arg;
 	const struct ddns_job *j = f->job;
-	struct ddns_state *d = state_ddns(st, j->rec->name, j->family);
 
-	if (d != NULL)
-		ddns_apply(j->rec, d, &j->addr, j->answer.outcome,
-		    j->answer.result, (int64_t)time(NULL), f->jitter);
+	for (int i = 0; i < j->n; i++) {
+		struct ddns_state *d = state_ddns(st, j->recs[i]->name, j->family);
+		if (d != NULL)
+			ddns_apply(j->recs[i], d, &j->addr, j->answers[i].outcome,
+			    j->answers[i].result, (int64_t)time(NULL), f->jitter);
+	}
 }
 
 static void ddnscmd_start_jobs(struct ddnscmd *c);
@@ -195,7 +199,31 @@ ddnscmd_work(void *arg)
 {
 	struct ddns_job *j = arg;
 
-	provider_update(j->rec, &j->addr, &j->answer);
+	if (j->n > 1)
+		dyndns2_update_hosts(j->recs, j->n, &j->addr, j->answers);
+	else
+		provider_update(j->recs[0], &j->addr, &j->answers[0]);
+}
+
+static void
+ddnscmd_report(struct ddnscmd *c, const struct ddns_config *r, int family,
+    const struct netaddr *addr, const struct ddns_answer *a)
+{
+	char ip[ADDR_STRLEN];
+
+	addr_ntop(addr, ip, sizeof(ip));
+	if (a->outcome <= DDNS_NOCHG) {
+		printf("%s %s: %s published (%s)\n", r->name,
+		    ddnscmd_family(family), ip, a->result);
+		log_info("%s -> %s %s updated (%s)", ip, r->hostname,
+		    ddnscmd_family(family), a->result);
+		return;
+	}
+	printf("%s %s: not published: %s (%s)%s\n", r->name,
+	    ddnscmd_family(family), a->detail, a->result,
+	    a->outcome == DDNS_STOP ? "; stopped until the record's "
+	    "configuration changes" : "; backing off");
+	c->status = 1;
 }
 
 static void
@@ -204,24 +232,12 @@ ddnscmd_done(void *arg)
 	struct ddns_job *j = arg;
 	struct ddnscmd *c = j->cmd;
 	struct ddnscmd_fold f = { j, (double)(random() % 1000) / 1000.0 };
-	char ip[ADDR_STRLEN], why[REASON_LEN];
-	bool ok = j->answer.outcome <= DDNS_NOCHG;
+	char why[REASON_LEN];
 
 	if (state_update(c->state_path, ddnscmd_fold, &f, why, sizeof(why)) < 0)
 		log_warnx("%s", why);
-	addr_ntop(&j->addr, ip, sizeof(ip));
-	if (ok) {
-		printf("%s %s: %s published (%s)\n", j->rec->name,
-		    ddnscmd_family(j->family), ip, j->answer.result);
-		log_info("%s -> %s %s updated (%s)", ip, j->rec->hostname,
-		    ddnscmd_family(j->family), j->answer.result);
-	} else {
-		printf("%s %s: not published: %s (%s)%s\n", j->rec->name,
-		    ddnscmd_family(j->family), j->answer.detail, j->answer.result,
-		    j->answer.outcome == DDNS_STOP ? "; stopped until the record's "
-		    "configuration changes" : "; backing off");
-		c->status = 1;
-	}
+	for (int i = 0; i < j->n; i++)
+		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->answers[i]);
 	c->running--;
 	ddnscmd_start_jobs(c);
 }
@@ -232,8 +248,7 @@ ddnscmd_start_jobs(struct ddnscmd *c)
 	while (c->running < DDNS_PARALLEL && c->started < c->njobs) {
 		struct ddns_job *j = &c->jobs[c->started++];
 		if (worker_run(c->base, ddnscmd_work, ddnscmd_done, j) == NULL) {
-			snprintf(j->answer.detail, sizeof(j->answer.detail),
-			    "cannot start a worker");
+			log_warnx("cannot start a worker thread");
 			c->status = 1;
 			continue;
 		}
@@ -241,6 +256,26 @@ ddnscmd_start_jobs(struct ddnscmd *c)
 	}
 	if (c->running == 0)
 		event_base_loopbreak(c->base);
+}
+
+/* Join a request naming records like this one, or start one. */
+static void
+ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    const struct netaddr *addr)
+{
+	struct ddns_job *j;
+
+	for (int i = 0; i < c->njobs; i++) {
+		j = &c->jobs[i];
+		if (j->family == fam && addr_equal(&j->addr, addr) &&
+		    j->n < DYNDNS2_MAX_HOSTS && dyndns2_batchable(j->recs[0], r)) {
+			j->recs[j->n++] = r;
+			return;
+		}
+	}
+	j = &c->jobs[c->njobs++];
+	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr, .n = 1 };
+	j->recs[0] = r;
 }
 
 static void
@@ -256,8 +291,7 @@ ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
 		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
 		    addr_ntop(addr, ip, sizeof(ip)));
 	} else if (dec.action == DDNS_SEND) {
-		c->jobs[c->njobs++] = (struct ddns_job){ .cmd = c, .rec = r,
-		    .family = fam, .addr = *addr };
+		ddnscmd_enqueue(c, r, fam, addr);
 	} else {
 		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
 		    ddns_action_name(dec.action), dec.why);

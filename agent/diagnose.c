@@ -182,7 +182,8 @@ diagnose_run(struct diagnose_run *run)
 int
 diagnose_main(int argc, char *argv[])
 {
-	struct diagnose_run run = { .cfg = { .timeout_ms = 2000 }, .status = 1 };
+	struct diagnose_run run = { .cfg = { .timeout_ms = 2000,
+	    .behaviour = true }, .status = 1 };
 
 	if (diagnose_options(argc, argv, &run) < 0) {
 		diagnose_usage(stderr);

@@ -8,7 +8,7 @@ build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
 	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev libldns-dev)
 lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
-	clang libclang-rt-14-dev hyperfine)
+	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn time)
 
 want=("${build[@]}")
 [ "${1:-all}" = build ] || want+=("${lab[@]}")

@@ -73,13 +73,16 @@ dyndns2_line(const char *line, long status, struct ddns_answer *a)
 }
 
 void
-dyndns2_parse(const char *body, size_t len, long status, struct ddns_answer *a)
+dyndns2_parse_hosts(const char *body, size_t len, long status, int nhosts,
+    struct ddns_answer *a)
 {
-	char text[DYNDNS2_MAX_BODY + 1], *line, *save = NULL, *first = NULL;
-	int lines = 0;
+	char text[DYNDNS2_MAX_BODY + 1], *line, *save = NULL;
+	char *lines[DYNDNS2_MAX_HOSTS];
+	int n = 0;
 
 	if (len > DYNDNS2_MAX_BODY || memchr(body, '\0', len) != NULL) {
-		dyndns2_unknown(a, status, "the reply is too long or not text");
+		for (int i = 0; i < nhosts; i++)
+			dyndns2_unknown(&a[i], status, "the reply is too long or not text");
 		return;
 	}
 	memcpy(text, body, len);
@@ -87,17 +90,23 @@ dyndns2_parse(const char *body, size_t len, long status, struct ddns_answer *a)
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		line[strcspn(line, "\r")] = '\0';
-		if (*line == '\0')
-			continue;
-		if (lines++ == 0)
-			first = line;
+		if (*line != '\0' && n++ < DYNDNS2_MAX_HOSTS)
+			lines[n - 1] = line;
 	}
-	if (lines != 1) {
+	for (int i = 0; i < nhosts; i++) {
 		char why[64];
-		snprintf(why, sizeof(why), "%d reply lines for one host name", lines);
-		dyndns2_unknown(a, status, why);
-		return;
+		if (n == nhosts) {
+			dyndns2_line(lines[i], status, &a[i]);
+			continue;
+		}
+		snprintf(why, sizeof(why), "%d reply lines for %d host name%s", n,
+		    nhosts, nhosts == 1 ? "" : "s");
+		dyndns2_unknown(&a[i], status, why);
 	}
-	dyndns2_line(first, status, a);
 }
 
+void
+dyndns2_parse(const char *body, size_t len, long status, struct ddns_answer *a)
+{
+	dyndns2_parse_hosts(body, len, status, 1, a);
+}

@@ -18,6 +18,17 @@ struct ddns_answer {
  * status (../shared/vectors/dyndns2-codes.md). Pure. */
 void dyndns2_parse(const char *body, size_t len, long http_status,
     struct ddns_answer *a);
+/* One request may name several hosts (up to 20, Dyn's limit): one reply
+ * line each, in order; a[i] for host i. */
+#define DYNDNS2_MAX_HOSTS	20
+void dyndns2_parse_hosts(const char *body, size_t len, long http_status,
+    int nhosts, struct ddns_answer *a);
+/* recs[0..n) share server, credentials and address: one request. */
+void dyndns2_update_hosts(const struct ddns_config *const *recs, int n,
+    const struct netaddr *addr, struct ddns_answer *a);
+/* Could r and other go in one dyndns2 request? */
+bool dyndns2_batchable(const struct ddns_config *r,
+    const struct ddns_config *other);
 void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a);
 /* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */

@@ -242,7 +242,7 @@ diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 	for (int i = 0; i < d->cfg.nstun; i++) {
 		d->pending++;	/* before start: the callback may run at once */
 		d->stun[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
-		    d->cfg.timeout_ms, diag_on_stun, d);
+		    d->cfg.timeout_ms, d->cfg.behaviour, diag_on_stun, d);
 		if (d->stun[i] == NULL)
 			d->pending--;
 	}

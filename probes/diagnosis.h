@@ -2,6 +2,8 @@
 #ifndef HOMEREACH_DIAGNOSIS_H
 #define HOMEREACH_DIAGNOSIS_H
 
+#include <stdbool.h>
+
 #include "probes/evidence.h"
 
 #define DIAG_MAX_SERVERS 8
@@ -16,6 +18,7 @@ struct diagnosis_config {
 	const char *echo[DIAG_MAX_SERVERS];
 	int necho;
 	int timeout_ms;
+	bool behaviour;		/* RFC 5780 tests: diagnose only, they wait */
 };
 
 typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);

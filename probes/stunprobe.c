@@ -55,7 +55,7 @@ struct stunprobe {
 	struct timeval started;
 	char server[128];
 	char last_error[REASON_LEN];
-	bool finished;
+	bool finished, behaviour;
 	struct stun_result res;
 	stun_result_cb *cb;
 	void *arg;
@@ -214,7 +214,8 @@ stun_main_answered(struct stunprobe *p, struct stun_txn *t)
 	r->reflexive = ep->addr;
 	r->reflexive_port = ep->port;
 	p->other = t->reply.other;
-	r->has_other = p->other.present && p->other.addr.family == AF_INET &&
+	r->has_other = p->behaviour && p->other.present &&
+	    p->other.addr.family == AF_INET &&
 	    !addr_equal(&p->other.addr, &r->server_addr) &&
 	    p->other.port != r->server_port;
 	if (!r->has_other) {
@@ -403,7 +404,8 @@ stun_lookup(struct stunprobe *p, struct evdns_base *dns, const char *host)
 
 struct stunprobe *
 stunprobe_start(struct event_base *base, struct evdns_base *dns,
-    const char *server, int timeout_ms, stun_result_cb *cb, void *arg)
+    const char *server, int timeout_ms, bool behaviour, stun_result_cb *cb,
+    void *arg)
 {
 	struct stunprobe *p = calloc(1, sizeof(*p));
 	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
@@ -413,6 +415,7 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 		return NULL;
 	p->fd[0] = p->fd[1] = -1;
 	p->base = base;
+	p->behaviour = behaviour;
 	p->cb = cb;
 	p->arg = arg;
 	p->res.server = server;

@@ -28,9 +28,11 @@ struct stun_result {
 
 typedef void stun_result_cb(const struct stun_result *r, void *arg);
 
+/* behaviour: also run the RFC 5780 mapping and filtering tests, when the
+ * server offers OTHER-ADDRESS (they wait for answers that may not come). */
 struct stunprobe *stunprobe_start(struct event_base *base,
     struct evdns_base *dns, const char *server, int timeout_ms,
-    stun_result_cb *cb, void *arg);
+    bool behaviour, stun_result_cb *cb, void *arg);
 void stunprobe_free(struct stunprobe *p);
 
 #endif

@@ -8,7 +8,8 @@ ANSWERS ("CODE" or "STATUS CODE", e.g. "500 911"), which is then removed;
 with the file empty, "good <myip>". Custom: GET /custom?...&token=PASSWORD
 answers "OK" (or the next answer). Cloudflare: /client/v4/... with bearer
 token PASSWORD, one zone example.com, records kept in memory. The request
-line (without its query for /custom, which holds a token), the user agent
+line (without its query for /custom, which holds a token; GET / echoes
+the caller's address), the user agent
 and whether the credentials matched (never their value) go to LOG.
 """
 import base64
@@ -81,7 +82,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with open(answers) as f:
             lines = f.read().splitlines()
         if not lines:
-            return 200, f"good {myip}"
+            hosts = max(1, len(self.hostnames))
+            return 200, "\n".join([f"good {myip}"] * hosts)
         with open(answers, "w") as f:
             f.write("".join(line + "\n" for line in lines[1:]))
         parts = lines[0].split(" ", 1)
@@ -90,9 +92,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return 200, lines[0].replace("MYIP", myip)
 
     def do_GET(self):
+        if self.path == "/":  # an HTTPS echo (ddclient asks here with ssl=yes)
+            self.log_request_line("GET / (echo)", True)
+            return self.reply(200, self.client_address[0] + "\n")
         if self.path.startswith("/client/v4/"):
             return self.cloudflare("GET")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        # ddclient sends all its hosts in one request, one reply line each.
+        self.hostnames = query.get("hostname", [""])[0].split(",")
         if self.path.startswith("/custom"):
             ok = query.get("token") == [password]
             self.log_request_line(f"GET /custom host={query.get('host')} ip={query.get('ip')}", ok)
@@ -106,7 +113,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.reply(status, body + "\n")
 
 
-server = http.server.HTTPServer((addr, int(port)), Handler)
+server = http.server.ThreadingHTTPServer((addr, int(port)), Handler)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
 server.socket = ctx.wrap_socket(server.socket, server_side=True)

@@ -76,12 +76,32 @@ test_too_long_or_binary(void **state)
 	assert_non_null(strstr(a.detail, "not text"));
 }
 
+static void
+test_several_hosts(void **state)
+{
+	struct ddns_answer a[3];
+	static const char three[] = "good 5.0.1.2\nnohost\r\nnochg 5.0.1.2\n";
+
+	(void)state;
+	dyndns2_parse_hosts(three, strlen(three), 200, 3, a);
+	assert_int_equal(a[0].outcome, DDNS_OK);
+	assert_int_equal(a[1].outcome, DDNS_STOP);
+	assert_string_equal(a[1].result, "nohost");
+	assert_int_equal(a[2].outcome, DDNS_NOCHG);
+	/* Too few lines: no host is taken as updated. */
+	dyndns2_parse_hosts("good 5.0.1.2\n", 13, 200, 3, a);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(a[i].outcome, DDNS_RETRY);
+	assert_string_equal(a[2].detail, "1 reply lines for 3 host names");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_too_long_or_binary),
+		cmocka_unit_test(test_several_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
