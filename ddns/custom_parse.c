@@ -78,8 +78,10 @@ custom_judge(const char *body, size_t len, long status, const char *success,
     struct ddns_answer *a)
 {
 	char line[256], result[16];
-	size_t n = strcspn(body, "\r\n");
+	size_t n = 0;
 
+	while (n < len && body[n] != '\r' && body[n] != '\n')	/* no NUL needed */
+		n++;
 	snprintf(result, sizeof(result), "HTTP-%ld", status);
 	if (n >= sizeof(line) || memchr(body, '\0', len) != NULL)
 		n = 0;

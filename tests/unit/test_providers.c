@@ -115,6 +115,8 @@ test_custom_judge(void **state)
 	assert_int_equal(a.outcome, DDNS_OK);
 	custom_judge("OK", 2, 503, "OK", &a);
 	assert_int_equal(a.outcome, DDNS_RETRY);
+	custom_judge("OKAY", 2, 200, "OK", &a);	/* only len bytes count */
+	assert_int_equal(a.outcome, DDNS_OK);
 	custom_judge("", 0, 401, "OK", &a);
 	assert_int_equal(a.outcome, DDNS_STOP);
 	assert_string_equal(a.result, "HTTP-401");
