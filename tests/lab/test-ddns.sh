@@ -49,6 +49,14 @@ rfc2136_records() {
 	zone = example.com
 	tsig_key = ddns-key.example.com
 	tsig_secret_file = tsig.key
+	[ddns both]
+	provider = rfc2136
+	hostname = dual.example.com
+	server = $LAB_STUN1
+	zone = example.com
+	tsig_key = ddns-key.example.com
+	tsig_secret_file = tsig.key
+	record = both
 	[ddns bad]
 	provider = rfc2136
 	hostname = bad.example.com
@@ -84,6 +92,16 @@ case_rfc2136() {
 	hr ddns update bad --force > "$LAB_DIR/out" 2>&1
 	check_eq "wrong key: stopped, even forced" "$(grep -c '^bad A: stopped: ' "$LAB_DIR/out")" 1
 	check_eq "status names the stop" "$(hr ddns status --json | jq -r '.[] | select(.name == "bad") | .last_result')" BADSIG
+	# AAAA: the host's stable global IPv6 address; not a deprecated one (as
+	# privacy addresses become; only the kernel can make one temporary, a
+	# flag the unit tests cover), not a ULA.
+	lab_run host ip -6 addr add 2a00:5:0:1::10/64 dev eth0 nodad
+	lab_run host ip -6 addr add 2a00:5:0:1::99/64 dev eth0 nodad preferred_lft 0
+	lab_run host ip -6 addr add fd00::10/64 dev eth0 nodad
+	hr ddns update both > "$LAB_DIR/out" 2>&1
+	check_eq "both: A and AAAA published" "$(sort "$LAB_DIR/out" | tr '\n' '|')" \
+		"both A: 5.0.1.2 published (NOERROR)|both AAAA: 2a00:5:0:1::10 published (NOERROR)|"
+	check_eq "knot serves the AAAA" "$(lab_run inet kdig +short @"$LAB_STUN1" dual.example.com AAAA)" 2a00:5:0:1::10
 	# The address changes (the router gets a new WAN address): updated.
 	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
 	hr ddns update home > "$LAB_DIR/out" 2>&1
