@@ -31,13 +31,6 @@
 
 #define DDNS_PARALLEL	8
 
-static const char *ddnscmd_default_stun[] = {
-	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
-};
-static const char *ddnscmd_default_echo[] = {
-	"https://api.ipify.org", "https://ipv4.icanhazip.com",
-};
-
 /* One request: a record, or dyndns2 records sharing server, credentials
  * and address, named together. */
 struct ddns_job {
@@ -342,12 +335,7 @@ ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
 		d->stun[d->nstun++] = c->cfg.stun[i];
 	for (int i = 0; d->necho == 0 && !c->nstun && i < c->cfg.necho; i++)
 		d->echo[d->necho++] = c->cfg.http_echo[i];
-	if (d->nstun + d->necho > 0)
-		return;
-	for (int i = 0; i < 2; i++) {
-		d->stun[d->nstun++] = ddnscmd_default_stun[i];
-		d->echo[d->necho++] = ddnscmd_default_echo[i];
-	}
+	diagnosis_use_defaults(d);
 }
 
 static int

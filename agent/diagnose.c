@@ -18,14 +18,6 @@
 #include "agent/report.h"
 #include "probes/diagnosis.h"
 
-/* Built-in observers for real users; tests always pass their own. */
-static const char *diagnose_default_stun[] = {
-	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
-};
-static const char *diagnose_default_echo[] = {
-	"https://api.ipify.org", "https://ipv4.icanhazip.com",
-};
-
 struct diagnose_run {
 	const char *config;
 	struct event_base *base;
@@ -123,12 +115,7 @@ diagnose_defaults(struct diagnose_run *run)
 		for (int i = 0; i < cfg.necho; i++)
 			c->echo[c->necho++] = cfg.http_echo[i];
 	}
-	if (c->nstun == 0 && c->necho == 0) {
-		for (size_t i = 0; i < 2; i++) {
-			c->stun[c->nstun++] = diagnose_default_stun[i];
-			c->echo[c->necho++] = diagnose_default_echo[i];
-		}
-	}
+	diagnosis_use_defaults(c);
 	return 0;
 }
 

@@ -24,11 +24,6 @@
 #include "agent/mapout.h"
 #include "probes/diagnosis.h"
 
-/* Built-in observers for the upstream search, as diagnose's. */
-static const char *mapctl_default_stun[] = {
-	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
-};
-
 struct mapctl_ctx {
 	struct mapctl c;
 	struct event_base *base;
@@ -293,9 +288,9 @@ mapctl_find_upstream(struct mapctl_ctx *x)
 		mapctl_added_all(x);	/* one NAT, as far as we were told */
 		return;
 	}
-	for (int i = 0; i < (x->c.nstun ? x->c.nstun : 2); i++)
-		cfg.stun[cfg.nstun++] = x->c.nstun ? x->c.stun[i] :
-		    mapctl_default_stun[i];
+	for (int i = 0; i < x->c.nstun; i++)
+		cfg.stun[cfg.nstun++] = x->c.stun[i];
+	diagnosis_use_defaults(&cfg);
 	x->dns = evdns_base_new(x->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	x->diag = diagnosis_start(x->base, x->dns, &cfg, mapctl_diagnosed, x);

@@ -13,15 +13,6 @@
 
 #define CF_MAX_BODY	(256 * 1024)
 
-static void
-cf_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
-    const char *detail)
-{
-	a->outcome = o;
-	snprintf(a->result, sizeof(a->result), "%s", result);
-	snprintf(a->detail, sizeof(a->detail), "%s", detail);
-}
-
 /* A reply that is not a success: what now? */
 static void
 cf_failure(json_t *root, long status, struct ddns_answer *a)
@@ -39,9 +30,9 @@ cf_failure(json_t *root, long status, struct ddns_answer *a)
 	    "no error message");
 	/* 401/403: the token is wrong or lacks the DNS edit permission. */
 	if (status == 429 || status >= 500)
-		cf_set(a, DDNS_RETRY, result, detail);
+		ddns_answer_set(a, DDNS_RETRY, result, detail);
 	else
-		cf_set(a, DDNS_STOP, result, detail);
+		ddns_answer_set(a, DDNS_STOP, result, detail);
 }
 
 json_t *
@@ -52,14 +43,14 @@ cloudflare_reply(const char *body, size_t len, long status,
 	json_t *root;
 
 	if (len > CF_MAX_BODY) {
-		cf_set(a, DDNS_RETRY, "too-long", "the reply is too long");
+		ddns_answer_set(a, DDNS_RETRY, "too-long", "the reply is too long");
 		return NULL;
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
 	if (!json_is_object(root)) {
 		char result[16];
 		snprintf(result, sizeof(result), "HTTP-%ld", status);
-		cf_set(a, status == 401 || status == 403 ? DDNS_STOP : DDNS_RETRY,
+		ddns_answer_set(a, status == 401 || status == 403 ? DDNS_STOP : DDNS_RETRY,
 		    result, "the reply is not Cloudflare's JSON");
 		json_decref(root);
 		return NULL;
@@ -89,7 +80,7 @@ cloudflare_first(json_t *root, char *id, size_t idlen, char *content,
 	c = json_string_value(json_object_get(first, "content"));
 	if (i == NULL || strlen(i) >= idlen || strspn(i,
 	    "0123456789abcdefABCDEF") != strlen(i)) {
-		cf_set(a, DDNS_RETRY, "bad-reply", "Cloudflare sent no usable id");
+		ddns_answer_set(a, DDNS_RETRY, "bad-reply", "Cloudflare sent no usable id");
 		return -1;
 	}
 	snprintf(id, idlen, "%s", i);

@@ -18,15 +18,11 @@ custom_update(const struct ddns_config *r, const struct netaddr *addr,
 	struct http_reply reply;
 
 	if (custom_expand(t, r, addr, url, sizeof(url), why, sizeof(why)) < 0) {
-		a->outcome = DDNS_STOP;
-		snprintf(a->result, sizeof(a->result), "bad-url");
-		snprintf(a->detail, sizeof(a->detail), "%s", why);
+		ddns_answer_set(a, DDNS_STOP, "bad-url", why);
 		return;
 	}
 	if (http_request(&q, &reply) < 0) {
-		a->outcome = DDNS_RETRY;
-		snprintf(a->result, sizeof(a->result), "network");
-		snprintf(a->detail, sizeof(a->detail), "%s", reply.error);
+		ddns_answer_set(a, DDNS_RETRY, "network", reply.error);
 	} else {
 		custom_judge(reply.body ? reply.body : "", reply.len, reply.status,
 		    r->provider == PROV_DUCKDNS ? "OK" : r->success, a);

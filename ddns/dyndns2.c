@@ -13,15 +13,6 @@
 
 #include "ddns/http.h"
 
-static void
-dyndns2_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
-    const char *detail)
-{
-	a->outcome = o;
-	snprintf(a->result, sizeof(a->result), "%s", result);
-	snprintf(a->detail, sizeof(a->detail), "%s", detail);
-}
-
 bool
 dyndns2_batchable(const struct ddns_config *r, const struct ddns_config *o)
 {
@@ -64,7 +55,7 @@ dyndns2_all(struct ddns_answer *a, int n, enum ddns_outcome o,
     const char *result, const char *detail)
 {
 	for (int i = 0; i < n; i++)
-		dyndns2_set(&a[i], o, result, detail);
+		ddns_answer_set(&a[i], o, result, detail);
 }
 
 void

@@ -27,15 +27,6 @@ static const struct {
 	{ "911", DDNS_RETRY_LONG, "the provider has an outage" },
 };
 
-static void
-dyndns2_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
-    const char *detail)
-{
-	a->outcome = o;
-	snprintf(a->result, sizeof(a->result), "%s", result);
-	snprintf(a->detail, sizeof(a->detail), "%s", detail);
-}
-
 /* Without a known code: the HTTP status is all there is. */
 static void
 dyndns2_unknown(struct ddns_answer *a, long status, const char *why)
@@ -44,9 +35,9 @@ dyndns2_unknown(struct ddns_answer *a, long status, const char *why)
 
 	snprintf(result, sizeof(result), "HTTP-%ld", status);
 	if (status == 401 || status == 403)
-		dyndns2_set(a, DDNS_STOP, result, "refused: check the credentials");
+		ddns_answer_set(a, DDNS_STOP, result, "refused: check the credentials");
 	else
-		dyndns2_set(a, DDNS_RETRY, result, why);
+		ddns_answer_set(a, DDNS_RETRY, result, why);
 }
 
 static void
@@ -65,7 +56,7 @@ dyndns2_line(const char *line, long status, struct ddns_answer *a)
 			    "a plain address after it");
 			return;
 		}
-		dyndns2_set(a, dyndns2_codes[i].outcome, code,
+		ddns_answer_set(a, dyndns2_codes[i].outcome, code,
 		    dyndns2_codes[i].meaning);
 		return;
 	}

@@ -13,9 +13,7 @@ provider_update(const struct ddns_config *r, const struct netaddr *addr,
 	    r->provider == PROV_RFC2136 ? r->server : NULL;
 
 	if (check && dnscheck_holds(check, r->hostname, addr)) {
-		a->outcome = DDNS_NOCHG;
-		snprintf(a->result, sizeof(a->result), "in-dns");
-		snprintf(a->detail, sizeof(a->detail), "the record holds this "
+		ddns_answer_set(a, DDNS_NOCHG, "in-dns", "the record holds this "
 		    "address already");
 		return;
 	}

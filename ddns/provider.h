@@ -14,6 +14,8 @@ struct ddns_answer {
 	char detail[REASON_LEN];	/* one line for a person; never a secret */
 };
 
+void ddns_answer_set(struct ddns_answer *a, enum ddns_outcome o,
+    const char *result, const char *detail);
 /* dyndns2: one reply for one hostname; parse the body whatever the HTTP
  * status (../shared/vectors/dyndns2-codes.md). Pure. */
 void dyndns2_parse(const char *body, size_t len, long http_status,

@@ -30,15 +30,6 @@
 #define TSIG_BADKEY		17
 #define TSIG_BADTIME		18
 
-static void
-rfc2136_set(struct ddns_answer *a, enum ddns_outcome o, const char *result,
-    const char *detail)
-{
-	a->outcome = o;
-	snprintf(a->result, sizeof(a->result), "%s", result);
-	snprintf(a->detail, sizeof(a->detail), "%s", detail);
-}
-
 /* "home.example.com" under zone: absolute names for ldns. */
 static void
 rfc2136_fqdn(const char *name, char *out, size_t len)
@@ -90,7 +81,7 @@ rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
 
 	if (!rfc2136_base64(r->tsig_secret.value)) {
 		ldns_rr_list_free(updates);
-		rfc2136_set(a, DDNS_STOP, "bad-key", "the TSIG secret is not base64");
+		ddns_answer_set(a, DDNS_STOP, "bad-key", "the TSIG secret is not base64");
 		return NULL;
 	}
 	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
@@ -100,7 +91,7 @@ rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
 	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
 	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
 		ldns_rr_list_deep_free(updates);
-		rfc2136_set(a, DDNS_STOP, "bad-name", "the host name is not a "
+		ddns_answer_set(a, DDNS_STOP, "bad-name", "the host name is not a "
 		    "valid DNS name");
 		return NULL;
 	}
@@ -114,7 +105,7 @@ rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
 	if (ldns_pkt_tsig_sign(pkt, text, r->tsig_secret.value,
 	    RFC2136_FUDGE, alg, NULL) != LDNS_STATUS_OK) {
 		ldns_pkt_free(pkt);
-		rfc2136_set(a, DDNS_STOP, "bad-key", "cannot sign with this TSIG "
+		ddns_answer_set(a, DDNS_STOP, "bad-key", "cannot sign with this TSIG "
 		    "key (is the secret base64? the algorithm known?)");
 		return NULL;
 	}
@@ -131,12 +122,12 @@ rfc2136_connect(const char *server, int type, struct ddns_answer *a)
 	int fd = -1;
 
 	if (resolve_split(server, 53, host, sizeof(host), &p, why, sizeof(why)) < 0) {
-		rfc2136_set(a, DDNS_STOP, "bad-server", why);
+		ddns_answer_set(a, DDNS_STOP, "bad-server", why);
 		return -1;
 	}
 	snprintf(port, sizeof(port), "%u", p);
 	if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
-		rfc2136_set(a, DDNS_RETRY, "network", "cannot resolve the server");
+		ddns_answer_set(a, DDNS_RETRY, "network", "cannot resolve the server");
 		return -1;
 	}
 	fd = socket(ai->ai_family, type | SOCK_CLOEXEC, 0);
@@ -146,7 +137,7 @@ rfc2136_connect(const char *server, int type, struct ddns_answer *a)
 	}
 	freeaddrinfo(ai);
 	if (fd < 0)
-		rfc2136_set(a, DDNS_RETRY, "network", strerror(errno));
+		ddns_answer_set(a, DDNS_RETRY, "network", strerror(errno));
 	return fd;
 }
 
@@ -210,7 +201,7 @@ rfc2136_exchange(const struct ddns_config *r, const uint8_t *wire, size_t len,
 	    rfc2136_udp(fd, wire, len, buf, cap);
 	close(fd);
 	if (n < 0)
-		rfc2136_set(a, DDNS_RETRY, "timeout", "no answer from the DNS server");
+		ddns_answer_set(a, DDNS_RETRY, "timeout", "no answer from the DNS server");
 	return n;
 }
 
@@ -233,7 +224,7 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 	    ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5)) : 0;
 
 	if (terr != 0) {	/* RFC 8945 5.3: such answers are not signed */
-		rfc2136_set(a, terr == TSIG_BADTIME ? DDNS_RETRY : DDNS_STOP,
+		ddns_answer_set(a, terr == TSIG_BADTIME ? DDNS_RETRY : DDNS_STOP,
 		    rfc2136_tsig_error(terr), terr == TSIG_BADTIME ? "the clocks "
 		    "differ by more than the fudge" : "the server does not accept "
 		    "this TSIG key or secret");
@@ -242,17 +233,17 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
 	if (tsig == NULL || !ldns_pkt_tsig_verify(ans, wire, len, key,
 	    r->tsig_secret.value, mac)) {
-		rfc2136_set(a, DDNS_RETRY, "unsigned", tsig ? "the answer's TSIG "
+		ddns_answer_set(a, DDNS_RETRY, "unsigned", tsig ? "the answer's TSIG "
 		    "does not verify" : "the answer is not signed");
 		return;
 	}
 	name = ldns_pkt_rcode2str(rc);
 	if (rc == LDNS_RCODE_NOERROR)
-		rfc2136_set(a, DDNS_OK, "NOERROR", "updated");
+		ddns_answer_set(a, DDNS_OK, "NOERROR", "updated");
 	else if (rc == LDNS_RCODE_SERVFAIL)
-		rfc2136_set(a, DDNS_RETRY, name, "the server failed");
+		ddns_answer_set(a, DDNS_RETRY, name, "the server failed");
 	else
-		rfc2136_set(a, DDNS_STOP, name, "the server refused the update");
+		ddns_answer_set(a, DDNS_STOP, name, "the server refused the update");
 	free(name);
 }
 
@@ -271,7 +262,7 @@ rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
 	if ((pkt = rfc2136_build(r, addr, id, a)) == NULL)
 		return;
 	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
-		rfc2136_set(a, DDNS_RETRY, "local-error", "cannot encode the update");
+		ddns_answer_set(a, DDNS_RETRY, "local-error", "cannot encode the update");
 		goto out;
 	}
 	n = rfc2136_exchange(r, wire, len, buf, sizeof(buf), false, a);
@@ -281,7 +272,7 @@ rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
 		goto out;
 	if (ldns_wire2pkt(&ans, buf, (size_t)n) != LDNS_STATUS_OK ||
 	    ldns_pkt_id(ans) != id || !ldns_pkt_qr(ans)) {
-		rfc2136_set(a, DDNS_RETRY, "bad-answer", "the answer is not one "
+		ddns_answer_set(a, DDNS_RETRY, "bad-answer", "the answer is not one "
 		    "to our update");
 		goto out;
 	}

@@ -253,6 +253,24 @@ diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 	}
 }
 
+static const char *diagnosis_default_stun[] = {
+	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
+};
+static const char *diagnosis_default_echo[] = {
+	"https://api.ipify.org", "https://ipv4.icanhazip.com",
+};
+
+void
+diagnosis_use_defaults(struct diagnosis_config *c)
+{
+	if (c->nstun + c->necho > 0)
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		c->stun[c->nstun++] = diagnosis_default_stun[i];
+		c->echo[c->necho++] = diagnosis_default_echo[i];
+	}
+}
+
 struct diagnosis *
 diagnosis_start(struct event_base *base, struct evdns_base *dns,
     const struct diagnosis_config *cfg, diagnosis_done_cb *done, void *arg)

@@ -23,6 +23,10 @@ struct diagnosis_config {
 
 typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);
 
+/* No observer given (command line or configuration): the built-in public
+ * ones, for real users. Tests always name the lab's own. */
+void diagnosis_use_defaults(struct diagnosis_config *cfg);
+
 /* done runs once, from the loop, when every probe answered or timed out. */
 struct diagnosis *diagnosis_start(struct event_base *base,
     struct evdns_base *dns, const struct diagnosis_config *cfg,
