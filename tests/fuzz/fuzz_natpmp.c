@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "agent/reason.h"
+#include "nat/announce.h"
 #include "nat/natpmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,5 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (uint8_t op = 0; op <= 2; op++)
 		if (natpmp_parse_reply(data, size, op, &r, why, sizeof(why)) == 0)
 			(void)natpmp_result_name(r.result);
+	struct announce_event e;
+	(void)announce_parse(data, size, &e, why, sizeof(why));
 	return 0;
 }

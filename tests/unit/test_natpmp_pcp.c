@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "agent/reason.h"
+#include "nat/announce.h"
 #include "nat/natpmp.h"
 #include "nat/pcp.h"
 #include "vectors.h"
@@ -294,6 +295,36 @@ test_epochs(void **state)
 	assert_true(pcp_epoch_lost(1, 0, 4000));		/* quick reboot */
 }
 
+static void
+test_announcements(void **state)
+{
+	uint8_t buf[64];
+	char why[REASON_LEN], a[ADDR_STRLEN];
+	struct announce_event e;
+	size_t n = vector_load(VEC, "natpmp-external-address-response", buf,
+	    sizeof(buf));
+
+	(void)state;
+	assert_int_equal(announce_parse(buf, n, &e, why, sizeof(why)), 0);
+	assert_int_equal(e.version, 0);
+	assert_int_equal(e.epoch, 3600);
+	assert_string_equal(addr_ntop(&e.external, a, sizeof(a)), "198.51.100.7");
+	n = hex_decode("028000000000000000000e10000000000000000000000000", buf,
+	    sizeof(buf));
+	assert_int_equal(announce_parse(buf, n, &e, why, sizeof(why)), 0);
+	assert_int_equal(e.version, 2);
+	assert_int_equal(e.epoch, 3600);
+	n = hex_decode("0080000300000e10", buf, sizeof(buf));	/* network failure */
+	assert_int_equal(announce_parse(buf, n, &e, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "result 3"));
+	n = hex_decode("028100000000000000000e10000000000000000000000000", buf,
+	    sizeof(buf));					/* a MAP reply */
+	assert_int_equal(announce_parse(buf, n, &e, why, sizeof(why)), -EBADMSG);
+	n = hex_decode("0081000000000e111f901f9000001c20", buf, sizeof(buf));
+	assert_int_equal(announce_parse(buf, n, &e, why, sizeof(why)), -EBADMSG);
+	assert_int_equal(announce_parse(buf, 0, &e, why, sizeof(why)), -EBADMSG);
+}
+
 int
 main(void)
 {
@@ -310,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_pcp_map_reply),
 		cmocka_unit_test(test_pcp_map_refused),
 		cmocka_unit_test(test_epochs),
+		cmocka_unit_test(test_announcements),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,109 @@
+/*
+ * The listening side: a UDP socket on port 5350, in the all-hosts group on
+ * every interface (the kernel is a member of 224.0.0.1 already; joining
+ * names the intent), reusable so that several listeners can share it.
+ * Anything not from the gateway, or not an announcement, is dropped.
+ */
+#include "nat/announce.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "agent/log.h"
+#include "agent/reason.h"
+
+struct announce {
+	int fd;
+	struct netaddr gateway;
+	struct event *rd;
+	announce_cb *cb;
+	void *arg;
+};
+
+static void
+announce_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct announce *a = arg;
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof(from);
+	struct announce_event e;
+	uint8_t buf[1104];
+	char why[REASON_LEN], src[ADDR_STRLEN];
+	ssize_t n;
+
+	(void)what;
+	while ((n = recvfrom(fd, buf, sizeof(buf), 0, (void *)&from, &fl)) >= 0) {
+		struct netaddr s;
+		addr_from_sockaddr((struct sockaddr *)&from, &s, NULL);
+		fl = sizeof(from);
+		if (!addr_equal(&s, &a->gateway)) {
+			log_debug("announcement from %s, not the gateway: ignored",
+			    addr_ntop(&s, src, sizeof(src)));
+			continue;
+		}
+		if (announce_parse(buf, (size_t)n, &e, why, sizeof(why)) < 0) {
+			log_debug("gateway announcement ignored: %s", why);
+			continue;
+		}
+		e.from = s;
+		a->cb(&e, a->arg);
+	}
+}
+
+static int
+announce_socket(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_port = htons(ANNOUNCE_PORT), .sin_addr.s_addr = htonl(INADDR_ANY) };
+	struct ip_mreqn mreq = { .imr_multiaddr.s_addr = htonl(0xe0000001) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int on = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		log_warn("cannot listen for gateway announcements on port %d",
+		    ANNOUNCE_PORT);
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
+	return fd;
+}
+
+struct announce *
+announce_start(struct event_base *base, const struct netaddr *gateway,
+    announce_cb *cb, void *arg)
+{
+	struct announce *a = calloc(1, sizeof(*a));
+
+	if (a == NULL || (a->fd = announce_socket()) < 0) {
+		free(a);
+		return NULL;
+	}
+	a->gateway = *gateway;
+	a->cb = cb;
+	a->arg = arg;
+	a->rd = event_new(base, a->fd, EV_READ | EV_PERSIST, announce_on_read, a);
+	event_add(a->rd, NULL);
+	return a;
+}
+
+void
+announce_free(struct announce *a)
+{
+	if (a == NULL)
+		return;
+	event_free(a->rd);
+	close(a->fd);
+	free(a);
+}
