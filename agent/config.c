@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_UNKNOWN };
+enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
+	SEC_UNKNOWN };
 
 struct cfg_parser {
 	struct config *cfg;
@@ -25,6 +27,7 @@ struct cfg_parser {
 	int line;
 	enum section sec;
 	struct ddns_config *rec;
+	struct service_config *svc;
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -245,12 +248,62 @@ cfg_ddns_key(struct cfg_parser *p, const char *key, const char *v)
 }
 
 static void
+cfg_agent_key(struct cfg_parser *p, const char *key, const char *v)
+{
+	struct config *c = p->cfg;
+	long n;
+
+	if (!strcmp(key, "state_dir"))
+		cfg_copy(p, c->state_dir, sizeof(c->state_dir), v, key);
+	else if (!strcmp(key, "runtime_dir"))
+		cfg_copy(p, c->runtime_dir, sizeof(c->runtime_dir), v, key);
+	else if (!strcmp(key, "interval")) {
+		if (cfg_number(p, v, 10, 86400, &n, key) == 0)
+			c->interval = (int)n;
+	} else if (!strcmp(key, "keep_mappings"))
+		cfg_bool(p, v, &c->keep_mappings, key);
+	else if (!strcmp(key, "log")) {
+		if (!strcmp(v, "stderr") || !strcmp(v, "syslog"))
+			c->log = v[1] == 'y' ? LOG_TO_SYSLOG : LOG_TO_STDERR;
+		else
+			cfg_error(c, p->line, "log: want stderr or syslog");
+	} else
+		cfg_error(c, p->line, "unknown key \"%.40s\" in [agent]", key);
+}
+
+static void
+cfg_service_key(struct cfg_parser *p, const char *key, const char *v)
+{
+	struct service_config *s = p->svc;
+	long n;
+
+	if (!strcmp(key, "port") || !strcmp(key, "external_port")) {
+		if (cfg_number(p, v, 1, 65535, &n, key) < 0)
+			return;
+		if (key[0] == 'p')
+			s->port = (uint16_t)n;
+		else
+			s->external_port = (uint16_t)n;
+	} else if (!strcmp(key, "protocol")) {
+		if (!strcasecmp(v, "tcp") || !strcasecmp(v, "udp"))
+			s->protocol = tolower((unsigned char)v[0]) == 't' ?
+			    IPPROTO_TCP : IPPROTO_UDP;
+		else
+			cfg_error(p->cfg, p->line, "protocol: want tcp or udp");
+	} else
+		cfg_error(p->cfg, p->line, "unknown key \"%.40s\" in [service %s]",
+		    key, s->name);
+}
+
+static void
 cfg_key(struct cfg_parser *p, const char *key, char *v)
 {
 	struct config *c = p->cfg;
 
-	if (p->sec == SEC_AGENT && !strcmp(key, "state_dir"))
-		cfg_copy(p, c->state_dir, sizeof(c->state_dir), v, key);
+	if (p->sec == SEC_AGENT)
+		cfg_agent_key(p, key, v);
+	else if (p->sec == SEC_SERVICE)
+		cfg_service_key(p, key, v);
 	else if (p->sec == SEC_PROBES && !strcmp(key, "stun"))
 		cfg_list(p, v, c->stun, &c->nstun, sizeof(c->stun[0]));
 	else if (p->sec == SEC_PROBES && !strcmp(key, "http_echo"))
@@ -288,32 +341,9 @@ cfg_name_ok(const char *name)
 }
 
 static void
-cfg_section(struct cfg_parser *p, char *line)
+cfg_ddns_section(struct cfg_parser *p, const char *name)
 {
-	char *end = strchr(line, ']'), *name;
-
-	p->rec = NULL;
-	if (end == NULL || *cfg_trim(end + 1) != '\0') {
-		cfg_error(p->cfg, p->line, "a section header must end with ]");
-		p->sec = SEC_UNKNOWN;
-		return;
-	}
-	*end = '\0';
-	name = cfg_trim(line + 1);
-	if (!strcmp(name, "agent") || !strcmp(name, "probes")) {
-		p->sec = name[0] == 'a' ? SEC_AGENT : SEC_PROBES;
-		return;
-	}
-	p->sec = SEC_UNKNOWN;
-	if (strncmp(name, "ddns", 4) != 0 || !isspace((unsigned char)name[4])) {
-		cfg_error(p->cfg, p->line, "unknown section [%.40s]", name);
-		return;
-	}
-	name = cfg_trim(name + 4);
-	if (!cfg_name_ok(name) || strlen(name) >= sizeof(p->rec->name))
-		cfg_error(p->cfg, p->line, "bad record name \"%.40s\": letters, "
-		    "digits, - _ .", name);
-	else if (config_ddns(p->cfg, name) != NULL)
+	if (config_ddns(p->cfg, name) != NULL)
 		cfg_error(p->cfg, p->line, "[ddns %s] appears twice", name);
 	else if (p->cfg->nddns == CONFIG_MAX_RECORDS)
 		cfg_error(p->cfg, p->line, "more than %d [ddns] sections",
@@ -323,6 +353,68 @@ cfg_section(struct cfg_parser *p, char *line)
 		p->rec = &p->cfg->ddns[p->cfg->nddns++];
 		cfg_ddns_defaults(p->rec, name, p->line);
 	}
+}
+
+static void
+cfg_service_section(struct cfg_parser *p, const char *name)
+{
+	if (config_service(p->cfg, name) != NULL)
+		cfg_error(p->cfg, p->line, "[service %s] appears twice", name);
+	else if (p->cfg->nservices == CONFIG_MAX_SERVICES)
+		cfg_error(p->cfg, p->line, "more than %d [service] sections",
+		    CONFIG_MAX_SERVICES);
+	else {
+		p->sec = SEC_SERVICE;
+		p->svc = &p->cfg->services[p->cfg->nservices++];
+		memset(p->svc, 0, sizeof(*p->svc));
+		snprintf(p->svc->name, sizeof(p->svc->name), "%s", name);
+		p->svc->line = p->line;
+		p->svc->protocol = IPPROTO_TCP;
+	}
+}
+
+/* "[kind NAME]": the NAME, or NULL if the header is not of that kind. */
+static char *
+cfg_named(char *header, const char *kind)
+{
+	size_t n = strlen(kind);
+
+	if (strncmp(header, kind, n) != 0 || !isspace((unsigned char)header[n]))
+		return NULL;
+	return cfg_trim(header + n);
+}
+
+static void
+cfg_section(struct cfg_parser *p, char *line)
+{
+	char *end = strchr(line, ']'), *header, *name;
+	bool ddns;
+
+	p->rec = NULL;
+	p->svc = NULL;
+	p->sec = SEC_UNKNOWN;
+	if (end == NULL || *cfg_trim(end + 1) != '\0') {
+		cfg_error(p->cfg, p->line, "a section header must end with ]");
+		return;
+	}
+	*end = '\0';
+	header = cfg_trim(line + 1);
+	if (!strcmp(header, "agent") || !strcmp(header, "probes")) {
+		p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
+		return;
+	}
+	ddns = (name = cfg_named(header, "ddns")) != NULL;
+	if (!ddns && (name = cfg_named(header, "service")) == NULL) {
+		cfg_error(p->cfg, p->line, "unknown section [%.40s]", header);
+		return;
+	}
+	if (!cfg_name_ok(name) || strlen(name) >= sizeof(p->cfg->ddns[0].name))
+		cfg_error(p->cfg, p->line, "bad %s name \"%.40s\": letters, "
+		    "digits, - _ .", ddns ? "record" : "service", name);
+	else if (ddns)
+		cfg_ddns_section(p, name);
+	else
+		cfg_service_section(p, name);
 }
 
 static void
@@ -395,6 +487,21 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 	r->hash = cfg_hash(r);
 }
 
+/* A port is needed; two services may not claim the same port. */
+static void
+cfg_validate_service(struct config *cfg, const struct service_config *s)
+{
+	if (s->port == 0) {
+		cfg_error(cfg, s->line, "[service %s] has no port", s->name);
+		return;
+	}
+	for (const struct service_config *o = cfg->services; o < s; o++)
+		if (o->port == s->port && o->protocol == s->protocol)
+			cfg_error(cfg, s->line, "[service %s]: port %u/%s is "
+			    "already [service %s]", s->name, s->port,
+			    s->protocol == IPPROTO_TCP ? "tcp" : "udp", o->name);
+}
+
 void
 config_parse(const char *text, size_t len, const char *path,
     struct config *cfg)
@@ -406,6 +513,8 @@ config_parse(const char *text, size_t len, const char *path,
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	strcpy(cfg->state_dir, "/var/lib/homereach");
+	strcpy(cfg->runtime_dir, CONFIG_DEFAULT_RUNTIME);
+	cfg->interval = 300;
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = (nl ? (size_t)(nl - text) : len) - at;
@@ -421,6 +530,8 @@ config_parse(const char *text, size_t len, const char *path,
 	}
 	for (int i = 0; i < cfg->nddns; i++)
 		cfg_validate(cfg, &cfg->ddns[i]);
+	for (int i = 0; i < cfg->nservices; i++)
+		cfg_validate_service(cfg, &cfg->services[i]);
 }
 
 const struct ddns_config *
@@ -429,6 +540,15 @@ config_ddns(const struct config *cfg, const char *name)
 	for (int i = 0; i < cfg->nddns; i++)
 		if (!strcmp(cfg->ddns[i].name, name))
 			return &cfg->ddns[i];
+	return NULL;
+}
+
+const struct service_config *
+config_service(const struct config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nservices; i++)
+		if (!strcmp(cfg->services[i].name, name))
+			return &cfg->services[i];
 	return NULL;
 }
 

@@ -9,7 +9,9 @@
 #define CONFIG_MAX_RECORDS	128
 #define CONFIG_MAX_OBSERVERS	8
 #define CONFIG_MAX_ERRORS	32
+#define CONFIG_MAX_SERVICES	32
 #define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
+#define CONFIG_DEFAULT_RUNTIME	"/run/homereach"
 
 enum ddns_provider { PROV_NONE, PROV_DYNDNS2, PROV_RFC2136, PROV_CLOUDFLARE,
 	PROV_DUCKDNS, PROV_CUSTOM };
@@ -46,9 +48,26 @@ struct ddns_config {
 	uint64_t hash;			/* of every setting: changed config? */
 };
 
+/* A [service NAME]: a port of this host the agent keeps mapped. */
+struct service_config {
+	char name[64];
+	int line;
+	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;			/* on this host */
+	uint16_t external_port;		/* wanted; 0 for the same as port */
+};
+
+enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
+
 struct config {
 	char path[1024];
 	char state_dir[1024];
+	char runtime_dir[1024];		/* the agent's control socket */
+	int interval;			/* seconds between STUN checks */
+	bool keep_mappings;		/* leave mappings on the router at exit */
+	enum log_target log;
+	struct service_config services[CONFIG_MAX_SERVICES];
+	int nservices;
 	char stun[CONFIG_MAX_OBSERVERS][256];
 	int nstun;
 	char http_echo[CONFIG_MAX_OBSERVERS][512];
@@ -67,6 +86,8 @@ void config_parse(const char *text, size_t len, const char *path,
  * Returns 0, or -1 with cfg->errors set. */
 int config_load(const char *path, bool must_exist, struct config *cfg);
 const struct ddns_config *config_ddns(const struct config *cfg,
+    const char *name);
+const struct service_config *config_service(const struct config *cfg,
     const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <netinet/in.h>
 
 #include "agent/config.h"
 
@@ -17,6 +18,16 @@ static const char good[] =
     "# homereach\n"
     "[agent]\n"
     "state_dir = /srv/hr\n"
+    "runtime_dir = /run/hr\n"
+    "interval = 60\n"
+    "keep_mappings = yes\n"
+    "log = syslog\n"
+    "[service web]\n"
+    "port = 8080\n"
+    "external_port = 80\n"
+    "[service game]\n"
+    "port = 27015\n"
+    "protocol = udp\n"
     "[probes]\n"
     "stun = 5.0.0.2, 5.0.0.3:3478\n"
     "stun = \"stun.example.net\"\n"
@@ -48,6 +59,18 @@ test_good(void **state)
 	if (cfg.nerrors)
 		fail_msg("%s", cfg.errors[0]);
 	assert_string_equal(cfg.state_dir, "/srv/hr");
+	assert_string_equal(cfg.runtime_dir, "/run/hr");
+	assert_int_equal(cfg.interval, 60);
+	assert_true(cfg.keep_mappings);
+	assert_int_equal(cfg.log, LOG_TO_SYSLOG);
+	assert_int_equal(cfg.nservices, 2);
+	assert_int_equal(cfg.services[0].protocol, IPPROTO_TCP);
+	assert_int_equal(cfg.services[0].port, 8080);
+	assert_int_equal(cfg.services[0].external_port, 80);
+	assert_int_equal(cfg.services[1].protocol, IPPROTO_UDP);
+	assert_int_equal(cfg.services[1].external_port, 0);
+	assert_non_null(config_service(&cfg, "game"));
+	assert_null(config_service(&cfg, "web2"));
 	assert_int_equal(cfg.nstun, 3);
 	assert_string_equal(cfg.stun[1], "5.0.0.3:3478");
 	assert_string_equal(cfg.stun[2], "stun.example.net");
@@ -69,13 +92,27 @@ test_good(void **state)
 	assert_int_equal(cfg.ddns[0].provider, PROV_DYNDNS2);
 	assert_string_equal(cfg.ddns[0].server, "https://dynupdate.no-ip.com");
 	assert_null(config_ddns(&cfg, "nope"));
+	config_parse("", 0, "t.conf", &cfg);
+	assert_string_equal(cfg.runtime_dir, "/run/homereach");
+	assert_int_equal(cfg.interval, 300);
+	assert_false(cfg.keep_mappings);
 }
 
 static const struct { const char *text, *error; } bad[] = {
 	{ "stun = x\n", "t.conf:1: \"stun\" outside any [section]" },
 	{ "[agent\n", "t.conf:1: a section header must end with ]" },
 	{ "[wat]\n", "t.conf:1: unknown section [wat]" },
-	{ "[agent]\ncolour = blue\n", "t.conf:2: unknown key \"colour\"" },
+	{ "[agent]\ncolour = blue\n", "t.conf:2: unknown key \"colour\" in [agent]" },
+	{ "[agent]\ninterval = 1\n", "t.conf:2: interval: want a number from 10 to 86400" },
+	{ "[agent]\nlog = journal\n", "t.conf:2: log: want stderr or syslog" },
+	{ "[service web]\n", "t.conf:1: [service web] has no port" },
+	{ "[service web]\nport = 0\n", "t.conf:2: port: want a number from 1 to 65535" },
+	{ "[service web]\nport = 80\nprotocol = sctp\n", "t.conf:3: protocol: want tcp or udp" },
+	{ "[service web]\nport = 80\nname = x\n", "t.conf:3: unknown key \"name\" in [service web]" },
+	{ "[service w b]\n", "t.conf:1: bad service name \"w b\"" },
+	{ "[service a]\nport = 80\n[service a]\n", "t.conf:3: [service a] appears twice" },
+	{ "[service a]\nport = 80\n[service b]\nport = 80\n", "t.conf:3: [service b]: port 80/tcp is already [service a]" },
+	{ "[servicex]\n", "t.conf:1: unknown section [servicex]" },
 	{ "[probes]\njust words\n", "t.conf:2: want key = value" },
 	{ "[ddns a b]\n", "t.conf:1: bad record name \"a b\"" },
 	{ "[ddns a]\nprovider = dyndns2\nhostname = h\n[ddns a]\n", "t.conf:4: [ddns a] appears twice" },
