@@ -38,11 +38,14 @@ struct ddns_job {
 	int family, n;
 	struct netaddr addr;
 	const struct ddns_config *recs[DYNDNS2_MAX_HOSTS];
+	struct netaddr old[DYNDNS2_MAX_HOSTS];		/* published before */
 	struct ddns_answer answers[DYNDNS2_MAX_HOSTS];	/* by the worker */
 };
 
 struct ddnscmd {
 	bool update, force, dry_run, json;
+	bool cgnat;			/* --cgnat: the caller's verdict */
+	struct netaddr given[2];	/* --public: v4, v6 as the caller found */
 	const char *name, *config;
 	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
 	int nstun, necho, timeout_ms;
@@ -67,8 +70,24 @@ ddnscmd_usage(FILE *out)
 	    "       homereach ddns status [--json]\n"
 	    "Options: --config FILE, --stun HOST[:PORT]..., --http-echo URL..., "
 	    "--timeout SECONDS, -v\n"
+	    "         --public ADDRESS... [--cgnat]: the public addresses are "
+	    "known (the agent),\n         so skip the probes\n"
 	    "update exit status: 0 every record is current, 1 some record is "
 	    "not, 2 usage or\nconfiguration error, 3 nothing outside answered.\n");
+}
+
+static int
+ddnscmd_given(struct ddnscmd *c, const char *text)
+{
+	struct netaddr a;
+
+	if (addr_parse(text, &a) < 0) {
+		fprintf(stderr, "homereach ddns: --public: \"%s\" is not an "
+		    "address\n", text);
+		return -1;
+	}
+	c->given[a.family == AF_INET6] = a;
+	return 0;
 }
 
 static int
@@ -82,6 +101,8 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		{ "stun", required_argument, NULL, 's' },
 		{ "http-echo", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "public", required_argument, NULL, 'p' },
+		{ "cgnat", no_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -97,6 +118,8 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		case 's': if (c->nstun < DIAG_MAX_SERVERS) c->stun[c->nstun++] = optarg; break;
 		case 'e': if (c->necho < DIAG_MAX_SERVERS) c->echo[c->necho++] = optarg; break;
 		case 't': c->timeout_ms = atoi(optarg) * 1000; break;
+		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
+		case 'g': c->cgnat = true; break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': ddnscmd_usage(stdout); exit(0);
 		default: return -1;
@@ -200,18 +223,23 @@ ddnscmd_work(void *arg)
 
 static void
 ddnscmd_report(struct ddnscmd *c, const struct ddns_config *r, int family,
-    const struct netaddr *addr, const struct ddns_answer *a)
+    const struct netaddr *addr, const struct netaddr *old,
+    const struct ddns_answer *a)
 {
-	char ip[ADDR_STRLEN];
+	char ip[ADDR_STRLEN], was[ADDR_STRLEN] = "-";
 
 	addr_ntop(addr, ip, sizeof(ip));
+	if (old->family)
+		addr_ntop(old, was, sizeof(was));
 	if (a->outcome <= DDNS_NOCHG) {
 		printf("%s %s: %s published (%s)\n", r->name,
 		    ddnscmd_family(family), ip, a->result);
-		log_info("%s -> %s %s updated (%s)", ip, r->hostname,
+		log_info("%s -> %s: %s %s updated (%s)", was, ip, r->hostname,
 		    ddnscmd_family(family), a->result);
 		return;
 	}
+	log_warnx("%s -> %s: %s %s not updated: %s (%s)", was, ip,
+	    r->hostname, ddnscmd_family(family), a->detail, a->result);
 	printf("%s %s: not published: %s (%s)%s\n", r->name,
 	    ddnscmd_family(family), a->detail, a->result,
 	    a->outcome == DDNS_STOP ? "; stopped until the record's "
@@ -230,7 +258,8 @@ ddnscmd_done(void *arg)
 	if (state_update(c->state_path, ddnscmd_fold, &f, why, sizeof(why)) < 0)
 		log_warnx("%s", why);
 	for (int i = 0; i < j->n; i++)
-		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->answers[i]);
+		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->old[i],
+		    &j->answers[i]);
 	c->running--;
 	ddnscmd_start_jobs(c);
 }
@@ -254,7 +283,7 @@ ddnscmd_start_jobs(struct ddnscmd *c)
 /* Join a request naming records like this one, or start one. */
 static void
 ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
-    const struct netaddr *addr)
+    const struct netaddr *addr, const struct netaddr *old)
 {
 	struct ddns_job *j;
 
@@ -262,6 +291,7 @@ ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
 		j = &c->jobs[i];
 		if (j->family == fam && addr_equal(&j->addr, addr) &&
 		    j->n < DYNDNS2_MAX_HOSTS && dyndns2_batchable(j->recs[0], r)) {
+			j->old[j->n] = *old;
 			j->recs[j->n++] = r;
 			return;
 		}
@@ -269,6 +299,7 @@ ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
 	j = &c->jobs[c->njobs++];
 	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr, .n = 1 };
 	j->recs[0] = r;
+	j->old[0] = *old;
 }
 
 static void
@@ -284,12 +315,27 @@ ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
 		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
 		    addr_ntop(addr, ip, sizeof(ip)));
 	} else if (dec.action == DDNS_SEND) {
-		ddnscmd_enqueue(c, r, fam, addr);
+		ddnscmd_enqueue(c, r, fam, addr, &d->published);
 	} else {
 		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
 		    ddns_action_name(dec.action), dec.why);
 		if (dec.action != DDNS_UNCHANGED)
 			c->status = 1;
+	}
+}
+
+static void
+ddnscmd_decide_all(struct ddnscmd *c, const struct netaddr *v4,
+    const struct netaddr *v6, bool cgnat)
+{
+	for (int i = 0; i < c->cfg.nddns; i++) {
+		const struct ddns_config *r = &c->cfg.ddns[i];
+		if (c->name && strcmp(c->name, r->name) != 0)
+			continue;
+		if (r->record & REC_A)
+			ddnscmd_decide_one(c, r, AF_INET, v4, cgnat);
+		if (r->record & REC_AAAA)
+			ddnscmd_decide_one(c, r, AF_INET6, v6, false);
 	}
 }
 
@@ -310,16 +356,7 @@ ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 	}
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
-	for (int i = 0; i < c->cfg.nddns; i++) {
-		const struct ddns_config *r = &c->cfg.ddns[i];
-		if (c->name && strcmp(c->name, r->name) != 0)
-			continue;
-		if (r->record & REC_A)
-			ddnscmd_decide_one(c, r, AF_INET, &v.public_v4,
-			    v.kind == V_CGNAT);
-		if (r->record & REC_AAAA)
-			ddnscmd_decide_one(c, r, AF_INET6, &v6, false);
-	}
+	ddnscmd_decide_all(c, &v.public_v4, &v6, v.kind == V_CGNAT);
 	ddnscmd_start_jobs(c);
 }
 
@@ -350,6 +387,15 @@ ddnscmd_update(struct ddnscmd *c)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	c->base = event_base_new();
+	if (c->given[0].family || c->given[1].family) {
+		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
+		ddnscmd_start_jobs(c);
+		if (c->running > 0)
+			event_base_dispatch(c->base);
+		event_base_free(c->base);
+		curl_global_cleanup();
+		return c->status;
+	}
 	dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	d = diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);

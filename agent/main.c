@@ -23,7 +23,7 @@ static const struct {
 static void
 usage(FILE *out)
 {
-	fprintf(out, "Usage: homereach [-v]... <subcommand> [options]\n\n"
+	fprintf(out, "Usage: homereach [-v]... [--syslog] <subcommand> [options]\n\n"
 	    "Keeps a home server reachable from the internet.\n\n"
 	    "Subcommands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
@@ -37,11 +37,14 @@ main(int argc, char *argv[])
 {
 	int level = LOG_LVL_WARN;
 
-	while (argc > 1 && argv[1][0] == '-' && argv[1][1] == 'v' &&
-	    argv[1][strspn(argv[1] + 1, "v") + 1] == '\0') {
-		level += (int)strlen(argv[1]) - 1;	/* -v, -vv, ... */
-		log_set_level(level);
-		argc--, argv++;
+	for (; argc > 1; argc--, argv++) {
+		if (strcmp(argv[1], "--syslog") == 0)	/* the agent's helpers */
+			log_to_syslog();
+		else if (argv[1][0] == '-' && argv[1][1] == 'v' &&
+		    argv[1][strspn(argv[1] + 1, "v") + 1] == '\0')
+			log_set_level(level += (int)strlen(argv[1]) - 1);
+		else
+			break;
 	}
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

@@ -8,6 +8,7 @@
 #include "agent/mapctl.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct mapctl_ctx {
 	struct mapping_op *op, *retired;
 	struct diagnosis *diag;
 	struct mapkeep *keep;
+	struct event *sigint, *sigterm;
 	int next;			/* state index being reclaimed or removed */
 	struct state_mapping recs[MAPKEEP_MAX_LAYERS];
 	struct mapping_spec specs[MAPKEEP_MAX_LAYERS];
@@ -67,33 +69,6 @@ mapctl_save(struct mapctl_ctx *x, void (*change)(struct state *, void *),
 	if (rc < 0)
 		log_warnx("%s", why);
 	return rc;
-}
-
-/* A process's start time (field 22 of /proc/PID/stat), 0 if it is gone. */
-static uint64_t
-mapctl_proc_start(int pid)
-{
-	char path[64], stat[1024], *paren;
-	unsigned long long start = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	if (fgets(stat, sizeof(stat), f) != NULL &&
-	    (paren = strrchr(stat, ')')) != NULL)
-		sscanf(paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-		    "%*u %*u %*d %*d %*d %*d %*d %*d %llu", &start);
-	fclose(f);
-	return start;
-}
-
-static bool
-mapctl_owner_alive(const struct state_mapping *m)
-{
-	/* Not kept by anyone: it lives by its lease. */
-	return m->owner_pid == 0 ||
-	    mapctl_proc_start(m->owner_pid) == m->owner_start;
 }
 
 /* How to remove (or renew) a recorded mapping. */
@@ -164,7 +139,7 @@ mapctl_reclaim_next(struct mapctl_ctx *x)
 			mapctl_save(x, mapkeep_drop, m);
 			continue;
 		}
-		if (mapctl_owner_alive(m))
+		if (state_owner_alive(m))
 			continue;
 		mapctl_spec_of(m, &s);
 		s.remove = true;
@@ -185,6 +160,16 @@ mapctl_kept(int status, void *arg)
 }
 
 static void
+mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct mapctl_ctx *x = arg;
+
+	(void)what;
+	log_info("signal %d: removing the mappings", (int)sig);
+	mapkeep_stop(x->keep);
+}
+
+static void
 mapctl_added_all(struct mapctl_ctx *x)
 {
 	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL);
@@ -194,8 +179,14 @@ mapctl_added_all(struct mapctl_ctx *x)
 	}
 	x->keep = mapkeep_start(x->base, x->c.state_path, x->c.timeout_ms,
 	    x->c.check_s, x->recs, x->specs, x->nlayers, mapctl_kept, x);
-	if (x->keep == NULL)
+	if (x->keep == NULL) {
 		mapctl_finish(x, 1);
+		return;
+	}
+	x->sigint = evsignal_new(x->base, SIGINT, mapctl_on_signal, x);
+	x->sigterm = evsignal_new(x->base, SIGTERM, mapctl_on_signal, x);
+	event_add(x->sigint, NULL);
+	event_add(x->sigterm, NULL);
 }
 
 static void
@@ -208,7 +199,7 @@ mapctl_keep_record(struct mapctl_ctx *x, const struct mapping_grant *g,
 	mapkeep_record_of(g, &x->specs[x->nlayers], chain, m);
 	if (x->c.keep) {
 		m->owner_pid = getpid();
-		m->owner_start = mapctl_proc_start(m->owner_pid);
+		m->owner_start = state_proc_start(m->owner_pid);
 	}
 	mapctl_save(x, mapkeep_store, m);
 	x->nlayers++;
@@ -321,7 +312,7 @@ mapctl_add(struct mapctl_ctx *x)
 	    x->c.spec.internal_port, &x->c.gateway);
 
 	*s = x->c.spec;
-	if (old != NULL && old->owner_pid != 0 && mapctl_owner_alive(old)) {
+	if (old != NULL && old->owner_pid != 0 && state_owner_alive(old)) {
 		fprintf(stderr, "homereach map: %u/%s is kept by process %d\n",
 		    s->internal_port, mapctl_proto(s->protocol), old->owner_pid);
 		mapctl_finish(x, 1);
@@ -419,6 +410,8 @@ static void
 mapctl_free(struct mapctl_ctx *x)
 {
 	mapkeep_free(x->keep);
+	if (x->sigint)
+		event_free(x->sigint), event_free(x->sigterm);
 	mapping_free(x->op);
 	mapping_free(x->retired);
 	diagnosis_free(x->diag);

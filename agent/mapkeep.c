@@ -7,7 +7,6 @@
  */
 #include "agent/mapkeep.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,9 +47,10 @@ struct mapkeep {
 			 * lease (725) is verified instead of renewed, and a
 			 * UPnP-only router has no epoch */
 	struct keep_layer layer[MAPKEEP_MAX_LAYERS];
-	struct event *watch, *sigint, *sigterm;
+	struct event *watch;
 	bool stopping;
 	mapkeep_done_cb *done;
+	mapkeep_grant_cb *granted;
 	void *arg;
 };
 
@@ -148,6 +148,8 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 		log_warnx("port %u: cannot map again: %s", l->rec.internal_port,
 		    g->error);
 		evtimer_add(l->retry, &retry);
+		if (l->k->granted)
+			l->k->granted(l->index, false, l->k->arg);
 		return;
 	}
 	mapkeep_record_of(g, &l->spec, old.chain, &l->rec);
@@ -162,6 +164,8 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	}
 	log_info("port %u -> %u again, via %s", l->rec.internal_port,
 	    g->external_port, via_name(g->via));
+	if (l->k->granted)
+		l->k->granted(l->index, true, l->k->arg);
 	/* The upstream layer points at our external port: follow it. */
 	if (l->index == 0 && l->k->n > 1 && old.external_port != g->external_port) {
 		struct keep_layer *up = &l->k->layer[1];
@@ -288,15 +292,11 @@ keep_removed(const struct mapping_grant *g, void *arg)
 		k->done(0, k->arg);
 }
 
-static void
-keep_on_signal(evutil_socket_t sig, short what, void *arg)
+void
+mapkeep_stop(struct mapkeep *k)
 {
-	struct mapkeep *k = arg;
-
-	(void)what;
 	if (k->stopping)
 		return;
-	log_info("signal %d: removing the mappings", (int)sig);
 	k->stopping = true;
 	event_del(k->watch);
 	for (int i = 0; i < k->n; i++) {
@@ -347,12 +347,36 @@ mapkeep_start(struct event_base *base, const char *state_path, int timeout_ms,
 		keep_schedule_renew(l);
 	}
 	k->watch = event_new(base, -1, EV_PERSIST, keep_on_watch, k);
-	k->sigint = evsignal_new(base, SIGINT, keep_on_signal, k);
-	k->sigterm = evsignal_new(base, SIGTERM, keep_on_signal, k);
 	event_add(k->watch, &tick);
-	event_add(k->sigint, NULL);
-	event_add(k->sigterm, NULL);
 	return k;
+}
+
+void
+mapkeep_on_grant(struct mapkeep *k, mapkeep_grant_cb *cb)
+{
+	k->granted = cb;
+}
+
+void
+mapkeep_refresh(struct mapkeep *k, const char *why)
+{
+	for (int i = 0; i < k->n; i++)
+		keep_remap(&k->layer[i], why);
+}
+
+const struct state_mapping *
+mapkeep_layer(const struct mapkeep *k, int i)
+{
+	return i < k->n ? &k->layer[i].rec : NULL;
+}
+
+bool
+mapkeep_busy(const struct mapkeep *k)
+{
+	for (int i = 0; i < k->n; i++)
+		if (k->layer[i].remapping)
+			return true;
+	return false;
 }
 
 void
@@ -371,7 +395,5 @@ mapkeep_free(struct mapkeep *k)
 		event_free(l->checker);
 	}
 	event_free(k->watch);
-	event_free(k->sigint);
-	event_free(k->sigterm);
 	free(k);
 }

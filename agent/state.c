@@ -357,3 +357,30 @@ state_remove(struct state *st, struct state_mapping *m)
 	memmove(m, m + 1, sizeof(*m) * (size_t)(st->nmaps - i - 1));
 	st->nmaps--;
 }
+
+/* A process's start time (field 22 of /proc/PID/stat), 0 if it is gone. */
+uint64_t
+state_proc_start(int pid)
+{
+	char path[64], stat[1024], *paren;
+	unsigned long long start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	if (fgets(stat, sizeof(stat), f) != NULL &&
+	    (paren = strrchr(stat, ')')) != NULL)
+		sscanf(paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+		    "%*u %*u %*d %*d %*d %*d %*d %*d %llu", &start);
+	fclose(f);
+	return start;
+}
+
+bool
+state_owner_alive(const struct state_mapping *m)
+{
+	/* Not kept by anyone: it lives by its lease. */
+	return m->owner_pid == 0 ||
+	    state_proc_start(m->owner_pid) == m->owner_start;
+}

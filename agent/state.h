@@ -61,6 +61,10 @@ int state_update(const char *path, void (*change)(struct state *, void *),
 struct state_mapping *state_find(struct state *st, int protocol,
     uint16_t internal_port, const struct netaddr *gateway);
 void state_remove(struct state *st, struct state_mapping *m);
+/* A process's start time (clock ticks after boot), 0 if it is gone. */
+uint64_t state_proc_start(int pid);
+/* Is the mapping's keeper (if any) still the process that made it? */
+bool state_owner_alive(const struct state_mapping *m);
 /* The record's memory for one family, added empty if new (NULL if full). */
 struct ddns_state *state_ddns(struct state *st, const char *name, int family);
 
