@@ -18,6 +18,7 @@
 
 #include "agent/log.h"
 #include "agent/reason.h"
+#include "nat/portsock.h"
 
 struct announce {
 	int fd;
@@ -57,36 +58,14 @@ announce_on_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static int
-announce_socket(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-	    .sin_port = htons(ANNOUNCE_PORT), .sin_addr.s_addr = htonl(INADDR_ANY) };
-	struct ip_mreqn mreq = { .imr_multiaddr.s_addr = htonl(0xe0000001) };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int on = 1;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		log_warn("cannot listen for gateway announcements on port %d",
-		    ANNOUNCE_PORT);
-		close(fd);
-		return -1;
-	}
-	setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq));
-	return fd;
-}
-
 struct announce *
 announce_start(struct event_base *base, const struct netaddr *gateway,
     announce_cb *cb, void *arg)
 {
 	struct announce *a = calloc(1, sizeof(*a));
 
-	if (a == NULL || (a->fd = announce_socket()) < 0) {
+	if (a == NULL || (a->fd = portsock_multicast(ANNOUNCE_PORT,
+	    htonl(0xe0000001), NULL)) < 0) {
 		free(a);
 		return NULL;
 	}

@@ -1,6 +1,9 @@
-/* Sockets toward a gateway's port 5351 (NAT-PMP and PCP). */
+/* Sockets toward a gateway's port 5351 (NAT-PMP and PCP), and the
+ * multicast listeners for what gateways announce. */
 #ifndef HOMEREACH_PORTSOCK_H
 #define HOMEREACH_PORTSOCK_H
+
+#include <stdint.h>
 
 #include <natpmp.h>
 
@@ -9,6 +12,11 @@
 /* A non-blocking UDP socket connected to gateway:5351; client gets our
  * own address toward it (PCP puts it in every request). -1 on error. */
 int portsock_open(const struct netaddr *gateway, struct netaddr *client);
+/* A non-blocking UDP socket on port, shared with other listeners, in the
+ * IPv4 multicast group (network order) on the interface of local (or any
+ * if local is NULL). -1 on error, logged. */
+int portsock_multicast(uint16_t port, uint32_t group,
+    const struct netaddr *local);
 /* libnatpmp's socket to gateway (IPv4 only); 0 or -1. */
 int portsock_natpmp(natpmp_t *n, const struct netaddr *gateway);
 

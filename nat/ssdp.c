@@ -50,6 +50,10 @@ ssdp_header(struct ssdp_reply *r, const char *name, const char *v,
 	if (strcasecmp(name, "SERVER") == 0)
 		return ssdp_copy(r->server, sizeof(r->server), v, name, why,
 		    whylen);
+	if (strcasecmp(name, "NT") == 0)
+		return ssdp_copy(r->nt, sizeof(r->nt), v, name, why, whylen);
+	if (strcasecmp(name, "NTS") == 0)
+		return ssdp_copy(r->nts, sizeof(r->nts), v, name, why, whylen);
 	if (strcasecmp(name, "BOOTID.UPNP.ORG") == 0) {
 		unsigned long id = strtoul(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || id > 0x7fffffffUL)
@@ -99,30 +103,57 @@ ssdp_check(const struct ssdp_reply *r, char *why, size_t whylen)
 	return 0;
 }
 
-int
-ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
-    char *why, size_t whylen)
+/* The start line, then headers up to the blank line. */
+static int
+ssdp_parse(const char *buf, size_t len, const char *start,
+    struct ssdp_reply *r, char *why, size_t whylen)
 {
 	char text[SSDP_MAX_LEN + 1], *line, *save = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (len > SSDP_MAX_LEN)
-		return reason(why, whylen, "SSDP reply of %zu bytes", len);
+		return reason(why, whylen, "SSDP message of %zu bytes", len);
 	if (memchr(buf, '\0', len) != NULL)
-		return reason(why, whylen, "SSDP reply holds a NUL byte");
+		return reason(why, whylen, "SSDP message holds a NUL byte");
 	memcpy(text, buf, len);
 	text[len] = '\0';
 	line = strtok_r(text, "\n", &save);
-	if (line == NULL || strncasecmp(line, "HTTP/1.1 200", 12) != 0)
-		return reason(why, whylen, "SSDP reply is not HTTP/1.1 200");
+	if (line == NULL || strncasecmp(line, start, strlen(start)) != 0)
+		return reason(why, whylen, "SSDP message is not %s", start);
 	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
 		if (*ssdp_trim(line) == '\0')
 			break;
 		if ((rc = ssdp_line(r, line, why, whylen)) < 0)
 			return rc;
 	}
-	return ssdp_check(r, why, whylen);
+	return 0;
+}
+
+int
+ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
+    char *why, size_t whylen)
+{
+	int rc = ssdp_parse(buf, len, "HTTP/1.1 200", r, why, whylen);
+
+	return rc < 0 ? rc : ssdp_check(r, why, whylen);
+}
+
+int
+ssdp_parse_notify(const char *buf, size_t len, struct ssdp_reply *r,
+    char *why, size_t whylen)
+{
+	int rc = ssdp_parse(buf, len, "NOTIFY * HTTP/1.1", r, why, whylen);
+
+	if (rc < 0)
+		return rc;
+	if (r->nt[0] == '\0' || r->nts[0] == '\0')
+		return reason(why, whylen, "SSDP NOTIFY without NT or NTS");
+	if (strcmp(r->nts, "ssdp:alive") && strcmp(r->nts, "ssdp:byebye") &&
+	    strcmp(r->nts, "ssdp:update"))
+		return reason(why, whylen, "SSDP NOTIFY with NTS \"%.32s\"",
+		    r->nts);
+	return strcmp(r->nts, "ssdp:byebye") ? ssdp_check(r, why, whylen) : 0;
 }
 
 int

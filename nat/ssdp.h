@@ -15,6 +15,7 @@ struct ssdp_reply {
 	char location[256];	/* http:// URL of the root description */
 	char st[128];
 	char server[128];
+	char nt[128], nts[32];	/* NOTIFY: its type, ssdp:alive/byebye/update */
 	bool has_bootid;
 	uint32_t bootid;	/* BOOTID.UPNP.ORG */
 };
@@ -26,6 +27,10 @@ size_t ssdp_build_msearch(char *buf, size_t len, const char *host, int mx);
  * "http://192.168.1.1:5000/rootDesc.xml") into host. */
 int ssdp_url_host(const char *url, char *host, size_t hostlen);
 int ssdp_parse_reply(const char *buf, size_t len, struct ssdp_reply *r,
+    char *why, size_t whylen);
+/* A NOTIFY * HTTP/1.1 (UDA 1.1 section 1.2): NT and NTS needed, LOCATION
+ * too unless it is a byebye. */
+int ssdp_parse_notify(const char *buf, size_t len, struct ssdp_reply *r,
     char *why, size_t whylen);
 
 #endif

@@ -1,4 +1,4 @@
-/* libFuzzer: SSDP search replies. */
+/* libFuzzer: SSDP search replies and NOTIFY messages. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,5 +14,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[REASON_LEN];
 
 	(void)ssdp_parse_reply((const char *)data, size, &r, why, sizeof(why));
+	(void)ssdp_parse_notify((const char *)data, size, &r, why, sizeof(why));
 	return 0;
 }

@@ -91,6 +91,53 @@ test_ssdp_bad(void **state)
 	assert_non_null(strstr(why, "LOCATION header of"));
 }
 
+/* NOTIFY as miniupnpd 2.3.1 multicasts it at start and every 30 minutes. */
+static const char notify_alive[] =
+    "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+    "CACHE-CONTROL: max-age=1800\r\nLOCATION: http://192.168.1.1:5000/rootDesc.xml\r\n"
+    "OPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n01-NLS: 1700000042\r\n"
+    "NT: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "USN: uuid:1234::urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\n"
+    "NTS: ssdp:alive\r\nSERVER: Debian/12 UPnP/1.1 MiniUPnPd/2.3.1\r\n"
+    "BOOTID.UPNP.ORG: 1700000042\r\nCONFIGID.UPNP.ORG: 1337\r\n\r\n";
+
+static const struct { const char *what, *text, *reason; } notify_cases[] = {
+	{ "alive", notify_alive, NULL },
+	{ "byebye without LOCATION", "NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\n"
+	  "NTS: ssdp:byebye\r\nBOOTID.UPNP.ORG: 7\r\n\r\n", NULL },
+	{ "a search reply", "HTTP/1.1 200 OK\r\nLOCATION: http://a/\r\n\r\n", "not NOTIFY" },
+	{ "a search", "M-SEARCH * HTTP/1.1\r\n\r\n", "not NOTIFY" },
+	{ "no NTS", "NOTIFY * HTTP/1.1\r\nNT: x\r\nLOCATION: http://a/\r\n\r\n", "without NT or NTS" },
+	{ "odd NTS", "NOTIFY * HTTP/1.1\r\nNT: x\r\nNTS: ssdp:hello\r\n\r\n", "NTS \"ssdp:hello\"" },
+	{ "alive without LOCATION", "NOTIFY * HTTP/1.1\r\nNT: x\r\nNTS: ssdp:alive\r\n\r\n", "without LOCATION" },
+	{ "bad BOOTID", "NOTIFY * HTTP/1.1\r\nNT: x\r\nNTS: ssdp:byebye\r\nBOOTID.UPNP.ORG: -1\r\n\r\n", "BOOTID" },
+};
+
+static void
+test_ssdp_notify(void **state)
+{
+	struct ssdp_reply r;
+	char why[REASON_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(notify_cases) / sizeof(notify_cases[0]); i++) {
+		int rc;
+		why[0] = '\0';
+		rc = ssdp_parse_notify(notify_cases[i].text,
+		    strlen(notify_cases[i].text), &r, why, sizeof(why));
+		if (notify_cases[i].reason == NULL && rc != 0)
+			fail_msg("\"%s\": %s", notify_cases[i].what, why);
+		if (notify_cases[i].reason != NULL &&
+		    (rc == 0 || !strstr(why, notify_cases[i].reason)))
+			fail_msg("\"%s\": \"%s\"", notify_cases[i].what, why);
+	}
+	assert_int_equal(ssdp_parse_notify(notify_alive, strlen(notify_alive), &r,
+	    why, sizeof(why)), 0);
+	assert_string_equal(r.nts, "ssdp:alive");
+	assert_int_equal(r.bootid, 1700000042);
+	assert_string_equal(r.location, "http://192.168.1.1:5000/rootDesc.xml");
+}
+
 static void
 test_ssdp_url_host(void **state)
 {
@@ -265,6 +312,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ssdp_good),
 		cmocka_unit_test(test_ssdp_bad),
+		cmocka_unit_test(test_ssdp_notify),
 		cmocka_unit_test(test_ssdp_url_host),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_desc),
