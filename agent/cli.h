@@ -13,5 +13,7 @@ int ddns_main(int argc, char *argv[]);
 /* Load path (or the default file, if it exists) and print every error. */
 int cli_config(const char *path, struct config *cfg);
 int map_main(int argc, char *argv[]);
+int agent_main(int argc, char *argv[]);
+int status_main(int argc, char *argv[]);
 
 #endif

@@ -143,14 +143,7 @@ ddnscmd_status_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
 
 	if (d->published.family)
 		addr_ntop(&d->published, pub, sizeof(pub));
-	if (d->stopped_hash && d->stopped_hash == r->hash)
-		snprintf(next, sizeof(next), "stopped after \"%s\": change the "
-		    "record's configuration to try again", d->last_result);
-	else if (d->next_attempt > now)
-		snprintf(next, sizeof(next), "backing off: next attempt in %lld s",
-		    (long long)(d->next_attempt - now));
-	else
-		snprintf(next, sizeof(next), "update when the address changes");
+	ddns_next_text(r, d, now, next, sizeof(next));
 	if (list != NULL)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, "
 		    "s:I, s:I, s:s}", "name", r->name, "hostname", r->hostname,
@@ -390,8 +383,10 @@ ddnscmd_update(struct ddnscmd *c)
 	if (c->given[0].family || c->given[1].family) {
 		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
 		ddnscmd_start_jobs(c);
+		/* The workers' completions are not pending events: without
+		 * this flag the loop would return before they arrive. */
 		if (c->running > 0)
-			event_base_dispatch(c->base);
+			event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 		event_base_free(c->base);
 		curl_global_cleanup();
 		return c->status;
@@ -400,7 +395,7 @@ ddnscmd_update(struct ddnscmd *c)
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	d = diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
 	if (d != NULL)
-		event_base_dispatch(c->base);
+		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	diagnosis_free(d);
 	if (dns)
 		evdns_base_free(dns, 0);

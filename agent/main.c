@@ -16,6 +16,10 @@ static const struct {
 	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
 	{ "ddns", ddns_main,
 	    "keep DNS records pointed at the true public address" },
+	{ "agent", agent_main,
+	    "keep services mapped and records published, in the foreground" },
+	{ "status", status_main,
+	    "ask the running agent how things are" },
 	{ "check-config", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
 };

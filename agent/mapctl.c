@@ -71,21 +71,6 @@ mapctl_save(struct mapctl_ctx *x, void (*change)(struct state *, void *),
 	return rc;
 }
 
-/* How to remove (or renew) a recorded mapping. */
-static void
-mapctl_spec_of(const struct state_mapping *m, struct mapping_spec *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->protocol = m->protocol;
-	s->internal_port = m->internal_port;
-	s->external_port = m->external_port;
-	s->lifetime = m->lifetime;
-	s->via = m->via;
-	s->upstream = m->chain != 0;
-	s->has_nonce = m->has_nonce;
-	memcpy(s->nonce, m->nonce, sizeof(s->nonce));
-}
-
 static const char *
 mapctl_proto(int protocol)
 {
@@ -141,7 +126,7 @@ mapctl_reclaim_next(struct mapctl_ctx *x)
 		}
 		if (state_owner_alive(m))
 			continue;
-		mapctl_spec_of(m, &s);
+		mapkeep_spec_of(m, &s);
 		s.remove = true;
 		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
 		    mapctl_reclaimed, x);
@@ -367,7 +352,7 @@ mapctl_del_next(struct mapctl_ctx *x)
 		struct state_mapping *m = &x->st.maps[x->next];
 		if (!mapctl_is_ours(&x->c, m))
 			continue;
-		mapctl_spec_of(m, &s);
+		mapkeep_spec_of(m, &s);
 		s.remove = true;
 		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
 		    mapctl_deleted, x);

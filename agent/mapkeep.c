@@ -73,6 +73,21 @@ mapkeep_record_of(const struct mapping_grant *g, const struct mapping_spec *s,
 	m->chain = chain;
 }
 
+/* How to remove (or renew) a recorded mapping. */
+void
+mapkeep_spec_of(const struct state_mapping *m, struct mapping_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->protocol = m->protocol;
+	s->internal_port = m->internal_port;
+	s->external_port = m->external_port;
+	s->lifetime = m->lifetime;
+	s->via = m->via;
+	s->upstream = m->chain != 0;
+	s->has_nonce = m->has_nonce;
+	memcpy(s->nonce, m->nonce, sizeof(s->nonce));
+}
+
 void
 mapkeep_store(struct state *st, void *arg)
 {

@@ -35,6 +35,8 @@ bool mapkeep_busy(const struct mapkeep *k);
 /* The state record of a grant; the owner fields are left to the caller. */
 void mapkeep_record_of(const struct mapping_grant *g,
     const struct mapping_spec *s, uint16_t chain, struct state_mapping *m);
+/* How to renew or remove a recorded mapping. */
+void mapkeep_spec_of(const struct state_mapping *m, struct mapping_spec *s);
 void mapkeep_store(struct state *st, void *arg);
 void mapkeep_drop(struct state *st, void *arg);
 

@@ -128,3 +128,17 @@ ddns_apply(const struct ddns_config *r, struct ddns_state *st,
 		break;
 	}
 }
+
+void
+ddns_next_text(const struct ddns_config *r, const struct ddns_state *d,
+    int64_t now, char *buf, size_t len)
+{
+	if (d->stopped_hash && d->stopped_hash == r->hash)
+		snprintf(buf, len, "stopped after \"%s\": change the record's "
+		    "configuration to try again", d->last_result);
+	else if (d->next_attempt > now)
+		snprintf(buf, len, "backing off: next attempt in %lld s",
+		    (long long)(d->next_attempt - now));
+	else
+		snprintf(buf, len, "update when the address changes");
+}

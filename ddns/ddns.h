@@ -4,6 +4,7 @@
 #define HOMEREACH_DDNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "agent/config.h"
@@ -54,5 +55,8 @@ void ddns_apply(const struct ddns_config *r, struct ddns_state *st,
     const struct netaddr *sent, enum ddns_outcome outcome,
     const char *result, int64_t now, double jitter);
 const char *ddns_action_name(enum ddns_action a);
+/* What happens next to the record, in words, for status. */
+void ddns_next_text(const struct ddns_config *r, const struct ddns_state *d,
+    int64_t now, char *buf, size_t len);
 
 #endif

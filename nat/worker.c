@@ -55,6 +55,10 @@ worker_done(evutil_socket_t fd, short what, void *p)
 	struct worker_job *job = p;
 
 	(void)fd, (void)what;
+	/* The thread activates us while it holds the lock: wait until it has
+	 * let go, or the free below races its unlock. */
+	pthread_mutex_lock(&job->lock);
+	pthread_mutex_unlock(&job->lock);
 	event_free(job->done_ev);
 	job->done(job->arg);
 	worker_job_free(job);

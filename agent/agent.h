@@ -1,0 +1,65 @@
+/* The agent: one loop that keeps services mapped and records published,
+ * woken by what routers and the kernel announce. The context is shared
+ * by agent.c (life cycle, signals, watchers, control) and check.c. */
+#ifndef HOMEREACH_AGENT_H
+#define HOMEREACH_AGENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "agent/config.h"
+#include "probes/verdict.h"
+
+/* CHECK_MAPPINGS: map every service again as well (a router event). */
+enum { CHECK_MAPPINGS = 1 };
+
+struct agent {
+	struct event_base *base;
+	struct evdns_base *dns;
+	const char *config_path;
+	struct config cfg;
+	char state_path[1100];
+	char helper[1024];		/* the homereach binary with the providers */
+	int64_t started;
+	struct services *svc;
+	struct control *ctl;
+	struct announce *ann;
+	struct notify *ntf;
+	struct netlink *nl;
+	struct netaddr gateway;
+	struct timespec announced_at;	/* the last announcement acted on */
+	struct event *sigs[5], *interval, *ddns_timer, *stop_guard;
+	bool stopping;
+
+	/* The check in progress, and the one asked for meanwhile. */
+	struct diagnosis *diag;
+	bool checking, pending;
+	int flags, pending_flags;
+	char why[160], pending_why[160];
+	struct timespec cause_at;	/* when its cause arrived */
+
+	/* What the last check found. */
+	bool have_verdict;
+	enum verdict_kind kind;
+	struct netaddr public_v4, public_v6, gateway_wan;
+	int64_t checked_at;
+	char checked_why[160];
+
+	/* The DNS helper. */
+	struct ddnsrun *run, *run_done;
+	bool run_again;
+	struct timespec run_cause_at;
+	char run_why[160];
+};
+
+/* check.c: start a check (re-probe, re-verify mappings, update DNS, save
+ * state, in that order); one asked for while another runs follows it. */
+void agent_check(struct agent *a, const char *why, int flags);
+/* The DNS step alone: after a reload, or when a back-off ends. */
+void agent_ddns(struct agent *a);
+void agent_check_free(struct agent *a);
+/* agent.c: the status reply, JSON text (malloc'd). */
+char *agent_status_json(struct agent *a);
+
+#endif
