@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# test-agent.sh CASE HOMEREACH: `homereach agent` in the lab.
+#   single-nat  the router's WAN address changes: knot serves the new
+#               address and the mapped service answers on it (timed)
+#   double-nat  the home router's private WAN address changes: never
+#               published; SIGUSR1 catches the ISP's new address
+#   cgnat       the carrier's address is never published
+#   reboot      the router restarts with its rules flushed: the mapping is
+#               back within 2 s of its return
+#   reload      SIGHUP with one service added and one removed changes
+#               exactly those two mappings; SIGTERM leaves the router clean
+#   restart     SIGKILL, then a new agent: no orphan, no DNS update for an
+#               unchanged address, a corrupt state file set aside
+set -u
+case_=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+
+SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
+conf= agent=
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+reach_tcp() {	# reach_tcp ADDR PORT: what the service says from outside
+	lab_run inet timeout 2 socat -T1 - "TCP:$1:$2" < /dev/null 2>/dev/null
+}
+# write_conf SERVICES...: each "NAME PORT [udp]"
+write_conf() {
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
+	chmod 600 "$LAB_DIR/conf/tsig.key"
+	{
+		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
+			"$LAB_DIR/state" "$LAB_DIR/run"
+		printf '[probes]\nstun = %s\n' "$LAB_STUN1"
+		for s in "$@"; do
+			set -- $s
+			printf '[service %s]\nport = %s\nprotocol = %s\n' "$1" "$2" "${3:-tcp}"
+		done
+		printf '[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n'
+		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
+		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
+	} > "$conf.new"
+	chmod 600 "$conf.new"
+	mv "$conf.new" "$conf"
+}
+start_agent() {
+	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+	agent=$LAB_PID
+	for _ in $(seq 100); do
+		status_json > /dev/null 2>&1 &&
+			[ "$(jq -r .last_check.time "$LAB_DIR/status.json")" != 0 ] && return
+		sleep 0.05
+	done
+}
+status_json() {
+	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json"
+}
+stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
+updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
+services() {
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
+	lab_wait_tcp host 8080
+}
+# wait_for SECONDS COMMAND...: until it succeeds; 0 if it did
+wait_for() {
+	local end=$(( $(now_ms) + $1 * 1000 )); shift
+	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
+	return 1
+}
+knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
+rule_handle() {	# the nft handle of the router's DNAT rule for PORT
+	lab_run rtr nft -a list chain inet nat prerouting_miniupnpd |
+		awk -v p="dport $1 " 'index($0, p) && /dnat/ { print $NF }'
+}
+trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
+
+case_single_nat() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	check_eq "first address in knot" "$(lab_dig nas.example.com)" 5.0.1.2
+	check_eq "service reached" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	t0=$(now_ms)
+	lab_wan_change rtr 5.0.1.9/24 5.0.1.1
+	wait_for 5 knot_has 5.0.1.9
+	check_eq "knot serves the new address" "$(lab_dig nas.example.com)" 5.0.1.9
+	echo "info: new A record served $(( $(now_ms) - t0 )) ms after the WAN change"
+	grep 'DNS current .* after: the gateway announced' "$LAB_DIR/agent.log" |
+		sed 's/^/info: /'
+	check_eq "service reached on the new address" "$(reach_tcp 5.0.1.9 8080)" hello-from-nas
+	check_eq "the log says old -> new" \
+		"$(grep -c '5.0.1.2 -> 5.0.1.9: nas.example.com A updated (NOERROR)' "$LAB_DIR/agent.log")" 1
+	status_json
+	check "status: public address" .public_ipv4 5.0.1.9 "$LAB_DIR/status.json"
+	check "status: mapping" '.mappings[0].external_address + ":" + (.mappings[0].external_port|tostring)' 5.0.1.9:8080 "$LAB_DIR/status.json"
+	check "status: record" .records[0].published 5.0.1.9 "$LAB_DIR/status.json"
+	check "status: verdict" .verdict single-nat "$LAB_DIR/status.json"
+	stop_agent
+	check_eq "SIGTERM exit status" "$?" 0
+	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+	lab_run host "$bin" status --config "$conf" > /dev/null 2>&1
+	check_eq "status without an agent: exit 3" "$?" 3
+}
+
+case_double_nat() {
+	lab_setup double-nat
+	lab_knot "$SECRET"
+	write_conf "web 8080"
+	start_agent
+	check "verdict" .verdict double-nat "$LAB_DIR/status.json"
+	check_eq "the house's public address in knot" "$(lab_dig nas.example.com)" 5.0.1.2
+	n=$(updates_in_knot)
+	lab_wan_change rtr 192.168.0.7/24 192.168.0.1
+	wait_for 3 grep -q "the gateway announced" "$LAB_DIR/agent.log"
+	check_eq "the announcement was heard" "$(grep -c 'the gateway announced a change: checking' "$LAB_DIR/agent.log")" 1
+	sleep 1
+	status_json
+	check_eq "the private address is not published" "$(lab_dig nas.example.com)" 5.0.1.2
+	check_eq "no update sent for it" "$(updates_in_knot)" "$n"
+	# The ISP's address changes: nobody on the LAN is told; SIGUSR1 checks.
+	lab_wan_change isp 5.0.1.9/24 5.0.1.1
+	kill -USR1 "$agent"
+	wait_for 5 knot_has 5.0.1.9
+	check_eq "SIGUSR1: the ISP's new address published" "$(lab_dig nas.example.com)" 5.0.1.9
+	stop_agent
+}
+
+case_cgnat() {
+	lab_setup cgnat
+	lab_knot "$SECRET"
+	write_conf "web 8080"
+	start_agent
+	check "verdict" .verdict cgnat "$LAB_DIR/status.json"
+	lab_wan_change rtr 100.64.0.7/10 100.64.0.1
+	wait_for 3 grep -q "the gateway announced" "$LAB_DIR/agent.log"
+	check_eq "the announcement was heard" "$(grep -c 'the gateway announced a change: checking' "$LAB_DIR/agent.log")" 1
+	sleep 1
+	status_json
+	check_eq "no update sent" "$(updates_in_knot)" 0
+	check_eq "knot keeps the old record" "$(lab_dig nas.example.com)" 192.0.2.9
+	status_json
+	check "status says why" '.records[0].published' "" "$LAB_DIR/status.json"
+	stop_agent
+}
+
+case_reboot() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	check_eq "reachable" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	lab_upnpd_crash rtr
+	check_eq "unreachable while the router is down" "$(reach_tcp 5.0.1.2 8080)" ""
+	sleep 3
+	lab_upnpd_start rtr
+	back=$(now_ms)
+	ok=no
+	for _ in $(seq 100); do
+		[ "$(reach_tcp 5.0.1.2 8080)" = hello-from-nas ] && { ok=yes; break; }
+		sleep 0.05
+	done
+	took=$(( $(now_ms) - back ))
+	echo "info: reachable again $took ms after the router's return"
+	check_eq "reachable again" "$ok" yes
+	check_eq "within 2 seconds" "$([ "$took" -le 2000 ] && echo yes)" yes
+	stop_agent
+	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+}
+
+case_reload() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 3 test "$(lab_upnpd_rules rtr)" = 2
+	check_eq "two mappings" "$(lab_upnpd_rules rtr)" 2
+	web=$(rule_handle 8080)
+	write_conf "web 8080" "files 8081"
+	kill -HUP "$agent"
+	wait_for 3 test -n "$(rule_handle 8081)"
+	sleep 0.5
+	check_eq "the added one is mapped" "$([ -n "$(rule_handle 8081)" ] && echo yes)" yes
+	check_eq "the removed one is gone" "$(rule_handle 5353)" ""
+	check_eq "the unchanged one is untouched" "$(rule_handle 8080)" "$web"
+	check_eq "two mappings" "$(lab_upnpd_rules rtr)" 2
+	check_eq "no other mapping made again" "$(grep -c 'mapping again' "$LAB_DIR/agent.log")" 0
+	stop_agent
+	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+	check_eq "and the state file" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
+
+case_restart() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 3 test "$(lab_upnpd_rules rtr)" = 2
+	n=$(updates_in_knot)
+	stop_agent KILL
+	write_conf "web 8080"		# game goes while no agent runs
+	start_agent
+	wait_for 3 test -z "$(rule_handle 5353)"
+	check_eq "the orphan is removed" "$(rule_handle 5353)" ""
+	check_eq "the kept one is there once" "$(lab_upnpd_rules rtr)" 1
+	check_eq "its state record, once" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 1
+	check_eq "reachable" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	check_eq "no DNS update for the same address" "$(updates_in_knot)" "$n"
+	stop_agent
+	# A corrupt state file: set aside, the agent starts afresh.
+	echo "homereach-state 99" > "$LAB_DIR/state/state"
+	start_agent
+	check_eq "running" "$(jq -r .verdict "$LAB_DIR/status.json")" single-nat
+	check_eq "set aside" "$(ls "$LAB_DIR/state" | grep -c 'state.bad-')" 1
+	check_eq "said so" "$(grep -c 'set aside as' "$LAB_DIR/agent.log")" 1
+	check_eq "at most one update per record" "$(( $(updates_in_knot) - n <= 1 ))" 1
+	stop_agent
+	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+}
+
+"case_${case_//-/_}"
+finish
