@@ -57,11 +57,36 @@ agent_announce_repeat(struct agent *a, const struct announce_event *e)
 	return false;
 }
 
+/* The fast path. The last check found one NAT whose WAN address is the
+ * public address; the gateway (only it is heard) now announces another
+ * public one: publish it at once, then check as usual, which corrects
+ * anything the announcement got wrong. */
+static void
+agent_announce_fast(struct agent *a, const struct announce_event *e)
+{
+	char was[ADDR_STRLEN], now[ADDR_STRLEN];
+	struct timespec at;
+
+	if (e->version != 0 || !a->have_verdict || a->kind != V_SINGLE_NAT ||
+	    !addr_equal(&a->gateway_wan, &a->public_v4) ||
+	    !addr_is_public(&e->external) ||
+	    addr_equal(&e->external, &a->public_v4))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	log_info("public IPv4 %s -> %s (announced by the gateway)",
+	    addr_ntop(&a->public_v4, was, sizeof(was)),
+	    addr_ntop(&e->external, now, sizeof(now)));
+	a->public_v4 = e->external;
+	a->gateway_wan = e->external;
+	agent_ddns_for(a, "the gateway announced a new address", &at);
+}
+
 static void
 agent_on_announce(const struct announce_event *e, void *arg)
 {
 	char ext[ADDR_STRLEN];
 
+	agent_announce_fast(arg, e);
 	if (agent_announce_repeat(arg, e)) {
 		log_debug("a repeated gateway announcement: ignored");
 		return;
@@ -91,7 +116,7 @@ agent_on_netlink(const char *what, void *arg)
 
 	agent_watch_gateway(a);
 	if (!addr_equal(&old, &a->gateway))
-		services_apply(a->svc, &a->cfg, &a->gateway);
+		services_apply(a->svc, a->cfg, &a->gateway);
 	agent_check(a, what, CHECK_MAPPINGS);
 }
 
@@ -150,17 +175,17 @@ agent_reload(struct agent *a)
 		free(n);
 		return;
 	}
-	if (strcmp(n->state_dir, a->cfg.state_dir) ||
-	    strcmp(n->runtime_dir, a->cfg.runtime_dir))
+	if (strcmp(n->state_dir, a->cfg->state_dir) ||
+	    strcmp(n->runtime_dir, a->cfg->runtime_dir))
 		log_warnx("SIGHUP: state_dir and runtime_dir change at restart");
-	memcpy(n->state_dir, a->cfg.state_dir, sizeof(n->state_dir));
-	memcpy(n->runtime_dir, a->cfg.runtime_dir, sizeof(n->runtime_dir));
+	memcpy(n->state_dir, a->cfg->state_dir, sizeof(n->state_dir));
+	memcpy(n->runtime_dir, a->cfg->runtime_dir, sizeof(n->runtime_dir));
 	if (a->gateway.family)
 		services_apply(a->svc, n, &a->gateway);
-	a->cfg = *n;
-	free(n);
+	free(a->cfg);
+	a->cfg = n;
 	log_info("configuration reloaded: %d services, %d records",
-	    a->cfg.nservices, a->cfg.nddns);
+	    a->cfg->nservices, a->cfg->nddns);
 	agent_ddns(a);
 }
 
@@ -195,10 +220,10 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 		agent_check(a, "SIGUSR1", CHECK_MAPPINGS);
 	} else if (!a->stopping) {
 		log_info("signal %d: %s the mappings and stopping", (int)sig,
-		    a->cfg.keep_mappings ? "keeping" : "removing");
+		    a->cfg->keep_mappings ? "keeping" : "removing");
 		a->stopping = true;
 		evtimer_add(a->stop_guard, &guard);
-		services_stop(a->svc, !a->cfg.keep_mappings, agent_stopped, a);
+		services_stop(a->svc, !a->cfg->keep_mappings, agent_stopped, a);
 	}
 }
 
@@ -230,8 +255,8 @@ agent_records_json(struct agent *a, int64_t now)
 		free(st);
 		return list;
 	}
-	for (int i = 0; i < a->cfg.nddns; i++) {
-		const struct ddns_config *r = &a->cfg.ddns[i];
+	for (int i = 0; i < a->cfg->nddns; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
 		for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
 			struct ddns_state *d;
 			if ((r->record & (fam == AF_INET ? REC_A : REC_AAAA)) &&
@@ -340,16 +365,16 @@ agent_state(struct agent *a)
 static int
 agent_dirs(struct agent *a)
 {
-	if (mkdir(a->cfg.state_dir, 0700) < 0 && errno != EEXIST) {
-		log_warn("%s", a->cfg.state_dir);
+	if (mkdir(a->cfg->state_dir, 0700) < 0 && errno != EEXIST) {
+		log_warn("%s", a->cfg->state_dir);
 		return -1;
 	}
-	if (mkdir(a->cfg.runtime_dir, 0750) < 0 && errno != EEXIST) {
-		log_warn("%s", a->cfg.runtime_dir);
+	if (mkdir(a->cfg->runtime_dir, 0750) < 0 && errno != EEXIST) {
+		log_warn("%s", a->cfg->runtime_dir);
 		return -1;
 	}
 	snprintf(a->state_path, sizeof(a->state_path), "%s/state",
-	    a->cfg.state_dir);
+	    a->cfg->state_dir);
 	return agent_state(a);
 }
 
@@ -358,15 +383,15 @@ agent_control(struct agent *a)
 {
 	int error;
 
-	a->ctl = control_start(a->base, a->cfg.runtime_dir, agent_on_control, a,
+	a->ctl = control_start(a->base, a->cfg->runtime_dir, agent_on_control, a,
 	    &error);
 	if (a->ctl != NULL)
 		return 0;
 	if (error == -EADDRINUSE)
 		log_warnx("an agent is running already (%s/%s answers)",
-		    a->cfg.runtime_dir, CONTROL_SOCKET);
+		    a->cfg->runtime_dir, CONTROL_SOCKET);
 	else
-		log_warnx("control socket in %s: %s", a->cfg.runtime_dir,
+		log_warnx("control socket in %s: %s", a->cfg->runtime_dir,
 		    strerror(-error));
 	return -1;
 }
@@ -387,11 +412,15 @@ agent_signals(struct agent *a)
 static int
 agent_setup(struct agent *a)
 {
-	ssize_t n = readlink("/proc/self/exe", a->helper, sizeof(a->helper) - 1);
+	ssize_t n;
 
-	if (n <= 0)
-		return -1;
-	a->helper[n] = '\0';
+	/* Run as the full binary, the helper is ourselves. */
+	if (a->helper[0] == '\0') {
+		n = readlink("/proc/self/exe", a->helper, sizeof(a->helper) - 1);
+		if (n <= 0)
+			return -1;
+		a->helper[n] = '\0';
+	}
 	evthread_use_pthreads();
 	a->base = event_base_new();
 	a->dns = evdns_base_new(a->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
@@ -407,8 +436,8 @@ agent_setup(struct agent *a)
 	agent_watch_gateway(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
 	if (a->gateway.family) {
-		services_reclaim(a->svc, &a->cfg, &a->gateway);
-		services_apply(a->svc, &a->cfg, &a->gateway);
+		services_reclaim(a->svc, a->cfg, &a->gateway);
+		services_apply(a->svc, a->cfg, &a->gateway);
 	}
 	return 0;
 }
@@ -452,42 +481,48 @@ agent_main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "helper", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct agent *a = calloc(1, sizeof(*a));
 	int ch, rc = 1;
 
-	if (a == NULL)
+	if (a == NULL || (a->cfg = malloc(sizeof(*a->cfg))) == NULL) {
+		free(a);
 		return 1;
+	}
 	a->config_path = CONFIG_DEFAULT_PATH;
 	if (log_get_level() < LOG_LVL_INFO)
 		log_set_level(LOG_LVL_INFO);	/* a daemon says what it does */
 	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': a->config_path = optarg; break;
+		case 'H': snprintf(a->helper, sizeof(a->helper), "%s", optarg); break;
 		case 'v': log_set_level(log_get_level() + 1); break;
-		case 'h': agent_usage(stdout); free(a); return 0;
-		default: agent_usage(stderr); free(a); return EXIT_USAGE;
+		case 'h': agent_usage(stdout); rc = 0; goto out;
+		default: agent_usage(stderr); rc = EXIT_USAGE; goto out;
 		}
 	}
-	if (optind < argc || cli_config(a->config_path, &a->cfg) < 0) {
+	if (optind < argc || cli_config(a->config_path, a->cfg) < 0) {
 		if (optind < argc)
 			agent_usage(stderr);
-		free(a);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	if (a->cfg.log == LOG_TO_SYSLOG)
+	if (a->cfg->log == LOG_TO_SYSLOG)
 		log_to_syslog();
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (agent_dirs(a) == 0 && agent_setup(a) == 0) {
 		log_info("started: %d services, %d records, checking every %d s",
-		    a->cfg.nservices, a->cfg.nddns, a->cfg.interval);
+		    a->cfg->nservices, a->cfg->nddns, a->cfg->interval);
 		agent_check(a, "the agent started", 0);
 		event_base_dispatch(a->base);
 		rc = 0;
 	}
 	agent_free(a);
+out:
+	free(a->cfg);
 	free(a);
 	return rc;
 }

@@ -18,7 +18,7 @@ struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
 	const char *config_path;
-	struct config cfg;
+	struct config *cfg;		/* replaced whole on SIGHUP */
 	char state_path[1100];
 	char helper[1024];		/* the homereach binary with the providers */
 	int64_t started;
@@ -58,6 +58,9 @@ struct agent {
 void agent_check(struct agent *a, const char *why, int flags);
 /* The DNS step alone: after a reload, or when a back-off ends. */
 void agent_ddns(struct agent *a);
+/* The same for an event that is not the current check's cause. */
+void agent_ddns_for(struct agent *a, const char *why,
+    const struct timespec *cause);
 void agent_check_free(struct agent *a);
 /* agent.c: the status reply, JSON text (malloc'd). */
 char *agent_status_json(struct agent *a);

@@ -19,6 +19,7 @@
 #include "agent/state.h"
 #include "ddns/ddns.h"
 #include "probes/diagnosis.h"
+#include "probes/echo.h"
 
 #define CHECK_TIMEOUT_MS	2000
 
@@ -36,7 +37,7 @@ check_ms_since(const struct timespec *t)
 static void
 check_schedule(struct agent *a)
 {
-	int64_t ms = (int64_t)a->cfg.interval * 1000;
+	int64_t ms = (int64_t)a->cfg->interval * 1000;
 	struct timeval tv;
 
 	ms += (random() % (ms / 5 + 1)) - ms / 10;
@@ -78,8 +79,8 @@ check_ddns_due(struct agent *a)
 		log_warnx("%s", why);
 		return false;
 	}
-	for (int i = 0; i < a->cfg.nddns; i++) {
-		const struct ddns_config *r = &a->cfg.ddns[i];
+	for (int i = 0; i < a->cfg->nddns; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
 		for (int fam = 0; fam < 2; fam++) {
 			struct ddns_decision d;
 			struct ddns_state *ds;
@@ -103,7 +104,7 @@ check_ddns_due(struct agent *a)
 }
 
 static int
-check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64])
+check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64], bool self)
 {
 	int n = 0;
 
@@ -116,6 +117,10 @@ check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64])
 	argv[n++] = "update";
 	argv[n++] = "--config";
 	argv[n++] = (char *)a->config_path;
+	if (self) {
+		argv[n] = NULL;
+		return n;
+	}
 	if (a->public_v4.family) {
 		argv[n++] = "--public";
 		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 64);
@@ -130,26 +135,45 @@ check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64])
 	return n;
 }
 
+/* Only HTTP echo observers, and no HTTP client here: the helper runs the
+ * probes itself (and decides on its own findings). */
+static bool
+check_helper_probes(const struct agent *a)
+{
+	return a->kind == V_NO_INTERNET && a->cfg->necho > 0 &&
+	    !echoprobe_available();
+}
+
 void
 agent_ddns(struct agent *a)
 {
-	char *argv[16], bufs[3][64];
+	agent_ddns_for(a, a->why, &a->cause_at);
+}
 
-	if (a->stopping || a->cfg.nddns == 0 || !a->have_verdict ||
-	    a->kind == V_NO_INTERNET ||
+void
+agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
+{
+	char *argv[16], bufs[3][64];
+	bool self = false;
+
+	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
+		return;
+	if (check_helper_probes(a))
+		self = true;
+	else if (a->kind == V_NO_INTERNET ||
 	    (!a->public_v4.family && !a->public_v6.family))
 		return;
 	if (a->run != NULL) {
 		a->run_again = true;
 		return;
 	}
-	if (!check_ddns_due(a))
+	if (!self && !check_ddns_due(a))
 		return;
 	ddnsrun_free(a->run_done);
 	a->run_done = NULL;
-	check_helper_argv(a, argv, bufs);
-	a->run_cause_at = a->cause_at;
-	snprintf(a->run_why, sizeof(a->run_why), "%s", a->why);
+	check_helper_argv(a, argv, bufs, self);
+	a->run_cause_at = *cause;
+	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
 	a->run = ddnsrun_start(a->base, argv, check_ddns_done, a);
 }
 
@@ -185,7 +209,11 @@ check_finish(struct agent *a)
 static void
 check_mapped(void *arg)
 {
-	check_finish(arg);
+	struct agent *a = arg;
+
+	log_debug("mappings answered %lld ms after: %s",
+	    (long long)check_ms_since(&a->cause_at), a->why);
+	check_finish(a);
 }
 
 /* Say what changed, in one line a person wants to see. */
@@ -222,6 +250,7 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	bool changed;
 
 	verdict_decide(ev, &v);
+	log_debug("probes answered in %lld ms", (long long)check_ms_since(&a->cause_at));
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
 	changed = check_note(a, &v, &v6);
@@ -272,7 +301,7 @@ agent_check(struct agent *a, const char *why, int flags)
 	clock_gettime(CLOCK_MONOTONIC, &a->cause_at);
 	evtimer_del(a->interval);
 	diagnosis_free(a->diag);	/* the last one's callback has returned */
-	check_observers(&a->cfg, &dc);
+	check_observers(a->cfg, &dc);
 	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);
 	if (a->diag == NULL) {
 		log_warnx("cannot start the probes");

@@ -7,6 +7,7 @@
 
 #include "agent/cli.h"
 #include "agent/config.h"
+#include "agent/log.h"
 
 /* Load the configuration for a subcommand; print every error. */
 int
@@ -17,6 +18,24 @@ cli_config(const char *path, struct config *cfg)
 	for (int i = 0; i < cfg->nerrors; i++)
 		fprintf(stderr, "homereach: %s\n", cfg->errors[i]);
 	return -1;
+}
+
+void
+cli_global_flags(int *argc, char ***argv)
+{
+	int level = LOG_LVL_WARN;
+	char **v = *argv;
+
+	for (; *argc > 1; (*argc)--, v++) {
+		if (strcmp(v[1], "--syslog") == 0)	/* the agent's helpers */
+			log_to_syslog();
+		else if (v[1][0] == '-' && v[1][1] == 'v' &&
+		    v[1][strspn(v[1] + 1, "v") + 1] == '\0')
+			log_set_level(level += (int)strlen(v[1]) - 1);
+		else
+			break;
+	}
+	*argv = v;
 }
 
 int

@@ -14,6 +14,11 @@ int ddns_main(int argc, char *argv[]);
 int cli_config(const char *path, struct config *cfg);
 int map_main(int argc, char *argv[]);
 int agent_main(int argc, char *argv[]);
+/* `homereach agent`: exec the agent's own small binary (no libcurl, no
+ * ldns), or run agent_main here if it is not installed. */
+int agent_exec_main(int argc, char *argv[]);
+/* Leading -v, -vv ... and --syslog, before the subcommand. */
+void cli_global_flags(int *argc, char ***argv);
 int status_main(int argc, char *argv[]);
 
 #endif

@@ -510,7 +510,11 @@ config_parse(const char *text, size_t len, const char *path,
 	char line[1024];
 	size_t at = 0;
 
-	memset(cfg, 0, sizeof(*cfg));
+	/* Not the arrays of records: each is cleared when its section starts,
+	 * so an agent's memory holds only the records it has. */
+	memset(cfg, 0, offsetof(struct config, services));
+	cfg->nservices = cfg->nddns = cfg->nerrors = 0;
+	cfg->nstun = cfg->necho = 0;
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	strcpy(cfg->state_dir, "/var/lib/homereach");
 	strcpy(cfg->runtime_dir, CONFIG_DEFAULT_RUNTIME);

@@ -16,7 +16,7 @@ static const struct {
 	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
 	{ "ddns", ddns_main,
 	    "keep DNS records pointed at the true public address" },
-	{ "agent", agent_main,
+	{ "agent", agent_exec_main,
 	    "keep services mapped and records published, in the foreground" },
 	{ "status", status_main,
 	    "ask the running agent how things are" },
@@ -39,17 +39,7 @@ usage(FILE *out)
 int
 main(int argc, char *argv[])
 {
-	int level = LOG_LVL_WARN;
-
-	for (; argc > 1; argc--, argv++) {
-		if (strcmp(argv[1], "--syslog") == 0)	/* the agent's helpers */
-			log_to_syslog();
-		else if (argv[1][0] == '-' && argv[1][1] == 'v' &&
-		    argv[1][strspn(argv[1] + 1, "v") + 1] == '\0')
-			log_set_level(level += (int)strlen(argv[1]) - 1);
-		else
-			break;
-	}
+	cli_global_flags(&argc, &argv);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

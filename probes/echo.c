@@ -203,3 +203,9 @@ echoprobe_free(struct echoprobe *p)
 		event_free(p->timer);
 	free(p);
 }
+
+bool
+echoprobe_available(void)
+{
+	return true;
+}

@@ -29,5 +29,7 @@ int echo_parse_body(const char *body, size_t len, struct netaddr *out,
 struct echoprobe *echoprobe_start(struct event_base *base, const char *url,
     int timeout_ms, echo_result_cb *cb, void *arg);
 void echoprobe_free(struct echoprobe *p);
+/* false in the agent's build, which has no HTTP client (echo_none.c). */
+bool echoprobe_available(void);
 
 #endif
