@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -282,6 +283,19 @@ agent_errors_json(void)
 	return list;
 }
 
+/* What the DNS helpers cost, for bench/ip-change and the curious. */
+static json_t *
+agent_helpers_json(const struct agent *a)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return json_pack("{s:i, s:I, s:I}", "runs", a->helper_runs,
+	    "max_rss_kb", (json_int_t)ru.ru_maxrss, "cpu_ms",
+	    (json_int_t)(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
+	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
+}
+
 static const char *
 agent_addr(const struct netaddr *a, char *buf)
 {
@@ -312,6 +326,7 @@ agent_status_json(struct agent *a)
 	    agent_addr(&a->public_v6, b[3]), "last_check", "time",
 	    (json_int_t)a->checked_at, "reason", a->checked_why,
 	    "next_check_in", (json_int_t)left.tv_sec);
+	json_object_set_new(o, "helpers", agent_helpers_json(a));
 	json_object_set_new(o, "mappings", services_json(a->svc, now));
 	json_object_set_new(o, "records", agent_records_json(a, now));
 	json_object_set_new(o, "errors", agent_errors_json());

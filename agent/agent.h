@@ -48,6 +48,7 @@ struct agent {
 
 	/* The DNS helper. */
 	struct ddnsrun *run, *run_done;
+	int helper_runs;
 	bool run_again;
 	struct timespec run_cause_at;
 	char run_why[160];

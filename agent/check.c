@@ -175,6 +175,7 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 	a->run_cause_at = *cause;
 	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
 	a->run = ddnsrun_start(a->base, argv, check_ddns_done, a);
+	a->helper_runs += a->run != NULL;
 }
 
 /* --- the check --- */
@@ -192,11 +193,25 @@ check_on_pending(evutil_socket_t fd, short what, void *arg)
 	agent_check(a, a->pending_why, a->pending_flags);
 }
 
+/* The probes' sockets close as soon as the check is done with them. */
+static void
+check_on_release(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd, (void)what;
+	if (!a->checking) {
+		diagnosis_free(a->diag);
+		a->diag = NULL;
+	}
+}
+
 static void
 check_finish(struct agent *a)
 {
 	struct timeval now = { 0, 0 };
 
+	event_base_once(a->base, -1, EV_TIMEOUT, check_on_release, a, &now);
 	a->checking = false;
 	a->checked_at = (int64_t)time(NULL);
 	snprintf(a->checked_why, sizeof(a->checked_why), "%s", a->why);

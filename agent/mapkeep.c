@@ -340,7 +340,7 @@ mapkeep_start(struct event_base *base, const char *state_path, int timeout_ms,
     mapkeep_done_cb *done, void *arg)
 {
 	struct mapkeep *k = calloc(1, sizeof(*k));
-	struct timeval tick = { 0, WATCH_MS * 1000 };
+	struct timeval tick = { WATCH_MS / 1000, WATCH_MS % 1000 * 1000 };
 	struct timeval check = { check_s, 0 };
 
 	if (k == NULL)

@@ -160,6 +160,9 @@ stun_finish(struct stunprobe *p)
 	if (p->finished)
 		return;
 	p->finished = true;
+	for (int i = 0; i < 2; i++)	/* late answers: nobody reads them */
+		if (p->rd[i])
+			event_del(p->rd[i]);
 	for (int i = 0; i < T_COUNT; i++)
 		stun_txn_stop(&p->t[i]);
 	event_del(p->deadline);

@@ -15,11 +15,15 @@ and whether the credentials matched (never their value) go to LOG.
 import base64
 import http.server
 import json
+import os
 import ssl
+import subprocess
 import sys
 import urllib.parse
 
 addr, port, cert, key, user, password, answers, log = sys.argv[1:9]
+# "SERVER KEYNAME SECRET": also write good updates into that DNS server.
+FORWARD = os.environ.get("DYNDNS2_FORWARD", "")
 
 
 ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -110,7 +114,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         auth_ok = self.headers.get("Authorization") == want
         status, body = self.next_answer(myip) if auth_ok else (401, "badauth")
         self.log_request_line(self.requestline, auth_ok)
+        if FORWARD and body.startswith("good"):
+            self.forward(myip)
         self.reply(status, body + "\n")
+
+    def forward(self, myip):
+        """bench/ip-change: write what was accepted into knot, as a real
+        provider's DNS would serve it."""
+        server, key, secret = FORWARD.split()
+        lines = [f"server {server}", f"key hmac-sha256:{key} {secret}"]
+        for h in self.hostnames:
+            lines += [f"update delete {h}. A", f"update add {h}. 60 A {myip}"]
+        subprocess.run(["knsupdate"], input="\n".join(lines + ["send", ""]),
+                       text=True, check=False)
 
 
 server = http.server.ThreadingHTTPServer((addr, int(port)), Handler)
