@@ -122,7 +122,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """bench/ip-change: write what was accepted into knot, as a real
         provider's DNS would serve it."""
         server, key, secret = FORWARD.split()
-        lines = [f"server {server}", f"key hmac-sha256:{key} {secret}"]
+        lines = [f"server {server}", "zone example.com.",
+                 f"key hmac-sha256:{key} {secret}"]
         for h in self.hostnames:
             lines += [f"update delete {h}. A", f"update add {h}. 60 A {myip}"]
         subprocess.run(["knsupdate"], input="\n".join(lines + ["send", ""]),
