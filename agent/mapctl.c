@@ -83,17 +83,6 @@ static void mapctl_command(struct mapctl_ctx *x);
 static void mapctl_reclaim_next(struct mapctl_ctx *x);
 
 static void
-mapctl_disown(struct state *st, void *arg)
-{
-	const struct state_mapping *m0 = arg;
-	struct state_mapping *m = state_find(st, m0->protocol,
-	    m0->internal_port, &m0->gateway);
-
-	if (m != NULL)
-		m->owner_pid = 0, m->owner_start = 0;
-}
-
-static void
 mapctl_reclaimed(const struct mapping_grant *g, void *arg)
 {
 	struct mapctl_ctx *x = arg;
@@ -109,7 +98,7 @@ mapctl_reclaimed(const struct mapping_grant *g, void *arg)
 		log_warnx("cannot remove %u/%s, left by process %d: %s",
 		    m.internal_port, mapctl_proto(m.protocol), m.owner_pid,
 		    g->error);
-		mapctl_save(x, mapctl_disown, &m);
+		mapctl_save(x, mapkeep_disown, &m);
 	}
 	mapctl_reclaim_next(x);
 }

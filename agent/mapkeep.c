@@ -102,6 +102,17 @@ mapkeep_store(struct state *st, void *arg)
 }
 
 void
+mapkeep_disown(struct state *st, void *arg)
+{
+	const struct state_mapping *m0 = arg;
+	struct state_mapping *m = state_find(st, m0->protocol,
+	    m0->internal_port, &m0->gateway);
+
+	if (m != NULL)
+		m->owner_pid = 0, m->owner_start = 0;
+}
+
+void
 mapkeep_drop(struct state *st, void *arg)
 {
 	const struct state_mapping *m = arg;

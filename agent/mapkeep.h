@@ -39,5 +39,7 @@ void mapkeep_record_of(const struct mapping_grant *g,
 void mapkeep_spec_of(const struct state_mapping *m, struct mapping_spec *s);
 void mapkeep_store(struct state *st, void *arg);
 void mapkeep_drop(struct state *st, void *arg);
+/* Nobody keeps it any more: it lives by its lease (state_update change). */
+void mapkeep_disown(struct state *st, void *arg);
 
 #endif

@@ -241,17 +241,6 @@ svc_start(struct services *set, const struct service_config *c,
 	svc_map(e);
 }
 
-static void
-svc_disown(struct state *st, void *arg)
-{
-	const struct state_mapping *m0 = arg;
-	struct state_mapping *m = state_find(st, m0->protocol,
-	    m0->internal_port, &m0->gateway);
-
-	if (m != NULL)
-		m->owner_pid = 0, m->owner_start = 0;
-}
-
 /* Stop keeping e; remove its mapping from the router, or leave it. */
 static void
 svc_stop(struct svc *e, bool remove)
@@ -275,7 +264,7 @@ svc_stop(struct svc *e, bool remove)
 		return;
 	}
 	if ((rec = mapkeep_layer(e->keep, 0)) != NULL)
-		svc_save(e->set, svc_disown, (void *)rec);
+		svc_save(e->set, mapkeep_disown, (void *)rec);
 	svc_finished(e);
 }
 
