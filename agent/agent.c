@@ -231,14 +231,20 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 /* --- status --- */
 
 static json_t *
-agent_record_json(const struct ddns_config *r, struct ddns_state *d, int fam,
-    int64_t now)
+agent_record_json(const struct agent *a, const struct ddns_config *r,
+    struct ddns_state *d, int fam, int64_t now)
 {
 	char pub[ADDR_STRLEN] = "", next[200];
+	struct ddns_decision dec;
 
 	if (d->published.family)
 		addr_ntop(&d->published, pub, sizeof(pub));
 	ddns_next_text(r, d, now, next, sizeof(next));
+	/* An address that must not be published says why, not "update". */
+	ddns_decide(r, d, fam == AF_INET6 ? &a->public_v6 : &a->public_v4,
+	    fam == AF_INET && a->kind == V_CGNAT, now, false, &dec);
+	if (a->have_verdict && dec.action == DDNS_REFUSED)
+		snprintf(next, sizeof(next), "%s", dec.why);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name", r->name,
 	    "hostname", r->hostname, "record", fam == AF_INET6 ? "AAAA" : "A",
 	    "published", pub, "last_result", d->last_result,
@@ -263,7 +269,7 @@ agent_records_json(struct agent *a, int64_t now)
 			if ((r->record & (fam == AF_INET ? REC_A : REC_AAAA)) &&
 			    (d = state_ddns(st, r->name, fam)) != NULL)
 				json_array_append_new(list,
-				    agent_record_json(r, d, fam, now));
+				    agent_record_json(a, r, d, fam, now));
 		}
 	}
 	free(st);

@@ -143,7 +143,8 @@ case_cgnat() {
 	check_eq "no update sent" "$(updates_in_knot)" 0
 	check_eq "knot keeps the old record" "$(lab_dig nas.example.com)" 192.0.2.9
 	status_json
-	check "status says why" '.records[0].published' "" "$LAB_DIR/status.json"
+	check "nothing published" '.records[0].published' "" "$LAB_DIR/status.json"
+	check "status says why" '.records[0].next | test("carrier-grade NAT")' true "$LAB_DIR/status.json"
 	stop_agent
 }
 
