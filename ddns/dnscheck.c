@@ -34,8 +34,10 @@ dnscheck_resolver(const char *server)
 	ldns_rdf_deep_free(ns);
 	ldns_resolver_set_port(res, port);
 	ldns_resolver_set_recursive(res, false);
-	ldns_resolver_set_retry(res, 1);
-	ldns_resolver_set_timeout(res, (struct timeval){ 2, 0 });
+	/* Three tries of half a second: a first query lost (a route not up
+	 * yet) costs 0.5 s. */
+	ldns_resolver_set_retry(res, 3);
+	ldns_resolver_set_timeout(res, (struct timeval){ 0, 500000 });
 	return res;
 }
 

@@ -24,8 +24,8 @@
 #include "probes/resolve.h"
 
 #define RFC2136_FUDGE		300
-#define RFC2136_WAIT_MS		3000
-#define RFC2136_TRIES		2
+#define RFC2136_WAIT_MS		500	/* doubling: 0.5, 1, 2 s */
+#define RFC2136_TRIES		3
 #define TSIG_BADSIG		16	/* RFC 8945 section 4.3 */
 #define TSIG_BADKEY		17
 #define TSIG_BADTIME		18
@@ -142,21 +142,24 @@ rfc2136_connect(const char *server, int type, struct ddns_answer *a)
 }
 
 static bool
-rfc2136_wait(int fd)
+rfc2136_wait(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	return poll(&p, 1, RFC2136_WAIT_MS) == 1;
+	return poll(&p, 1, ms) == 1;
 }
 
-/* UDP: send, wait, resend once; returns the answer's length or -1. */
+/* UDP: send, wait, resend with a doubling wait (a lost first datagram,
+ * as when a new address's route is not there yet, costs half a second,
+ * not three); the update is idempotent, so a resend is harmless.
+ * Returns the answer's length or -1. */
 static ssize_t
 rfc2136_udp(int fd, const uint8_t *wire, size_t len, uint8_t *buf, size_t cap)
 {
 	for (int i = 0; i < RFC2136_TRIES; i++) {
 		if (send(fd, wire, len, 0) < 0)
 			return -1;
-		if (rfc2136_wait(fd))
+		if (rfc2136_wait(fd, RFC2136_WAIT_MS << i))
 			return recv(fd, buf, cap, 0);
 	}
 	return -1;
@@ -166,7 +169,7 @@ static bool
 rfc2136_read_all(int fd, uint8_t *buf, size_t len)
 {
 	for (size_t got = 0; got < len; ) {
-		ssize_t n = rfc2136_wait(fd) ? recv(fd, buf + got, len - got, 0) : -1;
+		ssize_t n = rfc2136_wait(fd, 3000) ? recv(fd, buf + got, len - got, 0) : -1;
 		if (n <= 0)
 			return false;
 		got += (size_t)n;
