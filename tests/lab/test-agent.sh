@@ -57,6 +57,7 @@ start_agent() {
 status_json() {
 	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json"
 }
+status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
 stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
 updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
 services() {
@@ -94,7 +95,9 @@ case_single_nat() {
 	check_eq "service reached on the new address" "$(reach_tcp 5.0.1.9 8080)" hello-from-nas
 	check_eq "the log says old -> new" \
 		"$(grep -c '5.0.1.2 -> 5.0.1.9: nas.example.com A updated (NOERROR)' "$LAB_DIR/agent.log")" 1
-	status_json
+	# The record may be published before the mapping is verified again
+	# (the announcement's fast path): wait for both.
+	wait_for 3 status_has '.mappings[0].external_address' 5.0.1.9
 	check "status: public address" .public_ipv4 5.0.1.9 "$LAB_DIR/status.json"
 	check "status: mapping" '.mappings[0].external_address + ":" + (.mappings[0].external_port|tostring)' 5.0.1.9:8080 "$LAB_DIR/status.json"
 	check "status: record" .records[0].published 5.0.1.9 "$LAB_DIR/status.json"
