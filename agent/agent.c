@@ -26,6 +26,7 @@
 #include "agent/cli.h"
 #include "agent/control.h"
 #include "agent/log.h"
+#include "agent/reach.h"
 #include "agent/service.h"
 #include "agent/state.h"
 #include "nat/announce.h"
@@ -236,19 +237,25 @@ agent_record_json(const struct agent *a, const struct ddns_config *r,
 {
 	char pub[ADDR_STRLEN] = "", next[200];
 	struct ddns_decision dec;
+	struct ddns_target t;
 
 	if (d->published.family)
 		addr_ntop(&d->published, pub, sizeof(pub));
 	ddns_next_text(r, d, now, next, sizeof(next));
 	/* An address that must not be published says why, not "update". */
-	ddns_decide(r, d, fam == AF_INET6 ? &a->public_v6 : &a->public_v4,
-	    fam == AF_INET && a->kind == V_CGNAT, now, false, &dec);
+	agent_target(a, r, fam, &t);
+	ddns_decide(r, d, &t, fam == AF_INET && a->kind == V_CGNAT, now, false,
+	    &dec);
 	if (a->have_verdict && dec.action == DDNS_REFUSED)
 		snprintf(next, sizeof(next), "%s", dec.why);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name", r->name,
-	    "hostname", r->hostname, "record", fam == AF_INET6 ? "AAAA" : "A",
-	    "published", pub, "last_result", d->last_result,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name",
+	    r->name, "hostname", r->hostname, "record", fam == AF_INET6 ?
+	    "AAAA" : "A", "published", pub, "last_result", d->last_result,
 	    "last_time", (json_int_t)d->last_time, "next", next);
+	if (r->provider == PROV_REDIRECT)
+		json_object_set_new(o, "published_port",
+		    json_integer(d->published_port));
+	return o;
 }
 
 static json_t *
@@ -334,6 +341,7 @@ agent_status_json(struct agent *a)
 	    "next_check_in", (json_int_t)left.tv_sec);
 	json_object_set_new(o, "helpers", agent_helpers_json(a));
 	json_object_set_new(o, "mappings", services_json(a->svc, now));
+	agent_outside_json(a, json_object_get(o, "mappings"));
 	json_object_set_new(o, "records", agent_records_json(a, now));
 	json_object_set_new(o, "errors", agent_errors_json());
 	text = json_dumps(o, JSON_INDENT(2));
@@ -453,6 +461,10 @@ agent_setup(struct agent *a)
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
 	a->svc = services_new(a->base, a->state_path, 2000);
+	a->reach = reach_new(a->base, a->dns);
+	if (a->svc == NULL || a->reach == NULL)
+		return -1;
+	services_on_change(a->svc, agent_on_service, a);
 	agent_signals(a);
 	agent_watch_gateway(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
@@ -468,6 +480,7 @@ agent_free(struct agent *a)
 {
 	agent_check_free(a);
 	services_free(a->svc);
+	reach_free(a->reach);
 	announce_free(a->ann);
 	notify_free(a->ntf);
 	netlink_free(a->nl);

@@ -8,7 +8,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "agent/config.h"
+#include "ddns/ddns.h"
 #include "probes/verdict.h"
 
 /* CHECK_MAPPINGS: map every service again as well (a router event). */
@@ -52,6 +55,10 @@ struct agent {
 	bool run_again;
 	struct timespec run_cause_at;
 	char run_why[160];
+
+	/* The outside-in check (outside.c). */
+	struct reach *reach;
+	bool remade[CONFIG_MAX_SERVICES];	/* deleted and made again */
 };
 
 /* check.c: start a check (re-probe, re-verify mappings, update DNS, save
@@ -63,6 +70,16 @@ void agent_ddns(struct agent *a);
 void agent_ddns_for(struct agent *a, const char *why,
     const struct timespec *cause);
 void agent_check_free(struct agent *a);
+/* outside.c: a service got a mapping (services_on_change). */
+void agent_on_service(const char *name, void *arg);
+/* Check every mapped service from outside (check_url). */
+void agent_outside_all(struct agent *a);
+/* Add each service's last outside check to status's mappings. */
+void agent_outside_json(struct agent *a, json_t *mappings);
+/* What record r publishes for family: the public address, and for a
+ * redirect record the external port its service holds. */
+void agent_target(const struct agent *a, const struct ddns_config *r,
+    int family, struct ddns_target *t);
 /* agent.c: the status reply, JSON text (malloc'd). */
 char *agent_status_json(struct agent *a);
 

@@ -22,6 +22,7 @@
 #include "probes/echo.h"
 
 #define CHECK_TIMEOUT_MS	2000
+#define CHECK_MAX_PORTS		8	/* redirect records, each a --port */
 
 static int64_t
 check_ms_since(const struct timespec *t)
@@ -66,6 +67,21 @@ check_ddns_done(int status, void *arg)
 	}
 }
 
+void
+agent_target(const struct agent *a, const struct ddns_config *r, int family,
+    struct ddns_target *t)
+{
+	const struct service_config *c = config_service(a->cfg, r->service);
+
+	t->addr = family == AF_INET6 ? a->public_v6 : a->public_v4;
+	t->port = 0;
+	if (r->provider != PROV_REDIRECT || c == NULL)
+		return;
+	t->port = services_port(a->svc, c->name);
+	if (t->port == 0)	/* not mapped by us: forwarded by hand? */
+		t->port = c->external_port ? c->external_port : c->port;
+}
+
 /* Would any record be sent? The earliest end of a back-off arms a timer. */
 static bool
 check_ddns_due(struct agent *a)
@@ -88,8 +104,10 @@ check_ddns_due(struct agent *a)
 			    (ds = state_ddns(&st, r->name, fam ? AF_INET6 :
 			    AF_INET)) == NULL)
 				continue;
-			ddns_decide(r, ds, fam ? &a->public_v6 : &a->public_v4,
-			    !fam && a->kind == V_CGNAT, now, false, &d);
+			struct ddns_target t;
+			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
+			ddns_decide(r, ds, &t, !fam && a->kind == V_CGNAT, now,
+			    false, &d);
 			due |= d.action == DDNS_SEND;
 			if (d.action == DDNS_WAITING &&
 			    (wake == 0 || ds->next_attempt < wake))
@@ -103,8 +121,28 @@ check_ddns_due(struct agent *a)
 	return due;
 }
 
+/* --port NAME=PORT: the external port each redirect record's service
+ * holds, which only the agent knows. */
 static int
-check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64], bool self)
+check_helper_ports(struct agent *a, char *argv[], int n, char bufs[][80])
+{
+	int k = 0;
+
+	for (int i = 0; i < a->cfg->nddns && k < CHECK_MAX_PORTS; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
+		uint16_t port;
+		if (r->provider != PROV_REDIRECT ||
+		    (port = services_port(a->svc, r->service)) == 0)
+			continue;
+		snprintf(bufs[k], sizeof(bufs[k]), "%s=%u", r->service, port);
+		argv[n++] = "--port";
+		argv[n++] = bufs[k++];
+	}
+	return n;
+}
+
+static int
+check_helper_argv(struct agent *a, char *argv[], char bufs[][80], bool self)
 {
 	int n = 0;
 
@@ -123,14 +161,15 @@ check_helper_argv(struct agent *a, char *argv[16], char bufs[3][64], bool self)
 	}
 	if (a->public_v4.family) {
 		argv[n++] = "--public";
-		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 64);
+		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 80);
 	}
 	if (a->public_v6.family) {
 		argv[n++] = "--public";
-		argv[n++] = (char *)addr_ntop(&a->public_v6, bufs[1], 64);
+		argv[n++] = (char *)addr_ntop(&a->public_v6, bufs[1], 80);
 	}
 	if (a->kind == V_CGNAT)
 		argv[n++] = "--cgnat";
+	n = check_helper_ports(a, argv, n, bufs + 2);
 	argv[n] = NULL;
 	return n;
 }
@@ -153,7 +192,7 @@ agent_ddns(struct agent *a)
 void
 agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 {
-	char *argv[16], bufs[3][64];
+	char *argv[16 + 2 * CHECK_MAX_PORTS], bufs[2 + CHECK_MAX_PORTS][80];
 	bool self = false;
 
 	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
@@ -279,8 +318,10 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	if (changed || (a->flags & CHECK_MAPPINGS))
 		services_refresh(a->svc, changed ? "the public address changed" :
 		    a->why, check_mapped, a);
-	else
+	else {
+		agent_outside_all(a);	/* a rule the router lost */
 		check_finish(a);
+	}
 }
 
 static void

@@ -20,5 +20,6 @@ int agent_exec_main(int argc, char *argv[]);
 /* Leading -v, -vv ... and --syslog, before the subcommand. */
 void cli_global_flags(int *argc, char ***argv);
 int status_main(int argc, char *argv[]);
+int redirectcmd_main(int argc, char *argv[]);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * INI configuration. The parser is pure and streaming (as wireguard-tools'
  * config.c): text in, settings and every error out, so check-config shows
- * them all and a fuzzer can drive it. config_load() does the file work:
- * permissions, and secrets kept in files of their own.
+ * them all and a fuzzer can drive it. config_load() (configload.c) does
+ * the file work.
  */
 #include "agent/config.h"
 
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
-	SEC_UNKNOWN };
+	SEC_REDIRECT, SEC_UNKNOWN };
 
 struct cfg_parser {
 	struct config *cfg;
@@ -30,8 +30,8 @@ struct cfg_parser {
 	struct service_config *svc;
 };
 
-static void __attribute__((format(printf, 3, 4)))
-cfg_error(struct config *cfg, int line, const char *fmt, ...)
+void
+config_error(struct config *cfg, int line, const char *fmt, ...)
 {
 	char msg[240], out[sizeof(cfg->errors[0])];
 	va_list ap;
@@ -67,7 +67,7 @@ cfg_copy(struct cfg_parser *p, char *dst, size_t len, const char *v,
     const char *key)
 {
 	if (strlen(v) >= len) {
-		cfg_error(p->cfg, p->line, "%s is longer than %zu characters",
+		config_error(p->cfg, p->line, "%s is longer than %zu characters",
 		    key, len - 1);
 		return -1;
 	}
@@ -84,12 +84,12 @@ cfg_list(struct cfg_parser *p, char *v, char (*list)[256], int *n, size_t width)
 		if (*item == '\0')
 			continue;
 		if (*n == CONFIG_MAX_OBSERVERS) {
-			cfg_error(p->cfg, p->line, "more than %d observers",
+			config_error(p->cfg, p->line, "more than %d observers",
 			    CONFIG_MAX_OBSERVERS);
 			return;
 		}
 		if (strlen(item) >= width) {
-			cfg_error(p->cfg, p->line, "\"%.40s...\" is too long", item);
+			config_error(p->cfg, p->line, "\"%.40s...\" is too long", item);
 			continue;
 		}
 		strcpy((char *)list + (size_t)*n * width, item);
@@ -105,7 +105,7 @@ cfg_bool(struct cfg_parser *p, const char *v, bool *out, const char *key)
 	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0"))
 		*out = false;
 	else {
-		cfg_error(p->cfg, p->line, "%s: want yes or no, not \"%.40s\"", key, v);
+		config_error(p->cfg, p->line, "%s: want yes or no, not \"%.40s\"", key, v);
 		return -1;
 	}
 	return 0;
@@ -119,7 +119,7 @@ cfg_number(struct cfg_parser *p, const char *v, long lo, long hi, long *out,
 	long n = strtol(v, &end, 10);
 
 	if (*v == '\0' || *end != '\0' || n < lo || n > hi) {
-		cfg_error(p->cfg, p->line, "%s: want a number from %ld to %ld, not "
+		config_error(p->cfg, p->line, "%s: want a number from %ld to %ld, not "
 		    "\"%.40s\"", key, lo, hi, v);
 		return -1;
 	}
@@ -134,7 +134,7 @@ cfg_secret(struct cfg_parser *p, struct secret *s, const char *v, bool file)
 	if (file)
 		cfg_copy(p, s->file, sizeof(s->file), v, "a secret file name");
 	else if (strlen(v) >= sizeof(s->value))
-		cfg_error(p->cfg, p->line, "secret is longer than %zu characters",
+		config_error(p->cfg, p->line, "secret is longer than %zu characters",
 		    sizeof(s->value) - 1);
 	else {
 		strcpy(s->value, v);
@@ -154,6 +154,7 @@ static const struct {
 	{ "cloudflare", PROV_CLOUDFLARE, NULL },
 	{ "duckdns", PROV_DUCKDNS, NULL },
 	{ "custom", PROV_CUSTOM, NULL },
+	{ "redirect", PROV_REDIRECT, NULL },
 	{ "dyn", PROV_DYNDNS2, "https://members.dyndns.org" },
 	{ "noip", PROV_DYNDNS2, "https://dynupdate.no-ip.com" },
 	{ "dynu", PROV_DYNDNS2, "https://api.dynu.com" },
@@ -173,8 +174,8 @@ cfg_provider(struct cfg_parser *p, const char *v)
 			strcpy(p->rec->server, cfg_providers[i].server);
 		return 0;
 	}
-	cfg_error(p->cfg, p->line, "provider \"%.40s\" is not one of dyndns2, "
-	    "rfc2136, cloudflare, duckdns, custom, dyn, noip, dynu, strato, "
+	config_error(p->cfg, p->line, "provider \"%.40s\" is not one of dyndns2, "
+	    "rfc2136, cloudflare, duckdns, custom, redirect, dyn, noip, dynu, strato, "
 	    "selfhost, ovh", v);
 	return -1;
 }
@@ -187,7 +188,7 @@ cfg_record(struct cfg_parser *p, const char *v)
 	*r = !strcasecmp(v, "A") ? REC_A : !strcasecmp(v, "AAAA") ? REC_AAAA :
 	    !strcasecmp(v, "both") ? REC_BOTH : 0;
 	if (*r == 0)
-		cfg_error(p->cfg, p->line, "record: want A, AAAA or both");
+		config_error(p->cfg, p->line, "record: want A, AAAA or both");
 	return *r ? 0 : -1;
 }
 
@@ -201,7 +202,7 @@ cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
 		F("username", username), F("zone", zone),
 		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
 		F("ca_file", ca_file), F("url", url), F("success", success),
-		F("dns_check", dns_check),
+		F("dns_check", dns_check), F("service", service),
 #undef F
 	};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -243,7 +244,7 @@ cfg_ddns_key(struct cfg_parser *p, const char *key, const char *v)
 		if (cfg_number(p, v, 30, 86400, &n, key) == 0)
 			r->ttl = (uint32_t)n;
 	} else
-		cfg_error(p->cfg, p->line, "unknown key \"%.40s\" in [ddns %s]",
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [ddns %s]",
 		    key, r->name);
 }
 
@@ -266,9 +267,9 @@ cfg_agent_key(struct cfg_parser *p, const char *key, const char *v)
 		if (!strcmp(v, "stderr") || !strcmp(v, "syslog"))
 			c->log = v[1] == 'y' ? LOG_TO_SYSLOG : LOG_TO_STDERR;
 		else
-			cfg_error(c, p->line, "log: want stderr or syslog");
+			config_error(c, p->line, "log: want stderr or syslog");
 	} else
-		cfg_error(c, p->line, "unknown key \"%.40s\" in [agent]", key);
+		config_error(c, p->line, "unknown key \"%.40s\" in [agent]", key);
 }
 
 static void
@@ -289,10 +290,61 @@ cfg_service_key(struct cfg_parser *p, const char *key, const char *v)
 			s->protocol = tolower((unsigned char)v[0]) == 't' ?
 			    IPPROTO_TCP : IPPROTO_UDP;
 		else
-			cfg_error(p->cfg, p->line, "protocol: want tcp or udp");
+			config_error(p->cfg, p->line, "protocol: want tcp or udp");
 	} else
-		cfg_error(p->cfg, p->line, "unknown key \"%.40s\" in [service %s]",
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [service %s]",
 		    key, s->name);
+}
+
+static char *
+cfg_redirect_field(struct redirect_config *r, const char *key, size_t *len)
+{
+	static const struct { const char *key; size_t off, len; } fields[] = {
+#define F(k, m) { k, offsetof(struct redirect_config, m), sizeof(((struct redirect_config *)0)->m) }
+		F("tls_cert", tls_cert), F("tls_key", tls_key),
+		F("dns_server", dns_server), F("zone", zone),
+		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
+		F("users_file", users_file), F("target_prefix", target_prefix),
+#undef F
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strcmp(key, fields[i].key)) {
+			*len = fields[i].len;
+			return (char *)r + fields[i].off;
+		}
+	return NULL;
+}
+
+static void
+cfg_redirect_key(struct cfg_parser *p, const char *key, char *v)
+{
+	struct redirect_config *r = &p->cfg->redirect;
+	size_t len;
+	char *field = cfg_redirect_field(r, key, &len);
+	long n;
+
+	if (field != NULL)
+		cfg_copy(p, field, len, v, key);
+	else if (!strcmp(key, "listen") || !strcmp(key, "tls_listen"))
+		cfg_list(p, v, key[0] == 'l' ? r->listen : r->tls_listen,
+		    key[0] == 'l' ? &r->nlisten : &r->ntls, sizeof(r->listen[0]));
+	else if (!strcmp(key, "tsig_secret") || !strcmp(key, "tsig_secret_file"))
+		cfg_secret(p, &r->tsig_secret, v, key[11] == '_');
+	else if (!strcmp(key, "status")) {
+		if (cfg_number(p, v, 301, 308, &n, key) == 0 && n != 301 &&
+		    n != 307 && n != 308)
+			config_error(p->cfg, p->line, "status: want 301, 307 or 308");
+		else if (n == 301 || n == 307 || n == 308)
+			r->status = (int)n;
+	} else if (!strcmp(key, "ttl")) {
+		if (cfg_number(p, v, 10, 86400, &n, key) == 0)
+			r->ttl = (uint32_t)n;
+	} else if (!strcmp(key, "max_per_source")) {
+		if (cfg_number(p, v, 1, 10000, &n, key) == 0)
+			r->max_per_source = (int)n;
+	} else
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in "
+		    "[redirect-server]", key);
 }
 
 static void
@@ -309,12 +361,21 @@ cfg_key(struct cfg_parser *p, const char *key, char *v)
 	else if (p->sec == SEC_PROBES && !strcmp(key, "http_echo"))
 		cfg_list(p, v, (char (*)[256])c->http_echo, &c->necho,
 		    sizeof(c->http_echo[0]));
+	else if (p->sec == SEC_PROBES && !strcmp(key, "check_url")) {
+		if (strncmp(v, "http://", 7) != 0)
+			config_error(c, p->line, "check_url: want http://HOST[:PORT]"
+			    "/check (the check carries no secret)");
+		else
+			cfg_copy(p, c->check_url, sizeof(c->check_url), v, key);
+	}
+	else if (p->sec == SEC_REDIRECT)
+		cfg_redirect_key(p, key, v);
 	else if (p->sec == SEC_DDNS)
 		cfg_ddns_key(p, key, v);
 	else if (p->sec == SEC_NONE)
-		cfg_error(c, p->line, "\"%.40s\" outside any [section]", key);
+		config_error(c, p->line, "\"%.40s\" outside any [section]", key);
 	else if (p->sec != SEC_UNKNOWN)
-		cfg_error(c, p->line, "unknown key \"%.40s\"", key);
+		config_error(c, p->line, "unknown key \"%.40s\"", key);
 }
 
 static void
@@ -344,9 +405,9 @@ static void
 cfg_ddns_section(struct cfg_parser *p, const char *name)
 {
 	if (config_ddns(p->cfg, name) != NULL)
-		cfg_error(p->cfg, p->line, "[ddns %s] appears twice", name);
+		config_error(p->cfg, p->line, "[ddns %s] appears twice", name);
 	else if (p->cfg->nddns == CONFIG_MAX_RECORDS)
-		cfg_error(p->cfg, p->line, "more than %d [ddns] sections",
+		config_error(p->cfg, p->line, "more than %d [ddns] sections",
 		    CONFIG_MAX_RECORDS);
 	else {
 		p->sec = SEC_DDNS;
@@ -359,9 +420,9 @@ static void
 cfg_service_section(struct cfg_parser *p, const char *name)
 {
 	if (config_service(p->cfg, name) != NULL)
-		cfg_error(p->cfg, p->line, "[service %s] appears twice", name);
+		config_error(p->cfg, p->line, "[service %s] appears twice", name);
 	else if (p->cfg->nservices == CONFIG_MAX_SERVICES)
-		cfg_error(p->cfg, p->line, "more than %d [service] sections",
+		config_error(p->cfg, p->line, "more than %d [service] sections",
 		    CONFIG_MAX_SERVICES);
 	else {
 		p->sec = SEC_SERVICE;
@@ -394,7 +455,7 @@ cfg_section(struct cfg_parser *p, char *line)
 	p->svc = NULL;
 	p->sec = SEC_UNKNOWN;
 	if (end == NULL || *cfg_trim(end + 1) != '\0') {
-		cfg_error(p->cfg, p->line, "a section header must end with ]");
+		config_error(p->cfg, p->line, "a section header must end with ]");
 		return;
 	}
 	*end = '\0';
@@ -403,13 +464,19 @@ cfg_section(struct cfg_parser *p, char *line)
 		p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
 		return;
 	}
+	if (!strcmp(header, "redirect-server")) {
+		p->sec = SEC_REDIRECT;
+		p->cfg->redirect.set = true;
+		p->cfg->redirect.line = p->line;
+		return;
+	}
 	ddns = (name = cfg_named(header, "ddns")) != NULL;
 	if (!ddns && (name = cfg_named(header, "service")) == NULL) {
-		cfg_error(p->cfg, p->line, "unknown section [%.40s]", header);
+		config_error(p->cfg, p->line, "unknown section [%.40s]", header);
 		return;
 	}
 	if (!cfg_name_ok(name) || strlen(name) >= sizeof(p->cfg->ddns[0].name))
-		cfg_error(p->cfg, p->line, "bad %s name \"%.40s\": letters, "
+		config_error(p->cfg, p->line, "bad %s name \"%.40s\": letters, "
 		    "digits, - _ .", ddns ? "record" : "service", name);
 	else if (ddns)
 		cfg_ddns_section(p, name);
@@ -429,7 +496,7 @@ cfg_line(struct cfg_parser *p, char *line)
 		return;
 	}
 	if ((eq = strchr(s, '=')) == NULL) {
-		cfg_error(p->cfg, p->line, "want key = value");
+		config_error(p->cfg, p->line, "want key = value");
 		return;
 	}
 	*eq = '\0';
@@ -457,32 +524,43 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 	const char *n = r->name;
 
 	if (r->provider == PROV_NONE)
-		cfg_error(cfg, r->line, "[ddns %s] has no provider", n);
+		config_error(cfg, r->line, "[ddns %s] has no provider", n);
 	if (r->hostname[0] == '\0')
-		cfg_error(cfg, r->line, "[ddns %s] has no hostname", n);
+		config_error(cfg, r->line, "[ddns %s] has no hostname", n);
 	if (r->provider == PROV_DYNDNS2 && (r->server[0] == '\0' ||
 	    r->username[0] == '\0' || (!r->password.set && !r->password.file[0])))
-		cfg_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
+		config_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
 		    "username and password (or password_file)", n);
 	if (r->provider == PROV_RFC2136 && (r->server[0] == '\0' ||
 	    r->zone[0] == '\0' || r->tsig_key[0] == '\0' ||
 	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
-		cfg_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
+		config_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
 		    "tsig_key and tsig_secret (or tsig_secret_file)", n);
 	if ((r->provider == PROV_CLOUDFLARE && (r->zone[0] == '\0' ||
 	    (!r->token.set && !r->token.file[0]))) ||
 	    (r->provider == PROV_DUCKDNS && !r->token.set && !r->token.file[0]))
-		cfg_error(cfg, r->line, "[ddns %s]: %s needs %s", n,
+		config_error(cfg, r->line, "[ddns %s]: %s needs %s", n,
 		    r->provider == PROV_CLOUDFLARE ? "cloudflare" : "duckdns",
 		    r->provider == PROV_CLOUDFLARE ? "zone and token (or "
 		    "token_file)" : "token (or token_file)");
 	if (r->provider == PROV_CUSTOM && (r->url[0] == '\0' ||
 	    r->success[0] == '\0'))
-		cfg_error(cfg, r->line, "[ddns %s]: custom needs url and success", n);
+		config_error(cfg, r->line, "[ddns %s]: custom needs url and success", n);
+	if (r->provider == PROV_REDIRECT && (r->server[0] == '\0' ||
+	    r->username[0] == '\0' || r->service[0] == '\0' ||
+	    (!r->password.set && !r->password.file[0])))
+		config_error(cfg, r->line, "[ddns %s]: redirect needs server, "
+		    "username, password_file and service", n);
+	else if (r->provider == PROV_REDIRECT && !config_service(cfg, r->service))
+		config_error(cfg, r->line, "[ddns %s]: service \"%s\" is no "
+		    "[service] of this file", n, r->service);
+	if (r->provider == PROV_REDIRECT && strncmp(r->server, "https://", 8))
+		config_error(cfg, r->line, "[ddns %s]: a redirect server takes "
+		    "registrations over https:// only", n);
 	if ((r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
 	    !r->plain_http) || (r->provider == PROV_CUSTOM &&
 	    !strncmp(r->url, "http://", 7) && !r->plain_http))
-		cfg_error(cfg, r->line, "[ddns %s]: plain http://; say "
+		config_error(cfg, r->line, "[ddns %s]: plain http://; say "
 		    "plain_http = yes to send credentials unencrypted", n);
 	r->hash = cfg_hash(r);
 }
@@ -492,14 +570,32 @@ static void
 cfg_validate_service(struct config *cfg, const struct service_config *s)
 {
 	if (s->port == 0) {
-		cfg_error(cfg, s->line, "[service %s] has no port", s->name);
+		config_error(cfg, s->line, "[service %s] has no port", s->name);
 		return;
 	}
 	for (const struct service_config *o = cfg->services; o < s; o++)
 		if (o->port == s->port && o->protocol == s->protocol)
-			cfg_error(cfg, s->line, "[service %s]: port %u/%s is "
+			config_error(cfg, s->line, "[service %s]: port %u/%s is "
 			    "already [service %s]", s->name, s->port,
 			    s->protocol == IPPROTO_TCP ? "tcp" : "udp", o->name);
+}
+
+/* Registration needs TLS and the DNS; redirects alone need a listener. */
+static void
+cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
+{
+	if (r->nlisten + r->ntls == 0)
+		config_error(cfg, r->line, "[redirect-server] has no listen or "
+		    "tls_listen");
+	if (r->ntls && (!r->tls_cert[0] || !r->tls_key[0]))
+		config_error(cfg, r->line, "[redirect-server]: tls_listen needs "
+		    "tls_cert and tls_key");
+	if (!r->dns_server[0])
+		config_error(cfg, r->line, "[redirect-server] has no dns_server");
+	if (r->users_file[0] && (!r->zone[0] || !r->tsig_key[0] ||
+	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
+		config_error(cfg, r->line, "[redirect-server]: registration "
+		    "(users_file) needs zone, tsig_key and tsig_secret_file");
 }
 
 void
@@ -519,12 +615,19 @@ config_parse(const char *text, size_t len, const char *path,
 	strcpy(cfg->state_dir, "/var/lib/homereach");
 	strcpy(cfg->runtime_dir, CONFIG_DEFAULT_RUNTIME);
 	cfg->interval = 300;
+	cfg->check_url[0] = '\0';
+	memset(&cfg->redirect, 0, sizeof(cfg->redirect));
+	strcpy(cfg->redirect.tsig_algorithm, "hmac-sha256");
+	strcpy(cfg->redirect.target_prefix, "origin");
+	cfg->redirect.status = 307;
+	cfg->redirect.ttl = 60;
+	cfg->redirect.max_per_source = 32;
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = (nl ? (size_t)(nl - text) : len) - at;
 		p.line++;
 		if (n >= sizeof(line) || memchr(text + at, '\0', n) != NULL)
-			cfg_error(cfg, p.line, "line too long or not text");
+			config_error(cfg, p.line, "line too long or not text");
 		else {
 			memcpy(line, text + at, n);
 			line[n] = '\0';
@@ -536,6 +639,8 @@ config_parse(const char *text, size_t len, const char *path,
 		cfg_validate(cfg, &cfg->ddns[i]);
 	for (int i = 0; i < cfg->nservices; i++)
 		cfg_validate_service(cfg, &cfg->services[i]);
+	if (cfg->redirect.set)
+		cfg_validate_redirect(cfg, &cfg->redirect);
 }
 
 const struct ddns_config *
@@ -554,92 +659,4 @@ config_service(const struct config *cfg, const char *name)
 		if (!strcmp(cfg->services[i].name, name))
 			return &cfg->services[i];
 	return NULL;
-}
-
-static bool
-cfg_has_inline_secret(const struct config *cfg)
-{
-	for (int i = 0; i < cfg->nddns; i++) {
-		const struct ddns_config *r = &cfg->ddns[i];
-		if ((r->password.set && !r->password.file[0]) ||
-		    (r->token.set && !r->token.file[0]) ||
-		    (r->tsig_secret.set && !r->tsig_secret.file[0]))
-			return true;
-	}
-	return false;
-}
-
-/* Group or others may not read a file that holds a secret. */
-static int
-cfg_private(struct config *cfg, int fd, const char *path, int line)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0 || (st.st_mode & 077) == 0)
-		return 0;
-	cfg_error(cfg, line, "%s holds a secret and group or others can read "
-	    "it: chmod 600 %s", path, path);
-	return -1;
-}
-
-/* A secret's own file: its first line, relative to the config's folder. */
-static void
-cfg_read_secret(struct config *cfg, struct secret *s)
-{
-	char path[2048], *slash;
-	ssize_t n;
-	int fd;
-
-	if (s->file[0] == '\0')
-		return;
-	snprintf(path, sizeof(path), "%s", s->file);
-	if (s->file[0] != '/' && (slash = strrchr(cfg->path, '/')) != NULL)
-		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cfg->path),
-		    cfg->path, s->file);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		cfg_error(cfg, s->line, "%s: %s", path, strerror(errno));
-		return;
-	}
-	if (cfg_private(cfg, fd, path, s->line) == 0) {
-		n = read(fd, s->value, sizeof(s->value) - 1);
-		s->value[n > 0 ? n : 0] = '\0';
-		s->value[strcspn(s->value, "\r\n")] = '\0';
-		s->set = s->value[0] != '\0';
-		if (!s->set)
-			cfg_error(cfg, s->line, "%s is empty", path);
-	}
-	close(fd);
-}
-
-int
-config_load(const char *path, bool must_exist, struct config *cfg)
-{
-	char text[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		config_parse("", 0, path, cfg);
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		cfg_error(cfg, 0, "%s", strerror(errno));
-		return -1;
-	}
-	n = read(fd, text, sizeof(text));
-	if (n < 0 || n == (ssize_t)sizeof(text)) {
-		close(fd);
-		config_parse("", 0, path, cfg);
-		cfg_error(cfg, 0, "%s", n < 0 ? strerror(errno) : "larger than 64 KiB");
-		return -1;
-	}
-	config_parse(text, (size_t)n, path, cfg);
-	if (cfg_has_inline_secret(cfg))
-		cfg_private(cfg, fd, path, 1);
-	close(fd);
-	for (int i = 0; i < cfg->nddns; i++) {
-		cfg_read_secret(cfg, &cfg->ddns[i].password);
-		cfg_read_secret(cfg, &cfg->ddns[i].token);
-		cfg_read_secret(cfg, &cfg->ddns[i].tsig_secret);
-	}
-	return cfg->nerrors ? -1 : 0;
 }

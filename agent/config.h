@@ -14,7 +14,7 @@
 #define CONFIG_DEFAULT_RUNTIME	"/run/homereach"
 
 enum ddns_provider { PROV_NONE, PROV_DYNDNS2, PROV_RFC2136, PROV_CLOUDFLARE,
-	PROV_DUCKDNS, PROV_CUSTOM };
+	PROV_DUCKDNS, PROV_CUSTOM, PROV_REDIRECT };
 enum { REC_A = 1, REC_AAAA = 2, REC_BOTH = 3 };
 
 /* A secret: only ever sent to the provider, never printed or logged. */
@@ -39,6 +39,7 @@ struct ddns_config {
 	char url[512];			/* custom: the URL template */
 	char success[128];		/* custom: glob for the reply's first line */
 	char dns_check[256];		/* authoritative server to ask first */
+	char service[64];		/* redirect: the [service] whose port */
 	struct secret password, token, tsig_secret;
 	int record;			/* REC_A, REC_AAAA or REC_BOTH */
 	bool plain_http;		/* allow http:// for this record */
@@ -59,6 +60,29 @@ struct service_config {
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
+#define CONFIG_MAX_LISTEN	4
+
+/* [redirect-server]: the port-redirecting DDNS server. */
+struct redirect_config {
+	bool set;
+	int line;
+	char listen[CONFIG_MAX_LISTEN][256];	/* host:port, plain HTTP */
+	int nlisten;
+	char tls_listen[CONFIG_MAX_LISTEN][256];
+	int ntls;
+	char tls_cert[1024], tls_key[1024];
+	char dns_server[256];		/* authoritative: lookups and updates */
+	char zone[254];
+	char tsig_key[254];
+	char tsig_algorithm[32];
+	struct secret tsig_secret;
+	char users_file[1024];
+	char target_prefix[64];		/* SRV target: PREFIX.NAME */
+	int status;			/* 301, 307 or 308 */
+	uint32_t ttl;			/* of the records it writes */
+	int max_per_source;		/* connections at once from one address */
+};
+
 struct config {
 	char path[1024];
 	char state_dir[1024];
@@ -72,6 +96,8 @@ struct config {
 	int nstun;
 	char http_echo[CONFIG_MAX_OBSERVERS][512];
 	int necho;
+	char check_url[512];		/* a redirect server's /check */
+	struct redirect_config redirect;
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;
 	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */
@@ -81,6 +107,9 @@ struct config {
 /* Defaults, then the text; every problem lands in cfg->errors. Pure. */
 void config_parse(const char *text, size_t len, const char *path,
     struct config *cfg);
+/* Add "FILE:LINE: what" to cfg->errors (up to CONFIG_MAX_ERRORS). */
+void config_error(struct config *cfg, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Read path (a missing default file is an empty config), check that no
  * secret is readable by group or others, read the *_file secrets.
  * Returns 0, or -1 with cfg->errors set. */

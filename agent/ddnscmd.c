@@ -37,6 +37,7 @@ struct ddns_job {
 	struct ddnscmd *cmd;
 	int family, n;
 	struct netaddr addr;
+	uint16_t port;			/* redirect: the service's */
 	const struct ddns_config *recs[DYNDNS2_MAX_HOSTS];
 	struct netaddr old[DYNDNS2_MAX_HOSTS];		/* published before */
 	struct ddns_answer answers[DYNDNS2_MAX_HOSTS];	/* by the worker */
@@ -49,6 +50,8 @@ struct ddnscmd {
 	const char *name, *config;
 	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
 	int nstun, necho, timeout_ms;
+	struct { char name[64]; uint16_t port; } ports[CONFIG_MAX_SERVICES];
+	int nports;			/* --port NAME=PORT: what the agent holds */
 	struct config cfg;
 	char state_path[1100];
 	struct state st;
@@ -72,6 +75,8 @@ ddnscmd_usage(FILE *out)
 	    "--timeout SECONDS, -v\n"
 	    "         --public ADDRESS... [--cgnat]: the public addresses are "
 	    "known (the agent),\n         so skip the probes\n"
+	    "         --port SERVICE=PORT...: the external port a service "
+	    "holds (the agent)\n"
 	    "update exit status: 0 every record is current, 1 some record is "
 	    "not, 2 usage or\nconfiguration error, 3 nothing outside answered.\n");
 }
@@ -91,6 +96,40 @@ ddnscmd_given(struct ddnscmd *c, const char *text)
 }
 
 static int
+ddnscmd_port(struct ddnscmd *c, const char *text)
+{
+	const char *eq = strchr(text, '=');
+	char *end;
+	long port = eq ? strtol(eq + 1, &end, 10) : 0;
+
+	if (eq == NULL || eq == text || (size_t)(eq - text) >= sizeof(c->ports[0].name) ||
+	    *end != '\0' || port < 1 || port > 65535 ||
+	    c->nports == CONFIG_MAX_SERVICES) {
+		fprintf(stderr, "homereach ddns: --port: want SERVICE=PORT, not "
+		    "\"%s\"\n", text);
+		return -1;
+	}
+	snprintf(c->ports[c->nports].name, sizeof(c->ports[0].name), "%.*s",
+	    (int)(eq - text), text);
+	c->ports[c->nports++].port = (uint16_t)port;
+	return 0;
+}
+
+/* A redirect record's port: as the agent said, else as configured. */
+static uint16_t
+ddnscmd_record_port(const struct ddnscmd *c, const struct ddns_config *r)
+{
+	const struct service_config *s = config_service(&c->cfg, r->service);
+
+	if (r->provider != PROV_REDIRECT || s == NULL)
+		return 0;
+	for (int i = 0; i < c->nports; i++)
+		if (!strcmp(c->ports[i].name, s->name))
+			return c->ports[i].port;
+	return s->external_port ? s->external_port : s->port;
+}
+
+static int
 ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 {
 	static const struct option opts[] = {
@@ -103,6 +142,7 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "public", required_argument, NULL, 'p' },
 		{ "cgnat", no_argument, NULL, 'g' },
+		{ "port", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -120,6 +160,7 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		case 't': c->timeout_ms = atoi(optarg) * 1000; break;
 		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
 		case 'g': c->cgnat = true; break;
+		case 'P': if (ddnscmd_port(c, optarg) < 0) return -1; break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': ddnscmd_usage(stdout); exit(0);
 		default: return -1;
@@ -193,10 +234,12 @@ ddnscmd_fold(struct state *st, void *arg)
 	const struct ddnscmd_fold *f = arg;
 	const struct ddns_job *j = f->job;
 
+	struct ddns_target t = { j->addr, j->port };
+
 	for (int i = 0; i < j->n; i++) {
 		struct ddns_state *d = state_ddns(st, j->recs[i]->name, j->family);
 		if (d != NULL)
-			ddns_apply(j->recs[i], d, &j->addr, j->answers[i].outcome,
+			ddns_apply(j->recs[i], d, &t, j->answers[i].outcome,
 			    j->answers[i].result, (int64_t)time(NULL), f->jitter);
 	}
 }
@@ -210,6 +253,8 @@ ddnscmd_work(void *arg)
 
 	if (j->n > 1)
 		dyndns2_update_hosts(j->recs, j->n, &j->addr, j->answers);
+	else if (j->recs[0]->provider == PROV_REDIRECT)
+		redirect_update(j->recs[0], &j->addr, j->port, &j->answers[0]);
 	else
 		provider_update(j->recs[0], &j->addr, &j->answers[0]);
 }
@@ -276,8 +321,9 @@ ddnscmd_start_jobs(struct ddnscmd *c)
 /* Join a request naming records like this one, or start one. */
 static void
 ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
-    const struct netaddr *addr, const struct netaddr *old)
+    const struct ddns_target *t, const struct netaddr *old)
 {
+	const struct netaddr *addr = &t->addr;
 	struct ddns_job *j;
 
 	for (int i = 0; i < c->njobs; i++) {
@@ -290,7 +336,8 @@ ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
 		}
 	}
 	j = &c->jobs[c->njobs++];
-	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr, .n = 1 };
+	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr,
+	    .port = t->port, .n = 1 };
 	j->recs[0] = r;
 	j->old[0] = *old;
 }
@@ -301,14 +348,15 @@ ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
 {
 	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
 	struct ddns_decision dec;
+	struct ddns_target t = { *addr, ddnscmd_record_port(c, r) };
 	char ip[ADDR_STRLEN];
 
-	ddns_decide(r, d, addr, cgnat, (int64_t)time(NULL), c->force, &dec);
+	ddns_decide(r, d, &t, cgnat, (int64_t)time(NULL), c->force, &dec);
 	if (dec.action == DDNS_SEND && c->dry_run) {
 		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
 		    addr_ntop(addr, ip, sizeof(ip)));
 	} else if (dec.action == DDNS_SEND) {
-		ddnscmd_enqueue(c, r, fam, addr, &d->published);
+		ddnscmd_enqueue(c, r, fam, &t, &d->published);
 	} else {
 		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
 		    ddns_action_name(dec.action), dec.why);

@@ -20,6 +20,8 @@ static const struct {
 	    "keep services mapped and records published, in the foreground" },
 	{ "status", status_main,
 	    "ask the running agent how things are" },
+	{ "redirect-server", redirectcmd_main,
+	    "run the port-redirecting DDNS server (for ISPs that block port 80)" },
 	{ "check-config", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
 };
@@ -31,7 +33,7 @@ usage(FILE *out)
 	    "Keeps a home server reachable from the internet.\n\n"
 	    "Subcommands:\n");
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(out, "  %-10s %s\n", subcommands[i].name,
+		fprintf(out, "  %-16s %s\n", subcommands[i].name,
 		    subcommands[i].help);
 	fprintf(out, "\n'homereach <subcommand> --help' for its options.\n");
 }

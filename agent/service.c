@@ -39,7 +39,7 @@ struct svc {
 	struct event *retry;
 	int retry_ms;
 	char error[REASON_LEN];
-	bool stopping, gone;
+	bool stopping, gone, remake;
 };
 
 struct services {
@@ -53,6 +53,8 @@ struct services {
 	int norphans;
 	services_cb *refreshed, *stopped;
 	void *refreshed_arg, *stopped_arg;
+	services_changed_cb *changed;
+	void *changed_arg;
 };
 
 static const char *
@@ -120,6 +122,8 @@ svc_regranted(int layer, bool ok, void *arg)
 	else
 		snprintf(e->error, sizeof(e->error), "cannot map again");
 	svc_settled(e->set);
+	if (ok && e->set->changed != NULL)
+		e->set->changed(e->cfg.name, e->set->changed_arg);
 }
 
 static void svc_map(struct svc *e);
@@ -187,6 +191,8 @@ svc_granted(const struct mapping_grant *g, void *arg)
 	else
 		svc_failed(e, g->error);
 	svc_settled(e->set);
+	if (g->ok && !e->stopping && e->set->changed != NULL)
+		e->set->changed(e->cfg.name, e->set->changed_arg);
 }
 
 /* Take over what a dead agent (or an earlier run of this one) recorded. */
@@ -284,19 +290,65 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	struct services *set = arg;
 	int kept = 0;
 
+	struct svc *again[SVC_MAX];
+	int nagain = 0;
+
 	(void)fd, (void)what;
 	for (int i = 0; i < set->n; i++) {
-		if (set->list[i]->gone)
+		if (set->list[i]->gone && set->list[i]->remake &&
+		    set->stopped == NULL)
+			again[nagain++] = set->list[i];
+		else if (set->list[i]->gone)
 			svc_free(set->list[i]);
 		else
 			set->list[kept++] = set->list[i];
 	}
 	set->n = kept;
+	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
+		svc_start(set, &again[i]->cfg, &again[i]->gateway);
+		svc_free(again[i]);
+	}
 	svc_settled(set);
 	if (set->stopped != NULL && set->n == 0) {
 		services_cb *cb = set->stopped;
 		set->stopped = NULL;
 		cb(set->stopped_arg);
+	}
+}
+
+uint16_t
+services_port(const struct services *set, const char *name)
+{
+	for (int i = 0; i < set->n; i++) {
+		const struct svc *e = set->list[i];
+		const struct state_mapping *m = e->keep ? mapkeep_layer(e->keep, 0) :
+		    NULL;
+		if (!e->gone && !e->stopping && m != NULL &&
+		    !strcmp(e->cfg.name, name))
+			return m->external_port;
+	}
+	return 0;
+}
+
+void
+services_on_change(struct services *set, services_changed_cb *cb, void *arg)
+{
+	set->changed = cb;
+	set->changed_arg = arg;
+}
+
+void
+services_remake(struct services *set, const char *name)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct svc *e = set->list[i];
+		if (e->gone || e->stopping || e->keep == NULL ||
+		    strcmp(e->cfg.name, name) != 0)
+			continue;
+		log_info("service %s: the router lists its mapping, but it does "
+		    "not answer from outside: deleting and making it again", name);
+		e->remake = true;
+		svc_stop(e, true);
 	}
 }
 
@@ -323,6 +375,31 @@ svc_same(const struct svc *e, const struct service_config *c,
 	    addr_equal(&e->gateway, gateway);
 }
 
+/* The same port with another external port: the old mapping must be gone
+ * before the new one is asked for (NAT-PMP and PCP key a mapping by its
+ * internal port; asked at once, the router hands back the old one and
+ * the removal then takes it). Returns its index, or n. */
+static int
+svc_moved(struct services *set, int n, const bool *wanted,
+    const struct service_config *c, const struct netaddr *gateway)
+{
+	for (int j = 0; j < n; j++) {
+		struct svc *e = set->list[j];
+		if (wanted[j] || e->stopping || e->cfg.protocol != c->protocol ||
+		    e->cfg.port != c->port || !addr_equal(&e->gateway, gateway))
+			continue;
+		log_info("service %s: external port %u -> %u: removing, then "
+		    "mapping again", c->name, e->cfg.external_port ?
+		    e->cfg.external_port : e->cfg.port, c->external_port ?
+		    c->external_port : c->port);
+		e->remake = true;
+		svc_stop(e, true);
+		e->cfg = *c;		/* what reap starts */
+		return j;
+	}
+	return n;
+}
+
 void
 services_apply(struct services *set, const struct config *cfg,
     const struct netaddr *gateway)
@@ -337,6 +414,10 @@ services_apply(struct services *set, const struct config *cfg,
 		while (j < n && (wanted[j] || set->list[j]->stopping ||
 		    !svc_same(set->list[j], c, gateway)))
 			j++;
+		if (j == n && (j = svc_moved(set, n, wanted, c, gateway)) < n) {
+			wanted[j] = true;	/* removed first, then made anew */
+			continue;
+		}
 		if (j == n) {
 			fresh[nfresh++] = c;
 			continue;

@@ -8,8 +8,9 @@
  * the internal port of the host's mapping it extends (or -).
  *   ddns home A 5.0.1.2 1763700000 good 1763700000 0 0 0
  * fields: record name, A or AAAA, published address (or -), published at,
- * last result, last attempt, next attempt, failures in a row, and the
- * configuration hash (hex) under which it was stopped, or 0.
+ * last result, last attempt, next attempt, failures in a row, the
+ * configuration hash (hex) under which it was stopped, or 0, and (for a
+ * redirect record; older files lack it) the published port.
  */
 #include "agent/state.h"
 
@@ -92,6 +93,18 @@ state_parse_mapping(char *line, struct state_mapping *m)
 }
 
 static int
+state_port(const char *text, uint16_t *port)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0' || n < 0 || n > 65535)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
 state_parse_ddns(const char *line, struct state *st)
 {
 	struct ddns_state *d;
@@ -105,7 +118,11 @@ state_parse_ddns(const char *line, struct state *st)
 	if (sscanf(line, "ddns %63s %7s %45s %" SCNd64 " %47s %" SCNd64 " %"
 	    SCNd64 " %" SCNu32 " %" SCNx64 "%n", name, fam, pub,
 	    &d->published_at, result, &d->last_time, &d->next_attempt,
-	    &d->failures, &d->stopped_hash, &n) != 9 || line[n] != '\0')
+	    &d->failures, &d->stopped_hash, &n) != 9)
+		return -1;
+	if (line[n] == ' ' && state_port(line + n + 1, &d->published_port) == 0)
+		n = (int)strlen(line);
+	if (line[n] != '\0')
 		return -1;
 	d->family = !strcmp(fam, "A") ? AF_INET : !strcmp(fam, "AAAA") ? AF_INET6 : 0;
 	if (d->family == 0 || (strcmp(pub, "-") != 0 &&
@@ -202,9 +219,10 @@ state_format_ddns(const struct ddns_state *d, char *buf, size_t len)
 				*c = '-';
 	}
 	return snprintf(buf, len, "ddns %s %s %s %" PRId64 " %s %" PRId64 " %"
-	    PRId64 " %" PRIu32 " %" PRIx64 "\n", d->name,
+	    PRId64 " %" PRIu32 " %" PRIx64 " %u\n", d->name,
 	    d->family == AF_INET6 ? "AAAA" : "A", pub, d->published_at, result,
-	    d->last_time, d->next_attempt, d->failures, d->stopped_hash);
+	    d->last_time, d->next_attempt, d->failures, d->stopped_hash,
+	    d->published_port);
 }
 
 int

@@ -53,10 +53,11 @@ ddns_publishable(const struct ddns_config *r, const struct netaddr *a,
 
 void
 ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
-    const struct netaddr *addr, bool cgnat, int64_t now, bool force,
+    const struct ddns_target *t, bool cgnat, int64_t now, bool force,
     struct ddns_decision *d)
 {
-	char t[ADDR_STRLEN];
+	const struct netaddr *addr = &t->addr;
+	char text[ADDR_STRLEN];
 	int64_t refresh = (int64_t)r->refresh_days * 86400;
 
 	memset(d, 0, sizeof(*d));
@@ -77,10 +78,10 @@ ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
 		return;
 	}
 	if (!force && addr_equal(addr, &st->published) &&
-	    now - st->published_at < refresh) {
+	    t->port == st->published_port && now - st->published_at < refresh) {
 		d->action = DDNS_UNCHANGED;
 		snprintf(d->why, sizeof(d->why), "%s is published already",
-		    addr_ntop(addr, t, sizeof(t)));
+		    addr_ntop(addr, text, sizeof(text)));
 		return;
 	}
 	d->action = DDNS_SEND;
@@ -100,15 +101,16 @@ ddns_backoff(uint32_t failures, double jitter)
 
 void
 ddns_apply(const struct ddns_config *r, struct ddns_state *st,
-    const struct netaddr *sent, enum ddns_outcome outcome, const char *result,
-    int64_t now, double jitter)
+    const struct ddns_target *sent, enum ddns_outcome outcome,
+    const char *result, int64_t now, double jitter)
 {
 	snprintf(st->last_result, sizeof(st->last_result), "%s", result);
 	st->last_time = now;
 	switch (outcome) {
 	case DDNS_OK:
 	case DDNS_NOCHG:
-		st->published = *sent;
+		st->published = sent->addr;
+		st->published_port = sent->port;
 		st->published_at = now;
 		st->failures = 0;
 		st->next_attempt = 0;

@@ -30,6 +30,7 @@ struct ddns_state {
 	int64_t next_attempt;		/* no update before this (back-off) */
 	uint32_t failures;		/* in a row, for the back-off */
 	uint64_t stopped_hash;		/* config hash when stopped, else 0 */
+	uint16_t published_port;	/* redirect: the port it took */
 };
 
 enum ddns_action {
@@ -45,14 +46,21 @@ struct ddns_decision {
 	char why[200];
 };
 
-/* Decide for one record and family. addr may have family 0 (none found);
- * cgnat: the verdict said carrier-grade NAT. */
+/* What a record publishes: an address, and for a redirect record the
+ * external port of its service (0 for other records). */
+struct ddns_target {
+	struct netaddr addr;		/* family 0: none found */
+	uint16_t port;
+};
+
+/* Decide for one record and family; cgnat: the verdict said
+ * carrier-grade NAT. */
 void ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
-    const struct netaddr *addr, bool cgnat, int64_t now, bool force,
+    const struct ddns_target *t, bool cgnat, int64_t now, bool force,
     struct ddns_decision *d);
 /* Fold an answer into the state; jitter in [0, 1) spreads retries. */
 void ddns_apply(const struct ddns_config *r, struct ddns_state *st,
-    const struct netaddr *sent, enum ddns_outcome outcome,
+    const struct ddns_target *sent, enum ddns_outcome outcome,
     const char *result, int64_t now, double jitter);
 const char *ddns_action_name(enum ddns_action a);
 /* What happens next to the record, in words, for status. */

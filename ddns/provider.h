@@ -36,6 +36,9 @@ void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
 /* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */
 void rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a);
+/* A redirect server's /nic/update: dyndns2 with our port=. */
+void redirect_update(const struct ddns_config *r, const struct netaddr *addr,
+    uint16_t port, struct ddns_answer *a);
 /* Does the record at this authoritative server hold exactly addr? */
 bool dnscheck_holds(const char *server, const char *hostname,
     const struct netaddr *addr);

@@ -39,13 +39,13 @@ rfc2136_fqdn(const char *name, char *out, size_t len)
 	snprintf(out, len, "%s%s", name, n && name[n - 1] == '.' ? "" : ".");
 }
 
-static ldns_rr *
-rfc2136_delete_rr(const char *owner, int family)
+ldns_rr *
+rfc2136_delete_rr(const char *owner, int type)
 {
 	ldns_rr *rr = ldns_rr_new();
 
 	ldns_rr_set_owner(rr, ldns_dname_new_frm_str(owner));
-	ldns_rr_set_type(rr, family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A);
+	ldns_rr_set_type(rr, (ldns_rr_type)type);
 	ldns_rr_set_class(rr, LDNS_RR_CLASS_ANY);	/* delete the RRset */
 	ldns_rr_set_ttl(rr, 0);
 	return rr;
@@ -69,46 +69,59 @@ rfc2136_base64(const char *s)
 	return true;
 }
 
-/* The UPDATE message, signed; NULL with a reason. */
-ldns_pkt *
-rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+/* The UPDATE message of these changes to r's zone, signed; NULL with a
+ * reason. */
+static ldns_pkt *
+rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
     uint16_t id, struct ddns_answer *a)
 {
-	char owner[300], zone[300], text[600], ip[ADDR_STRLEN], alg[48];
-	ldns_rr_list *updates = ldns_rr_list_new();
-	ldns_rr *add = NULL;
+	char zone[300], key[300], alg[48];
 	ldns_pkt *pkt;
 
 	if (!rfc2136_base64(r->tsig_secret.value)) {
-		ldns_rr_list_free(updates);
 		ddns_answer_set(a, DDNS_STOP, "bad-key", "the TSIG secret is not base64");
 		return NULL;
 	}
-	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
 	rfc2136_fqdn(r->zone, zone, sizeof(zone));
 	rfc2136_fqdn(r->tsig_algorithm, alg, sizeof(alg));
-	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
-	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
-	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
-		ldns_rr_list_deep_free(updates);
-		ddns_answer_set(a, DDNS_STOP, "bad-name", "the host name is not a "
-		    "valid DNS name");
-		return NULL;
-	}
-	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner, addr->family));
-	ldns_rr_list_push_rr(updates, add);
+	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
 	pkt = ldns_update_pkt_new(ldns_dname_new_frm_str(zone), LDNS_RR_CLASS_IN,
-	    NULL, updates, NULL);
-	ldns_rr_list_deep_free(updates);	/* the packet holds copies */
+	    NULL, ldns_rr_list_clone(updates), NULL);
 	ldns_pkt_set_id(pkt, id);
-	rfc2136_fqdn(r->tsig_key, text, sizeof(text));
-	if (ldns_pkt_tsig_sign(pkt, text, r->tsig_secret.value,
+	if (ldns_pkt_tsig_sign(pkt, key, r->tsig_secret.value,
 	    RFC2136_FUDGE, alg, NULL) != LDNS_STATUS_OK) {
 		ldns_pkt_free(pkt);
 		ddns_answer_set(a, DDNS_STOP, "bad-key", "cannot sign with this TSIG "
 		    "key (is the secret base64? the algorithm known?)");
 		return NULL;
 	}
+	return pkt;
+}
+
+/* The UPDATE (delete the RRset, add addr) with message id. */
+ldns_pkt *
+rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+    uint16_t id, struct ddns_answer *a)
+{
+	char owner[300], text[600], ip[ADDR_STRLEN];
+	ldns_rr_list *updates = ldns_rr_list_new();
+	ldns_rr *add = NULL;
+	ldns_pkt *pkt;
+
+	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
+	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
+	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
+	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
+		ldns_rr_list_free(updates);
+		ddns_answer_set(a, DDNS_STOP, "bad-name", "the host name is not a "
+		    "valid DNS name");
+		return NULL;
+	}
+	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner,
+	    addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A));
+	ldns_rr_list_push_rr(updates, add);
+	pkt = rfc2136_sign(r, updates, id, a);
+	ldns_rr_list_deep_free(updates);	/* the packet holds copies */
 	return pkt;
 }
 
@@ -250,20 +263,16 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 	free(name);
 }
 
-void
-rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+/* Send a signed UPDATE and judge the answer. */
+static void
+rfc2136_send(const struct ddns_config *r, ldns_pkt *pkt, uint16_t id,
     struct ddns_answer *a)
 {
 	uint8_t buf[65535], *wire = NULL;
 	size_t len = 0;
-	uint16_t id;
 	ssize_t n;
-	ldns_pkt *pkt, *ans = NULL;
+	ldns_pkt *ans = NULL;
 
-	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		abort();	/* no CSPRNG: nothing safe to do */
-	if ((pkt = rfc2136_build(r, addr, id, a)) == NULL)
-		return;
 	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
 		ddns_answer_set(a, DDNS_RETRY, "local-error", "cannot encode the update");
 		goto out;
@@ -285,5 +294,40 @@ out:
 	free(wire);
 	if (ans)
 		ldns_pkt_free(ans);
-	ldns_pkt_free(pkt);
+}
+
+static uint16_t
+rfc2136_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		abort();	/* no CSPRNG: nothing safe to do */
+	return id;
+}
+
+void
+rfc2136_commit(const struct ddns_config *r, const ldns_rr_list *updates,
+    struct ddns_answer *a)
+{
+	uint16_t id = rfc2136_id();
+	ldns_pkt *pkt = rfc2136_sign(r, updates, id, a);
+
+	if (pkt != NULL) {
+		rfc2136_send(r, pkt, id, a);
+		ldns_pkt_free(pkt);
+	}
+}
+
+void
+rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+    struct ddns_answer *a)
+{
+	uint16_t id = rfc2136_id();
+	ldns_pkt *pkt = rfc2136_build(r, addr, id, a);
+
+	if (pkt != NULL) {
+		rfc2136_send(r, pkt, id, a);
+		ldns_pkt_free(pkt);
+	}
 }

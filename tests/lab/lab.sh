@@ -15,6 +15,7 @@ LAB_LINKS=0
 LAB_STUN1=5.0.0.2
 LAB_STUN2=5.0.0.3
 LAB_ECHO=http://5.0.0.2/
+LAB_REDIRECT=5.0.0.4
 LAB_TOPOLOGIES="public single-nat double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
@@ -138,6 +139,8 @@ lab_knot() {
 	ns A $LAB_STUN1
 	nas A 192.0.2.9
 	bad A 192.0.2.9
+	www A $LAB_REDIRECT
+	redir A $LAB_REDIRECT
 	ZONE
 	cat > "$dir/knot.conf" <<-CONF
 	server:
@@ -170,8 +173,9 @@ lab_knot() {
 	lab_wait_udp inet 53
 }
 
-# lab_ca: a CA and a certificate for 5.0.0.2 and ddns.example.net, in
-# $LAB_DIR/ca (ca.pem, server.pem, server.key).
+# lab_ca: a CA and a certificate for 5.0.0.2, ddns.example.net, the
+# redirect server's 5.0.0.4 and redir.example.com, in $LAB_DIR/ca (ca.pem,
+# server.pem, server.key).
 lab_ca() {
 	local d=$LAB_DIR/ca
 	mkdir -p "$d"
@@ -179,7 +183,8 @@ lab_ca() {
 		-keyout "$d/ca.key" -out "$d/ca.pem" -days 2 -subj "/CN=homereach lab CA" 2>/dev/null
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 		-keyout "$d/server.key" -out "$d/server.csr" -subj "/CN=ddns.example.net" 2>/dev/null
-	printf 'subjectAltName=IP:%s,DNS:ddns.example.net\n' "$LAB_STUN1" > "$d/ext"
+	printf 'subjectAltName=IP:%s,IP:%s,DNS:ddns.example.net,DNS:redir.example.com\n' \
+		"$LAB_STUN1" "$LAB_REDIRECT" > "$d/ext"
 	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
 		-CAcreateserial -out "$d/server.pem" -days 2 -extfile "$d/ext" 2>/dev/null
 }
@@ -194,6 +199,41 @@ lab_dyndns2() {
 		"$LAB_STUN1" 443 "$LAB_DIR/ca/server.pem" "$LAB_DIR/ca/server.key" \
 		"$1" "$2" "$LAB_DIR/dyndns2.answers" "$LAB_DIR/dyndns2.requests"
 	lab_wait_tcp inet 443
+}
+
+# lab_redirect_server HOMEREACH SECRET [EXTRA]: homereach's redirect server
+# in inet on 5.0.0.4 (http on 80, https on 443 with the lab CA's
+# certificate), writing example.com into knot (lab_knot SECRET first);
+# EXTRA is more lines of its section. Users: lab_redirect_user.
+lab_redirect_server() {
+	local d=$LAB_DIR/redirect
+	[ -e "$LAB_DIR/ca/ca.pem" ] || lab_ca
+	lab_run inet ip addr add "$LAB_REDIRECT/32" dev lo
+	mkdir -p "$d"
+	: > "$d/users"
+	printf '%s\n' "$2" > "$d/tsig.key"
+	cat > "$d/redirect.conf" <<-CONF
+	[redirect-server]
+	listen = $LAB_REDIRECT:80
+	tls_listen = $LAB_REDIRECT:443
+	tls_cert = $LAB_DIR/ca/server.pem
+	tls_key = $LAB_DIR/ca/server.key
+	dns_server = $LAB_STUN1
+	zone = example.com
+	tsig_key = ddns-key.example.com
+	tsig_secret_file = tsig.key
+	users_file = $d/users
+	${3:-}
+	CONF
+	chmod 600 "$d"/*
+	lab_bg inet redirect "$1" -vv redirect-server --config "$d/redirect.conf"
+	lab_wait_tcp inet 443
+}
+
+# lab_redirect_user HOMEREACH HOST PASSWORD [USER]
+lab_redirect_user() {
+	echo "$3" | "$1" redirect-server passwd --users "$LAB_DIR/redirect/users" \
+		${4:+--user "$4"} "$2" 2> /dev/null
 }
 
 # lab_wan_change NODE ADDR/LEN GATEWAY: the ISP gives NODE's WAN another

@@ -17,6 +17,7 @@
 
 static struct ddns_config rec;
 static struct ddns_state st;
+static uint16_t port;		/* what a redirect record would publish */
 
 static struct netaddr
 ip(const char *text)
@@ -36,6 +37,7 @@ setup(void **state)
 	snprintf(rec.name, sizeof(rec.name), "home");
 	rec.refresh_days = 25;
 	rec.hash = 0x1234;
+	port = 0;
 	memset(&st, 0, sizeof(st));
 	snprintf(st.name, sizeof(st.name), "home");
 	st.family = AF_INET;
@@ -45,7 +47,7 @@ setup(void **state)
 static enum ddns_action
 decide(const char *addr, bool cgnat, int64_t now, bool force, char *why)
 {
-	struct netaddr a = ip(addr);
+	struct ddns_target a = { ip(addr), port };
 	struct ddns_decision d;
 
 	ddns_decide(&rec, &st, &a, cgnat, now, force, &d);
@@ -80,7 +82,7 @@ test_only_public(void **state)
 static void
 test_only_changes(void **state)
 {
-	struct netaddr a = ip("5.0.1.2");
+	struct ddns_target a = { ip("5.0.1.2"), 0 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW, 0);
@@ -93,15 +95,30 @@ test_only_changes(void **state)
 	assert_int_equal(decide("5.0.1.2", false, NOW + 25 * 86400, false, NULL),
 	    DDNS_SEND);
 	/* nochg records the address too. */
-	a = ip("5.0.1.9");
+	a.addr = ip("5.0.1.9");
 	ddns_apply(&rec, &st, &a, DDNS_NOCHG, "nochg", NOW, 0);
 	assert_int_equal(decide("5.0.1.9", false, NOW + 1, false, NULL), DDNS_UNCHANGED);
+}
+
+/* A redirect record: a new external port is a change, as an address. */
+static void
+test_port_changes(void **state)
+{
+	struct ddns_target a = { ip("5.0.1.2"), 8080 };
+
+	(void)state;
+	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW, 0);
+	assert_int_equal(st.published_port, 8080);
+	port = 8080;
+	assert_int_equal(decide("5.0.1.2", false, NOW + 60, false, NULL), DDNS_UNCHANGED);
+	port = 8081;
+	assert_int_equal(decide("5.0.1.2", false, NOW + 60, false, NULL), DDNS_SEND);
 }
 
 static void
 test_stop_until_config_changes(void **state)
 {
-	struct netaddr a = ip("5.0.1.2");
+	struct ddns_target a = { ip("5.0.1.2"), 0 };
 	char why[200];
 
 	(void)state;
@@ -116,7 +133,7 @@ test_stop_until_config_changes(void **state)
 static void
 test_backoff(void **state)
 {
-	struct netaddr a = ip("5.0.1.2");
+	struct ddns_target a = { ip("5.0.1.2"), 0 };
 	int64_t t = NOW, prev = 0;
 
 	(void)state;
@@ -140,7 +157,7 @@ test_backoff(void **state)
 static void
 test_911(void **state)
 {
-	struct netaddr a = ip("5.0.1.2");
+	struct ddns_target a = { ip("5.0.1.2"), 0 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_RETRY_LONG, "911", NOW, 0);
@@ -167,16 +184,28 @@ test_state_records(void **state)
 	d->published_at = NOW;
 	snprintf(d->last_result, sizeof(d->last_result), "HTTP 500");
 	d->stopped_hash = 0xdeadbeefcafeULL;
+	d->published_port = 8080;
 	d = state_ddns(&s1, "home", AF_INET6);
 	assert_int_equal(s1.nddns, 2);
 	assert_ptr_equal(state_ddns(&s1, "home", AF_INET), &s1.ddns[0]);
 	n = state_format(&s1, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_non_null(strstr(buf, "ddns home A 5.0.1.2 1800000000 HTTP-500 0 0 0 deadbeefcafe\n"));
+	assert_non_null(strstr(buf, "ddns home A 5.0.1.2 1800000000 HTTP-500 0 0 0 deadbeefcafe 8080\n"));
 	assert_int_equal(state_parse(buf, (size_t)n, &s2, why, sizeof(why)), 0);
 	assert_int_equal(s2.nddns, 2);
 	assert_int_equal(s2.ddns[0].stopped_hash, 0xdeadbeefcafeULL);
 	assert_int_equal(s2.ddns[1].family, AF_INET6);
+	assert_int_equal(s2.ddns[0].published_port, 8080);
+	/* A file from before ports: nine fields, port 0. */
+	static const char before[] =
+	    "homereach-state 1\nddns home A 5.0.1.2 0 good 0 0 0 0\n";
+	assert_int_equal(state_parse(before, strlen(before), &s2, why,
+	    sizeof(why)), 0);
+	assert_int_equal(s2.ddns[0].published_port, 0);
+	static const char bad_port[] =
+	    "homereach-state 1\nddns home A 5.0.1.2 0 good 0 0 0 0 70000\n";
+	assert_int_equal(state_parse(bad_port, strlen(bad_port), &s2, why,
+	    sizeof(why)), -EBADMSG);
 	static const char bad_addr[] =
 	    "homereach-state 1\nddns home A 10.0.0.1x 0 - 0 0 0 0\n";
 	static const char wrong_family[] =
@@ -194,6 +223,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_only_public, setup),
 		cmocka_unit_test_setup(test_only_changes, setup),
+		cmocka_unit_test_setup(test_port_changes, setup),
 		cmocka_unit_test_setup(test_stop_until_config_changes, setup),
 		cmocka_unit_test_setup(test_backoff, setup),
 		cmocka_unit_test_setup(test_911, setup),

@@ -1,0 +1,42 @@
+/*
+ * The redirect provider: a homereach redirect server's /nic/update, which
+ * is dyndns2 with one more parameter, port, the external port the router
+ * granted. Always HTTPS (config.c refuses anything else); the reply is
+ * dyndns2's.
+ */
+#include "ddns/provider.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "ddns/http.h"
+
+void
+redirect_update(const struct ddns_config *r, const struct netaddr *addr,
+    uint16_t port, struct ddns_answer *a)
+{
+	char url[1024], ip[ADDR_STRLEN], base[300];
+	char *host = curl_escape(r->hostname, 0);
+	struct http_request q = { .url = url, .username = r->username,
+	    .password = r->password.value, .ca_file = r->ca_file };
+	struct http_reply reply;
+	size_t n;
+
+	snprintf(base, sizeof(base), "%s", r->server);
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = '\0';
+	snprintf(url, sizeof(url), "%s/nic/update?hostname=%s&myip=%s&port=%u",
+	    base, host ? host : "", addr_ntop(addr, ip, sizeof(ip)), port);
+	curl_free(host);
+	if (http_request(&q, &reply) < 0)
+		ddns_answer_set(a, DDNS_RETRY, "network", reply.error);
+	else if (reply.overflow)
+		ddns_answer_set(a, DDNS_RETRY, "too-long", "the reply is too long");
+	else
+		dyndns2_parse(reply.body ? reply.body : "", reply.len,
+		    reply.status, a);
+	http_reply_free(&reply);
+}

@@ -1,0 +1,303 @@
+/*
+ * The redirect server's two endpoints. /nic/update: dyndns2 as clients
+ * speak it (basic auth, one reply line per host), over TLS only, with a
+ * doubling delay for a source whose logins failed; the work (crypt, DNS)
+ * runs on a worker thread. /check: one connect back to the requester's
+ * own address, one at a time and ten a minute per source.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "agent/log.h"
+#include "ddns/redircheck.h"
+#include "ddns/redirdns.h"
+#include "ddns/redirect.h"
+#include "ddns/redirreg.h"
+#include "ddns/redirsrc.h"
+#include "ddns/redirsrv_int.h"
+#include "nat/worker.h"
+
+#define REDIRSRV_MAX_JOBS	256
+#define REDIRSRV_CHECKS_PER_MIN	10
+#define REDIRSRV_CHECK_MS	3000
+
+struct redirsrv_job {
+	struct redirsrv *s;
+	struct evhttp_request *req;
+	struct netaddr source;
+	struct worker_job *worker;
+	struct event *delay;
+	struct redircheck *check;
+	uint16_t port;
+	int proto;
+	struct redirreg_job reg;
+	struct redirsrv_job *prev, *next;
+};
+
+static struct redirsrv_job *
+redirsrv_job_new(struct redirsrv *s, struct evhttp_request *req,
+    const struct redirsrc *src)
+{
+	struct redirsrv_job *j;
+
+	if (s->njobs >= REDIRSRV_MAX_JOBS || (j = calloc(1, sizeof(*j))) == NULL) {
+		redirsrv_reply(req, 503, "Busy; try again soon.");
+		return NULL;
+	}
+	j->s = s;
+	j->req = req;
+	j->source = src->addr;
+	j->next = s->jobs;
+	if (s->jobs)
+		s->jobs->prev = j;
+	s->jobs = j;
+	s->njobs++;
+	return j;
+}
+
+static void
+redirsrv_job_free(struct redirsrv_job *j)
+{
+	struct redirsrv *s = j->s;
+
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		s->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	s->njobs--;
+	if (j->delay)
+		event_free(j->delay);
+	redircheck_free(j->check);
+	explicit_bzero(&j->reg, sizeof(j->reg));
+	free(j);
+}
+
+static void
+redirsrv_release(void *arg)
+{
+	free(arg);
+}
+
+void
+redirsrv_jobs_free(struct redirsrv *s)
+{
+	while (s->jobs != NULL) {
+		struct redirsrv_job *j = s->jobs;
+		s->jobs = j->next;
+		if (j->delay)
+			event_free(j->delay);
+		redircheck_free(j->check);
+		if (j->worker != NULL)
+			worker_cancel(j->worker, redirsrv_release);
+		else
+			free(j);
+	}
+}
+
+/* --- /nic/update --- */
+
+static void
+redirsrv_update_done(void *arg)
+{
+	struct redirsrv_job *j = arg;
+	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
+	char ip[ADDR_STRLEN], *save = NULL;
+	struct evbuffer *body = evbuffer_new();
+
+	addr_ntop(&j->source, ip, sizeof(ip));
+	for (char *l = strtok_r(j->reg.log, "\n", &save); l;
+	    l = strtok_r(NULL, "\n", &save))
+		(j->reg.auth_failed ? log_warnx : log_info)("update from %s: %s", ip, l);
+	if (src != NULL && j->reg.auth_failed) {
+		src->fails++;
+		src->fail_at = time(NULL);
+	} else if (src != NULL)
+		src->fails = 0;
+	for (int i = 0; i < j->reg.u.nhosts; i++)
+		redirdns_forget(j->s->dns, j->reg.u.hosts[i]);
+	evhttp_add_header(evhttp_request_get_output_headers(j->req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	if (body != NULL)
+		evbuffer_add(body, j->reg.reply, strlen(j->reg.reply));
+	evhttp_send_reply(j->req, 200, "OK", body);
+	if (body != NULL)
+		evbuffer_free(body);
+	j->worker = NULL;
+	redirsrv_job_free(j);
+}
+
+static void
+redirsrv_update_work(void *arg)
+{
+	struct redirsrv_job *j = arg;
+
+	redirreg_work(&j->reg);
+}
+
+static void
+redirsrv_update_start(struct redirsrv_job *j)
+{
+	if ((j->worker = worker_run(j->s->base, redirsrv_update_work,
+	    redirsrv_update_done, j)) == NULL) {
+		redirsrv_reply(j->req, 503, "Busy; try again soon.");
+		redirsrv_job_free(j);
+	}
+}
+
+static void
+redirsrv_on_delay(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	redirsrv_update_start(arg);
+}
+
+static void
+redirsrv_unauthorized(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", "Basic realm=\"homereach\", charset=\"UTF-8\"");
+	redirsrv_reply(req, 401, "badauth");
+}
+
+/* Parse and check what can be checked here; false: answered already. */
+static bool
+redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src)
+{
+	struct evhttp_request *req = j->req;
+	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	char why[120];
+
+	if (redirect_parse_update(query, &j->reg.u, why, sizeof(why)) < 0) {
+		log_info("update: %s", why);
+		redirsrv_reply(req, 200, "notfqdn");
+		return false;
+	}
+	if (auth == NULL) {		/* the first try of a challenged client */
+		redirsrv_unauthorized(req);
+		return false;
+	}
+	if (redirect_basic_auth(auth, j->reg.user, sizeof(j->reg.user),
+	    j->reg.pass, sizeof(j->reg.pass)) < 0) {
+		src->fails++;
+		src->fail_at = time(NULL);
+		redirsrv_unauthorized(req);
+		return false;
+	}
+	return true;
+}
+
+void
+redirsrv_update(struct redirsrv *s, struct evhttp_request *req,
+    struct redirsrc *src, bool tls)
+{
+	struct redirsrv_job *j;
+	int delay;
+
+	if (!tls) {
+		redirsrv_reply(req, 403, "Registration is served over https only.");
+		return;
+	}
+	if (!s->cfg->users_file[0]) {
+		redirsrv_reply(req, 404, "This server takes no registrations.");
+		return;
+	}
+	if ((j = redirsrv_job_new(s, req, src)) == NULL)
+		return;
+	j->reg.cfg = s->cfg;
+	j->reg.source = src->addr;
+	if (!redirsrv_update_parse(j, src)) {
+		redirsrv_job_free(j);
+		return;
+	}
+	if ((delay = redirsrc_login_delay(src, time(NULL))) == 0) {
+		redirsrv_update_start(j);
+		return;
+	}
+	struct timeval tv = { delay, 0 };
+	j->delay = evtimer_new(s->base, redirsrv_on_delay, j);
+	evtimer_add(j->delay, &tv);
+}
+
+/* --- /check --- */
+
+static void
+redirsrv_on_checked(const char *result, int ms, void *arg)
+{
+	struct redirsrv_job *j = arg;
+	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
+	struct evbuffer *body = evbuffer_new();
+	char ip[ADDR_STRLEN];
+
+	if (src != NULL)
+		src->checking = false;
+	addr_ntop(&j->source, ip, sizeof(ip));
+	log_debug("check %s port %u/%s: %s (%d ms)", ip, j->port,
+	    j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
+	evhttp_add_header(evhttp_request_get_output_headers(j->req),
+	    "Content-Type", "application/json");
+	evhttp_add_header(evhttp_request_get_output_headers(j->req),
+	    "Cache-Control", "no-store");
+	if (body != NULL)
+		evbuffer_add_printf(body, "{\"address\": \"%s\", \"port\": %u, "
+		    "\"proto\": \"%s\", \"result\": \"%s\", \"ms\": %d}\n", ip,
+		    j->port, j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
+	evhttp_send_reply(j->req, 200, "OK", body);
+	if (body != NULL)
+		evbuffer_free(body);
+	redirsrv_job_free(j);
+}
+
+/* Ten a minute, one at a time. */
+static bool
+redirsrv_check_allowed(struct redirsrc *src, struct evhttp_request *req)
+{
+	time_t now = time(NULL);
+
+	if (now - src->check_window >= 60) {
+		src->check_window = now;
+		src->checks = 0;
+	}
+	if (!src->checking && src->checks < REDIRSRV_CHECKS_PER_MIN)
+		return true;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
+	    src->checking ? "3" : "60");
+	redirsrv_reply(req, 429, "Too many checks from your address.");
+	return false;
+}
+
+void
+redirsrv_check(struct redirsrv *s, struct evhttp_request *req,
+    struct redirsrc *src)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct redirsrv_job *j;
+	char why[160];
+	uint16_t port;
+	int proto;
+
+	if (redirect_parse_check(query, &port, &proto, why, sizeof(why)) < 0) {
+		redirsrv_reply(req, 400, why);
+		return;
+	}
+	if (!redirsrv_check_allowed(src, req) ||
+	    (j = redirsrv_job_new(s, req, src)) == NULL)
+		return;
+	j->port = port;
+	j->proto = proto;
+	src->checks++;
+	src->checking = true;
+	j->check = redircheck_start(s->base, &src->addr, port, proto,
+	    REDIRSRV_CHECK_MS, redirsrv_on_checked, j);
+	if (j->check == NULL)
+		redirsrv_on_checked("unreachable", 0, j);
+}
