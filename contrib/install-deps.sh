@@ -5,10 +5,11 @@
 set -euo pipefail
 
 build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
-	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev libldns-dev)
+	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev libldns-dev
+	libssl-dev libcrypt-dev)
 lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
-	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn time)
+	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn time wrk curl)
 
 want=("${build[@]}")
 [ "${1:-all}" = build ] || want+=("${lab[@]}")
