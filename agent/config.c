@@ -325,9 +325,13 @@ cfg_redirect_key(struct cfg_parser *p, const char *key, char *v)
 
 	if (field != NULL)
 		cfg_copy(p, field, len, v, key);
-	else if (!strcmp(key, "listen") || !strcmp(key, "tls_listen"))
-		cfg_list(p, v, key[0] == 'l' ? r->listen : r->tls_listen,
-		    key[0] == 'l' ? &r->nlisten : &r->ntls, sizeof(r->listen[0]));
+	else if (!strcmp(key, "listen"))
+		cfg_list(p, v, r->listen, &r->nlisten, sizeof(r->listen[0]));
+	else if (!strcmp(key, "tls_listen"))
+		cfg_list(p, v, r->tls_listen, &r->ntls, sizeof(r->listen[0]));
+	else if (!strcmp(key, "server_name"))
+		cfg_list(p, v, r->server_name, &r->nserver_name,
+		    sizeof(r->server_name[0]));
 	else if (!strcmp(key, "tsig_secret") || !strcmp(key, "tsig_secret_file"))
 		cfg_secret(p, &r->tsig_secret, v, key[11] == '_');
 	else if (!strcmp(key, "status")) {

@@ -60,7 +60,7 @@ struct service_config {
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
-#define CONFIG_MAX_LISTEN	4
+#define CONFIG_MAX_LISTEN	CONFIG_MAX_OBSERVERS	/* cfg_list's bound */
 
 /* [redirect-server]: the port-redirecting DDNS server. */
 struct redirect_config {
@@ -70,6 +70,8 @@ struct redirect_config {
 	int nlisten;
 	char tls_listen[CONFIG_MAX_LISTEN][256];
 	int ntls;
+	char server_name[CONFIG_MAX_LISTEN][256];	/* its own names */
+	int nserver_name;
 	char tls_cert[1024], tls_key[1024];
 	char dns_server[256];		/* authoritative: lookups and updates */
 	char zone[254];

@@ -1,9 +1,10 @@
 /*
  * The redirect server. A visitor's request is answered from the cache
- * of DNS answers (redirdns.c) without a copy or an allocation when the
- * name is known; the answer is a redirect to the address and port that
- * DNS holds, never to anything a request names. /nic/update (TLS only)
- * and /check are served for any Host that is not a registered name.
+ * of DNS answers (redirdns.c) without an allocation when the name is
+ * known; the answer is a redirect to the address and port that DNS holds,
+ * never to anything a request names. Plain HTTP is served by our own
+ * small front (redirfront.c: visitors and /check); TLS by libevent's HTTP
+ * server (registrations, and the rest the same way).
  */
 #include "ddns/redirsrv.h"
 
@@ -23,6 +24,7 @@
 #include <openssl/ssl.h>
 
 #include "agent/log.h"
+#include "ddns/httphead.h"
 #include "ddns/redirdns.h"
 #include "ddns/redirect.h"
 #include "ddns/redirsrc.h"
@@ -33,7 +35,7 @@
 #define REDIRSRV_MAX_BODY	1024
 #define REDIRSRV_TIMEOUT	10	/* seconds, reading a request */
 
-static const char *
+const char *
 redirsrv_reason(int code)
 {
 	switch (code) {
@@ -44,6 +46,11 @@ redirsrv_reason(int code)
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 501: return "Not Implemented";
+	case 505: return "HTTP Version Not Supported";
 	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
 	default: return "OK";
@@ -69,33 +76,31 @@ redirsrv_reply(struct evhttp_request *req, int code, const char *text)
 
 struct redirsrv_wait {
 	struct redirsrv *s;
-	struct evhttp_request *req;
+	redirsrv_answer_fn *fn;
+	void *ctx;
+	char uri[];
 };
 
 static void
-redirsrv_send_found(struct redirsrv *s, struct evhttp_request *req,
-    const struct redirdns_result *r)
+redirsrv_found(const struct redirsrv *s, const struct redirdns_result *r,
+    const char *uri, redirsrv_answer_fn *fn, void *ctx)
 {
-	char loc[4200];
+	struct redirsrv_answer a = { 404, NULL, NULL,
+	    "This name is not registered here.\n", NULL };
+	char loc[HTTPHEAD_MAX_TARGET + 80];
 
-	if (r->status == REDIRDNS_UNKNOWN) {
-		redirsrv_reply(req, 404, "This name is not registered here.");
-		return;
-	}
 	if (r->status == REDIRDNS_FAILED) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "5");
-		redirsrv_reply(req, 503, "DNS did not answer; try again soon.");
-		return;
+		a = (struct redirsrv_answer){ 503, NULL, NULL, "DNS did not "
+		    "answer; try again soon.\n", "5" };
+	} else if (r->status == REDIRDNS_FOUND) {
+		if (redirect_location(&r->addr, r->port, uri, loc, sizeof(loc)) == 0)
+			a = (struct redirsrv_answer){ s->cfg->status, loc,
+			    NULL, NULL, NULL };
+		else
+			a = (struct redirsrv_answer){ 414, NULL, NULL,
+			    "The request target is too long.\n", NULL };
 	}
-	if (redirect_location(&r->addr, r->port, evhttp_request_get_uri(req),
-	    loc, sizeof(loc)) < 0) {
-		redirsrv_reply(req, 400, "The request target is too long.");
-		return;
-	}
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Location", loc);
-	evhttp_send_reply(req, s->cfg->status, redirsrv_reason(s->cfg->status),
-	    NULL);
+	fn(ctx, &a);
 }
 
 static void
@@ -103,119 +108,99 @@ redirsrv_on_found(const struct redirdns_result *r, void *arg)
 {
 	struct redirsrv_wait *w = arg;
 
-	redirsrv_send_found(w->s, w->req, r);
+	redirsrv_found(w->s, r, w->uri, w->fn, w->ctx);
 	free(w);
 }
 
-/* Is the name one this server's zone holds? With no zone, any. */
+void
+redirsrv_visit(struct redirsrv *s, const char *name, const char *uri,
+    redirsrv_answer_fn *fn, void *ctx)
+{
+	static const struct redirsrv_answer busy = { 503, NULL, NULL, "Busy.\n",
+	    "5" };
+	struct redirdns_result r;
+	struct redirsrv_wait *w;
+	size_t n = strlen(uri);
+
+	if (redirdns_peek(s->dns, name, &r)) {
+		redirsrv_found(s, &r, uri, fn, ctx);
+		return;
+	}
+	if ((w = malloc(sizeof(*w) + n + 1)) == NULL) {
+		fn(ctx, &busy);
+		return;
+	}
+	w->s = s;
+	w->fn = fn;
+	w->ctx = ctx;
+	memcpy(w->uri, uri, n + 1);
+	if (redirdns_lookup(s->dns, name, redirsrv_on_found, w) < 0) {
+		free(w);
+		fn(ctx, &busy);
+	}
+}
+
+/* Is the name the zone's or under it, and not the server's own? */
 static bool
-redirsrv_ours(const struct redirsrv *s, const char *name)
+redirsrv_visitor_name(const struct redirsrv *s, const char *name)
 {
 	const char *z = s->cfg->zone;
 	size_t n = strlen(name), m = strlen(z);
 
+	for (int i = 0; i < s->cfg->nserver_name; i++)
+		if (!strcasecmp(name, s->cfg->server_name[i]))
+			return false;
 	while (m > 0 && z[m - 1] == '.')
 		m--;
 	return m == 0 || (n > m && name[n - m - 1] == '.' &&
 	    !strncasecmp(name + n - m, z, m));
 }
 
-static void
-redirsrv_visitor(struct redirsrv *s, struct evhttp_request *req,
-    const char *name)
-{
-	struct redirdns_result r;
-	struct redirsrv_wait *w;
-
-	if (!redirsrv_ours(s, name)) {
-		redirsrv_reply(req, 404, "This name is not registered here.");
-		return;
-	}
-	if (redirdns_peek(s->dns, name, &r)) {
-		redirsrv_send_found(s, req, &r);
-		return;
-	}
-	if ((w = malloc(sizeof(*w))) == NULL) {
-		redirsrv_reply(req, 503, "Busy.");
-		return;
-	}
-	*w = (struct redirsrv_wait){ s, req };
-	if (redirdns_lookup(s->dns, name, redirsrv_on_found, w) < 0) {
-		free(w);
-		redirsrv_reply(req, 503, "Busy.");
-	}
-}
-
-/* --- /nic/update and /check, for names that are not registered --- */
-
-struct redirsrv_endpoint {
-	struct redirsrv *s;
-	struct evhttp_request *req;
-	struct redirsrc *src;
-	bool tls;
-};
-
-static void
-redirsrv_endpoint(struct redirsrv_endpoint *e)
-{
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(e->req));
-
-	if (path != NULL && !strcmp(path, "/nic/update"))
-		redirsrv_update(e->s, e->req, e->src, e->tls);
-	else
-		redirsrv_check(e->s, e->req, e->src);
-}
-
-static void
-redirsrv_on_endpoint(const struct redirdns_result *r, void *arg)
-{
-	struct redirsrv_endpoint *e = arg;
-
-	if (r->status == REDIRDNS_FOUND)
-		redirsrv_send_found(e->s, e->req, r);
-	else
-		redirsrv_endpoint(e);
-	free(e);
-}
-
 static bool
-redirsrv_is_endpoint(struct evhttp_request *req)
+redirsrv_path_is(const char *path, size_t n, const char *want)
 {
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-
-	return path != NULL && (!strcmp(path, "/nic/update") ||
-	    !strcmp(path, "/check"));
+	return n == strlen(want) && !memcmp(path, want, n);
 }
 
-static void
-redirsrv_route(struct redirsrv *s, struct evhttp_request *req,
-    struct redirsrc *src, bool tls)
+enum redirsrv_route
+redirsrv_route_of(const struct redirsrv *s, const char *host, const char *path,
+    size_t path_len, char *name)
 {
-	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Host");
-	char name[REDIRECT_NAME_LEN];
-	bool named = host != NULL && redirect_host(host, name, sizeof(name)) == 0;
-	struct redirsrv_endpoint *e;
+	bool named = host != NULL && redirect_host(host, name,
+	    REDIRECT_NAME_LEN) == 0;
 
-	if (!redirsrv_is_endpoint(req)) {
-		if (named)
-			redirsrv_visitor(s, req, name);
-		else
-			redirsrv_reply(req, host ? 400 : 404, host ? "The Host "
-			    "header is not a host name." : "No Host header.");
-		return;
+	if (named && redirsrv_visitor_name(s, name))
+		return ROUTE_VISIT;
+	if (redirsrv_path_is(path, path_len, "/check"))
+		return ROUTE_CHECK;
+	if (redirsrv_path_is(path, path_len, "/nic/update"))
+		return ROUTE_UPDATE;
+	return named ? ROUTE_UNKNOWN : ROUTE_BAD_HOST;
+}
+
+/* --- libevent's HTTP server (TLS): registrations, and the rest too --- */
+
+static void
+redirsrv_evhttp_answer(void *ctx, const struct redirsrv_answer *a)
+{
+	struct evhttp_request *req = ctx;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *body = a->body ? evbuffer_new() : NULL;
+
+	if (a->location)
+		evhttp_add_header(h, "Location", a->location);
+	if (a->retry_after)
+		evhttp_add_header(h, "Retry-After", a->retry_after);
+	if (a->body) {
+		evhttp_add_header(h, "Content-Type", a->ctype ? a->ctype :
+		    "text/plain; charset=utf-8");
+		evhttp_add_header(h, "Cache-Control", "no-store");
+		if (body)
+			evbuffer_add(body, a->body, strlen(a->body));
 	}
-	if (!named || !redirsrv_ours(s, name) ||
-	    (e = malloc(sizeof(*e))) == NULL) {
-		struct redirsrv_endpoint now = { s, req, src, tls };
-		redirsrv_endpoint(&now);
-		return;
-	}
-	*e = (struct redirsrv_endpoint){ s, req, src, tls };
-	if (redirdns_lookup(s->dns, name, redirsrv_on_endpoint, e) < 0) {
-		free(e);
-		redirsrv_reply(req, 503, "Busy.");
-	}
+	evhttp_send_reply(req, a->code, redirsrv_reason(a->code), body);
+	if (body)
+		evbuffer_free(body);
 }
 
 static void
@@ -225,6 +210,9 @@ redirsrv_on_request(struct evhttp_request *req, void *arg)
 	struct redirsrv *s = side->s;
 	struct redirsrc *src = redirsrc_of(s->sources, req,
 	    s->cfg->max_per_source);
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *path = evhttp_uri_get_path(u) ? evhttp_uri_get_path(u) : "/";
+	char name[REDIRECT_NAME_LEN];
 
 	if (src == NULL) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -232,7 +220,26 @@ redirsrv_on_request(struct evhttp_request *req, void *arg)
 		redirsrv_reply(req, 503, "Too many connections from your address.");
 		return;
 	}
-	redirsrv_route(s, req, src, side->tls);
+	switch (redirsrv_route_of(s, evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Host"), path, strlen(path),
+	    name)) {
+	case ROUTE_VISIT:
+		redirsrv_visit(s, name, evhttp_request_get_uri(req),
+		    redirsrv_evhttp_answer, req);
+		break;
+	case ROUTE_CHECK:
+		redirsrv_check(s, src, evhttp_uri_get_query(u),
+		    redirsrv_evhttp_answer, req);
+		break;
+	case ROUTE_UPDATE:
+		redirsrv_update(s, req, src, side->tls);
+		break;
+	case ROUTE_UNKNOWN:
+		redirsrv_reply(req, 404, "This name is not registered here.");
+		break;
+	default:
+		redirsrv_reply(req, 400, "The Host header is not a host name.");
+	}
 }
 
 /* --- listening --- */
@@ -311,13 +318,11 @@ redirsrv_new(struct event_base *base, const struct redirect_config *cfg,
 		return NULL;
 	s->base = base;
 	s->cfg = cfg;
-	s->plain = (struct redirsrv_side){ s, false };
 	s->secure = (struct redirsrv_side){ s, true };
 	if ((s->dns = redirdns_new(base, cfg->dns_server, why, len)) == NULL ||
 	    (s->sources = redirsrc_table_new(base)) == NULL)
 		goto fail;
-	if (cfg->nlisten && ((s->http = redirsrv_http(s, &s->plain)) == NULL ||
-	    redirsrv_bind(s->http, cfg->listen, cfg->nlisten, 80, why, len) < 0))
+	if (cfg->nlisten && (s->front = redirfront_new(s, why, len)) == NULL)
 		goto fail;
 	if (cfg->ntls && ((s->tls = redirsrv_tls(cfg, why, len)) == NULL ||
 	    (s->https = redirsrv_http(s, &s->secure)) == NULL ||
@@ -335,8 +340,7 @@ redirsrv_free(struct redirsrv *s)
 	if (s == NULL)
 		return;
 	redirsrv_jobs_free(s);
-	if (s->http)
-		evhttp_free(s->http);
+	redirfront_free(s->front);
 	if (s->https)
 		evhttp_free(s->https);
 	SSL_CTX_free(s->tls);

@@ -29,7 +29,9 @@
 
 struct redirsrv_job {
 	struct redirsrv *s;
-	struct evhttp_request *req;
+	struct evhttp_request *req;	/* a registration's */
+	redirsrv_answer_fn *fn;		/* a check's */
+	void *ctx;
 	struct netaddr source;
 	struct worker_job *worker;
 	struct event *delay;
@@ -41,17 +43,13 @@ struct redirsrv_job {
 };
 
 static struct redirsrv_job *
-redirsrv_job_new(struct redirsrv *s, struct evhttp_request *req,
-    const struct redirsrc *src)
+redirsrv_job_new(struct redirsrv *s, const struct redirsrc *src)
 {
 	struct redirsrv_job *j;
 
-	if (s->njobs >= REDIRSRV_MAX_JOBS || (j = calloc(1, sizeof(*j))) == NULL) {
-		redirsrv_reply(req, 503, "Busy; try again soon.");
+	if (s->njobs >= REDIRSRV_MAX_JOBS || (j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
-	}
 	j->s = s;
-	j->req = req;
 	j->source = src->addr;
 	j->next = s->jobs;
 	if (s->jobs)
@@ -211,8 +209,11 @@ redirsrv_update(struct redirsrv *s, struct evhttp_request *req,
 		redirsrv_reply(req, 404, "This server takes no registrations.");
 		return;
 	}
-	if ((j = redirsrv_job_new(s, req, src)) == NULL)
+	if ((j = redirsrv_job_new(s, src)) == NULL) {
+		redirsrv_reply(req, 503, "Busy; try again soon.");
 		return;
+	}
+	j->req = req;
 	j->reg.cfg = s->cfg;
 	j->reg.source = src->addr;
 	if (!redirsrv_update_parse(j, src)) {
@@ -235,63 +236,68 @@ redirsrv_on_checked(const char *result, int ms, void *arg)
 {
 	struct redirsrv_job *j = arg;
 	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
-	struct evbuffer *body = evbuffer_new();
-	char ip[ADDR_STRLEN];
+	char ip[ADDR_STRLEN], body[200];
+	struct redirsrv_answer a = { 200, NULL, "application/json", body, NULL };
 
 	if (src != NULL)
 		src->checking = false;
 	addr_ntop(&j->source, ip, sizeof(ip));
 	log_debug("check %s port %u/%s: %s (%d ms)", ip, j->port,
 	    j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
-	evhttp_add_header(evhttp_request_get_output_headers(j->req),
-	    "Content-Type", "application/json");
-	evhttp_add_header(evhttp_request_get_output_headers(j->req),
-	    "Cache-Control", "no-store");
-	if (body != NULL)
-		evbuffer_add_printf(body, "{\"address\": \"%s\", \"port\": %u, "
-		    "\"proto\": \"%s\", \"result\": \"%s\", \"ms\": %d}\n", ip,
-		    j->port, j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
-	evhttp_send_reply(j->req, 200, "OK", body);
-	if (body != NULL)
-		evbuffer_free(body);
+	snprintf(body, sizeof(body), "{\"address\": \"%s\", \"port\": %u, "
+	    "\"proto\": \"%s\", \"result\": \"%s\", \"ms\": %d}\n", ip,
+	    j->port, j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
+	j->fn(j->ctx, &a);
 	redirsrv_job_free(j);
 }
 
-/* Ten a minute, one at a time. */
-static bool
-redirsrv_check_allowed(struct redirsrc *src, struct evhttp_request *req)
+/* Ten a minute, one at a time; the answer when not. */
+static const struct redirsrv_answer *
+redirsrv_check_refused(struct redirsrc *src)
 {
+	static const struct redirsrv_answer busy = { 429, NULL, NULL,
+	    "One check at a time from your address.\n", "3" };
+	static const struct redirsrv_answer many = { 429, NULL, NULL,
+	    "Too many checks from your address.\n", "60" };
 	time_t now = time(NULL);
 
 	if (now - src->check_window >= 60) {
 		src->check_window = now;
 		src->checks = 0;
 	}
-	if (!src->checking && src->checks < REDIRSRV_CHECKS_PER_MIN)
-		return true;
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After",
-	    src->checking ? "3" : "60");
-	redirsrv_reply(req, 429, "Too many checks from your address.");
-	return false;
+	return src->checking ? &busy : src->checks >= REDIRSRV_CHECKS_PER_MIN ?
+	    &many : NULL;
 }
 
 void
-redirsrv_check(struct redirsrv *s, struct evhttp_request *req,
-    struct redirsrc *src)
+redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
+    redirsrv_answer_fn *fn, void *ctx)
 {
-	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	static const struct redirsrv_answer busy = { 503, NULL, NULL,
+	    "Busy; try again soon.\n", "5" };
+	const struct redirsrv_answer *refused;
+	struct redirsrv_answer bad = { 400, NULL, NULL, NULL, NULL };
 	struct redirsrv_job *j;
 	char why[160];
 	uint16_t port;
 	int proto;
 
-	if (redirect_parse_check(query, &port, &proto, why, sizeof(why)) < 0) {
-		redirsrv_reply(req, 400, why);
+	if (redirect_parse_check(query, &port, &proto, why, sizeof(why) - 1) < 0) {
+		strcat(why, "\n");
+		bad.body = why;
+		fn(ctx, &bad);
 		return;
 	}
-	if (!redirsrv_check_allowed(src, req) ||
-	    (j = redirsrv_job_new(s, req, src)) == NULL)
+	if ((refused = redirsrv_check_refused(src)) != NULL) {
+		fn(ctx, refused);
 		return;
+	}
+	if ((j = redirsrv_job_new(s, src)) == NULL) {
+		fn(ctx, &busy);
+		return;
+	}
+	j->fn = fn;
+	j->ctx = ctx;
 	j->port = port;
 	j->proto = proto;
 	src->checks++;

@@ -264,8 +264,8 @@ case_safety() {
 		"$(curl_ -o /dev/null -w '%{redirect_url}' -H 'Host: nas.example.com' "http://$R/check?port=1")" "http://5.0.1.7:8443/check?port=1"
 	big=$(head -c 10000 /dev/zero | tr '\0' a)
 	check_eq "a header too big: refused" \
-		"$(curl_ -o /dev/null -w '%{http_code}' -H "X-Big: $big" -H 'Host: nas.example.com' "http://$R/")" 400
-	check_eq "POST: refused (libevent says 501)" \
+		"$(curl_ -o /dev/null -w '%{http_code}' -H "X-Big: $big" -H 'Host: nas.example.com' "http://$R/")" 431
+	check_eq "POST: refused (501)" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -d x -H 'Host: nas.example.com' "http://$R/")" 501
 	check_eq "no password in the server's log" "$(grep -c "$PASS\|wrong" "$LAB_DIR/redirect.log")" 0
 	# 40 connections that asked once and stay open; the default limit is 32.

@@ -1,0 +1,29 @@
+/* An HTTP/1.x request head (RFC 9112), as the redirect server's plain
+ * front reads it: GET or HEAD, no body. Pure: a fuzzer drives it. */
+#ifndef HOMEREACH_HTTPHEAD_H
+#define HOMEREACH_HTTPHEAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTPHEAD_MAX		8192	/* a head longer than this: 431 */
+#define HTTPHEAD_MAX_TARGET	4096	/* a longer request-target: 414 */
+
+enum httphead_method { HTTPHEAD_GET, HTTPHEAD_HEAD };
+
+struct httphead {
+	enum httphead_method method;
+	const char *target;		/* into the buffer, not terminated */
+	size_t target_len;
+	const char *host;		/* NULL if there is none (HTTP/1.0) */
+	size_t host_len;
+	int minor;			/* HTTP/1.0 or HTTP/1.1 */
+	bool keep_alive;
+};
+
+/* The head at buf[0..len): its length through the empty line, 0 while
+ * it is incomplete, or minus the status to answer with: 400, 413 (a
+ * body), 414, 431, 501 (a method other than GET and HEAD), 505. */
+int httphead_parse(const char *buf, size_t len, struct httphead *h);
+
+#endif
