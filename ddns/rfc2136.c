@@ -85,8 +85,9 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	rfc2136_fqdn(r->zone, zone, sizeof(zone));
 	rfc2136_fqdn(r->tsig_algorithm, alg, sizeof(alg));
 	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
+	/* ldns copies the list into the packet. */
 	pkt = ldns_update_pkt_new(ldns_dname_new_frm_str(zone), LDNS_RR_CLASS_IN,
-	    NULL, ldns_rr_list_clone(updates), NULL);
+	    NULL, (ldns_rr_list *)updates, NULL);
 	ldns_pkt_set_id(pkt, id);
 	if (ldns_pkt_tsig_sign(pkt, key, r->tsig_secret.value,
 	    RFC2136_FUDGE, alg, NULL) != LDNS_STATUS_OK) {

@@ -270,13 +270,15 @@ case_safety() {
 	check_eq "no password in the server's log" "$(grep -c "$PASS\|wrong" "$LAB_DIR/redirect.log")" 0
 	# 40 connections that asked once and stay open; the default limit is 32.
 	req='GET / HTTP/1.1\r\nHost: nas.example.com\r\n\r\n'
+	local pids=()
 	for _ in $(seq 40); do
 		{ printf "$req"; sleep 2; } | lab_run inet socat -T3 - "TCP:$R:80" > /dev/null 2>&1 &
+		pids+=($!)
 	done
 	sleep 0.7
 	check_eq "per-source connection limit: 503" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 503
-	wait
+	wait "${pids[@]}"
 	check_eq "after they close: served again" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
 }

@@ -130,7 +130,55 @@ static const struct { const char *text, *error; } bad[] = {
 	{ "[ddns a]\nprovider = duckdns\nhostname = h\n", "duckdns needs token" },
 	{ "[ddns a]\nprovider = custom\nhostname = h\nurl = https://x/{ip}\n", "custom needs url and success" },
 	{ "[agent]\nstate_dir = \0\n", "t.conf:2: line too long or not text" },
+	{ "[probes]\ncheck_url = https://r/check\n", "t.conf:2: check_url: want http://" },
+	{ "[ddns a]\nprovider = redirect\nhostname = h\n", "redirect needs server, username, password_file and service" },
+	{ "[ddns a]\nprovider = redirect\nhostname = h\nserver = https://r\nusername = u\n"
+	    "password = p\nservice = web\n", "t.conf:1: [ddns a]: service \"web\" is no [service]" },
+	{ "[service web]\nport = 80\n[ddns a]\nprovider = redirect\nhostname = h\nserver = http://r\n"
+	    "username = u\npassword = p\nservice = web\n", "takes registrations over https:// only" },
+	{ "[redirect-server]\n", "[redirect-server] has no listen or tls_listen" },
+	{ "[redirect-server]\nlisten = :80\n", "[redirect-server] has no dns_server" },
+	{ "[redirect-server]\ntls_listen = :443\n", "tls_listen needs tls_cert and tls_key" },
+	{ "[redirect-server]\nlisten = :80\ndns_server = d\nusers_file = u\n",
+	    "registration (users_file) needs zone, tsig_key and tsig_secret_file" },
+	{ "[redirect-server]\nstatus = 302\n", "t.conf:2: status: want 301, 307 or 308" },
+	{ "[redirect-server]\nmax_per_source = 0\n", "max_per_source: want a number from 1 to 10000" },
+	{ "[redirect-server]\nport = 80\n", "unknown key \"port\" in [redirect-server]" },
 };
+
+static void
+test_redirect_server(void **state)
+{
+	static const char text[] =
+	    "[redirect-server]\n"
+	    "listen = 5.0.0.4:80, [2001:db8::4]:80\n"
+	    "tls_listen = 5.0.0.4:443\n"
+	    "tls_cert = c.pem\ntls_key = k.pem\n"
+	    "dns_server = 5.0.0.2\nzone = example.com\n"
+	    "tsig_key = k.example.com\ntsig_secret = c2VjcmV0\n"
+	    "users_file = /etc/homereach/users\nstatus = 308\n"
+	    "server_name = redir.example.com\n"
+	    "[service web]\nport = 80\nexternal_port = 8080\n"
+	    "[probes]\ncheck_url = http://5.0.0.4/check\n"
+	    "[ddns www]\nprovider = redirect\nhostname = www.example.com\n"
+	    "server = https://5.0.0.4\nusername = u\npassword = p\nservice = web\n";
+
+	(void)state;
+	config_parse(text, strlen(text), "t.conf", &cfg);
+	if (cfg.nerrors)
+		fail_msg("%s", cfg.errors[0]);
+	assert_true(cfg.redirect.set);
+	assert_int_equal(cfg.redirect.nlisten, 2);
+	assert_string_equal(cfg.redirect.listen[1], "[2001:db8::4]:80");
+	assert_int_equal(cfg.redirect.status, 308);
+	assert_int_equal(cfg.redirect.max_per_source, 32);
+	assert_string_equal(cfg.redirect.target_prefix, "origin");
+	assert_string_equal(cfg.redirect.tsig_secret.value, "c2VjcmV0");
+	assert_string_equal(cfg.redirect.server_name[0], "redir.example.com");
+	assert_string_equal(cfg.check_url, "http://5.0.0.4/check");
+	assert_int_equal(cfg.ddns[0].provider, PROV_REDIRECT);
+	assert_string_equal(cfg.ddns[0].service, "web");
+}
 
 static void
 test_bad(void **state)
@@ -209,6 +257,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_redirect_server),
 		cmocka_unit_test(test_hash_follows_settings),
 		cmocka_unit_test(test_load_permissions),
 	};
