@@ -61,6 +61,7 @@ struct redirdns {
 	struct event *rd;
 	struct redirdns_entry *buckets[REDIRDNS_BUCKETS];
 	int nentries;
+	struct redirdns_stats stats;
 };
 
 static uint32_t
@@ -151,6 +152,7 @@ redirdns_send(struct redirdns_entry *e)
 		redirdns_finish(e, REDIRDNS_FAILED, REDIRDNS_FAIL_TTL);
 		return;
 	}
+	e->d->stats.queries++;
 	if (send(e->d->fd, wire, len, 0) < 0 && errno != EAGAIN)
 		tv.tv_usec = 1000;	/* counts as lost */
 	free(wire);
@@ -349,10 +351,18 @@ redirdns_peek(struct redirdns *d, const char *name, struct redirdns_result *r)
 {
 	struct redirdns_entry *e = redirdns_find(d, name);
 
+	d->stats.lookups++;
 	if (e == NULL || e->stage != STAGE_DONE || e->expires <= time(NULL))
 		return false;
+	d->stats.hits++;
 	*r = e->result;
 	return true;
+}
+
+void
+redirdns_stats(const struct redirdns *d, struct redirdns_stats *st)
+{
+	*st = d->stats;
 }
 
 void

@@ -51,6 +51,11 @@ int redirdns_lookup(struct redirdns *d, const char *name, redirdns_cb *cb,
 /* A fresh cached result for name, without waiting: true if there is. */
 bool redirdns_peek(struct redirdns *d, const char *name,
     struct redirdns_result *r);
+/* Lookups asked, answered from the cache, and DNS queries sent. */
+struct redirdns_stats {
+	uint64_t lookups, hits, queries;
+};
+void redirdns_stats(const struct redirdns *d, struct redirdns_stats *st);
 /* Drop the cached answer: this server has just changed the records. */
 void redirdns_forget(struct redirdns *d, const char *name);
 

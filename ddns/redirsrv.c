@@ -337,8 +337,16 @@ fail:
 void
 redirsrv_free(struct redirsrv *s)
 {
+	struct redirdns_stats st = { 0 };
+
 	if (s == NULL)
 		return;
+	if (s->dns != NULL) {
+		redirdns_stats(s->dns, &st);
+		log_info("visitors: %llu lookups, %llu from the cache, %llu DNS "
+		    "queries", (unsigned long long)st.lookups,
+		    (unsigned long long)st.hits, (unsigned long long)st.queries);
+	}
 	redirsrv_jobs_free(s);
 	redirfront_free(s->front);
 	if (s->https)
