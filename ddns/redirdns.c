@@ -42,6 +42,7 @@ struct redirdns_waiter {
 struct redirdns_entry {
 	char name[256];
 	struct redirdns_entry *next;		/* in its bucket */
+	struct redirdns_entry *qnext;		/* in flight: d->inflight */
 	struct redirdns *d;
 	enum redirdns_stage stage;
 	struct redirdns_result result;
@@ -60,6 +61,7 @@ struct redirdns {
 	int fd;
 	struct event *rd;
 	struct redirdns_entry *buckets[REDIRDNS_BUCKETS];
+	struct redirdns_entry *inflight;	/* a query out: answers match here */
 	int nentries;
 	struct redirdns_stats stats;
 };
@@ -85,6 +87,18 @@ redirdns_find(struct redirdns *d, const char *name)
 }
 
 static void
+redirdns_landed(struct redirdns_entry *e)
+{
+	struct redirdns_entry **p = &e->d->inflight;
+
+	while (*p != NULL && *p != e)
+		p = &(*p)->qnext;
+	if (*p == e)
+		*p = e->qnext;
+	e->qnext = NULL;
+}
+
+static void
 redirdns_unlink(struct redirdns *d, struct redirdns_entry *e)
 {
 	struct redirdns_entry **p = &d->buckets[redirdns_hash(e->name)];
@@ -93,6 +107,7 @@ redirdns_unlink(struct redirdns *d, struct redirdns_entry *e)
 		p = &(*p)->next;
 	*p = e->next;
 	d->nentries--;
+	redirdns_landed(e);
 	if (e->timer)
 		event_free(e->timer);
 	free(e);
@@ -118,6 +133,7 @@ redirdns_finish(struct redirdns_entry *e, enum redirdns_status st, uint32_t ttl)
 	struct redirdns_waiter *w = e->waiters;
 	struct redirdns_result r;
 
+	redirdns_landed(e);
 	e->stage = STAGE_DONE;
 	e->result.status = st;
 	e->expires = time(NULL) + (time_t)ttl;
@@ -212,11 +228,11 @@ redirdns_step(struct redirdns_entry *e, const struct redirdns_answer *a)
 static struct redirdns_entry *
 redirdns_by_id(struct redirdns *d, uint16_t id)
 {
-	for (int i = 0; i < REDIRDNS_BUCKETS; i++)
-		for (struct redirdns_entry *e = d->buckets[i]; e; e = e->next)
-			if (e->stage != STAGE_DONE && e->id == id)
-				return e;
-	return NULL;
+	struct redirdns_entry *e = d->inflight;
+
+	while (e != NULL && e->id != id)
+		e = e->qnext;
+	return e;
 }
 
 static void
@@ -341,8 +357,11 @@ redirdns_lookup(struct redirdns *d, const char *name, redirdns_cb *cb,
 		return -1;
 	*w = (struct redirdns_waiter){ cb, arg, e->waiters };
 	e->waiters = w;
-	if (e->nwaiters++ == 0)
+	if (e->nwaiters++ == 0) {
+		e->qnext = d->inflight;
+		d->inflight = e;
 		redirdns_send(e);
+	}
 	return 0;
 }
 
