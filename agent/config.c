@@ -192,12 +192,31 @@ cfg_record(struct cfg_parser *p, const char *v)
 	return *r ? 0 : -1;
 }
 
+/* A string setting: where it lives in its section's struct. */
+struct cfg_field {
+	const char *key;
+	size_t off, len;
+};
+#define CFG_FIELD(type, k, m) { k, offsetof(type, m), sizeof(((type *)0)->m) }
+
+static char *
+cfg_field_find(const struct cfg_field *fields, size_t n, void *base,
+    const char *key, size_t *len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(key, fields[i].key)) {
+			*len = fields[i].len;
+			return (char *)base + fields[i].off;
+		}
+	return NULL;
+}
+
 /* The string settings of a [ddns NAME] section, by key. */
 static char *
 cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
 {
-	static const struct { const char *key; size_t off, len; } fields[] = {
-#define F(k, m) { k, offsetof(struct ddns_config, m), sizeof(((struct ddns_config *)0)->m) }
+	static const struct cfg_field fields[] = {
+#define F(k, m) CFG_FIELD(struct ddns_config, k, m)
 		F("hostname", hostname), F("server", server),
 		F("username", username), F("zone", zone),
 		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
@@ -205,12 +224,8 @@ cfg_ddns_field(struct ddns_config *r, const char *key, size_t *len)
 		F("dns_check", dns_check), F("service", service),
 #undef F
 	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!strcmp(key, fields[i].key)) {
-			*len = fields[i].len;
-			return (char *)r + fields[i].off;
-		}
-	return NULL;
+	return cfg_field_find(fields, sizeof(fields) / sizeof(fields[0]), r, key,
+	    len);
 }
 
 static void
@@ -299,20 +314,16 @@ cfg_service_key(struct cfg_parser *p, const char *key, const char *v)
 static char *
 cfg_redirect_field(struct redirect_config *r, const char *key, size_t *len)
 {
-	static const struct { const char *key; size_t off, len; } fields[] = {
-#define F(k, m) { k, offsetof(struct redirect_config, m), sizeof(((struct redirect_config *)0)->m) }
+	static const struct cfg_field fields[] = {
+#define F(k, m) CFG_FIELD(struct redirect_config, k, m)
 		F("tls_cert", tls_cert), F("tls_key", tls_key),
 		F("dns_server", dns_server), F("zone", zone),
 		F("tsig_key", tsig_key), F("tsig_algorithm", tsig_algorithm),
 		F("users_file", users_file), F("target_prefix", target_prefix),
 #undef F
 	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!strcmp(key, fields[i].key)) {
-			*len = fields[i].len;
-			return (char *)r + fields[i].off;
-		}
-	return NULL;
+	return cfg_field_find(fields, sizeof(fields) / sizeof(fields[0]), r, key,
+	    len);
 }
 
 static void

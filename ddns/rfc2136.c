@@ -99,29 +99,38 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	return pkt;
 }
 
-/* The UPDATE (delete the RRset, add addr) with message id. */
-ldns_pkt *
-rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
-    uint16_t id, struct ddns_answer *a)
+/* Delete the RRset, add addr: r's two changes, onto updates. */
+static int
+rfc2136_records(const struct ddns_config *r, const struct netaddr *addr,
+    ldns_rr_list *updates, struct ddns_answer *a)
 {
 	char owner[300], text[600], ip[ADDR_STRLEN];
-	ldns_rr_list *updates = ldns_rr_list_new();
 	ldns_rr *add = NULL;
-	ldns_pkt *pkt;
 
 	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
 	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
 	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
 	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
-		ldns_rr_list_free(updates);
 		ddns_answer_set(a, DDNS_STOP, "bad-name", "the host name is not a "
 		    "valid DNS name");
-		return NULL;
+		return -1;
 	}
 	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner,
 	    addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A));
 	ldns_rr_list_push_rr(updates, add);
-	pkt = rfc2136_sign(r, updates, id, a);
+	return 0;
+}
+
+/* The UPDATE (delete the RRset, add addr) with message id. */
+ldns_pkt *
+rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+    uint16_t id, struct ddns_answer *a)
+{
+	ldns_rr_list *updates = ldns_rr_list_new();
+	ldns_pkt *pkt = NULL;
+
+	if (rfc2136_records(r, addr, updates, a) == 0)
+		pkt = rfc2136_sign(r, updates, id, a);
 	ldns_rr_list_deep_free(updates);	/* the packet holds copies */
 	return pkt;
 }
@@ -324,11 +333,9 @@ void
 rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a)
 {
-	uint16_t id = rfc2136_id();
-	ldns_pkt *pkt = rfc2136_build(r, addr, id, a);
+	ldns_rr_list *updates = ldns_rr_list_new();
 
-	if (pkt != NULL) {
-		rfc2136_send(r, pkt, id, a);
-		ldns_pkt_free(pkt);
-	}
+	if (rfc2136_records(r, addr, updates, a) == 0)
+		rfc2136_commit(r, updates, a);
+	ldns_rr_list_deep_free(updates);
 }
