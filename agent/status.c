@@ -33,7 +33,7 @@ static void
 status_mappings(json_t *list)
 {
 	size_t i;
-	json_t *m;
+	json_t *m, *o;
 
 	printf("\nmappings:\n");
 	if (json_array_size(list) == 0)
@@ -53,6 +53,8 @@ status_mappings(json_t *list)
 			printf("lease %lld s left", status_int(m, "lease_left"));
 		if (json_object_get(m, "error"))
 			printf("; %s", status_str(m, "error"));
+		if ((o = json_object_get(m, "outside")) != NULL)
+			printf("; from outside: %s", status_str(o, "result"));
 		printf("\n");
 	}
 }
@@ -66,11 +68,15 @@ status_records(json_t *list)
 	printf("\nrecords:\n");
 	if (json_array_size(list) == 0)
 		printf("  none configured\n");
-	json_array_foreach(list, i, r)
+	json_array_foreach(list, i, r) {
+		char pub[80];
+		snprintf(pub, sizeof(pub), json_object_get(r, "published_port") ?
+		    "%s port %lld" : "%s", status_str(r, "published"),
+		    status_int(r, "published_port"));
 		printf("  %-12s %-4s %-28s %-16s %-10s %s\n", status_str(r, "name"),
-		    status_str(r, "record"), status_str(r, "hostname"),
-		    status_str(r, "published"), status_str(r, "last_result"),
-		    status_str(r, "next"));
+		    status_str(r, "record"), status_str(r, "hostname"), pub,
+		    status_str(r, "last_result"), status_str(r, "next"));
+	}
 }
 
 static void

@@ -135,8 +135,12 @@ struct redirreg_host {
 	struct netaddr addr[2];		/* to publish: v4, v6 */
 };
 
-/* Does DNS hold this already? Also fills the port when none was asked. */
-static bool
+enum redirreg_now { REG_SAME, REG_DIFFERENT, REG_UNKNOWN };
+
+/* Does DNS hold this already? Also fills the port when none was asked:
+ * the one registered before, or 80. Without an answer, nothing is known
+ * (and no port is guessed over one that may be there). */
+static enum redirreg_now
 redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
 {
 	char q[320];
@@ -144,9 +148,12 @@ redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
 	bool same;
 
 	snprintf(q, sizeof(q), "_http._tcp.%s.", h->name);
-	if (redirreg_ask(j->cfg->dns_server, q, LDNS_RR_TYPE_SRV, &a) < 0 || !a.srv) {
+	if (redirreg_ask(j->cfg->dns_server, q, LDNS_RR_TYPE_SRV, &a) < 0 ||
+	    (a.rcode != 0 && a.rcode != 3))
+		return REG_UNKNOWN;
+	if (!a.srv) {
 		h->port = h->port ? h->port : 80;
-		return false;
+		return REG_DIFFERENT;
 	}
 	if (h->port == 0)
 		h->port = a.port;
@@ -158,7 +165,7 @@ redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
 		same = redirreg_ask(j->cfg->dns_server, q, f ? LDNS_RR_TYPE_AAAA :
 		    LDNS_RR_TYPE_A, &a) == 0 && addr_equal(&a.addr, &h->addr[f]);
 	}
-	return same;
+	return same ? REG_SAME : REG_DIFFERENT;
 }
 
 static ldns_rr *
@@ -187,13 +194,16 @@ redirreg_write(const struct redirreg_job *j, const struct redirreg_host *h,
 	char srv[320], tgt[310], ip[ADDR_STRLEN];
 	ldns_rr_list *list = ldns_rr_list_new();
 	ldns_rr *rr;
+	bool ok = true;
 
 	redirreg_shim(j->cfg, &r);
 	snprintf(srv, sizeof(srv), "_http._tcp.%s.", h->name);
 	snprintf(tgt, sizeof(tgt), "%s.", h->target);
+
 	ldns_rr_list_push_rr(list, rfc2136_delete_rr(srv, LDNS_RR_TYPE_SRV));
 	if ((rr = redirreg_rr("%s %u IN SRV 0 0 %u %s", srv, r.ttl, h->port, tgt)))
 		ldns_rr_list_push_rr(list, rr);
+	ok &= rr != NULL;
 	for (int f = 0; f < 2; f++) {
 		if (h->addr[f].family == 0)
 			continue;
@@ -202,8 +212,13 @@ redirreg_write(const struct redirreg_job *j, const struct redirreg_host *h,
 		if ((rr = redirreg_rr("%s %u IN %s %s", tgt, r.ttl, f ? "AAAA" :
 		    "A", addr_ntop(&h->addr[f], ip, sizeof(ip)))))
 			ldns_rr_list_push_rr(list, rr);
+		ok &= rr != NULL;
 	}
-	rfc2136_commit(&r, list, a);
+	if (ok)		/* never the deletions alone */
+		rfc2136_commit(&r, list, a);
+	else
+		ddns_answer_set(a, DDNS_STOP, "bad-name", "the name is too long "
+		    "for its target");
 	ldns_rr_list_deep_free(list);
 	explicit_bzero(&r, sizeof(r));
 }
@@ -270,10 +285,16 @@ redirreg_host(struct redirreg_job *j, const char *name)
 		return;
 	}
 	addr_ntop(h.addr[0].family ? &h.addr[0] : &h.addr[1], ip, sizeof(ip));
-	if (redirreg_current(j, &h)) {
+	switch (redirreg_current(j, &h)) {
+	case REG_SAME:
 		snprintf(line, sizeof(line), "nochg %s", ip);
 		redirreg_say(j, line, "%s: nochg %s port %u", name, ip, h.port);
 		return;
+	case REG_UNKNOWN:
+		redirreg_say(j, "dnserr", "%s: the DNS server did not answer", name);
+		return;
+	default:
+		break;
 	}
 	redirreg_write(j, &h, &a);
 	snprintf(line, sizeof(line), a.outcome == DDNS_OK ? "good %s" : "dnserr", ip);

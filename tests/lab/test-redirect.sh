@@ -12,7 +12,8 @@
 #   check    /check: open for a mapped port, closed for an unmapped one,
 #            never another address; rate-limited
 #   safety   bad Host, unknown names, registration over plain HTTP, wrong
-#            passwords (slowed down), big headers: refused, nothing leaked
+#            passwords (slowed down), big headers: refused, nothing leaked;
+#            with DNS silent, a registration writes nothing
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -121,6 +122,8 @@ case_visit() {
 	wait_for 10 outside_is open
 	check "status: the outside check says open" '.mappings[0].outside.result' open "$LAB_DIR/status.json"
 	check "status: the record holds port 8080" '.records[0].published_port' 8080 "$LAB_DIR/status.json"
+	check_eq "status, for a person: the check's answer" "$(lab_run host "$bin" status \
+		--config "$LAB_DIR/conf/homereach.conf" | grep -c 'from outside: open')" 1
 
 	# The mapping moves to another external port: the SRV follows.
 	agent_conf 8090
@@ -281,6 +284,12 @@ case_safety() {
 	wait "${pids[@]}"
 	check_eq "after they close: served again" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
+	# DNS does not answer: nothing is written, no port guessed.
+	for p in $(ip netns pids "$(lab_ns inet)"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = knotd ] && kill "$p"
+	done
+	check_eq "DNS silent: dnserr" \
+		"$("${https[@]}" --max-time 40 -u "nas.example.com:$PASS" "https://$R/nic/update?hostname=nas.example.com&myip=5.0.1.8")" dnserr
 }
 
 "case_$case_"
