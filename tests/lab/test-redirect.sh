@@ -147,6 +147,16 @@ case_visit() {
 	check "the remade mapping answers from outside" '.mappings[0].outside.result' open "$LAB_DIR/status.json"
 	check_eq "visitors reach it again" \
 		"$(curl_ -L 'http://www.example.com/x')" "home: /x"
+
+	# A block that a new mapping cannot fix (the router drops what it
+	# forwards): made again once, then only reported, not in a loop.
+	lab_run rtr nft insert rule inet filter forward iifname wan tcp dport 80 drop
+	wait_for 15 sh -c "[ \$(grep -c 'deleting and making it again' '$LAB_DIR/agent.log') -ge 2 ]"
+	sleep 12	# one more periodic check
+	check_eq "made again once more, then no more" \
+		"$(grep -c "deleting and making it again" "$LAB_DIR/agent.log")" 2
+	check "status: does not answer from outside" '.mappings[0].outside.result' \
+		no-answer "$(status_json; echo "$LAB_DIR/status.json")"
 	kill -TERM "$agent"; wait "$agent"
 }
 
