@@ -4,7 +4,8 @@
 #            server to external port 8080 and registers with the redirect
 #            server; `curl -L http://www.example.com/some/path?x=1` from the
 #            internet (NAME resolved by knot) lands on the home server with
-#            path and query; a new external port (SIGHUP) is published too;
+#            path and query; a new external port (SIGHUP) and a new
+#            public address are published too;
 #            the outside check says open, and a mapping the router lists
 #            but that does not answer is made again
 #   clients  ddclient and inadyn, configured for a dyndns2 server, register
@@ -134,6 +135,15 @@ case_visit() {
 	sleep 1.1	# the redirect server's cache: its own update dropped it
 	check_eq "visitors follow to the new port" \
 		"$(curl_ -L 'http://www.example.com/again?y=2')" "home: /again?y=2"
+
+	# The ISP gives the router another address: the target's A follows.
+	lab_wan_change rtr 5.0.1.9/24 5.0.1.1
+	wait_for 10 sh -c "[ \"\$(ip netns exec $(lab_ns inet) kdig +short @$LAB_STUN1 origin.www.example.com A)\" = 5.0.1.9 ]"
+	check_eq "a new public address is published" "$(dig_ origin.www.example.com A)" 5.0.1.9
+	check_eq "visitors follow to the new address" \
+		"$(curl_ -o /dev/null -w '%{redirect_url}' 'http://www.example.com/moved')" \
+		"http://5.0.1.9:8090/moved"
+	check_eq "and land at home" "$(curl_ -L 'http://www.example.com/moved')" "home: /moved"
 
 	# The router lists the mapping (its DNAT rule is there) but its filter
 	# rule is gone: nothing gets in. The next periodic check (interval =
