@@ -120,6 +120,16 @@ case_visit() {
 	check_eq "the redirect is a 307 to the mapped port" \
 		"$(curl_ -o /dev/null -w '%{http_code} %{redirect_url}' 'http://www.example.com/a?b=c')" \
 		"307 http://5.0.1.2:8080/a?b=c"
+	# All state is in DNS: a second server that took no registration
+	# sends visitors to the same place.
+	lab_run inet ip addr add 5.0.0.5/32 dev lo
+	printf '[redirect-server]\nlisten = 5.0.0.5:80\ndns_server = %s\nzone = example.com\n' \
+		"$LAB_STUN1" > "$LAB_DIR/redirect2.conf"
+	lab_bg inet redirect2 "$bin" redirect-server --config "$LAB_DIR/redirect2.conf"
+	wait_for 5 sh -c "ip netns exec $(lab_ns inet) ss -Hlnt 'sport = :80' | grep -q 5.0.0.5"
+	check_eq "a second redirect server, sharing only DNS, agrees" \
+		"$(curl_ -o /dev/null -w '%{http_code} %{redirect_url}' -H 'Host: www.example.com' 'http://5.0.0.5/a?b=c')" \
+		"307 http://5.0.1.2:8080/a?b=c"
 	wait_for 10 outside_is open
 	check "status: the outside check says open" '.mappings[0].outside.result' open "$LAB_DIR/status.json"
 	check "status: the record holds port 8080" '.records[0].published_port' 8080 "$LAB_DIR/status.json"
