@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <ldns/ldns.h>
 
 #include "probes/resolve.h"
 
@@ -152,11 +151,10 @@ redirdns_finish(struct redirdns_entry *e, enum redirdns_status st, uint32_t ttl)
 static void
 redirdns_send(struct redirdns_entry *e)
 {
-	static const int types[] = { LDNS_RR_TYPE_SRV, LDNS_RR_TYPE_A,
-	    LDNS_RR_TYPE_AAAA };
+	static const int types[] = { REDIRDNS_SRV, REDIRDNS_A, REDIRDNS_AAAA };
 	char qname[300];
-	uint8_t *wire = NULL;
-	size_t len;
+	uint8_t wire[512];
+	int len;
 	struct timeval tv = { 0, (REDIRDNS_WAIT_MS << e->tries) * 1000 };
 
 	if (e->stage == STAGE_SRV)
@@ -164,14 +162,14 @@ redirdns_send(struct redirdns_entry *e)
 	else
 		snprintf(qname, sizeof(qname), "%s.", e->target);
 	if (getrandom(&e->id, sizeof(e->id), 0) != sizeof(e->id) ||
-	    redirdns_query(qname, types[e->stage], e->id, &wire, &len) < 0) {
+	    (len = redirdns_query(qname, types[e->stage], e->id, wire,
+	    sizeof(wire))) < 0) {
 		redirdns_finish(e, REDIRDNS_FAILED, REDIRDNS_FAIL_TTL);
 		return;
 	}
 	e->d->stats.queries++;
-	if (send(e->d->fd, wire, len, 0) < 0 && errno != EAGAIN)
+	if (send(e->d->fd, wire, (size_t)len, 0) < 0 && errno != EAGAIN)
 		tv.tv_usec = 1000;	/* counts as lost */
-	free(wire);
 	tv.tv_sec = tv.tv_usec / 1000000;
 	tv.tv_usec %= 1000000;
 	evtimer_add(e->timer, &tv);

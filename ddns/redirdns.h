@@ -23,9 +23,12 @@ struct redirdns_answer {
 	uint32_t ttl;			/* least TTL used; SOA minimum if none */
 };
 
-/* A query for name and type (LDNS_RR_TYPE_*), wire form; free() it. */
-int redirdns_query(const char *name, int type, uint16_t id, uint8_t **wire,
-    size_t *len);
+enum { REDIRDNS_A = 1, REDIRDNS_AAAA = 28, REDIRDNS_SRV = 33 };
+
+/* A query for name (dotted; a final dot or not) and type, in buf: its
+ * length, or -1 if the name is no DNS name or buf too small. Pure. */
+int redirdns_query(const char *name, int type, uint16_t id, uint8_t *buf,
+    size_t cap);
 /* Read an answer to query id. Pure; -1 if it is not one. */
 int redirdns_parse(const uint8_t *wire, size_t len, uint16_t id,
     struct redirdns_answer *a);

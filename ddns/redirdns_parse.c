@@ -1,32 +1,106 @@
 /*
- * Queries and answers for the redirect server's lookups, through ldns.
- * Only what answers our question counts: the id must match, the QR bit be
- * set; an address is taken from the answer section, or from the
+ * Answers to the redirect server's lookups (RFC 1035 section 4.1), read
+ * here rather than by ldns: ldns_wire2pkt leaks the records of a packet
+ * that carries two TSIG records (the fuzzer found it in a second), and
+ * these answers come from the network. Every length is checked against
+ * the packet, compression pointers are followed at most 16 times, and
+ * only what answers our question counts: the id must match, the QR bit
+ * be set; an address is taken from the answer section, or from the
  * additional section when it belongs to the SRV target (RFC 2782 says a
- * server should add it there).
+ * server should add it there). Pure.
  */
 #include "ddns/redirdns.h"
 
-#include <stdlib.h>
+#include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
-#include <strings.h>
 
-#include <ldns/ldns.h>
+#define DNS_T_A		1
+#define DNS_T_SOA	6
+#define DNS_T_AAAA	28
+#define DNS_T_SRV	33
+#define DNS_MAX_JUMPS	16
 
-int
-redirdns_query(const char *name, int type, uint16_t id, uint8_t **wire,
-    size_t *len)
+struct dns_rr {
+	char owner[256];
+	uint16_t type;
+	uint32_t ttl;
+	size_t rdata, rdlen;		/* offset and length in the packet */
+};
+
+static uint16_t
+dns_u16(const uint8_t *p)
 {
-	ldns_pkt *q = NULL;
-	int rc;
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
 
-	if (ldns_pkt_query_new_frm_str(&q, name, (ldns_rr_type)type,
-	    LDNS_RR_CLASS_IN, 0) != LDNS_STATUS_OK)
+static uint32_t
+dns_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Append one label, lowercased; host-name characters only. */
+static int
+dns_label(const uint8_t *l, size_t n, char *out, size_t *o, size_t cap)
+{
+	if (*o + n + 2 > cap)
 		return -1;
-	ldns_pkt_set_id(q, id);
-	rc = ldns_pkt2wire(wire, q, len) == LDNS_STATUS_OK ? 0 : -1;
-	ldns_pkt_free(q);
-	return rc;
+	if (*o > 0)
+		out[(*o)++] = '.';
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum(l[i]) && l[i] != '-' && l[i] != '_')
+			return -1;
+		out[(*o)++] = (char)tolower(l[i]);
+	}
+	return 0;
+}
+
+/* The name at *pos, dotted, without the final dot; *pos moves past it. */
+static int
+dns_name(const uint8_t *w, size_t len, size_t *pos, char *out, size_t cap)
+{
+	size_t p = *pos, o = 0;
+	int jumps = 0;
+
+	out[0] = '\0';
+	while (p < len && w[p] != 0) {
+		uint8_t c = w[p];
+		if ((c & 0xc0) == 0xc0) {	/* a pointer: the rest is there */
+			if (p + 1 >= len || ++jumps > DNS_MAX_JUMPS)
+				return -1;
+			if (jumps == 1)
+				*pos = p + 2;
+			p = (size_t)(c & 0x3f) << 8 | w[p + 1];
+			continue;
+		}
+		if ((c & 0xc0) != 0 || p + 1 + c > len ||
+		    dns_label(w + p + 1, c, out, &o, cap) < 0)
+			return -1;
+		p += 1 + (size_t)c;
+	}
+	if (p >= len)
+		return -1;
+	if (jumps == 0)
+		*pos = p + 1;
+	out[o] = '\0';
+	return 0;
+}
+
+static int
+dns_rr(const uint8_t *w, size_t len, size_t *pos, struct dns_rr *rr)
+{
+	if (dns_name(w, len, pos, rr->owner, sizeof(rr->owner)) < 0 ||
+	    *pos + 10 > len)
+		return -1;
+	rr->type = dns_u16(w + *pos);
+	rr->ttl = dns_u32(w + *pos + 4);
+	rr->rdlen = dns_u16(w + *pos + 8);
+	rr->rdata = *pos + 10;
+	if (rr->rdata + rr->rdlen > len)
+		return -1;
+	*pos = rr->rdata + rr->rdlen;
+	return 0;
 }
 
 static void
@@ -37,97 +111,118 @@ redirdns_ttl(struct redirdns_answer *a, uint32_t ttl)
 }
 
 static void
-redirdns_addr(struct redirdns_answer *a, const ldns_rr *rr)
+redirdns_addr(struct redirdns_answer *a, const uint8_t *w, const struct dns_rr *rr)
 {
-	const ldns_rdf *f = ldns_rr_rdf(rr, 0);
-	size_t want = ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ? 4 : 16;
+	size_t want = rr->type == DNS_T_A ? 4 : 16;
 
-	if (a->addr.family != 0 || f == NULL || ldns_rdf_size(f) != want)
+	if (a->addr.family != 0 || rr->rdlen != want)
 		return;
 	a->addr.family = want == 4 ? AF_INET : AF_INET6;
-	memcpy(a->addr.bytes, ldns_rdf_data(f), want);
-	redirdns_ttl(a, ldns_rr_ttl(rr));
+	memcpy(a->addr.bytes, w + rr->rdata, want);
+	redirdns_ttl(a, rr->ttl);
 }
 
 static void
-redirdns_srv(struct redirdns_answer *a, const ldns_rr *rr)
+redirdns_srv(struct redirdns_answer *a, const uint8_t *w, size_t len,
+    const struct dns_rr *rr)
 {
-	char *t;
-	size_t n;
+	size_t p = rr->rdata + 6;
 
-	if (a->srv || ldns_rr_rd_count(rr) != 4 ||
-	    ldns_rdf_size(ldns_rr_rdf(rr, 2)) != 2 ||
-	    (t = ldns_rdf2str(ldns_rr_rdf(rr, 3))) == NULL)
+	if (a->srv || rr->rdlen < 7 ||
+	    dns_name(w, len, &p, a->target, sizeof(a->target)) < 0 ||
+	    p != rr->rdata + rr->rdlen || a->target[0] == '\0') {
+		a->target[0] = '\0';
 		return;
-	n = strlen(t);
-	if (n > 0 && t[n - 1] == '.')
-		t[--n] = '\0';
-	if (n > 0 && n < sizeof(a->target)) {
-		a->srv = true;
-		a->port = ldns_rdf2native_int16(ldns_rr_rdf(rr, 2));
-		memcpy(a->target, t, n + 1);
-		redirdns_ttl(a, ldns_rr_ttl(rr));
 	}
-	free(t);
+	a->srv = true;
+	a->port = dns_u16(w + rr->rdata + 4);
+	redirdns_ttl(a, rr->ttl);
+}
+
+/* RFC 2308 section 5: a negative answer lives min(SOA TTL, MINIMUM). */
+static void
+redirdns_soa(struct redirdns_answer *a, const uint8_t *w, size_t len,
+    const struct dns_rr *rr)
+{
+	char skip[256];
+	size_t p = rr->rdata;
+
+	if (dns_name(w, len, &p, skip, sizeof(skip)) < 0 ||
+	    dns_name(w, len, &p, skip, sizeof(skip)) < 0 ||
+	    p + 20 != rr->rdata + rr->rdlen)
+		return;
+	redirdns_ttl(a, rr->ttl);
+	redirdns_ttl(a, dns_u32(w + p + 16));
 }
 
 static void
-redirdns_section(struct redirdns_answer *a, const ldns_rr_list *list,
-    bool additional)
+redirdns_take(struct redirdns_answer *a, const uint8_t *w, size_t len,
+    const struct dns_rr *rr, int section)
 {
-	for (size_t i = 0; list && i < ldns_rr_list_rr_count(list); i++) {
-		const ldns_rr *rr = ldns_rr_list_rr(list, i);
-		ldns_rr_type t = ldns_rr_get_type(rr);
-		if (t == LDNS_RR_TYPE_SRV && !additional)
-			redirdns_srv(a, rr);
-		else if ((t == LDNS_RR_TYPE_A || t == LDNS_RR_TYPE_AAAA) &&
-		    (!additional || a->srv))
-			redirdns_addr(a, rr);
-		else if (t == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) == 7 &&
-		    ldns_rdf_size(ldns_rr_rdf(rr, 6)) == 4)
-			redirdns_ttl(a, ldns_rdf2native_int32(ldns_rr_rdf(rr, 6)));
-	}
+	bool addr = rr->type == DNS_T_A || rr->type == DNS_T_AAAA;
+
+	if (section == 0 && rr->type == DNS_T_SRV)
+		redirdns_srv(a, w, len, rr);
+	else if (addr && (section == 0 || (section == 2 && a->srv &&
+	    !strcmp(rr->owner, a->target))))
+		redirdns_addr(a, w, rr);
+	else if (rr->type == DNS_T_SOA && section < 2)
+		redirdns_soa(a, w, len, rr);
 }
 
-/* An additional address counts only if its owner is the SRV target. */
-static bool
-redirdns_owner_is(const ldns_rr *rr, const char *target)
+int
+redirdns_query(const char *name, int type, uint16_t id, uint8_t *buf,
+    size_t cap)
 {
-	char *o = ldns_rdf2str(ldns_rr_owner(rr));
-	size_t n = o ? strlen(o) : 0;
-	bool same = n > 1 && strlen(target) == n - 1 &&
-	    !strncasecmp(o, target, n - 1);
+	size_t o = 12, n = strlen(name);
 
-	free(o);
-	return same;
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253 || cap < 12 + n + 2 + 4)
+		return -1;
+	memset(buf, 0, 12);
+	buf[0] = (uint8_t)(id >> 8);
+	buf[1] = (uint8_t)id;
+	buf[5] = 1;			/* one question; RD clear: authoritative */
+	for (size_t i = 0; i <= n; ) {
+		size_t l = strcspn(name + i, ".");
+		if (l > n - i)
+			l = n - i;
+		if (l == 0 || l > 63)
+			return -1;
+		buf[o++] = (uint8_t)l;
+		memcpy(buf + o, name + i, l);
+		o += l;
+		i += l + 1;
+	}
+	buf[o++] = 0;
+	buf[o++] = (uint8_t)(type >> 8);
+	buf[o++] = (uint8_t)type;
+	buf[o++] = 0;
+	buf[o++] = 1;			/* IN */
+	return (int)o;
 }
 
 int
 redirdns_parse(const uint8_t *wire, size_t len, uint16_t id,
     struct redirdns_answer *a)
 {
-	ldns_pkt *p = NULL;
-	ldns_rr_list *extra;
+	size_t pos = 12;
+	struct dns_rr rr;
+	char q[256];
 
 	memset(a, 0, sizeof(*a));
-	if (ldns_wire2pkt(&p, wire, len) != LDNS_STATUS_OK)
+	if (len < 12 || dns_u16(wire) != id || !(wire[2] & 0x80))
 		return -1;
-	if (ldns_pkt_id(p) != id || !ldns_pkt_qr(p)) {
-		ldns_pkt_free(p);
-		return -1;
-	}
-	a->rcode = ldns_pkt_get_rcode(p);
-	redirdns_section(a, ldns_pkt_answer(p), false);
-	if (a->addr.family == 0)
-		redirdns_section(a, ldns_pkt_authority(p), true);
-	extra = ldns_rr_list_new();
-	for (size_t i = 0; a->srv && i < ldns_rr_list_rr_count(ldns_pkt_additional(p)); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(ldns_pkt_additional(p), i);
-		if (redirdns_owner_is(rr, a->target))
-			ldns_rr_list_push_rr(extra, rr);
-	}
-	redirdns_section(a, extra, true);
-	ldns_rr_list_free(extra);	/* the rrs belong to p */
-	ldns_pkt_free(p);
+	a->rcode = wire[3] & 0x0f;
+	for (int i = 0; i < dns_u16(wire + 4); i++)
+		if (dns_name(wire, len, &pos, q, sizeof(q)) < 0 || (pos += 4) > len)
+			return -1;
+	for (int s = 0; s < 3; s++)
+		for (int i = 0; i < dns_u16(wire + 6 + 2 * s); i++) {
+			if (dns_rr(wire, len, &pos, &rr) < 0)
+				return s == 0 ? -1 : 0;	/* keep what was read */
+			redirdns_take(a, wire, len, &rr, s);
+		}
 	return 0;
 }

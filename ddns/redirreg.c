@@ -98,10 +98,9 @@ redirreg_ask(const char *server, const char *qname, int type,
 {
 	char host[256], port[8];
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai = NULL;
-	uint8_t *wire = NULL, buf[4096];
-	size_t len;
+	uint8_t wire[512], buf[4096];
 	uint16_t p, id;
-	int fd, rc = -1;
+	int fd, len = -1, rc = -1;
 
 	if (resolve_split(server, 53, host, sizeof(host), &p, NULL, 0) < 0)
 		return -1;
@@ -111,17 +110,16 @@ redirreg_ask(const char *server, const char *qname, int type,
 	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
 	    getrandom(&id, sizeof(id), 0) == sizeof(id) &&
-	    redirdns_query(qname, type, id, &wire, &len) == 0) {
+	    (len = redirdns_query(qname, type, id, wire, sizeof(wire))) > 0) {
 		for (int i = 0; i < 3 && rc < 0; i++) {
 			struct pollfd pf = { .fd = fd, .events = POLLIN };
 			ssize_t n;
-			if (send(fd, wire, len, 0) < 0 || poll(&pf, 1, 500 << i) != 1)
+			if (send(fd, wire, (size_t)len, 0) < 0 || poll(&pf, 1, 500 << i) != 1)
 				continue;
 			if ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
 				rc = redirdns_parse(buf, (size_t)n, id, a);
 		}
 	}
-	free(wire);
 	if (fd >= 0)
 		close(fd);
 	freeaddrinfo(ai);
@@ -148,7 +146,7 @@ redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
 	bool same;
 
 	snprintf(q, sizeof(q), "_http._tcp.%s.", h->name);
-	if (redirreg_ask(j->cfg->dns_server, q, LDNS_RR_TYPE_SRV, &a) < 0 ||
+	if (redirreg_ask(j->cfg->dns_server, q, REDIRDNS_SRV, &a) < 0 ||
 	    (a.rcode != 0 && a.rcode != 3))
 		return REG_UNKNOWN;
 	if (!a.srv) {
@@ -162,8 +160,8 @@ redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
 		if (h->addr[f].family == 0)
 			continue;
 		snprintf(q, sizeof(q), "%s.", h->target);
-		same = redirreg_ask(j->cfg->dns_server, q, f ? LDNS_RR_TYPE_AAAA :
-		    LDNS_RR_TYPE_A, &a) == 0 && addr_equal(&a.addr, &h->addr[f]);
+		same = redirreg_ask(j->cfg->dns_server, q, f ? REDIRDNS_AAAA :
+		    REDIRDNS_A, &a) == 0 && addr_equal(&a.addr, &h->addr[f]);
 	}
 	return same ? REG_SAME : REG_DIFFERENT;
 }

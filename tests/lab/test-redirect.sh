@@ -25,7 +25,11 @@ SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 PASS='redirect-pa55word'
 R=$LAB_REDIRECT
 agent=
-dump() { [ "$FAILS" = 0 ] || tail -n 40 "$LAB_DIR"/redirect.log "$LAB_DIR"/agent.log >&2 2>/dev/null; }
+dump() {
+	[ "$FAILS" = 0 ] && return
+	tail -n 40 "$LAB_DIR"/redirect.log "$LAB_DIR"/agent.log >&2 2>/dev/null
+	lab_run rtr nft list ruleset >&2 2>/dev/null
+}
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 wait_for() {	# wait_for SECONDS COMMAND...
@@ -154,6 +158,10 @@ case_visit() {
 		"$(curl_ -o /dev/null -w '%{redirect_url}' 'http://www.example.com/moved')" \
 		"http://5.0.1.9:8090/moved"
 	check_eq "and land at home" "$(curl_ -L 'http://www.example.com/moved')" "home: /moved"
+	# The agent maps again after the change (miniupnpd then rewrites its
+	# rules): let that be over before breaking them.
+	wait_for 10 grep -q -- "-> 8090 again" "$LAB_DIR/agent.log"
+	sleep 1
 
 	# The router lists the mapping (its DNAT rule is there) but its filter
 	# rule is gone: nothing gets in. The next periodic check (interval =

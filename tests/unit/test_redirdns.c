@@ -91,15 +91,73 @@ test_address_alone_and_nxdomain(void **state)
 static void
 test_query(void **state)
 {
-	uint8_t *w = NULL;
-	size_t n;
+	uint8_t w[512];
+	int n;
+	ldns_pkt *p = NULL;
 
 	(void)state;
-	assert_int_equal(redirdns_query("_http._tcp.www.example.com.",
-	    LDNS_RR_TYPE_SRV, 0x1234, &w, &n), 0);
+	n = redirdns_query("_http._tcp.www.example.com.", REDIRDNS_SRV, 0x1234,
+	    w, sizeof(w));
 	assert_true(n > 12);
-	assert_int_equal(w[0], 0x12);
-	assert_int_equal(w[1], 0x34);
+	/* what ldns reads back is the question we meant */
+	assert_int_equal(ldns_wire2pkt(&p, w, (size_t)n), LDNS_STATUS_OK);
+	assert_int_equal(ldns_pkt_id(p), 0x1234);
+	ldns_rr *q = ldns_rr_list_rr(ldns_pkt_question(p), 0);
+	char *owner = ldns_rdf2str(ldns_rr_owner(q));
+	assert_string_equal(owner, "_http._tcp.www.example.com.");
+	assert_int_equal(ldns_rr_get_type(q), LDNS_RR_TYPE_SRV);
+	free(owner);
+	ldns_pkt_free(p);
+	assert_int_equal(redirdns_query("a..b", REDIRDNS_A, 1, w, sizeof(w)), -1);
+	assert_int_equal(redirdns_query("", REDIRDNS_A, 1, w, sizeof(w)), -1);
+	assert_int_equal(redirdns_query("a.example", REDIRDNS_A, 1, w, 20), -1);
+}
+
+/* Malformed answers: never read past the end, never loop. */
+static void
+test_malformed(void **state)
+{
+	/* header: id 7, QR, 0 questions, 1 answer; owner a pointer to itself */
+	static const uint8_t loop[] = { 0, 7, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0,
+	    0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 5, 0, 1, 2 };
+	/* rdlength past the end */
+	static const uint8_t longrd[] = { 0, 7, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0,
+	    0, 0, 1, 0, 1, 0, 0, 0, 60, 0, 40, 5, 0, 1, 2 };
+	/* a label running past the end */
+	static const uint8_t label[] = { 0, 7, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0,
+	    9, 'a', 'b' };
+	/* not an answer (QR clear) */
+	static const uint8_t query[] = { 0, 7, 0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct redirdns_answer a;
+
+	(void)state;
+	assert_int_equal(redirdns_parse(loop, sizeof(loop), 7, &a), -1);
+	assert_int_equal(redirdns_parse(longrd, sizeof(longrd), 7, &a), -1);
+	assert_int_equal(redirdns_parse(label, sizeof(label), 7, &a), -1);
+	assert_int_equal(redirdns_parse(query, sizeof(query), 7, &a), -1);
+}
+
+/* The packet that made ldns leak: two TSIG records in additional. */
+static void
+test_two_tsig(void **state)
+{
+	static const char *an[] = { "_http._tcp.www.example.com. 300 IN SRV 0 0 "
+	    "8080 origin.www.example.com.", NULL };
+	struct redirdns_answer a;
+	uint8_t *w, *two;
+	size_t n = answer(9, 0, an, NULL, &w);
+	/* additional: two records of type TSIG (250) with empty rdata */
+	static const uint8_t tsig[] = { 0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	two = malloc(n + 2 * sizeof(tsig));
+	memcpy(two, w, n);
+	memcpy(two + n, tsig, sizeof(tsig));
+	memcpy(two + n + sizeof(tsig), tsig, sizeof(tsig));
+	two[11] = 2;				/* ARCOUNT */
+	assert_int_equal(redirdns_parse(two, n + 2 * sizeof(tsig), 9, &a), 0);
+	assert_int_equal(a.port, 8080);
+	free(two);
 	free(w);
 }
 
@@ -110,6 +168,8 @@ main(void)
 		cmocka_unit_test(test_srv_with_address),
 		cmocka_unit_test(test_address_alone_and_nxdomain),
 		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_two_tsig),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
