@@ -180,18 +180,26 @@ ddnscmd_status_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
     json_t *list, int64_t now)
 {
 	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
-	char pub[ADDR_STRLEN] = "-", next[160];
+	char pub[ADDR_STRLEN + 12] = "-", next[160];
+	json_t *o;
 
 	if (d->published.family)
 		addr_ntop(&d->published, pub, sizeof(pub));
 	ddns_next_text(r, d, now, next, sizeof(next));
-	if (list != NULL)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, "
-		    "s:I, s:I, s:s}", "name", r->name, "hostname", r->hostname,
-		    "record", ddnscmd_family(fam), "published", pub, "last_result",
-		    d->last_result, "last_time", (json_int_t)d->last_time,
-		    "published_at", (json_int_t)d->published_at, "next", next));
-	else
+	if (list == NULL && d->published.family && r->provider == PROV_REDIRECT)
+		snprintf(pub + strlen(pub), sizeof(pub) - strlen(pub), ":%u",
+		    d->published_port);
+	if (list != NULL) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "name",
+		    r->name, "hostname", r->hostname, "record", ddnscmd_family(fam),
+		    "published", pub, "last_result", d->last_result, "last_time",
+		    (json_int_t)d->last_time, "published_at",
+		    (json_int_t)d->published_at, "next", next);
+		if (r->provider == PROV_REDIRECT)
+			json_object_set_new(o, "published_port",
+			    json_integer(d->published_port));
+		json_array_append_new(list, o);
+	} else
 		printf("%-12s %-4s %-24s %-16s %-10s %s\n", r->name,
 		    ddnscmd_family(fam), r->hostname, pub,
 		    d->last_result[0] ? d->last_result : "-", next);
