@@ -48,11 +48,11 @@ redirsrv_reason(int code)
 	case 404: return "Not Found";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 501: return "Not Implemented";
-	case 505: return "HTTP Version Not Supported";
-	case 429: return "Too Many Requests";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "OK";
 	}
 }
