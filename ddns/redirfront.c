@@ -10,7 +10,9 @@
  * only a send that does not finish waits for EV_WRITE.
  *
  * A connection is counted against its source at accept (the per-source
- * limit), closed after 10 s idle, and one request is answered at a time
+ * limit) and closed when a request's head has not come in whole 10 s
+ * after the last one (or the accept): a head sent a byte at a time does
+ * not keep it open. One request is answered at a time
  * (pipelined ones wait in the buffer). A connection whose answer is still
  * coming when it closes is kept, without its socket, until the answer
  * arrives and is dropped.
@@ -288,6 +290,7 @@ front_run(struct front_conn *c)
 			front_error(c, -rc);
 			break;
 		}
+		evtimer_add(c->idle, c->f->idle_tv);	/* 10 s for the next */
 		front_request(c, &h);
 		c->inlen -= (size_t)rc;
 		memmove(c->in, c->in + rc, c->inlen);
@@ -320,7 +323,6 @@ front_on_read(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	c->inlen += (size_t)n;
-	evtimer_add(c->idle, c->f->idle_tv);
 	front_run(c);
 }
 

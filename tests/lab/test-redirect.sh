@@ -322,6 +322,13 @@ case_safety() {
 	wait "${pids[@]}"
 	check_eq "after they close: served again" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
+	# A head sent a byte a second: closed 10 s after the accept.
+	t0=$(now_ms)
+	( for c in G E T ' ' / ' ' H T T P / 1 . 1; do printf '%s' "$c"; sleep 1; done ) |
+		lab_run inet socat -T20 - "TCP:$R:80" > /dev/null 2>&1
+	t=$(( $(now_ms) - t0 ))
+	check_eq "a slow head is cut off after 10 s" \
+		"$([ "$t" -ge 9500 ] && [ "$t" -lt 13000 ] && echo yes || echo "no ($t ms)")" yes
 	# DNS does not answer: nothing is written, no port guessed.
 	for p in $(ip netns pids "$(lab_ns inet)"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = knotd ] && kill "$p"
