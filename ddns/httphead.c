@@ -35,6 +35,20 @@ httphead_line(const char *p, const char *end, const char **next)
 	return (long)n;
 }
 
+/* RFC 9110 section 9: the methods it defines, known but not served here
+ * (405), where any other token is not implemented (501). */
+static bool
+httphead_known(const char *p, size_t n)
+{
+	static const char *known[] = { "POST", "PUT", "DELETE", "CONNECT",
+	    "OPTIONS", "TRACE", "PATCH" };
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == n && !memcmp(p, known[i], n))
+			return true;
+	return false;
+}
+
 static int
 httphead_method(const char *p, size_t n, struct httphead *h)
 {
@@ -46,7 +60,7 @@ httphead_method(const char *p, size_t n, struct httphead *h)
 		for (size_t i = 0; i < n; i++)
 			if (!httphead_tchar((unsigned char)p[i]))
 				return -400;
-		return n ? -501 : -400;
+		return n == 0 ? -400 : httphead_known(p, n) ? -405 : -501;
 	}
 	return 0;
 }

@@ -23,7 +23,8 @@ struct httphead {
 
 /* The head at buf[0..len): its length through the empty line, 0 while
  * it is incomplete, or minus the status to answer with: 400, 413 (a
- * body), 414, 431, 501 (a method other than GET and HEAD), 505. */
+ * body), 405 (a method of RFC 9110 other than GET and HEAD), 414, 431,
+ * 501 (any other method), 505. */
 int httphead_parse(const char *buf, size_t len, struct httphead *h);
 
 #endif

@@ -166,7 +166,7 @@ front_write(struct front_conn *c, const struct redirsrv_answer *a)
 	char buf[FRONT_OUT_MAX];
 	size_t blen = a->body ? strlen(a->body) : 0;
 	int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-	    "Content-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s\r\n", a->code,
+	    "Content-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s%s\r\n", a->code,
 	    redirsrv_reason(a->code), front_date(c->f), blen,
 	    a->location ? "Location: " : "", a->location ? a->location : "",
 	    a->location ? "\r\n" : "",
@@ -175,6 +175,7 @@ front_write(struct front_conn *c, const struct redirsrv_answer *a)
 	    "no-store\r\n" : "",
 	    a->retry_after ? "Retry-After: " : "", a->retry_after ?
 	    a->retry_after : "", a->retry_after ? "\r\n" : "",
+	    a->code == 405 ? "Allow: GET, HEAD\r\n" : "",	/* RFC 9110 15.5.6 */
 	    c->keep_alive ? "" : "Connection: close\r\n");
 
 	if (n < 0 || (size_t)n + blen >= sizeof(buf)) {

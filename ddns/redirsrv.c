@@ -46,6 +46,7 @@ redirsrv_reason(int code)
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 429: return "Too Many Requests";

@@ -263,7 +263,8 @@ test_httphead(void **state)
 		{ "GET /\r\n\r\n", -400 },			/* HTTP/0.9 */
 		{ "GET / HTTP/2.0\r\n\r\n", -505 },
 		{ "GET / HTTP/1.2\r\n\r\n", -505 },
-		{ "POST / HTTP/1.1\r\nHost: a.b\r\n\r\n", -501 },
+		{ "POST / HTTP/1.1\r\nHost: a.b\r\n\r\n", -405 },
+		{ "PROPFIND / HTTP/1.1\r\nHost: a.b\r\n\r\n", -501 },
 		{ "BR{W / HTTP/1.1\r\n\r\n", -400 },
 		{ "GET / HTTP/1.1\r\nHost: a.b\r\nContent-Length: 5\r\n\r\n", -413 },
 		{ "GET / HTTP/1.1\r\nHost: a.b\r\nTransfer-Encoding: chunked\r\n\r\n", -413 },
