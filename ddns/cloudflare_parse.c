@@ -55,7 +55,9 @@ cloudflare_reply(const char *body, size_t len, long status,
 		json_decref(root);
 		return NULL;
 	}
-	if (!json_is_true(json_object_get(root, "success"))) {
+	/* The status first: "success": true on an error status is not. */
+	if (status < 200 || status > 299 ||
+	    !json_is_true(json_object_get(root, "success"))) {
 		cf_failure(root, status, a);
 		json_decref(root);
 		return NULL;

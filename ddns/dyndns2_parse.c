@@ -50,6 +50,13 @@ dyndns2_line(const char *line, long status, struct ddns_answer *a)
 	for (size_t i = 0; n >= 1 && i < sizeof(dyndns2_codes) / sizeof(dyndns2_codes[0]); i++) {
 		if (strcmp(code, dyndns2_codes[i].code) != 0)
 			continue;
+		/* The status first: "good" on an error page is no success. */
+		if (dyndns2_codes[i].outcome <= DDNS_NOCHG &&
+		    (status < 200 || status > 299)) {
+			dyndns2_unknown(a, status, "an HTTP error status with "
+			    "a success word in the body");
+			return;
+		}
 		if (dyndns2_codes[i].outcome <= DDNS_NOCHG &&
 		    (extra[0] || (ip[0] && addr_parse(ip, &addr) < 0))) {
 			dyndns2_unknown(a, status, "\"good\" or \"nochg\" without "

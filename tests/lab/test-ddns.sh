@@ -4,7 +4,8 @@
 #             key is reported as BADSIG and leaves its record alone
 #   dyndns2   the fixture answers each return code in turn: request line,
 #             recorded state, and what the engine does next (nothing at all
-#             during a back-off, nothing after badauth, even on a new run)
+#             during a back-off, nothing after badauth, even on a new run);
+#             "good" with HTTP 500 or 404 is not published
 #   cgnat     the carrier's address is never published, and it says why
 #   apis      Cloudflare's API (find zone and record, create, then patch)
 #             and a custom URL template, against the fixture
@@ -175,6 +176,18 @@ case_dyndns2() {
 		hr ddns update --force > "$LAB_DIR/out" 2>&1
 		check_eq "$code: stopped" "$(grep -c "($code); stopped until" "$LAB_DIR/out")" 1
 	done
+	# The HTTP status first: "good" on an error page is not published.
+	for status in 500 404; do
+		sed -i "s/^ttl = .*/ttl = $((ttl++))/" "$conf"
+		answer "$status good 5.0.1.2"
+		hr ddns update --force > "$LAB_DIR/out" 2>&1
+		check_eq "HTTP $status with good: not published" \
+			"$(grep -c '^dyn A: not published: .*an HTTP error status' "$LAB_DIR/out")" 1
+		check_eq "HTTP $status with good: recorded as such" \
+			"$(hr ddns status --json | jq -r '.[0].last_result')" "HTTP-$status"
+	done
+	hr ddns update > /dev/null 2>&1
+	check_eq "HTTP 404 with good: retried later, not now" "$(requests)" 17
 }
 
 case_apis() {

@@ -45,6 +45,13 @@ static const struct {
 	{ "Internal Server Error", 500, DDNS_RETRY, "HTTP-500" },
 	{ "", 401, DDNS_STOP, "HTTP-401" },
 	{ "<html>Forbidden</html>", 403, DDNS_STOP, "HTTP-403" },
+	/* The status first: a success word on an error page is no success. */
+	{ "good 5.0.1.2\n", 500, DDNS_RETRY, "HTTP-500" },
+	{ "good 5.0.1.2\n", 404, DDNS_RETRY, "HTTP-404" },
+	{ "nochg 5.0.1.2\n", 503, DDNS_RETRY, "HTTP-503" },
+	{ "good 5.0.1.2\n", 302, DDNS_RETRY, "HTTP-302" },
+	{ "good 5.0.1.2\n", 401, DDNS_STOP, "HTTP-401" },
+	{ "badauth\n", 403, DDNS_STOP, "badauth" },
 };
 
 static void

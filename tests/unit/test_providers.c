@@ -22,6 +22,9 @@ static const struct {
 	{ "{\"success\":false,\"errors\":[{\"code\":10000,\"message\":\"Authentication error\"}]}", 401, false, DDNS_STOP, "cf-10000" },
 	{ "{\"success\":false,\"errors\":[{\"code\":971,\"message\":\"Please wait\"}]}", 429, false, DDNS_RETRY, "cf-971" },
 	{ "{\"success\":false,\"errors\":[]}", 500, false, DDNS_RETRY, "HTTP-500" },
+	/* The status first: "success": true on an error status is not. */
+	{ "{\"success\":true,\"errors\":[],\"result\":[]}", 500, false, DDNS_RETRY, "HTTP-500" },
+	{ "{\"success\":true,\"errors\":[],\"result\":[]}", 404, false, DDNS_STOP, "HTTP-404" },
 	{ "<html>502 Bad Gateway</html>", 502, false, DDNS_RETRY, "HTTP-502" },
 	{ "<html>Forbidden</html>", 403, false, DDNS_STOP, "HTTP-403" },
 	{ "{\"success\":\"true\"}", 200, false, DDNS_STOP, "HTTP-200" },
