@@ -233,7 +233,10 @@ mapctl_diagnosed(struct diagnosis *d, void *arg)
 		mapctl_map_upstream(x);
 		return;
 	}
-	if (!addr_is_public(&x->grants[0].external))
+	if (x->grants[0].external.family == 0)
+		log_warnx("the home router named no external address, and no "
+		    "upstream router was found");
+	else if (!addr_is_public(&x->grants[0].external))
 		log_warnx("the home router's external address is not public, and "
 		    "no upstream router was found");
 	mapctl_added_all(x);

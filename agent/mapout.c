@@ -58,10 +58,13 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 		    "lifetime", (json_int_t)g->lifetime, "layers", layers));
 		return;
 	}
+	if (out->external.family)
+		addr_ntop(&out->external, ext, sizeof(ext));
+	else	/* the router named no address a host can hold */
+		snprintf(ext, sizeof(ext), "an unknown address");
 	printf("%s:%u/%s is reachable at %s:%u (via %s on %s, lease %s%u s",
 	    addr_ntop(&g->internal, in, sizeof(in)), c->spec.internal_port,
-	    mapout_proto(c->spec.protocol), addr_ntop(&out->external, ext,
-	    sizeof(ext)), out->external_port, via_name(g->via),
+	    mapout_proto(c->spec.protocol), ext, out->external_port, via_name(g->via),
 	    addr_ntop(&g->gateway, gw, sizeof(gw)), g->lifetime ? "" :
 	    "permanent, ", g->lifetime);
 	if (outer)

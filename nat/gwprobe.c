@@ -44,6 +44,7 @@ gw_natpmp_parse(const uint8_t *buf, size_t n, void *arg)
 {
 	struct proto_finding *f = &((struct gwprobe *)arg)->fnatpmp;
 	struct natpmp_reply r;
+	char ext[ADDR_STRLEN];
 
 	if (natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, f->detail,
 	    sizeof(f->detail)) < 0)
@@ -53,9 +54,13 @@ gw_natpmp_parse(const uint8_t *buf, size_t n, void *arg)
 	f->epoch = r.epoch;
 	snprintf(f->detail, sizeof(f->detail), "%s",
 	    natpmp_result_name(r.result));
-	if (r.result == 0) {
+	if (r.result == 0 && addr_is_host(&r.external)) {
 		f->external = r.external;
 		f->can_map = addr_is_public(&r.external);
+	} else if (r.result == 0) {
+		snprintf(f->detail, sizeof(f->detail), "claims %s, which no "
+		    "router can hold: unknown", addr_ntop(&r.external, ext,
+		    sizeof(ext)));
 	}
 	return 1;
 }

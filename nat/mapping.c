@@ -119,7 +119,8 @@ map_pcp_parse(const uint8_t *buf, size_t n, void *arg)
 		return 1;
 	}
 	g->ok = true;
-	g->external = r.external;
+	if (addr_is_host(&r.external))
+		g->external = r.external;
 	g->external_port = r.external_port;
 	g->lifetime = r.hdr.lifetime;
 	memcpy(g->nonce, op->pcp.nonce, PCP_NONCE_LEN);
@@ -234,7 +235,7 @@ map_natpmp_addr_parse(const uint8_t *buf, size_t n, void *arg)
 	if (natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, why,
 	    sizeof(why)) < 0)
 		return 0;
-	if (r.result == 0)
+	if (r.result == 0 && addr_is_host(&r.external))
 		op->g.external = r.external;
 	return 1;
 }

@@ -68,10 +68,12 @@ upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
 		    strupnperror(rc));
 		return;
 	}
-	if (addr_parse(ext, &f->external) < 0) {
+	if (addr_parse(ext, &f->external) < 0 || !addr_is_host(&f->external)) {
 		memset(&f->external, 0, sizeof(f->external));
-		snprintf(f->detail, sizeof(f->detail), "%s; reports no external "
-		    "address", r->connected ? "connected" : "not connected");
+		snprintf(f->detail, sizeof(f->detail), "%s; reports %s%.46s%s, "
+		    "not an address a router can hold: unknown", r->connected ?
+		    "connected" : "not connected", ext[0] ? "\"" : "",
+		    ext[0] ? ext : "no external address", ext[0] ? "\"" : "");
 		return;
 	}
 	f->can_map = r->connected && addr_is_public(&f->external);

@@ -188,6 +188,23 @@ addr_is_public(const struct netaddr *a)
 	return addr_classify(a) == ADDR_PUBLIC;
 }
 
+bool
+addr_is_host(const struct netaddr *a)
+{
+	const char *rfc = addr_rfc(a);
+
+	switch (addr_classify(a)) {
+	case ADDR_LOOPBACK: case ADDR_LINKLOCAL: case ADDR_MULTICAST:
+		return false;
+	case ADDR_RESERVED:	/* 0/8, 240/4 and :: say "none"; 192.0.0/24 is DS-Lite's */
+		return rfc != NULL && strcmp(rfc, "RFC 1122") != 0 &&
+		    strcmp(rfc, "RFC 1112") != 0 && !(a->family == AF_INET6 &&
+		    !strcmp(rfc, "RFC 4291"));
+	default:
+		return a->family != 0;
+	}
+}
+
 const char *
 addr_scope_name(enum addr_scope scope)
 {

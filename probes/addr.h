@@ -44,5 +44,9 @@ const char *addr_rfc(const struct netaddr *a);
 const char *addr_scope_name(enum addr_scope scope);
 /* True only for globally reachable unicast addresses. */
 bool addr_is_public(const struct netaddr *a);
+/* Could a host (a router's WAN) hold a? Not "this network", loopback,
+ * link-local, multicast, 240/4 with broadcast, nor ::. A router that
+ * claims such an address has told us nothing. */
+bool addr_is_host(const struct netaddr *a);
 
 #endif

@@ -1,6 +1,7 @@
 /* The reserved-range table, case by case (boundaries on both sides). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -94,6 +95,36 @@ test_table(void **state)
 	}
 }
 
+/* What a router may claim as its WAN address: a host's address, or
+ * nothing we can use. */
+static void
+test_is_host(void **state)
+{
+	static const struct { const char *addr; bool host; } hosts[] = {
+		{ "5.0.1.2", true }, { "192.168.0.2", true }, { "100.64.0.2", true },
+		{ "192.0.0.2", true },	/* DS-Lite B4 (RFC 6333) */
+		{ "192.0.2.1", true }, { "198.18.0.1", true },
+		{ "0.0.0.0", false }, { "0.1.2.3", false }, { "127.0.0.1", false },
+		{ "169.254.1.1", false }, { "224.0.0.1", false },
+		{ "239.255.255.250", false }, { "240.0.0.1", false },
+		{ "255.255.255.255", false },
+		{ "2a05:5::2", true }, { "fd00::1", true }, { "::", false },
+		{ "::1", false }, { "fe80::1", false }, { "ff02::1", false },
+		{ "::5", false },
+	};
+	struct netaddr a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		assert_int_equal(addr_parse(hosts[i].addr, &a), 0);
+		if (addr_is_host(&a) != hosts[i].host)
+			fail_msg("%s: host %d, expected %d", hosts[i].addr,
+			    addr_is_host(&a), hosts[i].host);
+	}
+	memset(&a, 0, sizeof(a));
+	assert_false(addr_is_host(&a));
+}
+
 static void
 test_parse(void **state)
 {
@@ -131,6 +162,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_is_host),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_sockaddr_roundtrip),
 	};
