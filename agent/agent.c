@@ -39,8 +39,13 @@
 
 /* --- watchers --- */
 
-/* A gateway repeats each announcement up to ten times (RFC 6886 3.2.1,
- * RFC 6887 14.1.3): a repeat of what the last check saw is not news. */
+/*
+ * A gateway repeats each announcement up to ten times (RFC 6886 3.2.1,
+ * RFC 6887 14.1.3): the address acted on last, within 20 s, is not news.
+ * Any LAN host can send one with the gateway's source address, so an
+ * announcement only starts a check: what it names is published only when
+ * the gateway's own unicast answer and an outside observer confirm it.
+ */
 static bool
 agent_announce_repeat(struct agent *a, const struct announce_event *e)
 {
@@ -50,46 +55,22 @@ agent_announce_repeat(struct agent *a, const struct announce_event *e)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (int64_t)(now.tv_sec - a->announced_at.tv_sec) * 1000 +
 	    (now.tv_nsec - a->announced_at.tv_nsec) / 1000000;
-	if (e->version == 0 && !addr_equal(&e->external, &a->gateway_wan) &&
-	    !a->checking)
-		return false;	/* an address the last check did not see */
-	if (a->announced_at.tv_sec != 0 && ms < AGENT_REPEAT_MS)
+	if (a->announced_at.tv_sec != 0 && ms < AGENT_REPEAT_MS &&
+	    (e->version != 0 || addr_equal(&e->external, &a->announced)))
 		return true;
 	a->announced_at = now;
+	a->announced = e->external;
 	return false;
-}
-
-/* The fast path. The last check found one NAT whose WAN address is the
- * public address; the gateway (only it is heard) now announces another
- * public one: publish it at once, then check as usual, which corrects
- * anything the announcement got wrong. */
-static void
-agent_announce_fast(struct agent *a, const struct announce_event *e)
-{
-	char was[ADDR_STRLEN], now[ADDR_STRLEN];
-	struct timespec at;
-
-	if (e->version != 0 || !a->have_verdict || a->kind != V_SINGLE_NAT ||
-	    !addr_equal(&a->gateway_wan, &a->public_v4) ||
-	    !addr_is_public(&e->external) ||
-	    addr_equal(&e->external, &a->public_v4))
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &at);
-	log_info("public IPv4 %s -> %s (announced by the gateway)",
-	    addr_ntop(&a->public_v4, was, sizeof(was)),
-	    addr_ntop(&e->external, now, sizeof(now)));
-	a->public_v4 = e->external;
-	a->gateway_wan = e->external;
-	agent_ddns_for(a, "the gateway announced a new address", &at);
 }
 
 static void
 agent_on_announce(const struct announce_event *e, void *arg)
 {
+	struct agent *a = arg;
 	char ext[ADDR_STRLEN];
+	int flags = CHECK_MAPPINGS;
 
-	agent_announce_fast(arg, e);
-	if (agent_announce_repeat(arg, e)) {
+	if (agent_announce_repeat(a, e)) {
 		log_debug("a repeated gateway announcement: ignored");
 		return;
 	}
@@ -99,7 +80,10 @@ agent_on_announce(const struct announce_event *e, void *arg)
 	else
 		log_info("the gateway announced a change (PCP, epoch %u)",
 		    e->epoch);
-	agent_check(arg, "the gateway announced a change", CHECK_MAPPINGS);
+	/* One NAT: asking the gateway and one observer settles it. */
+	if (e->version == 0 && a->have_verdict && a->kind == V_SINGLE_NAT)
+		flags |= CHECK_QUICK;
+	agent_check(a, "the gateway announced a change", flags);
 }
 
 static void

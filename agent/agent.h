@@ -14,8 +14,11 @@
 #include "ddns/ddns.h"
 #include "probes/verdict.h"
 
-/* CHECK_MAPPINGS: map every service again as well (a router event). */
-enum { CHECK_MAPPINGS = 1 };
+/* CHECK_MAPPINGS: map every service again as well (a router event).
+ * CHECK_QUICK: only the gateway's unicast answers and the observers; a
+ * verdict other than single-nat from them is not taken, a full check
+ * follows instead. */
+enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
 
 struct agent {
 	struct event_base *base;
@@ -32,6 +35,7 @@ struct agent {
 	struct netlink *nl;
 	struct netaddr gateway;
 	struct timespec announced_at;	/* the last announcement acted on */
+	struct netaddr announced;	/* and the address it named */
 	struct event *sigs[5], *interval, *ddns_timer, *stop_guard;
 	bool stopping;
 

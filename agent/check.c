@@ -245,6 +245,21 @@ check_on_release(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* After the check in progress. Quick only if both are: a full one wins. */
+static void
+check_later(struct agent *a, const char *why, int flags)
+{
+	int quick = a->pending ? a->pending_flags & flags & CHECK_QUICK :
+	    flags & CHECK_QUICK;
+
+	if (!a->pending)
+		snprintf(a->pending_why, sizeof(a->pending_why), "%s", why);
+	a->pending_flags = ((a->pending ? a->pending_flags : 0) | flags) &
+	    ~CHECK_QUICK;
+	a->pending_flags |= quick;
+	a->pending = true;
+}
+
 static void
 check_finish(struct agent *a)
 {
@@ -305,6 +320,13 @@ check_diagnosed(struct diagnosis *d, void *arg)
 
 	verdict_decide(ev, &v);
 	log_debug("probes answered in %lld ms", (long long)check_ms_since(&a->cause_at));
+	if ((a->flags & CHECK_QUICK) && v.kind != V_SINGLE_NAT) {
+		log_info("the gateway and the observers do not settle it (%s): "
+		    "a full check follows", verdict_name(v.kind));
+		check_later(a, a->why, CHECK_MAPPINGS);
+		check_finish(a);
+		return;
+	}
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
 	changed = check_note(a, &v, &v6);
@@ -315,6 +337,8 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	memset(&a->gateway_wan, 0, sizeof(a->gateway_wan));
 	if (wan != NULL)
 		a->gateway_wan = *wan;
+	if (changed)	/* the records need not wait for the mappings */
+		agent_ddns(a);
 	if (changed || (a->flags & CHECK_MAPPINGS))
 		services_refresh(a->svc, changed ? "the public address changed" :
 		    a->why, check_mapped, a);
@@ -325,9 +349,11 @@ check_diagnosed(struct diagnosis *d, void *arg)
 }
 
 static void
-check_observers(const struct config *cfg, struct diagnosis_config *dc)
+check_observers(const struct config *cfg, struct diagnosis_config *dc,
+    bool quick)
 {
-	*dc = (struct diagnosis_config){ .timeout_ms = CHECK_TIMEOUT_MS };
+	*dc = (struct diagnosis_config){ .timeout_ms = CHECK_TIMEOUT_MS,
+	    .quick = quick };
 	for (int i = 0; i < cfg->nstun && dc->nstun < DIAG_MAX_SERVERS; i++)
 		dc->stun[dc->nstun++] = cfg->stun[i];
 	for (int i = 0; i < cfg->necho && dc->necho < DIAG_MAX_SERVERS; i++)
@@ -343,10 +369,7 @@ agent_check(struct agent *a, const char *why, int flags)
 	if (a->stopping)
 		return;
 	if (a->checking) {
-		a->pending_flags |= flags;
-		if (!a->pending)
-			snprintf(a->pending_why, sizeof(a->pending_why), "%s", why);
-		a->pending = true;
+		check_later(a, why, flags);
 		return;
 	}
 	log_info("%s: checking", why);
@@ -357,7 +380,7 @@ agent_check(struct agent *a, const char *why, int flags)
 	clock_gettime(CLOCK_MONOTONIC, &a->cause_at);
 	evtimer_del(a->interval);
 	diagnosis_free(a->diag);	/* the last one's callback has returned */
-	check_observers(a->cfg, &dc);
+	check_observers(a->cfg, &dc, flags & CHECK_QUICK);
 	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);
 	if (a->diag == NULL) {
 		log_warnx("cannot start the probes");

@@ -134,7 +134,7 @@ diag_on_stun(const struct stun_result *r, void *arg)
 		d->ev.mapping = r->mapping;
 		d->ev.filtering = r->filtering;
 	}
-	if (r->ok && d->hop == NULL && left > 0) {
+	if (r->ok && d->hop == NULL && left > 0 && !d->cfg.quick) {
 		d->hop = hopprobe_start(d->base, &r->server_addr, DIAG_HOPS,
 		    left < 600 ? left : 600, diag_on_hops, d);
 		d->pending += d->hop != NULL;
@@ -207,6 +207,8 @@ diag_probe_gateway(struct diagnosis *d, int slot, const struct netaddr *addr,
 	g->index = (int)(gw - d->ev.gateways);
 	g->gwp = gwprobe_start(d->base, addr, left, diag_on_gw, g);
 	d->pending += g->gwp != NULL;
+	if (d->cfg.quick)
+		return;
 	g->upnp = upnpprobe_start(d->base, addr, role == GW_HOME, left, NULL,
 	    diag_on_upnp, g);
 	d->pending += g->upnp != NULL;

@@ -19,6 +19,8 @@ struct diagnosis_config {
 	int necho;
 	int timeout_ms;
 	bool behaviour;		/* RFC 5780 tests: diagnose only, they wait */
+	bool quick;		/* the gateway's unicast answers and the
+				 * observers only: no UPnP, no hops */
 };
 
 typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);

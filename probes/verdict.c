@@ -37,31 +37,6 @@ verdict_is_outside(const struct observation *o)
 	    (o->source == OBS_STUN || o->source == OBS_HTTP);
 }
 
-/* The address most outside observers report; counts agreeing ones. */
-static int
-verdict_observed(const struct evidence *ev, struct verdict *v)
-{
-	int best = 0, total = 0;
-
-	for (int i = 0; i < ev->nobs; i++) {
-		int n = 0;
-		if (!verdict_is_outside(&ev->obs[i]))
-			continue;
-		total++;
-		for (int j = 0; j < ev->nobs; j++)
-			n += verdict_is_outside(&ev->obs[j]) &&
-			    addr_equal(&ev->obs[i].address, &ev->obs[j].address);
-		if (n > best) {
-			best = n;
-			v->public_v4 = ev->obs[i].address;
-		}
-	}
-	if (best > 0 && best < total)
-		verdict_add_why(v, "outside observers disagree: %d of %d see "
-		    "the majority address", best, total);
-	return best;
-}
-
 static bool
 verdict_host_holds(const struct evidence *ev, const struct netaddr *a)
 {
@@ -70,6 +45,91 @@ verdict_host_holds(const struct evidence *ev, const struct netaddr *a)
 		    addr_equal(&ev->obs[i].address, a))
 			return true;
 	return false;
+}
+
+/* A public IPv4 address some witness vouches for: an outside observer, or
+ * this host holding it on an interface. */
+static bool
+verdict_is_candidate(const struct observation *o)
+{
+	return verdict_is_outside(o) || (o->source == OBS_INTERFACE && o->ok &&
+	    o->address.family == AF_INET && addr_is_public(&o->address));
+}
+
+static int
+verdict_votes(const struct evidence *ev, const struct netaddr *a)
+{
+	int n = verdict_host_holds(ev, a);
+
+	for (int i = 0; i < ev->nobs; i++)
+		n += verdict_is_outside(&ev->obs[i]) &&
+		    addr_equal(&ev->obs[i].address, a);
+	return n;
+}
+
+/* Among the candidates with the most votes, the one the home router
+ * claims as its WAN address, if exactly one; else NULL. */
+static const struct netaddr *
+verdict_tie_break(const struct evidence *ev, const struct verdict *v,
+    int best)
+{
+	const struct netaddr *wan = v->home ? evidence_gateway_wan(v->home) : NULL;
+
+	if (wan == NULL || !addr_is_public(wan) || verdict_votes(ev, wan) != best)
+		return NULL;
+	return wan;
+}
+
+/*
+ * The public address: the one with the most witnesses (outside observers,
+ * and the host's own interface address). One observer alone never
+ * outvotes the rest: a tie is broken only by the home router's own claim,
+ * else no address is taken. Returns the winner's votes, 0 when no outside
+ * observer answered, -1 for a tie.
+ */
+static int
+verdict_observed(const struct evidence *ev, struct verdict *v)
+{
+	int best = 0, total = 0, tied = 0;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	const struct netaddr *rival = NULL, *wan;
+
+	for (int i = 0; i < ev->nobs; i++) {
+		const struct observation *o = &ev->obs[i];
+		int n;
+		total += verdict_is_outside(o);
+		if (!verdict_is_candidate(o) || (n = verdict_votes(ev,
+		    &o->address)) < best || addr_equal(&o->address, &v->public_v4))
+			continue;
+		tied = n == best ? tied + 1 : 0;
+		if (n == best)
+			rival = &o->address;
+		else
+			v->public_v4 = o->address;
+		best = n;
+	}
+	if (total == 0) {
+		memset(&v->public_v4, 0, sizeof(v->public_v4));
+		return 0;
+	}
+	if (tied == 0) {
+		if (best < total + verdict_host_holds(ev, &v->public_v4))
+			verdict_add_why(v, "witnesses disagree: %d of %d see %s",
+			    best, total + verdict_host_holds(ev, &v->public_v4),
+			    addr_ntop(&v->public_v4, a, sizeof(a)));
+		return best;
+	}
+	if ((wan = verdict_tie_break(ev, v, best)) != NULL) {
+		verdict_add_why(v, "witnesses disagree, %d each; the home router's "
+		    "own claim, %s, decides", best, addr_ntop(wan, a, sizeof(a)));
+		v->public_v4 = *wan;
+		return best;
+	}
+	verdict_add_why(v, "witnesses disagree: %s and %s have %d each, and no "
+	    "address is taken", addr_ntop(&v->public_v4, a, sizeof(a)),
+	    addr_ntop(rival, b, sizeof(b)), best);
+	memset(&v->public_v4, 0, sizeof(v->public_v4));
+	return -1;
 }
 
 static void
@@ -198,11 +258,16 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 	memset(v, 0, sizeof(*v));
 	v->home = evidence_role(ev, GW_HOME);
 	v->upstream = evidence_role(ev, GW_UPSTREAM);
-	if (verdict_observed(ev, v) == 0) {
+	switch (verdict_observed(ev, v)) {
+	case 0:
 		verdict_add_why(v, "no outside observer (STUN or HTTP echo) "
 		    "answered with a public address");
 		verdict_set(v, V_NO_INTERNET, -1);
-	} else {
+		break;
+	case -1:
+		verdict_set(v, V_UNKNOWN, -1);
+		break;
+	default:
 		verdict_topology(ev, v);
 	}
 	v->inbound_possible = v->kind == V_PUBLIC || (v->kind == V_SINGLE_NAT &&

@@ -3,6 +3,7 @@
  * one bad way, to show that homereach rejects it with a reason.
  *   fakestun MODE ADDR PORT [FROM_ADDR]
  * MODE: garbage | wrongtxid | private | big | spoof (reply from FROM_ADDR)
+ * | liar (a well-formed answer naming 6.6.6.6, a public address not ours)
  * and, as a NAT-PMP gateway on port 5351: natpmp-short (11-byte reply),
  * natpmp-version (a version 1 reply), natpmp-spoof (a good reply, sent
  * from FROM_ADDR).
@@ -88,6 +89,8 @@ main(int argc, char *argv[])
 			n = success(out, in + 8, peer.sin_addr.s_addr, ntohs(peer.sin_port));
 		} else if (strcmp(argv[1], "private") == 0) {
 			n = success(out, in + 8, htonl(0x0a000001), 4242);
+		} else if (strcmp(argv[1], "liar") == 0) {
+			n = success(out, in + 8, htonl(0x06060606), ntohs(peer.sin_port));
 		} else if (strcmp(argv[1], "big") == 0) {
 			memset(out, 0, sizeof(out));
 			n = sizeof(out);

@@ -12,6 +12,9 @@
 #   restart     SIGKILL, then a new agent: no orphan, no DNS update for an
 #               unchanged address, a corrupt state file set aside and no
 #               update storm after it
+#   forged      a LAN host's forged NAT-PMP announcements (the gateway's
+#               source address, a public address that is not the house's),
+#               twice: never published; a real change still is, at once
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -228,6 +231,44 @@ case_restart() {
 	check_eq "found in the DNS" "$(grep -c 'nas.example.com A updated (in-dns)' "$LAB_DIR/agent.log")" 1
 	stop_agent
 	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
+}
+
+# announce_from_gateway ADDR: a NAT-PMP announcement (RFC 6886 3.2.1) of
+# ADDR to 224.0.0.1:5350 with the gateway's source address, as any LAN
+# host can forge it.
+announce_from_gateway() {
+	lab_run rtr python3 -c 'import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("192.168.1.1"))
+s.bind(("192.168.1.1", 0))
+s.sendto(struct.pack("!BBHI4s", 0, 128, 0, 4000, socket.inet_aton(sys.argv[1])), ("224.0.0.1", 5350))' "$1"
+}
+
+case_forged() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	write_conf "web 8080"
+	start_agent
+	check_eq "first address in knot" "$(lab_dig nas.example.com)" 5.0.1.2
+	n=$(updates_in_knot)
+	announce_from_gateway 6.6.6.6
+	sleep 1
+	announce_from_gateway 6.6.6.6	# within 20 s: the audit's second one
+	sleep 2
+	check_eq "forged: knot still serves the house" "$(lab_dig nas.example.com)" 5.0.1.2
+	check_eq "forged: no update sent" "$(updates_in_knot)" "$n"
+	check_eq "forged: the announcement started a check" \
+		"$(grep -c 'the gateway announced 6.6.6.6' "$LAB_DIR/agent.log")" 1
+	status_json
+	check "forged: status keeps the house's address" .public_ipv4 5.0.1.2 "$LAB_DIR/status.json"
+	t0=$(now_ms)
+	lab_wan_change rtr 5.0.1.9/24 5.0.1.1
+	wait_for 5 knot_has 5.0.1.9
+	check_eq "a real change: published" "$(lab_dig nas.example.com)" 5.0.1.9
+	echo "info: new A record served $(( $(now_ms) - t0 )) ms after the WAN change"
+	announce_from_gateway 6.6.6.6
+	sleep 2
+	check_eq "forged after it: knot keeps the new address" "$(lab_dig nas.example.com)" 5.0.1.9
 }
 
 "case_${case_//-/_}"

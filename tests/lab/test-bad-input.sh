@@ -2,7 +2,8 @@
 # test-bad-input.sh HOMEREACH FAKESTUN: outside observers that misbehave
 # (garbage, wrong transaction ID, private address, oversize datagram,
 # spoofed source, HTML, megabytes, HTTP 500) are each rejected with a
-# one-line reason, and the verdict still comes from the honest ones. The
+# one-line reason, and the verdict still comes from the honest ones; a
+# lying but well-formed one does not outvote two witnesses. The
 # host is public: behind a NAT, the router itself would drop the spoofed
 # reply, and it is homereach's own check that is under test here.
 set -u
@@ -63,6 +64,17 @@ for mode in natpmp-short natpmp-version natpmp-spoof; do
 	check "$mode" '.observations[] | select(.source == "natpmp") | .error' "$want" "$LAB_DIR/$mode.json"
 	check "$mode: verdict unharmed" .verdict public "$LAB_DIR/$mode.json"
 done
+
+# A well-formed but lying STUN server does not outvote an HTTP echo and
+# the host's own public address.
+lab_bg inet fake-liar "$fake" liar "$LAB_STUN2" 3499
+lab_wait_udp inet 3499
+lab_run host "$bin" diagnose --json --timeout 1 --stun "$LAB_STUN2:3499" \
+	--http-echo "$LAB_ECHO" > "$LAB_DIR/liar.json" 2>/dev/null
+check "a lying observer: the echo and the host win" .public_ipv4 5.0.1.2 "$LAB_DIR/liar.json"
+check "a lying observer: verdict" .verdict public "$LAB_DIR/liar.json"
+check "a lying observer: said" '[.evidence[] | test("witnesses disagree: 2 of 3 see 5.0.1.2")] | any' \
+	true "$LAB_DIR/liar.json"
 
 # Only bad observers: nothing outside answered, exit status 3.
 lab_run host "$bin" diagnose --json --timeout 1 --stun "$LAB_STUN2:3490" \

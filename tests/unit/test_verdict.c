@@ -265,6 +265,62 @@ test_observers_disagree(void **state)
 	assert_int_equal(v.kind, V_SINGLE_NAT);
 }
 
+/* One observer alone never outvotes the rest: the vote, case by case.
+ * Each witness is "SOURCE ADDRESS"; "-" for no home router claim. */
+static void
+test_votes(void **state)
+{
+	static const struct {
+		const char *witnesses[4];
+		const char *claim;
+		const char *want;	/* "" no address taken */
+		enum verdict_kind kind;
+	} cases[] = {
+		/* A lying STUN server against an echo and the host's own
+		 * address (the audit's case): the two win. */
+		{ { "stun 6.6.6.6", "http 5.0.1.2", "if 5.0.1.2" }, "-", "5.0.1.2", V_PUBLIC },
+		{ { "http 5.0.1.2", "stun 6.6.6.6", "if 5.0.1.2" }, "-", "5.0.1.2", V_PUBLIC },
+		/* One against one: the home router's claim decides... */
+		{ { "stun 6.6.6.6", "http 5.0.1.2" }, "5.0.1.2", "5.0.1.2", V_SINGLE_NAT },
+		{ { "stun 6.6.6.6", "stun 5.0.1.2" }, "5.0.1.2", "5.0.1.2", V_SINGLE_NAT },
+		/* ...and without it, or claiming neither, nothing is taken. */
+		{ { "stun 6.6.6.6", "http 5.0.1.2" }, "-", "", V_UNKNOWN },
+		{ { "stun 6.6.6.6", "http 5.0.1.2" }, "5.0.1.7", "", V_UNKNOWN },
+		{ { "stun 6.6.6.6", "if 5.0.1.2" }, "-", "", V_UNKNOWN },
+		{ { "stun 6.6.6.6", "stun 5.0.1.2", "http 5.0.1.2" }, "-", "5.0.1.2", V_SINGLE_NAT },
+		/* One observer, nobody against it: taken. */
+		{ { "stun 5.0.1.2" }, "5.0.1.2", "5.0.1.2", V_SINGLE_NAT },
+		{ { "stun 5.0.1.2", "if 192.168.1.10" }, "-", "5.0.1.2", V_SINGLE_NAT },
+		/* The host's address alone is no outside view. */
+		{ { "if 5.0.1.2" }, "-", "", V_NO_INTERNET },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct evidence ev;
+		struct verdict v;
+		char a[ADDR_STRLEN] = "";
+		memset(&ev, 0, sizeof(ev));
+		addr_parse("192.168.1.10", &ev.lan_address);
+		for (int k = 0; k < 4 && cases[i].witnesses[k]; k++) {
+			const char *w = cases[i].witnesses[k];
+			enum obs_source src = w[0] == 's' ? OBS_STUN : w[0] == 'h' ?
+			    OBS_HTTP : OBS_INTERFACE;
+			obs(&ev, src, "witness", strchr(w, ' ') + 1);
+		}
+		if (strcmp(cases[i].claim, "-"))
+			natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, cases[i].claim);
+		else
+			hops(&ev, "192.168.1.1", "5.0.1.1", NULL);
+		verdict_decide(&ev, &v);
+		if (v.public_v4.family)
+			addr_ntop(&v.public_v4, a, sizeof(a));
+		if (strcmp(a, cases[i].want) || v.kind != cases[i].kind)
+			fail_msg("case %zu: got \"%s\" %s, want \"%s\" %s (%s)", i,
+			    a, verdict_name(v.kind), cases[i].want,
+			    verdict_name(cases[i].kind), v.nwhy ? v.why[0] : "");
+	}
+}
+
 static void
 test_unknown(void **state)
 {
@@ -310,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_hidden_nat),
 		cmocka_unit_test(test_no_internet),
 		cmocka_unit_test(test_observers_disagree),
+		cmocka_unit_test(test_votes),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_ipv6_advice),
 	};
