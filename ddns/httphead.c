@@ -122,6 +122,11 @@ httphead_field(const char *name, size_t nlen, const char *v, size_t vlen,
 			return -400;		/* two Host fields */
 		h->host = v;
 		h->host_len = vlen;
+	} else if (nlen == 13 && !strncasecmp(name, "authorization", 13)) {
+		if (h->auth != NULL)
+			return -400;		/* two: which one is meant? */
+		h->auth = v;
+		h->auth_len = vlen;
 	} else if (nlen == 14 && !strncasecmp(name, "content-length", 14)) {
 		if (vlen != 1 || v[0] != '0')
 			return -413;

@@ -17,6 +17,8 @@ struct httphead {
 	size_t target_len;
 	const char *host;		/* NULL if there is none (HTTP/1.0) */
 	size_t host_len;
+	const char *auth;		/* Authorization, or NULL */
+	size_t auth_len;
 	int minor;			/* HTTP/1.0 or HTTP/1.1 */
 	bool keep_alive;
 };

@@ -1,5 +1,6 @@
 /*
- * The redirect server's plain-HTTP front: visitors and /check.
+ * The redirect server's HTTP front, on both ports: plain HTTP (visitors
+ * and /check) and TLS (registrations, and the rest the same way).
  *
  * Why not libevent's HTTP server here too: measured with wrk on one core,
  * evhttp made five system calls a request (readv, FIONREAD, two
@@ -10,14 +11,18 @@
  * only a send that does not finish waits for EV_WRITE.
  *
  * A connection is counted against its source at accept (the per-source
- * limit) and closed when a request's head has not come in whole 10 s
- * after the last one (or the accept): a head sent a byte at a time does
- * not keep it open. One request is answered at a time
+ * limit) and closed when a request's head (and on the TLS port the
+ * handshake) has not come in whole 10 s after the last answer or the
+ * accept: a head sent a byte at a time does not keep it open. Out of
+ * descriptors, every listener pauses for a second at a time, with a
+ * reserve descriptor to take and close the connection waiting; those
+ * already open are served meanwhile. One request is answered at a time
  * (pipelined ones wait in the buffer). A connection whose answer is still
  * coming when it closes is kept, without its socket, until the answer
  * arrives and is dropped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,8 @@
 
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "agent/log.h"
 #include "ddns/httphead.h"
@@ -38,14 +45,18 @@
 
 #define FRONT_IDLE_S		10
 #define FRONT_BACKLOG		1024
+#define FRONT_AUTH_MAX		1024	/* an Authorization field */
 #define FRONT_OUT_MAX		(HTTPHEAD_MAX_TARGET + 1024)
 
 struct front_conn {
 	struct redirfront *f;
 	evutil_socket_t fd;
+	SSL *ssl;			/* the TLS port's, else NULL */
 	struct redirsrc *src;
 	struct event *rd, *wr, *idle;
 	bool rd_on;
+	bool handshaking;		/* TLS, until the handshake is done */
+	bool read_wants_write;		/* TLS: a read waits for EV_WRITE */
 	char in[HTTPHEAD_MAX];
 	size_t inlen;
 	char *out;			/* what a send left, or NULL */
@@ -58,12 +69,22 @@ struct front_conn {
 	struct front_conn *prev, *next;
 };
 
+/* A listener's side: plain or TLS. */
+struct front_side {
+	struct redirfront *f;
+	bool tls;
+};
+
 struct redirfront {
 	struct redirsrv *s;
-	struct evconnlistener *ls[CONFIG_MAX_LISTEN];
-	int nls;
 	const struct timeval *idle_tv;	/* a common timeout: O(1) re-arm */
 	struct front_conn *conns;
+	struct front_side sides[2];
+	struct evconnlistener *ls[2 * CONFIG_MAX_LISTEN];
+	int nls;
+	int reserve;			/* given back when out of descriptors */
+	struct event *resume;		/* the listeners, paused until then */
+	time_t starved_logged;
 	char date[40];
 	time_t date_at;
 };
@@ -89,6 +110,12 @@ front_close(struct front_conn *c)
 		event_free(c->rd);
 		event_free(c->wr);
 		event_free(c->idle);
+		if (c->ssl != NULL) {
+			if (!c->handshaking)
+				SSL_shutdown(c->ssl);	/* close_notify, if it fits */
+			SSL_free(c->ssl);
+			ERR_clear_error();
+		}
 		close(c->fd);
 		c->src->conns--;
 		free(c->out);
@@ -119,17 +146,81 @@ front_abort(struct front_conn *c)
 	front_settle(c);
 }
 
+/* --- the transport: plain, or TLS --- */
+
+/* After a TLS call returned r <= 0: 0 to wait for the socket, -1 over. */
+static int
+front_tls_wait(struct front_conn *c, int r, bool reading)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return reading ? 0 : -1;	/* no renegotiation: never */
+	case SSL_ERROR_WANT_WRITE:
+		c->read_wants_write |= reading;
+		event_add(c->wr, NULL);
+		return 0;
+	default:
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+/* Bytes read; 0 to wait; -1 when the connection is over. */
+static ssize_t
+front_recv(struct front_conn *c, char *buf, size_t len)
+{
+	ssize_t n;
+	int r;
+
+	if (c->ssl == NULL) {
+		n = recv(c->fd, buf, len, 0);
+		return n > 0 ? n : n < 0 && (errno == EAGAIN || errno == EINTR) ?
+		    0 : -1;
+	}
+	if (c->handshaking) {
+		if ((r = SSL_do_handshake(c->ssl)) != 1)
+			return front_tls_wait(c, r, true);
+		c->handshaking = false;
+	}
+	r = SSL_read(c->ssl, buf, (int)len);
+	return r > 0 ? r : front_tls_wait(c, r, true);
+}
+
+/* Bytes sent; 0 to wait; -1 when the connection is over. */
+static ssize_t
+front_send_some(struct front_conn *c, const char *buf, size_t len)
+{
+	ssize_t n;
+	int r;
+
+	if (c->ssl == NULL) {
+		n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		return n >= 0 ? n : errno == EAGAIN || errno == EINTR ? 0 : -1;
+	}
+	r = SSL_write(c->ssl, buf, (int)len);
+	return r > 0 ? r : front_tls_wait(c, r, false);
+}
+
+/* Reading again: TLS may hold decrypted bytes the socket no longer
+ * signals. */
+static void
+front_want_read(struct front_conn *c)
+{
+	event_add(c->rd, NULL);
+	c->rd_on = true;
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		event_active(c->rd, EV_READ, 0);
+}
+
 static void
 front_send(struct front_conn *c, const char *buf, size_t len)
 {
-	ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n = front_send_some(c, buf, len);
 
-	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+	if (n < 0) {
 		front_abort(c);
 		return;
 	}
-	if (n < 0)
-		n = 0;
 	if ((size_t)n == len) {
 		if (!c->keep_alive)
 			c->closing = true;
@@ -166,7 +257,7 @@ front_write(struct front_conn *c, const struct redirsrv_answer *a)
 	char buf[FRONT_OUT_MAX];
 	size_t blen = a->body ? strlen(a->body) : 0;
 	int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-	    "Content-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s%s\r\n", a->code,
+	    "Content-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s%s%s%s%s\r\n", a->code,
 	    redirsrv_reason(a->code), front_date(c->f), blen,
 	    a->location ? "Location: " : "", a->location ? a->location : "",
 	    a->location ? "\r\n" : "",
@@ -175,6 +266,8 @@ front_write(struct front_conn *c, const struct redirsrv_answer *a)
 	    "no-store\r\n" : "",
 	    a->retry_after ? "Retry-After: " : "", a->retry_after ?
 	    a->retry_after : "", a->retry_after ? "\r\n" : "",
+	    a->challenge ? "WWW-Authenticate: " : "", a->challenge ?
+	    a->challenge : "", a->challenge ? "\r\n" : "",
 	    a->code == 405 ? "Allow: GET, HEAD\r\n" : "",	/* RFC 9110 15.5.6 */
 	    c->keep_alive ? "" : "Connection: close\r\n");
 
@@ -206,7 +299,7 @@ static void
 front_error(struct front_conn *c, int code)
 {
 	char body[80];
-	struct redirsrv_answer a = { code, NULL, NULL, body, NULL };
+	struct redirsrv_answer a = { code, NULL, NULL, body, NULL, NULL };
 
 	snprintf(body, sizeof(body), "%s.\n", redirsrv_reason(code));
 	c->keep_alive = false;
@@ -234,12 +327,24 @@ front_split(char *target, char **path, size_t *plen, char **query)
 }
 
 static void
+front_update(struct front_conn *c, const struct httphead *h, const char *query)
+{
+	char auth[FRONT_AUTH_MAX];
+
+	/* Too long to be ours: it fails as a wrong one does. */
+	snprintf(auth, sizeof(auth), "%.*s", h->auth_len < sizeof(auth) ?
+	    (int)h->auth_len : 0, h->auth ? h->auth : "");
+	redirsrv_update(c->f->s, c->src, query, h->auth ? auth : NULL,
+	    front_answer, c);
+}
+
+static void
 front_request(struct front_conn *c, const struct httphead *h)
 {
 	static const struct redirsrv_answer tls_only = { 403, NULL, NULL,
-	    "Registration is served over https only.\n", NULL };
+	    "Registration is served over https only.\n", NULL, NULL };
 	static const struct redirsrv_answer unknown = { 404, NULL, NULL,
-	    "This name is not registered here.\n", NULL };
+	    "This name is not registered here.\n", NULL, NULL };
 	char target[HTTPHEAD_MAX_TARGET + 1], host[300], name[REDIRECT_NAME_LEN];
 	char *path, *query;
 	size_t plen;
@@ -265,7 +370,10 @@ front_request(struct front_conn *c, const struct httphead *h)
 		redirsrv_check(c->f->s, c->src, query, front_answer, c);
 		break;
 	case ROUTE_UPDATE:
-		front_answer(c, &tls_only);
+		if (c->ssl == NULL)
+			front_answer(c, &tls_only);
+		else
+			front_update(c, h, query);
 		break;
 	case ROUTE_UNKNOWN:
 		front_answer(c, &unknown);
@@ -298,10 +406,8 @@ front_run(struct front_conn *c)
 	}
 	c->busy--;
 	if (!c->dead && !c->rd_on && !c->waiting && c->out == NULL &&
-	    !c->closing) {
-		event_add(c->rd, NULL);
-		c->rd_on = true;
-	}
+	    !c->closing)
+		front_want_read(c);
 	front_settle(c);
 }
 
@@ -317,13 +423,15 @@ front_on_read(evutil_socket_t fd, short what, void *arg)
 		c->rd_on = false;
 		return;
 	}
-	n = recv(fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
-	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+	(void)fd;
+	if ((n = front_recv(c, c->in + c->inlen, sizeof(c->in) - c->inlen)) <= 0) {
+		if (n < 0)
 			front_abort(c);
 		return;
 	}
 	c->inlen += (size_t)n;
+	if (c->ssl != NULL && SSL_pending(c->ssl) > 0)
+		event_active(c->rd, EV_READ, 0);	/* more, in TLS's buffer */
 	front_run(c);
 }
 
@@ -331,15 +439,23 @@ static void
 front_on_write(evutil_socket_t fd, short what, void *arg)
 {
 	struct front_conn *c = arg;
-	ssize_t n = send(fd, c->out + c->outoff, c->outlen - c->outoff,
-	    MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n;
 
-	(void)what;
-	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+	(void)fd, (void)what;
+	if (c->read_wants_write) {	/* TLS: a read or handshake waited */
+		c->read_wants_write = false;
+		if (c->out == NULL)
+			event_del(c->wr);
+		event_active(c->rd, EV_READ, 0);
+		if (c->out == NULL)
+			return;
+	}
+	if ((n = front_send_some(c, c->out + c->outoff,
+	    c->outlen - c->outoff)) < 0) {
 		front_abort(c);
 		return;
 	}
-	c->outoff += n > 0 ? (size_t)n : 0;
+	c->outoff += (size_t)n;
 	if (c->outoff < c->outlen)
 		return;
 	event_del(c->wr);
@@ -357,14 +473,56 @@ front_on_idle(evutil_socket_t fd, short what, void *arg)
 	front_abort(arg);
 }
 
+/* A refused connection: plain HTTP is told why; TLS cannot be, yet. */
+static void
+front_refuse(evutil_socket_t fd, bool tls)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
+
+	if (!tls)
+		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static struct front_conn *
+front_conn_new(struct redirfront *f, struct event_base *base,
+    evutil_socket_t fd, bool tls)
+{
+	struct front_conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->fd = fd;
+	c->rd = event_new(base, fd, EV_READ | EV_PERSIST, front_on_read, c);
+	c->wr = event_new(base, fd, EV_WRITE | EV_PERSIST, front_on_write, c);
+	c->idle = evtimer_new(base, front_on_idle, c);
+	if (tls && (c->ssl = SSL_new(f->s->tls)) != NULL &&
+	    SSL_set_fd(c->ssl, fd) == 1) {
+		SSL_set_accept_state(c->ssl);
+		c->handshaking = true;
+	}
+	if (c->rd == NULL || c->wr == NULL || c->idle == NULL ||
+	    (tls && !c->handshaking)) {
+		if (c->rd)
+			event_free(c->rd);
+		if (c->wr)
+			event_free(c->wr);
+		if (c->idle)
+			event_free(c->idle);
+		SSL_free(c->ssl);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static void
 front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
-	    "Content-Length: 0\r\nConnection: close\r\n\r\n";
-	struct redirfront *f = arg;
-	struct event_base *base = evconnlistener_get_base(l);
+	struct front_side *side = arg;
+	struct redirfront *f = side->f;
 	struct front_conn *c;
 	struct redirsrc *src;
 	struct netaddr a;
@@ -374,53 +532,93 @@ front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	addr_unmap(&a);
 	src = redirsrc_get(f->s->sources, &a);
 	if (src == NULL || src->conns >= f->s->cfg->max_per_source ||
-	    (c = calloc(1, sizeof(*c))) == NULL) {
-		(void)!send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		close(fd);
+	    (c = front_conn_new(f, evconnlistener_get_base(l), fd,
+	    side->tls)) == NULL) {
+		front_refuse(fd, side->tls);
 		return;
 	}
-	*c = (struct front_conn){ .f = f, .fd = fd, .src = src, .next = f->conns };
-	c->rd = event_new(base, fd, EV_READ | EV_PERSIST, front_on_read, c);
-	c->wr = event_new(base, fd, EV_WRITE | EV_PERSIST, front_on_write, c);
-	c->idle = evtimer_new(base, front_on_idle, c);
+	c->f = f;
+	c->src = src;
+	c->next = f->conns;
 	if (f->conns)
 		f->conns->prev = c;
 	f->conns = c;
 	src->conns++;
-	event_add(c->rd, NULL);
-	c->rd_on = true;
+	front_want_read(c);
 	evtimer_add(c->idle, f->idle_tv);
 }
 
+/* --- listening --- */
+
+/*
+ * Out of descriptors, accept() fails at once and libevent would try again
+ * and again (the audit saw 4.8 million log lines). Give back the reserve,
+ * take the waiting connection and close it, pause every listener for a
+ * second, and say so once a minute at most.
+ */
+static void
+front_on_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct redirfront *f = ((struct front_side *)arg)->f;
+	int err = EVUTIL_SOCKET_ERROR(), fd;
+	struct timeval pause = { 1, 0 };
+	time_t now = time(NULL);
+
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
+		log_warnx("accept: %s", strerror(err));
+		return;
+	}
+	if (f->reserve >= 0)
+		close(f->reserve);
+	if ((fd = accept(evconnlistener_get_fd(l), NULL, NULL)) >= 0)
+		close(fd);
+	f->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (now - f->starved_logged >= 60) {
+		log_warnx("out of file descriptors (%s): refusing new "
+		    "connections a second at a time", strerror(err));
+		f->starved_logged = now;
+	}
+	for (int i = 0; i < f->nls; i++)
+		evconnlistener_disable(f->ls[i]);
+	evtimer_add(f->resume, &pause);
+}
+
+static void
+front_on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct redirfront *f = arg;
+
+	(void)fd, (void)what;
+	for (int i = 0; i < f->nls; i++)
+		evconnlistener_enable(f->ls[i]);
+}
+
 static int
-front_listen(struct redirfront *f, const char *where, char *why, size_t len)
+front_listen(struct redirfront *f, const char *where, bool tls, char *why,
+    size_t len)
 {
 	struct sockaddr_storage ss;
 	int sslen = sizeof(ss);
-	char text[300];
+	char host[300], text[310];
 	uint16_t port;
 
-	if (resolve_split(where, 80, text, sizeof(text), &port, why, len) < 0)
+	if (resolve_split(where, tls ? 443 : 80, host, sizeof(host), &port, why,
+	    len) < 0)
 		return -1;
-	snprintf(text + strlen(text), sizeof(text) - strlen(text), ":%u", port);
-	if (strchr(text, ':') != strrchr(text, ':')) {	/* IPv6: brackets */
-		char v6[300];
-		snprintf(v6, sizeof(v6), "[%.*s]%s", (int)(strrchr(text, ':') - text),
-		    text, strrchr(text, ':'));
-		snprintf(text, sizeof(text), "%s", v6);
-	}
+	snprintf(text, sizeof(text), strchr(host, ':') ? "[%s]:%u" : "%s:%u",
+	    host, port);	/* IPv6 in brackets */
 	if (evutil_parse_sockaddr_port(text, (struct sockaddr *)&ss, &sslen) < 0) {
 		snprintf(why, len, "listen: \"%s\" is not address:port", where);
 		return -1;
 	}
-	f->ls[f->nls] = evconnlistener_new_bind(f->s->base, front_on_accept, f,
-	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-	    FRONT_BACKLOG, (struct sockaddr *)&ss, sslen);
+	f->ls[f->nls] = evconnlistener_new_bind(f->s->base, front_on_accept,
+	    &f->sides[tls], LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+	    LEV_OPT_CLOSE_ON_EXEC, FRONT_BACKLOG, (struct sockaddr *)&ss, sslen);
 	if (f->ls[f->nls] == NULL) {
 		snprintf(why, len, "cannot listen on %s: %s", where, strerror(errno));
 		return -1;
 	}
-	f->nls++;
+	evconnlistener_set_error_cb(f->ls[f->nls++], front_on_accept_error);
 	return 0;
 }
 
@@ -433,12 +631,22 @@ redirfront_new(struct redirsrv *s, char *why, size_t len)
 	if (f == NULL)
 		return NULL;
 	f->s = s;
+	f->sides[0] = (struct front_side){ f, false };
+	f->sides[1] = (struct front_side){ f, true };
+	f->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	f->idle_tv = event_base_init_common_timeout(s->base, &idle);
-	for (int i = 0; i < s->cfg->nlisten; i++)
-		if (front_listen(f, s->cfg->listen[i], why, len) < 0) {
+	if ((f->resume = evtimer_new(s->base, front_on_resume, f)) == NULL) {
+		redirfront_free(f);
+		return NULL;
+	}
+	for (int i = 0; i < s->cfg->nlisten + s->cfg->ntls; i++) {
+		bool tls = i >= s->cfg->nlisten;
+		if (front_listen(f, tls ? s->cfg->tls_listen[i - s->cfg->nlisten] :
+		    s->cfg->listen[i], tls, why, len) < 0) {
 			redirfront_free(f);
 			return NULL;
 		}
+	}
 	return f;
 }
 
@@ -449,6 +657,10 @@ redirfront_free(struct redirfront *f)
 		return;
 	for (int i = 0; i < f->nls; i++)
 		evconnlistener_free(f->ls[i]);
+	if (f->resume)
+		event_free(f->resume);
+	if (f->reserve >= 0)
+		close(f->reserve);
 	while (f->conns != NULL) {
 		struct front_conn *c = f->conns;
 		c->waiting = false;	/* the server drops its answers too */

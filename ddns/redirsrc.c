@@ -1,8 +1,7 @@
 /*
- * Per-source bookkeeping. A connection is counted at its first request
- * (libevent 2.1 tells nothing at accept) and uncounted by its close
- * callback; idle connections are bounded by the server's timeout. Entries
- * with nothing to remember are swept once a minute.
+ * Per-source bookkeeping. Each front counts a connection at accept and
+ * uncounts it when it closes. Entries with nothing to remember are swept
+ * once a minute.
  */
 #include "ddns/redirsrc.h"
 
@@ -11,23 +10,13 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <event2/http.h>
 
 #define REDIRSRC_BUCKETS	4096
-#define REDIRSRC_CONN_BUCKETS	4096
 #define REDIRSRC_FORGET		600	/* seconds a failed login is held */
 #define REDIRSRC_MAX_DELAY	30
 
-struct redirsrc_conn {
-	struct evhttp_connection *evcon;
-	struct redirsrc *src;
-	struct redirsrc_table *t;
-	struct redirsrc_conn *next;
-};
-
 struct redirsrc_table {
 	struct redirsrc *src[REDIRSRC_BUCKETS];
-	struct redirsrc_conn *conn[REDIRSRC_CONN_BUCKETS];
 	struct event *sweep;
 };
 
@@ -41,16 +30,10 @@ redirsrc_hash(const struct netaddr *a)
 	return h % REDIRSRC_BUCKETS;
 }
 
-static uint32_t
-redirsrc_conn_hash(const void *p)
-{
-	return (uint32_t)(((uintptr_t)p >> 4) * 2654435761u) % REDIRSRC_CONN_BUCKETS;
-}
-
 static bool
 redirsrc_idle(const struct redirsrc *s, time_t now)
 {
-	return s->conns == 0 && !s->checking && now - s->check_window >= 60 &&
+	return s->conns == 0 && !s->checking && !s->login && now - s->check_window >= 60 &&
 	    (s->fails == 0 || now - s->fail_at >= REDIRSRC_FORGET);
 }
 
@@ -90,12 +73,6 @@ redirsrc_table_free(struct redirsrc_table *t)
 {
 	if (t == NULL)
 		return;
-	for (int i = 0; i < REDIRSRC_CONN_BUCKETS; i++)
-		for (struct redirsrc_conn *c = t->conn[i], *n; c; c = n) {
-			n = c->next;
-			evhttp_connection_set_closecb(c->evcon, NULL, NULL);
-			free(c);
-		}
 	for (int i = 0; i < REDIRSRC_BUCKETS; i++)
 		for (struct redirsrc *s = t->src[i], *n; s; s = n) {
 			n = s->next;
@@ -120,49 +97,6 @@ redirsrc_get(struct redirsrc_table *t, const struct netaddr *a)
 	s->next = t->src[h];
 	t->src[h] = s;
 	return s;
-}
-
-static void
-redirsrc_on_close(struct evhttp_connection *evcon, void *arg)
-{
-	struct redirsrc_conn *c = arg;
-	struct redirsrc_conn **p = &c->t->conn[redirsrc_conn_hash(evcon)];
-
-	while (*p != c)
-		p = &(*p)->next;
-	*p = c->next;
-	c->src->conns--;
-	free(c);
-}
-
-struct redirsrc *
-redirsrc_of(struct redirsrc_table *t, struct evhttp_request *req, int max)
-{
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	uint32_t h = redirsrc_conn_hash(evcon);
-	const struct sockaddr *sa;
-	struct redirsrc_conn *c;
-	struct netaddr a;
-
-	for (c = t->conn[h]; c != NULL; c = c->next)
-		if (c->evcon == evcon)
-			return c->src->conns > max ? NULL : c->src;
-	if (evcon == NULL || (sa = evhttp_connection_get_addr(evcon)) == NULL)
-		return NULL;
-	addr_from_sockaddr(sa, &a, NULL);
-	addr_unmap(&a);
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->src = redirsrc_get(t, &a)) == NULL) {
-		free(c);
-		return NULL;
-	}
-	c->evcon = evcon;
-	c->t = t;
-	c->next = t->conn[h];
-	t->conn[h] = c;
-	c->src->conns++;
-	evhttp_connection_set_closecb(evcon, redirsrc_on_close, c);
-	return c->src->conns > max ? NULL : c->src;
 }
 
 int

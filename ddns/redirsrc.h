@@ -9,7 +9,6 @@
 #include "probes/addr.h"
 
 struct event_base;
-struct evhttp_request;
 struct redirsrc_table;
 
 struct redirsrc {
@@ -20,15 +19,12 @@ struct redirsrc {
 	time_t check_window;		/* start of the current minute */
 	int checks;			/* in that minute */
 	bool checking;			/* one at a time */
+	bool login;			/* a login under way: one at a time */
 	struct redirsrc *next;
 };
 
 struct redirsrc_table *redirsrc_table_new(struct event_base *base);
 void redirsrc_table_free(struct redirsrc_table *t);
-/* The source of req's connection, counted once per connection; NULL if
- * it has more than max connections open (answer, and close). */
-struct redirsrc *redirsrc_of(struct redirsrc_table *t,
-    struct evhttp_request *req, int max);
 /* The entry of this address, made if needed. */
 struct redirsrc *redirsrc_get(struct redirsrc_table *t,
     const struct netaddr *a);

@@ -6,17 +6,10 @@
 
 #include "agent/config.h"
 
-struct evhttp;
-struct evhttp_request;
 struct redirdns;
 struct redirsrc;
 struct redirsrc_table;
 typedef struct ssl_ctx_st SSL_CTX;
-
-struct redirsrv_side {
-	struct redirsrv *s;
-	bool tls;
-};
 
 /* A registration or a check under way: answered, or dropped at exit. */
 struct redirsrv_job;
@@ -24,10 +17,8 @@ struct redirsrv_job;
 struct redirsrv {
 	struct event_base *base;
 	const struct redirect_config *cfg;
-	struct evhttp *https;
-	struct redirfront *front;	/* plain HTTP: visitors and /check */
-	SSL_CTX *tls;
-	struct redirsrv_side secure;
+	struct redirfront *front;	/* both ports, plain HTTP and TLS */
+	SSL_CTX *tls;			/* NULL without tls_listen */
 	struct redirdns *dns;
 	struct redirsrc_table *sources;
 	struct redirsrv_job *jobs;	/* under way */
@@ -41,6 +32,7 @@ struct redirsrv_answer {
 	const char *ctype;		/* NULL: text/plain */
 	const char *body;		/* NULL: none */
 	const char *retry_after;	/* NULL: none */
+	const char *challenge;		/* WWW-Authenticate, or NULL */
 };
 /* Runs once, at once or later, from the loop. */
 typedef void redirsrv_answer_fn(void *ctx, const struct redirsrv_answer *a);
@@ -59,15 +51,15 @@ void redirsrv_visit(struct redirsrv *s, const char *name, const char *uri,
     redirsrv_answer_fn *fn, void *ctx);
 /* "Temporary Redirect" for 307, and so on. */
 const char *redirsrv_reason(int code);
-/* A text/plain answer on libevent's HTTP server. */
-void redirsrv_reply(struct evhttp_request *req, int code, const char *text);
-/* /nic/update (redirupdate.c), on libevent's HTTP server. */
-void redirsrv_update(struct redirsrv *s, struct evhttp_request *req,
-    struct redirsrc *src, bool tls);
+/* /nic/update?query from src with its Authorization field (NULL if
+ * none), over TLS (redirupdate.c). */
+void redirsrv_update(struct redirsrv *s, struct redirsrc *src,
+    const char *query, const char *auth, redirsrv_answer_fn *fn, void *ctx);
 /* /check?query from src (redirupdate.c). */
 void redirsrv_check(struct redirsrv *s, struct redirsrc *src,
     const char *query, redirsrv_answer_fn *fn, void *ctx);
-/* The plain-HTTP front (redirfront.c): its listeners, and freeing. */
+/* The HTTP front (redirfront.c): its listeners on both ports, and
+ * freeing. */
 struct redirfront;
 struct redirfront *redirfront_new(struct redirsrv *s, char *why, size_t len);
 void redirfront_free(struct redirfront *f);

@@ -1,7 +1,8 @@
 /*
  * The redirect server's two endpoints. /nic/update: dyndns2 as clients
  * speak it (basic auth, one reply line per host), over TLS only, with a
- * doubling delay for a source whose logins failed; the work (crypt, DNS)
+ * doubling delay for a source whose logins failed and one login at a time
+ * per source; the work (crypt, DNS)
  * runs on a worker thread. /check: one connect back to the requester's
  * own address, one at a time and ten a minute per source.
  */
@@ -10,9 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/buffer.h>
 #include <event2/event.h>
-#include <event2/http.h>
 
 #include "agent/log.h"
 #include "ddns/redircheck.h"
@@ -29,8 +28,7 @@
 
 struct redirsrv_job {
 	struct redirsrv *s;
-	struct evhttp_request *req;	/* a registration's */
-	redirsrv_answer_fn *fn;		/* a check's */
+	redirsrv_answer_fn *fn;
 	void *ctx;
 	struct netaddr source;
 	struct worker_job *worker;
@@ -38,6 +36,7 @@ struct redirsrv_job {
 	struct redircheck *check;
 	uint16_t port;
 	int proto;
+	bool login;			/* holds its source's one login */
 	struct redirreg_job reg;
 	struct redirsrv_job *prev, *next;
 };
@@ -63,6 +62,7 @@ static void
 redirsrv_job_free(struct redirsrv_job *j)
 {
 	struct redirsrv *s = j->s;
+	struct redirsrc *src;
 
 	if (j->prev)
 		j->prev->next = j->next;
@@ -71,6 +71,8 @@ redirsrv_job_free(struct redirsrv_job *j)
 	if (j->next)
 		j->next->prev = j->prev;
 	s->njobs--;
+	if (j->login && (src = redirsrc_get(s->sources, &j->source)) != NULL)
+		src->login = false;
 	if (j->delay)
 		event_free(j->delay);
 	redircheck_free(j->check);
@@ -108,7 +110,7 @@ redirsrv_update_done(void *arg)
 	struct redirsrv_job *j = arg;
 	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
 	char ip[ADDR_STRLEN], *save = NULL;
-	struct evbuffer *body = evbuffer_new();
+	struct redirsrv_answer a = { 200, NULL, NULL, j->reg.reply, NULL, NULL };
 
 	addr_ntop(&j->source, ip, sizeof(ip));
 	for (char *l = strtok_r(j->reg.log, "\n", &save); l;
@@ -121,13 +123,7 @@ redirsrv_update_done(void *arg)
 		src->fails = 0;
 	for (int i = 0; i < j->reg.u.nhosts; i++)
 		redirdns_forget(j->s->dns, j->reg.u.hosts[i]);
-	evhttp_add_header(evhttp_request_get_output_headers(j->req),
-	    "Content-Type", "text/plain; charset=utf-8");
-	if (body != NULL)
-		evbuffer_add(body, j->reg.reply, strlen(j->reg.reply));
-	evhttp_send_reply(j->req, 200, "OK", body);
-	if (body != NULL)
-		evbuffer_free(body);
+	j->fn(j->ctx, &a);
 	j->worker = NULL;
 	redirsrv_job_free(j);
 }
@@ -140,12 +136,15 @@ redirsrv_update_work(void *arg)
 	redirreg_work(&j->reg);
 }
 
+static const struct redirsrv_answer redirsrv_busy = { 503, NULL, NULL,
+    "Busy; try again soon.\n", "5", NULL };
+
 static void
 redirsrv_update_start(struct redirsrv_job *j)
 {
 	if ((j->worker = worker_run(j->s->base, redirsrv_update_work,
 	    redirsrv_update_done, j)) == NULL) {
-		redirsrv_reply(j->req, 503, "Busy; try again soon.");
+		j->fn(j->ctx, &redirsrv_busy);
 		redirsrv_job_free(j);
 	}
 }
@@ -157,69 +156,70 @@ redirsrv_on_delay(evutil_socket_t fd, short what, void *arg)
 	redirsrv_update_start(arg);
 }
 
-static void
-redirsrv_unauthorized(struct evhttp_request *req)
-{
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "WWW-Authenticate", "Basic realm=\"homereach\", charset=\"UTF-8\"");
-	redirsrv_reply(req, 401, "badauth");
-}
-
 /* Parse and check what can be checked here; false: answered already. */
 static bool
-redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src)
+redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
+    const char *query, const char *auth)
 {
-	struct evhttp_request *req = j->req;
-	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	static const struct redirsrv_answer notfqdn = { 200, NULL, NULL,
+	    "notfqdn\n", NULL, NULL };
+	static const struct redirsrv_answer badauth = { 401, NULL, NULL,
+	    "badauth\n", NULL, "Basic realm=\"homereach\", charset=\"UTF-8\"" };
 	char why[120];
 
 	if (redirect_parse_update(query, &j->reg.u, why, sizeof(why)) < 0) {
 		log_info("update: %s", why);
-		redirsrv_reply(req, 200, "notfqdn");
+		j->fn(j->ctx, &notfqdn);
 		return false;
 	}
 	if (auth == NULL) {		/* the first try of a challenged client */
-		redirsrv_unauthorized(req);
+		j->fn(j->ctx, &badauth);
 		return false;
 	}
 	if (redirect_basic_auth(auth, j->reg.user, sizeof(j->reg.user),
 	    j->reg.pass, sizeof(j->reg.pass)) < 0) {
 		src->fails++;
 		src->fail_at = time(NULL);
-		redirsrv_unauthorized(req);
+		j->fn(j->ctx, &badauth);
 		return false;
 	}
 	return true;
 }
 
 void
-redirsrv_update(struct redirsrv *s, struct evhttp_request *req,
-    struct redirsrc *src, bool tls)
+redirsrv_update(struct redirsrv *s, struct redirsrc *src, const char *query,
+    const char *auth, redirsrv_answer_fn *fn, void *ctx)
 {
+	static const struct redirsrv_answer none = { 404, NULL, NULL,
+	    "This server takes no registrations.\n", NULL, NULL };
+	static const struct redirsrv_answer one = { 429, NULL, NULL,
+	    "One login at a time from your address.\n", "30", NULL };
 	struct redirsrv_job *j;
 	int delay;
 
-	if (!tls) {
-		redirsrv_reply(req, 403, "Registration is served over https only.");
+	if (!s->cfg->users_file[0]) {
+		fn(ctx, &none);
 		return;
 	}
-	if (!s->cfg->users_file[0]) {
-		redirsrv_reply(req, 404, "This server takes no registrations.");
+	/* Guesses wait their turn: one login under way per address, so a
+	 * delay cannot be shared by a burst of them. */
+	if (src->login) {
+		fn(ctx, &one);
 		return;
 	}
 	if ((j = redirsrv_job_new(s, src)) == NULL) {
-		redirsrv_reply(req, 503, "Busy; try again soon.");
+		fn(ctx, &redirsrv_busy);
 		return;
 	}
-	j->req = req;
+	j->fn = fn;
+	j->ctx = ctx;
 	j->reg.cfg = s->cfg;
 	j->reg.source = src->addr;
-	if (!redirsrv_update_parse(j, src)) {
+	if (!redirsrv_update_parse(j, src, query, auth)) {
 		redirsrv_job_free(j);
 		return;
 	}
+	j->login = src->login = true;
 	if ((delay = redirsrc_login_delay(src, time(NULL))) == 0) {
 		redirsrv_update_start(j);
 		return;
@@ -237,7 +237,7 @@ redirsrv_on_checked(const char *result, int ms, void *arg)
 	struct redirsrv_job *j = arg;
 	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
 	char ip[ADDR_STRLEN], body[200];
-	struct redirsrv_answer a = { 200, NULL, "application/json", body, NULL };
+	struct redirsrv_answer a = { 200, NULL, "application/json", body, NULL, NULL };
 
 	if (src != NULL)
 		src->checking = false;
@@ -256,9 +256,9 @@ static const struct redirsrv_answer *
 redirsrv_check_refused(struct redirsrc *src)
 {
 	static const struct redirsrv_answer busy = { 429, NULL, NULL,
-	    "One check at a time from your address.\n", "3" };
+	    "One check at a time from your address.\n", "3", NULL };
 	static const struct redirsrv_answer many = { 429, NULL, NULL,
-	    "Too many checks from your address.\n", "60" };
+	    "Too many checks from your address.\n", "60", NULL };
 	time_t now = time(NULL);
 
 	if (now - src->check_window >= 60) {
@@ -273,10 +273,8 @@ void
 redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
     redirsrv_answer_fn *fn, void *ctx)
 {
-	static const struct redirsrv_answer busy = { 503, NULL, NULL,
-	    "Busy; try again soon.\n", "5" };
 	const struct redirsrv_answer *refused;
-	struct redirsrv_answer bad = { 400, NULL, NULL, NULL, NULL };
+	struct redirsrv_answer bad = { 400, NULL, NULL, NULL, NULL, NULL };
 	struct redirsrv_job *j;
 	char why[160];
 	uint16_t port;
@@ -293,7 +291,7 @@ redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
 		return;
 	}
 	if ((j = redirsrv_job_new(s, src)) == NULL) {
-		fn(ctx, &busy);
+		fn(ctx, &redirsrv_busy);
 		return;
 	}
 	j->fn = fn;

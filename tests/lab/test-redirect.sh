@@ -15,6 +15,11 @@
 #   safety   bad Host, unknown names, registration over plain HTTP, wrong
 #            passwords (slowed down), big headers: refused, nothing leaked;
 #            with DNS silent, a registration writes nothing
+#   hostile  nothing one address sends starves the rest: idle connections
+#            on the TLS port are counted from the accept, a handshake sent
+#            a byte a second is cut off 10 s after it, parallel password
+#            guesses wait their turn, and out of descriptors the server
+#            says so once, does not spin, and serves visitors again
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -336,6 +341,56 @@ case_safety() {
 	done
 	check_eq "DNS silent: dnserr" \
 		"$("${https[@]}" --max-time 40 -u "nas.example.com:$PASS" "https://$R/nic/update?hostname=nas.example.com&myip=5.0.1.8")" dnserr
+}
+
+server_pid() { pgrep -nf "redirect-server --config $LAB_DIR/redirect/redirect.conf"; }
+fds() { ls "/proc/$(server_pid)/fd" | wc -l; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(server_pid)/stat"; }
+flood() { lab_run inet python3 "$here/flood.py" "$@"; }
+
+case_hostile() {
+	setup_server
+	lab_redirect_user "$bin" nas.example.com "$PASS"
+	local https=(curl_ --cacert "$LAB_DIR/ca/ca.pem") base
+	base=$(fds)
+	# 100 idle connections from one address on the TLS port (max 32).
+	flood hold "$R" 443 3 100 "$LAB_STUN1" > "$LAB_DIR/flood.out" &
+	local pid=$! pids=()
+	sleep 1.5
+	check_eq "TLS: idle connections counted at accept" \
+		"$([ "$(fds)" -le $((base + 34)) ] && echo yes || echo "no ($(fds) descriptors, $base before)")" yes
+	check_eq "TLS: another address still registers" \
+		"$("${https[@]}" -u "nas.example.com:$PASS" "https://$R/nic/update?hostname=nas.example.com&myip=5.0.1.7&port=8080")" "good 5.0.1.7"
+	wait "$pid"
+	# A TLS handshake sent a byte a second: cut off 10 s after the accept.
+	t=$(flood trickle "$R" 443 tls)
+	check_eq "TLS: a slow handshake is cut off after 10 s" \
+		"$([ "$t" -ge 9000 ] && [ "$t" -lt 13000 ] && echo yes || echo "no ($t ms)")" yes
+	# Parallel guesses from an address under delay wait their turn.
+	"${https[@]}" -u nas.example.com:wrong "https://$R/nic/update?hostname=nas.example.com" > /dev/null
+	for i in $(seq 16); do
+		"${https[@]}" --max-time 40 -o "$LAB_DIR/guess.$i" -w '%{http_code}\n' \
+			-u "nas.example.com:wrong$i" "https://$R/nic/update?hostname=nas.example.com" \
+			>> "$LAB_DIR/guesses" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	check_eq "parallel guesses: one checked" "$(cat "$LAB_DIR"/guess.* | grep -c badauth)" 1
+	check_eq "parallel guesses: the rest told to wait" "$(grep -c 429 "$LAB_DIR/guesses")" 15
+	# Out of descriptors: 8 addresses x 30 connections against a limit of 128.
+	for i in $(seq 8); do lab_run inet ip addr add "5.0.3.$i/32" dev lo; done
+	prlimit --pid "$(server_pid)" --nofile=128:128
+	lines=$(wc -l < "$LAB_DIR/redirect.log") ticks=$(cpu_ticks)
+	flood hold "$R" 80 4 30 5.0.3.1 5.0.3.2 5.0.3.3 5.0.3.4 5.0.3.5 5.0.3.6 5.0.3.7 5.0.3.8 \
+		> /dev/null
+	check_eq "descriptors out: said once" \
+		"$(grep -c 'out of file descriptors' "$LAB_DIR/redirect.log")" 1
+	check_eq "descriptors out: the log stays small" \
+		"$([ $(( $(wc -l < "$LAB_DIR/redirect.log") - lines )) -lt 20 ] && echo yes || echo no)" yes
+	check_eq "descriptors out: no busy loop (< 1 s of CPU in 4 s)" \
+		"$([ $(( $(cpu_ticks) - ticks )) -lt 100 ] && echo yes || echo "no ($(( $(cpu_ticks) - ticks )) ticks)")" yes
+	check_eq "descriptors back: visitors served" \
+		"$(curl_ --max-time 15 -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
 }
 
 "case_$case_"

@@ -235,6 +235,11 @@ test_httphead(void **state)
 	assert_int_equal(h.host_len, 15);
 	assert_memory_equal(h.host, "nas.example.com", 15);
 	assert_true(h.keep_alive);
+	assert_null(h.auth);
+	assert_true(head("GET /nic/update HTTP/1.1\r\nHost: a.b\r\n"
+	    "Authorization:  Basic YTpi \r\n\r\n", &h) > 0);
+	assert_int_equal(h.auth_len, 10);		/* OWS trimmed */
+	assert_memory_equal(h.auth, "Basic YTpi", 10);
 	assert_int_equal(head("HEAD / HTTP/1.0\n\n", &h), 17);	/* bare LF */
 	assert_int_equal(h.method, HTTPHEAD_HEAD);
 	assert_false(h.keep_alive);			/* 1.0 closes */
@@ -253,6 +258,8 @@ test_httphead(void **state)
 		{ "GET / HTTP/1.1", 0 },
 		{ "GET / HTTP/1.1\r\n\r\n", -400 },		/* no Host */
 		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Basic YTpi\r\n"
+		    "authorization: Basic YzpkCg==\r\n\r\n", -400 },	/* two */
 		{ "GET / HTTP/1.1\r\nHost: a.b\r\n folded\r\n\r\n", -400 },
 		{ "GET / HTTP/1.1\r\nHost : a.b\r\n\r\n", -400 },
 		{ "GET / HTTP/1.1\r\nNoColon\r\n\r\n", -400 },
