@@ -2,13 +2,15 @@
  * UPnP-IGD probe. miniupnpc's upnpDiscover() waits at least a second for
  * multicast answers, so the search is ours: a unicast M-SEARCH to the
  * gateway (UDA 1.1 answers those without the MX delay) plus a multicast one
- * on the LAN. The description and the SOAP calls are miniupnpc's, run on a
- * worker thread because they block.
+ * on the LAN. The description and the SOAP calls run on a worker thread
+ * over upnphttp.c, bounded in size and time and stopped when the probe
+ * gives up, only ever to the gateway; miniupnpc parses what they bring.
  */
 #include "nat/upnp.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/eventfd.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -19,11 +21,12 @@
 
 #include <event2/event.h>
 #include <miniupnpc/miniupnpc.h>
-#include <miniupnpc/miniwget.h>
 #include <miniupnpc/upnpcommands.h>
 #include <miniupnpc/upnperrors.h>
+#include <miniupnpc/upnpreplyparse.h>
 
 #include "agent/log.h"
+#include "nat/upnphttp.h"
 #include "nat/worker.h"
 
 #define UPNP_RESEND_MS	250
@@ -33,7 +36,123 @@ struct upnp_job {
 	struct upnpprobe *probe;
 	struct upnp_map_args args;
 	struct upnp_result res;
+	struct upnphttp_limits lim;	/* the loop writes lim.cancel_fd */
 };
+
+static struct upnp_job *
+upnp_job_new(struct upnpprobe *p, const struct netaddr *gateway,
+    int timeout_ms)
+{
+	struct upnp_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL)
+		return NULL;
+	job->probe = p;
+	job->lim.gateway = *gateway;
+	clock_gettime(CLOCK_MONOTONIC, &job->lim.deadline);
+	job->lim.deadline.tv_sec += timeout_ms / 1000;
+	job->lim.deadline.tv_nsec += timeout_ms % 1000 * 1000000L;
+	if (job->lim.deadline.tv_nsec >= 1000000000L) {
+		job->lim.deadline.tv_sec++;
+		job->lim.deadline.tv_nsec -= 1000000000L;
+	}
+	job->lim.cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (job->lim.cancel_fd < 0) {
+		free(job);
+		return NULL;
+	}
+	return job;
+}
+
+static void
+upnp_job_release(void *arg)
+{
+	struct upnp_job *job = arg;
+
+	if (job == NULL)
+		return;
+	if (job->lim.cancel_fd >= 0)
+		close(job->lim.cancel_fd);
+	free(job);
+}
+
+/* The worker stops reading at once; the thread frees the job. */
+static void
+upnp_job_cancel(struct worker_job *work, struct upnp_job *job)
+{
+	uint64_t one = 1;
+
+	(void)!write(job->lim.cancel_fd, &one, sizeof(one));
+	worker_cancel(work, upnp_job_release);
+}
+
+/* --- SOAP (UPnP Device Architecture 1.1 section 3.2) --- */
+
+struct upnp_call {
+	const struct upnphttp_limits *lim;
+	const char *control, *service, *proto;
+	char client[ADDR_STRLEN], in[8];
+	char why[REASON_LEN];		/* a transport failure */
+};
+
+/* action with args (name, value, ..., NULL) on the gateway: 0, the UPnP
+ * error code, or UPNPCOMMAND_HTTP_ERROR with c->why. Results in pd. */
+static int
+upnp_call(struct upnp_call *c, const char *action, const char *const *args,
+    struct NameValueParserData *pd)
+{
+	char body[2048], soap_action[300], *reply;
+	const char *code;
+	size_t o, len;
+	int status, n;
+
+	memset(pd, 0, sizeof(*pd));
+	o = (size_t)snprintf(body, sizeof(body), "<?xml version=\"1.0\"?>\r\n"
+	    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+	    "s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
+	    "<s:Body><u:%s xmlns:u=\"%s\">", action, c->service);
+	for (; *args != NULL && o < sizeof(body); args += 2)
+		o += (size_t)snprintf(body + o, sizeof(body) - o, "<%s>%s</%s>",
+		    args[0], args[1], args[0]);
+	n = o < sizeof(body) ? snprintf(body + o, sizeof(body) - o,
+	    "</u:%s></s:Body></s:Envelope>\r\n", action) : -1;
+	if (n < 0 || o + (size_t)n >= sizeof(body) || (size_t)snprintf(soap_action,
+	    sizeof(soap_action), "%s#%s", c->service, action) >= sizeof(soap_action)) {
+		snprintf(c->why, sizeof(c->why), "%s: the request is too long", action);
+		return UPNPCOMMAND_HTTP_ERROR;
+	}
+	if (upnphttp_fetch(c->lim, c->control, soap_action, body, &status, &reply,
+	    &len, c->why, sizeof(c->why)) < 0)
+		return UPNPCOMMAND_HTTP_ERROR;
+	ParseNameValue(reply, (int)len, pd);
+	free(reply);
+	if ((code = GetValueFromNameValueList(pd, "errorCode")) != NULL)
+		return atoi(code) > 0 ? atoi(code) : UPNPCOMMAND_UNKNOWN_ERROR;
+	if (status != 200) {
+		snprintf(c->why, sizeof(c->why), "HTTP status %d", status);
+		return UPNPCOMMAND_HTTP_ERROR;
+	}
+	return UPNPCOMMAND_SUCCESS;
+}
+
+/* The value of name in pd, copied into out ("" if none). */
+static void
+upnp_value(struct NameValueParserData *pd, const char *name, char *out,
+    size_t len)
+{
+	const char *v = GetValueFromNameValueList(pd, name);
+
+	snprintf(out, len, "%s", v ? v : "");
+}
+
+/* What failed, for a person: the UPnP error, or the transport's. */
+static const char *
+upnp_error_text(const struct upnp_call *c, int rc)
+{
+	if (rc == UPNPCOMMAND_HTTP_ERROR && c->why[0])
+		return c->why;
+	return strupnperror(rc) ? strupnperror(rc) : "error";
+}
 
 struct upnpprobe {
 	struct event_base *base;
@@ -48,24 +167,27 @@ struct upnpprobe {
 };
 
 static void
-upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
+upnp_soap(struct upnp_result *r, struct upnp_call *c)
 {
+	static const char *const none[] = { NULL };
 	struct proto_finding *f = &r->finding;
-	char status[64] = "", lasterr[64], ext[40] = "";
-	unsigned uptime;
+	struct NameValueParserData pd;
+	char status[64], ext[40];
 	int rc;
 
-	rc = UPNP_GetStatusInfo(urls->controlURL, data->first.servicetype,
-	    status, &uptime, lasterr);
+	rc = upnp_call(c, "GetStatusInfo", none, &pd);
+	upnp_value(&pd, "NewConnectionStatus", status, sizeof(status));
+	ClearNameValueList(&pd);
 	r->connected = rc == UPNPCOMMAND_SUCCESS &&
 	    strcmp(status, "Connected") == 0;
-	rc = UPNP_GetExternalIPAddress(urls->controlURL,
-	    data->first.servicetype, ext);
+	rc = upnp_call(c, "GetExternalIPAddress", none, &pd);
+	upnp_value(&pd, "NewExternalIPAddress", ext, sizeof(ext));
+	ClearNameValueList(&pd);
 	if (rc != UPNPCOMMAND_SUCCESS) {
 		f->result = rc;
 		snprintf(f->detail, sizeof(f->detail), "%s; GetExternalIPAddress "
 		    "failed: %s", r->connected ? "connected" : "not connected",
-		    strupnperror(rc));
+		    upnp_error_text(c, rc));
 		return;
 	}
 	if (addr_parse(ext, &f->external) < 0 || !addr_is_host(&f->external)) {
@@ -93,34 +215,30 @@ upnp_soap(struct upnp_result *r, struct UPNPUrls *urls, struct IGDdatas *data)
 #define UPNP_CONFLICT_TRIES	8
 #define UPNP_DESC		"homereach"
 
-struct upnp_call {
-	const char *control, *service, *proto;
-	char client[ADDR_STRLEN], in[8];
-};
-
 static int
-upnp_add_once(const struct upnp_call *c, bool any, uint16_t ext,
-    uint32_t lease, uint16_t *granted)
+upnp_add_once(struct upnp_call *c, bool any, uint16_t ext, uint32_t lease,
+    uint16_t *granted)
 {
-	char e[8], l[16], reserved[8] = "";
+	struct NameValueParserData pd;
+	char e[8], l[16], reserved[8];
+	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
+	    "NewProtocol", c->proto, "NewInternalPort", c->in,
+	    "NewInternalClient", c->client, "NewEnabled", "1",
+	    "NewPortMappingDescription", UPNP_DESC, "NewLeaseDuration", l, NULL };
 	int rc;
 
 	snprintf(e, sizeof(e), "%u", ext);
 	snprintf(l, sizeof(l), "%u", lease);
-	if (!any) {
-		*granted = ext;
-		return UPNP_AddPortMapping(c->control, c->service, e, c->in,
-		    c->client, UPNP_DESC, c->proto, NULL, l);
-	}
-	rc = UPNP_AddAnyPortMapping(c->control, c->service, e, c->in,
-	    c->client, UPNP_DESC, c->proto, NULL, l, reserved);
-	*granted = (uint16_t)atoi(reserved);
+	rc = upnp_call(c, any ? "AddAnyPortMapping" : "AddPortMapping", args, &pd);
+	upnp_value(&pd, "NewReservedPort", reserved, sizeof(reserved));
+	ClearNameValueList(&pd);
+	*granted = any ? (uint16_t)atoi(reserved) : ext;
 	return rc;
 }
 
 /* Add, moving on to the next port on conflict. */
 static int
-upnp_add_ports(const struct upnp_call *c, bool any, uint16_t ext,
+upnp_add_ports(struct upnp_call *c, bool any, uint16_t ext,
     uint32_t lease, uint16_t *granted)
 {
 	int rc = UPNP_CONFLICT;
@@ -131,7 +249,7 @@ upnp_add_ports(const struct upnp_call *c, bool any, uint16_t ext,
 }
 
 static void
-upnp_add(struct upnp_result *r, const struct upnp_call *c,
+upnp_add(struct upnp_result *r, struct upnp_call *c,
     const struct upnp_map_args *a)
 {
 	bool any = strstr(c->service, "WANIPConnection:2") != NULL;
@@ -151,19 +269,25 @@ upnp_add(struct upnp_result *r, const struct upnp_call *c,
 	r->lifetime = lease;
 	if (!r->done)
 		snprintf(r->map_error, sizeof(r->map_error), "AddPortMapping: "
-		    "%s (%d)", strupnperror(rc) ? strupnperror(rc) : "error", rc);
+		    "%s (%d)", upnp_error_text(c, rc), rc);
 }
 
 static void
-upnp_check(struct upnp_result *r, const struct upnp_call *c,
+upnp_check(struct upnp_result *r, struct upnp_call *c,
     const struct upnp_map_args *a)
 {
-	char e[8], client[40] = "", port[8] = "", desc[80], on[4], lease[16] = "";
+	struct NameValueParserData pd;
+	char e[8], client[40], port[8], lease[16];
+	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
+	    "NewProtocol", c->proto, NULL };
 	int rc;
 
 	snprintf(e, sizeof(e), "%u", a->external_port);
-	rc = UPNP_GetSpecificPortMappingEntry(c->control, c->service, e,
-	    c->proto, NULL, client, port, desc, on, lease);
+	rc = upnp_call(c, "GetSpecificPortMappingEntry", args, &pd);
+	upnp_value(&pd, "NewInternalClient", client, sizeof(client));
+	upnp_value(&pd, "NewInternalPort", port, sizeof(port));
+	upnp_value(&pd, "NewLeaseDuration", lease, sizeof(lease));
+	ClearNameValueList(&pd);
 	r->done = rc == UPNPCOMMAND_SUCCESS && strcmp(client, c->client) == 0 &&
 	    strcmp(port, c->in) == 0;
 	r->external_port = a->external_port;
@@ -175,34 +299,79 @@ upnp_check(struct upnp_result *r, const struct upnp_call *c,
 		    "%s:%s, not to us", e, client, port);
 	else
 		snprintf(r->map_error, sizeof(r->map_error), "no mapping on "
-		    "port %s (%d)", e, rc);
+		    "port %s: %s (%d)", e, upnp_error_text(c, rc), rc);
 }
 
 static void
-upnp_map_op(struct upnp_job *job, const char *control, const char *service)
+upnp_delete(struct upnp_result *r, struct upnp_call *c,
+    const struct upnp_map_args *a)
 {
-	const struct upnp_map_args *a = &job->args;
-	struct upnp_result *r = &job->res;
-	struct upnp_call c = { control, service,
-	    a->protocol == IPPROTO_TCP ? "TCP" : "UDP", "", "" };
+	struct NameValueParserData pd;
 	char e[8];
+	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
+	    "NewProtocol", c->proto, NULL };
 	int rc;
 
-	addr_ntop(&a->internal_client, c.client, sizeof(c.client));
-	snprintf(c.in, sizeof(c.in), "%u", a->internal_port);
-	if (a->op == UPNP_OP_ADD) {
-		upnp_add(r, &c, a);
-	} else if (a->op == UPNP_OP_CHECK) {
-		upnp_check(r, &c, a);
-	} else {
-		snprintf(e, sizeof(e), "%u", a->external_port);
-		rc = UPNP_DeletePortMapping(control, service, e, c.proto, NULL);
-		r->done = rc == UPNPCOMMAND_SUCCESS;
-		if (!r->done)
-			snprintf(r->map_error, sizeof(r->map_error),
-			    "DeletePortMapping: %s (%d)", strupnperror(rc) ?
-			    strupnperror(rc) : "error", rc);
+	snprintf(e, sizeof(e), "%u", a->external_port);
+	rc = upnp_call(c, "DeletePortMapping", args, &pd);
+	ClearNameValueList(&pd);
+	r->done = rc == UPNPCOMMAND_SUCCESS;
+	if (!r->done)
+		snprintf(r->map_error, sizeof(r->map_error),
+		    "DeletePortMapping: %s (%d)", upnp_error_text(c, rc), rc);
+}
+
+static void
+upnp_map_op(struct upnp_job *job, struct upnp_call *c)
+{
+	const struct upnp_map_args *a = &job->args;
+
+	c->proto = a->protocol == IPPROTO_TCP ? "TCP" : "UDP";
+	addr_ntop(&a->internal_client, c->client, sizeof(c->client));
+	snprintf(c->in, sizeof(c->in), "%u", a->internal_port);
+	if (a->op == UPNP_OP_ADD)
+		upnp_add(&job->res, c, a);
+	else if (a->op == UPNP_OP_CHECK)
+		upnp_check(&job->res, c, a);
+	else
+		upnp_delete(&job->res, c, a);
+}
+
+/* The description: its service, and a control URL on the gateway. */
+static int
+upnp_describe(struct upnp_job *job, struct IGDdatas *data,
+    struct UPNPUrls *urls)
+{
+	struct upnp_result *r = &job->res;
+	struct upnphttp_url u;
+	char why[REASON_LEN], *xml;
+	size_t size;
+	int status;
+
+	if (upnphttp_fetch(&job->lim, r->ssdp.location, NULL, NULL, &status,
+	    &xml, &size, why, sizeof(why)) < 0)
+		return reason(r->finding.detail, sizeof(r->finding.detail),
+		    "%.100s: %s", r->ssdp.location, why);
+	if (status != 200) {
+		free(xml);
+		return reason(r->finding.detail, sizeof(r->finding.detail),
+		    "%.100s: HTTP status %d", r->ssdp.location, status);
 	}
+	desc_parse_info(xml, size, &r->desc);
+	memset(data, 0, sizeof(*data));
+	parserootdesc(xml, (int)size, data);
+	free(xml);
+	if (data->first.servicetype[0] == '\0')
+		return reason(r->finding.detail, sizeof(r->finding.detail),
+		    "%.100s describes no WANIPConnection service", r->ssdp.location);
+	GetUPNPUrls(urls, data, r->ssdp.location, 0);
+	/* URLBase or controlURL may name any host: only the gateway is asked. */
+	if (urls->controlURL == NULL || upnphttp_parse_url(urls->controlURL, &u,
+	    why, sizeof(why)) < 0 || !addr_equal(&u.host, &job->lim.gateway))
+		return reason(r->finding.detail, sizeof(r->finding.detail),
+		    "its control URL %.100s is not on the gateway",
+		    urls->controlURL ? urls->controlURL : "(none)");
+	return 0;
 }
 
 /* Worker thread: description, status and external address, then args. */
@@ -210,34 +379,19 @@ static void
 upnp_fetch(void *arg)
 {
 	struct upnp_job *job = arg;
-	struct upnp_result *r = &job->res;
 	struct IGDdatas data;
 	struct UPNPUrls urls;
-	char lanaddr[64];
-	int size = 0, code = 0;
-	char *xml = miniwget_getaddr(r->ssdp.location, &size, lanaddr,
-	    sizeof(lanaddr), 0, &code);
+	struct upnp_call c = { .lim = &job->lim };
 
-	if (xml == NULL) {
-		snprintf(r->finding.detail, sizeof(r->finding.detail),
-		    "cannot fetch %s (HTTP status %d)", r->ssdp.location, code);
-		return;
-	}
-	desc_parse_info(xml, (size_t)size, &r->desc);
-	memset(&data, 0, sizeof(data));
-	parserootdesc(xml, size, &data);
-	free(xml);
-	if (data.first.servicetype[0] == '\0') {
-		snprintf(r->finding.detail, sizeof(r->finding.detail),
-		    "%s describes no WANIPConnection service", r->ssdp.location);
-		return;
-	}
 	memset(&urls, 0, sizeof(urls));
-	GetUPNPUrls(&urls, &data, r->ssdp.location, 0);
-	r->finding.answered = true;
-	upnp_soap(r, &urls, &data);
-	if (job->args.op != UPNP_OP_STATUS)
-		upnp_map_op(job, urls.controlURL, data.first.servicetype);
+	if (upnp_describe(job, &data, &urls) == 0) {
+		c.control = urls.controlURL;
+		c.service = data.first.servicetype;
+		job->res.finding.answered = true;
+		upnp_soap(&job->res, &c);
+		if (job->args.op != UPNP_OP_STATUS)
+			upnp_map_op(job, &c);
+	}
 	FreeUPNPUrls(&urls);
 }
 
@@ -399,9 +553,10 @@ upnp_on_deadline(evutil_socket_t fd, short what, void *arg)
 		if (fresh == NULL)
 			abort();
 		fresh->probe = p;
+		fresh->lim.cancel_fd = -1;	/* no more work */
 		fresh->args = p->job->args;
 		fresh->res.ssdp = p->job->res.ssdp;
-		worker_cancel(p->work, free);	/* the thread frees the job */
+		upnp_job_cancel(p->work, p->job);	/* the thread frees it */
 		p->work = NULL;
 		p->job = fresh;
 		f = &p->job->res.finding;
@@ -437,13 +592,12 @@ upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
 	struct upnpprobe *p = calloc(1, sizeof(*p));
 	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
 
-	if (p == NULL || (p->job = calloc(1, sizeof(*p->job))) == NULL ||
+	if (p == NULL || (p->job = upnp_job_new(p, gateway, timeout_ms)) == NULL ||
 	    (p->fd = upnp_socket()) < 0) {
-		free(p ? p->job : NULL);
+		upnp_job_release(p ? p->job : NULL);
 		free(p);
 		return NULL;
 	}
-	p->job->probe = p;
 	if (args != NULL)
 		p->job->args = *args;
 	p->base = base;
@@ -466,9 +620,9 @@ upnpprobe_free(struct upnpprobe *p)
 	if (p == NULL)
 		return;
 	if (p->work != NULL)
-		worker_cancel(p->work, free);
+		upnp_job_cancel(p->work, p->job);
 	else
-		free(p->job);
+		upnp_job_release(p->job);
 	event_free(p->rd);
 	event_free(p->resend);
 	event_free(p->deadline);

@@ -21,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = httphead_parse(buf, size, &h);
 	if (rc > 0 && ((size_t)rc > size || h.target < buf ||
 	    h.target + h.target_len > buf + rc ||
-	    (h.host && (h.host < buf || h.host + h.host_len > buf + rc))))
+	    (h.host && (h.host < buf || h.host + h.host_len > buf + rc)) ||
+	    (h.auth && (h.auth < buf || h.auth + h.auth_len > buf + rc))))
 		abort();	/* everything it points at is inside the head */
 	free(buf);
 	return 0;

@@ -3,6 +3,7 @@
  * /proc/net/if_inet6. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "nat/desc.h"
 #include "nat/route.h"
 #include "nat/ssdp.h"
+#include "nat/upnphttp.h"
 #include "probes/echo.h"
 #include "probes/netif.h"
 #include "probes/resolve.h"
@@ -306,6 +308,88 @@ test_inet6(void **state)
 	assert_int_equal(a.family, 0);
 }
 
+/* The gateway's URLs: an address literal, a port, a path without spaces
+ * or control bytes (they would end up in our request line). */
+static void
+test_upnphttp_url(void **state)
+{
+	static const struct { const char *url, *want; } cases[] = {
+		{ "http://192.168.1.1:5000/rootDesc.xml", "192.168.1.1 5000 /rootDesc.xml" },
+		{ "HTTP://192.168.1.1/ctl", "192.168.1.1 80 /ctl" },
+		{ "http://192.168.1.1:5000", "192.168.1.1 5000 /" },
+		{ "http://[fe80::1]:49152/a?b", "fe80::1 49152 /a?b" },
+		{ "https://192.168.1.1/", NULL },
+		{ "http://router.lan:5000/", NULL },	/* a name, not an address */
+		{ "http://192.168.1.1:0/", NULL },
+		{ "http://192.168.1.1:65536/", NULL },
+		{ "http://192.168.1.1:50a0/", NULL },
+		{ "http://192.168.1.1:/", NULL },
+		{ "http://[fe80::1/", NULL },
+		{ "http:///x", NULL },
+		{ "http://192.168.1.1/a b", NULL },
+		{ "http://192.168.1.1/a\r\nHost: x", NULL },
+		{ "http://192.168.1.1?x", NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct upnphttp_url u;
+		char got[400] = "", a[ADDR_STRLEN], why[REASON_LEN];
+		if (upnphttp_parse_url(cases[i].url, &u, why, sizeof(why)) == 0)
+			snprintf(got, sizeof(got), "%s %u %s", addr_ntop(&u.host, a,
+			    sizeof(a)), u.port, u.path);
+		if (cases[i].want ? strcmp(got, cases[i].want) != 0 : got[0] != '\0')
+			fail_msg("%s: got \"%s\"", cases[i].url, got);
+	}
+}
+
+/* Replies: whole, not yet, or wrong; chunks decoded in place. */
+static void
+test_upnphttp_reply(void **state)
+{
+	static const struct {
+		const char *in;
+		bool eof;
+		int rc, status;
+		const char *body;
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", false, 1, 200, "hello" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel", false, 0, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel", true, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello, more", false, 1, 200, "hello" },
+		{ "HTTP/1.0 500 Internal\r\n\r\n<errorCode>718</errorCode>", true, 1, 500, "<errorCode>718</errorCode>" },
+		{ "HTTP/1.0 200 OK\r\n\r\nsoon", false, 0, 0, NULL },
+		{ "HTTP/1.1 200 OK\n\nbare LF", true, 1, 200, "bare LF" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n3;x=y\r\nabc\r\n0\r\n\r\n", false, 1, 200, "helloabc" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", false, 0, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", true, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n5\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", false, -1, 0, NULL },
+		{ "HTTP/1.1 2x0 OK\r\n\r\n", true, -1, 0, NULL },
+		{ "SSH-2.0-OpenSSH\r\n\r\n", true, -1, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nServer: x", false, 0, 0, NULL },
+		{ "HTTP/1.1 200 OK\r\nServer: x", true, -1, 0, NULL },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[300], *body, why[REASON_LEN];
+		size_t n = strlen(cases[i].in), blen;
+		int status = 0, rc;
+		memcpy(buf, cases[i].in, n);
+		rc = upnphttp_parse_reply(buf, n, cases[i].eof, &status, &body,
+		    &blen, why, sizeof(why));
+		if ((rc < 0 ? -1 : rc) != cases[i].rc || (rc == 1 &&
+		    (status != cases[i].status || blen != strlen(cases[i].body) ||
+		    memcmp(body, cases[i].body, blen))))
+			fail_msg("case %zu: rc %d status %d (%s)", i, rc, status,
+			    rc < 0 ? why : "");
+	}
+}
+
 int
 main(void)
 {
@@ -314,6 +398,8 @@ main(void)
 		cmocka_unit_test(test_ssdp_bad),
 		cmocka_unit_test(test_ssdp_notify),
 		cmocka_unit_test(test_ssdp_url_host),
+		cmocka_unit_test(test_upnphttp_url),
+		cmocka_unit_test(test_upnphttp_reply),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_desc),
 		cmocka_unit_test(test_echo_body),
