@@ -77,6 +77,26 @@ mapctl_proto(int protocol)
 	return protocol == IPPROTO_TCP ? "tcp" : "udp";
 }
 
+/* The intent first: a pending record before the request leaves, so that
+ * the next command finds the mapping whatever happens meanwhile. */
+static int
+mapctl_intend(struct mapctl_ctx *x, struct mapping_spec *s,
+    const struct netaddr *gateway, uint16_t chain)
+{
+	struct state_mapping rec;
+
+	if (mapping_choose_nonce(s) < 0)
+		return -1;
+	mapkeep_pending_of(s, gateway, chain, &rec);
+	return mapctl_save(x, mapkeep_store_new, &rec);
+}
+
+static void
+mapctl_unchanged(struct state *st, void *arg)
+{
+	(void)st, (void)arg;
+}
+
 /* --- reconcile --- */
 
 static void mapctl_command(struct mapctl_ctx *x);
@@ -163,7 +183,7 @@ mapctl_added_all(struct mapctl_ctx *x)
 	event_add(x->sigterm, NULL);
 }
 
-static void
+static int
 mapctl_keep_record(struct mapctl_ctx *x, const struct mapping_grant *g,
     uint16_t chain)
 {
@@ -175,8 +195,34 @@ mapctl_keep_record(struct mapctl_ctx *x, const struct mapping_grant *g,
 		m->owner_pid = getpid();
 		m->owner_start = state_proc_start(m->owner_pid);
 	}
-	mapctl_save(x, mapkeep_store, m);
 	x->nlayers++;
+	return mapctl_save(x, mapkeep_store, m);
+}
+
+static void
+mapctl_undone(const struct mapping_grant *g, void *arg)
+{
+	struct mapctl_ctx *x = arg;
+
+	mapctl_retire(x);
+	fprintf(stderr, "homereach map: the state file cannot be written, so "
+	    "the mapping %s\n", g->ok ? "was removed again" :
+	    "could not be recorded, nor removed again");
+	mapctl_finish(x, 1);
+}
+
+/* A grant that cannot be recorded is not kept: nobody would know it. */
+static void
+mapctl_undo(struct mapctl_ctx *x)
+{
+	struct mapping_spec s;
+
+	mapkeep_spec_of(&x->recs[x->nlayers - 1], &s);
+	s.remove = true;
+	x->op = mapping_start(x->base, &x->recs[x->nlayers - 1].gateway, &s,
+	    x->c.timeout_ms, mapctl_undone, x);
+	if (x->op == NULL)
+		mapctl_finish(x, 1);
 }
 
 static void
@@ -195,7 +241,10 @@ mapctl_added_upstream(const struct mapping_grant *g, void *arg)
 		mapctl_finish(x, 1);
 		return;
 	}
-	mapctl_keep_record(x, g, x->c.spec.internal_port);
+	if (mapctl_keep_record(x, g, x->c.spec.internal_port) < 0) {
+		mapctl_undo(x);
+		return;
+	}
 	mapctl_added_all(x);
 }
 
@@ -215,6 +264,12 @@ mapctl_map_upstream(struct mapctl_ctx *x)
 	if (s->via == VIA_ANY && !addr_is_public(&home->external))
 		s->client = home->external;	/* its real WAN address */
 	s->via = VIA_ANY;
+	if (mapctl_intend(x, s, &x->c.upstream, x->c.spec.internal_port) < 0) {
+		fprintf(stderr, "homereach map: cannot record the upstream "
+		    "mapping; it was not asked for\n");
+		mapctl_finish(x, 1);
+		return;
+	}
 	x->op = mapping_start(x->base, &x->c.upstream, s, x->c.timeout_ms,
 	    mapctl_added_upstream, x);
 	if (x->op == NULL)
@@ -277,7 +332,10 @@ mapctl_added(const struct mapping_grant *g, void *arg)
 		mapctl_finish(x, 1);
 		return;
 	}
-	mapctl_keep_record(x, g, 0);
+	if (mapctl_keep_record(x, g, 0) < 0) {
+		mapctl_undo(x);
+		return;
+	}
 	mapctl_find_upstream(x);
 }
 
@@ -298,6 +356,13 @@ mapctl_add(struct mapctl_ctx *x)
 	if (old != NULL && old->has_nonce) {	/* PCP: renew, not re-create */
 		s->has_nonce = true;
 		memcpy(s->nonce, old->nonce, sizeof(s->nonce));
+	}
+	if (mapctl_intend(x, s, &x->c.gateway, 0) < 0) {
+		fprintf(stderr, "homereach map: cannot record %u/%s in %s before "
+		    "asking for it; nothing was asked\n", s->internal_port,
+		    mapctl_proto(s->protocol), x->c.state_path);
+		mapctl_finish(x, 1);
+		return;
 	}
 	x->op = mapping_start(x->base, &x->c.gateway, s, x->c.timeout_ms,
 	    mapctl_added, x);
@@ -327,8 +392,12 @@ mapctl_deleted(const struct mapping_grant *g, void *arg)
 	if (!g->ok) {
 		mapout_error(&x->c, g);
 		x->status = 1;
+	} else if (mapctl_save(x, mapkeep_drop, &m) < 0) {
+		fprintf(stderr, "homereach map: %u/%s was removed from its router, "
+		    "but the state file still lists it\n", m.internal_port,
+		    mapctl_proto(m.protocol));
+		x->status = 1;
 	} else {
-		mapctl_save(x, mapkeep_drop, &m);
 		mapout_removed(&x->c, &m);
 		x->nlayers++;
 	}
@@ -375,7 +444,17 @@ mapctl_command(struct mapctl_ctx *x)
 	x->next = 0;
 	switch (x->c.cmd) {
 	case MAPCTL_ADD: mapctl_add(x); break;
-	case MAPCTL_DEL: x->status = 0; mapctl_del_next(x); break;
+	case MAPCTL_DEL:
+		/* Nothing is removed that the state file could not forget. */
+		if (mapctl_save(x, mapctl_unchanged, NULL) < 0) {
+			fprintf(stderr, "homereach map: cannot write %s; nothing "
+			    "was removed\n", x->c.state_path);
+			mapctl_finish(x, 1);
+			break;
+		}
+		x->status = 0;
+		mapctl_del_next(x);
+		break;
 	case MAPCTL_LIST:
 		mapout_list(&x->c, &x->st, (int64_t)time(NULL));
 		mapctl_finish(x, 0);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -71,6 +72,35 @@ mapkeep_record_of(const struct mapping_grant *g, const struct mapping_spec *s,
 	m->has_nonce = g->via == VIA_PCP;
 	memcpy(m->nonce, g->nonce, sizeof(m->nonce));
 	m->chain = chain;
+}
+
+void
+mapkeep_pending_of(const struct mapping_spec *s, const struct netaddr *gateway,
+    uint16_t chain, struct state_mapping *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->protocol = s->protocol;
+	m->internal_port = s->internal_port;
+	m->external_port = s->external_port ? s->external_port : s->internal_port;
+	m->via = VIA_ANY;
+	m->gateway = *gateway;
+	m->granted_at = (int64_t)time(NULL);	/* forgotten when it would end */
+	m->lifetime = s->lifetime;
+	m->has_nonce = s->has_nonce;
+	memcpy(m->nonce, s->nonce, sizeof(m->nonce));
+	m->chain = chain;
+	m->owner_pid = getpid();
+	m->owner_start = state_proc_start(m->owner_pid);
+}
+
+void
+mapkeep_store_new(struct state *st, void *arg)
+{
+	const struct state_mapping *m = arg;
+
+	if (state_find(st, m->protocol, m->internal_port, &m->gateway) == NULL &&
+	    st->nmaps < STATE_MAX_MAPPINGS)
+		st->maps[st->nmaps++] = *m;
 }
 
 /* How to remove (or renew) a recorded mapping. */

@@ -35,6 +35,12 @@ bool mapkeep_busy(const struct mapkeep *k);
 /* The state record of a grant; the owner fields are left to the caller. */
 void mapkeep_record_of(const struct mapping_grant *g,
     const struct mapping_spec *s, uint16_t chain, struct state_mapping *m);
+/* The record of a mapping about to be asked for: pending, owned by this
+ * process until the grant replaces it. spec must have its nonce. */
+void mapkeep_pending_of(const struct mapping_spec *s,
+    const struct netaddr *gateway, uint16_t chain, struct state_mapping *m);
+/* Store m unless its port has a record already (state_update change). */
+void mapkeep_store_new(struct state *st, void *arg);
 /* How to renew or remove a recorded mapping. */
 void mapkeep_spec_of(const struct state_mapping *m, struct mapping_spec *s);
 void mapkeep_store(struct state *st, void *arg);

@@ -129,6 +129,7 @@ mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
 		    "VIA", "GATEWAY", "LEASE LEFT", "KEPT BY");
 	for (int i = 0; i < st->nmaps; i++) {
 		const struct state_mapping *m = &st->maps[i];
+		const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
 		char port[16], where[64], left[16] = "permanent";
 		snprintf(port, sizeof(port), "%u/%s", m->internal_port,
 		    mapout_proto(m->protocol));
@@ -142,12 +143,12 @@ mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
 			    " s:s, s:o, s:I, s:i}", "protocol", mapout_proto(m->protocol),
 			    "internal_port", m->internal_port, "external_address",
 			    mapout_addr(&m->external), "external_port",
-			    m->external_port, "via", via_name(m->via), "gateway",
+			    m->external_port, "via", via, "gateway",
 			    mapout_addr(&m->gateway), "lease_left",
 			    (json_int_t)mapout_left(m, now), "kept_by", m->owner_pid));
 		else
 			printf("%-10s %-22s %-7s %-16s %-10s %s\n", port, where,
-			    via_name(m->via), addr_ntop(&m->gateway, gw, sizeof(gw)),
+			    via, addr_ntop(&m->gateway, gw, sizeof(gw)),
 			    left, m->owner_pid ? "running process" : "-");
 	}
 	if (c->json)

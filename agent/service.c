@@ -63,14 +63,16 @@ svc_proto(int protocol)
 	return protocol == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-static void
+static int
 svc_save(struct services *set, void (*change)(struct state *, void *),
     void *arg)
 {
 	char why[REASON_LEN];
 
-	if (state_update(set->state_path, change, arg, why, sizeof(why)) < 0)
-		log_warnx("%s", why);
+	if (state_update(set->state_path, change, arg, why, sizeof(why)) == 0)
+		return 0;
+	log_warnx("%s", why);
+	return -1;
 }
 
 static void
@@ -195,8 +197,9 @@ svc_granted(const struct mapping_grant *g, void *arg)
 		e->set->changed(e->cfg.name, e->set->changed_arg);
 }
 
-/* Take over what a dead agent (or an earlier run of this one) recorded. */
-static void
+/* Take over what a dead agent (or an earlier run of this one) recorded;
+ * false if nothing is recorded. */
+static bool
 svc_adopt(struct svc *e)
 {
 	struct state st;
@@ -204,13 +207,29 @@ svc_adopt(struct svc *e)
 	char why[REASON_LEN];
 
 	if (state_load(e->set->state_path, &st, why, sizeof(why)) < 0)
-		return;
+		return false;
 	m = state_find(&st, e->cfg.protocol, e->cfg.port, &e->gateway);
 	if (m == NULL || m->chain != 0)
-		return;
+		return m != NULL;
 	e->spec.external_port = m->external_port;
 	e->spec.has_nonce = m->has_nonce;
 	memcpy(e->spec.nonce, m->nonce, sizeof(e->spec.nonce));
+	return true;
+}
+
+/* The intent first: whatever happens once the request has left (kill -9),
+ * the next start finds the mapping in the state and removes or keeps it. */
+static int
+svc_intend(struct svc *e)
+{
+	struct state_mapping rec;
+
+	if (svc_adopt(e))
+		return 0;
+	if (mapping_choose_nonce(&e->spec) < 0)
+		return -1;
+	mapkeep_pending_of(&e->spec, &e->gateway, 0, &rec);
+	return svc_save(e->set, mapkeep_store_new, &rec);
 }
 
 static void
@@ -218,7 +237,10 @@ svc_map(struct svc *e)
 {
 	if (e->stopping || e->op != NULL)
 		return;
-	svc_adopt(e);
+	if (svc_intend(e) < 0) {
+		svc_failed(e, "cannot record the mapping before asking for it");
+		return;
+	}
 	e->op = mapping_start(e->set->base, &e->gateway, &e->spec,
 	    e->set->timeout_ms, svc_granted, e);
 	if (e->op == NULL)

@@ -83,7 +83,7 @@ state_parse_mapping(char *line, struct state_mapping *m)
 	else
 		return -1;
 	if (ip == 0 || ip > 65535 || ep > 65535 || m->owner_pid < 0 ||
-	    via_parse(via, &m->via) < 0 || m->via == VIA_ANY ||
+	    via_parse(via, &m->via) < 0 ||	/* "any": pending */
 	    addr_parse(gw, &m->gateway) < 0 || state_nonce(nonce, m) < 0 ||
 	    (strcmp(ext, "-") != 0 && addr_parse(ext, &m->external) < 0))
 		return -1;

@@ -17,10 +17,12 @@
 #define STATE_MAX_BYTES		65536
 #define STATE_DEFAULT_DIR	"/var/lib/homereach"
 
+/* A mapping is recorded before it is asked for: pending (via VIA_ANY,
+ * the external port asked, the PCP nonce it uses), then granted. */
 struct state_mapping {
 	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t internal_port, external_port;
-	enum map_via via;
+	enum map_via via;		/* VIA_ANY: pending, not granted yet */
 	struct netaddr gateway, external;
 	int64_t granted_at;		/* unix time of the last grant */
 	uint32_t lifetime;		/* granted; 0 permanent */

@@ -348,7 +348,8 @@ map_next(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	map_release(op);
-	if (op->g.ok || op->step == op->norder) {
+	if ((op->g.ok && !(op->spec.remove && op->spec.via == VIA_ANY)) ||
+	    op->step == op->norder) {
 		op->g.via = op->g.ok ? op->order[op->step - 1] : op->spec.via;
 		op->cb(&op->g, op->arg);
 		return;
@@ -395,6 +396,17 @@ mapping_start(struct event_base *base, const struct netaddr *gateway,
 	}
 	map_step_over(op);
 	return op;
+}
+
+int
+mapping_choose_nonce(struct mapping_spec *spec)
+{
+	if (spec->has_nonce)
+		return 0;
+	if (getrandom(spec->nonce, PCP_NONCE_LEN, 0) != PCP_NONCE_LEN)
+		return -1;
+	spec->has_nonce = true;
+	return 0;
 }
 
 void

@@ -44,7 +44,11 @@ struct event_base;
 struct mapping_op;
 typedef void mapping_cb(const struct mapping_grant *g, void *arg);
 
-/* cb runs once, from the loop. */
+/* Choose the PCP nonce now, so that it can be recorded before anything
+ * is asked (no-op if spec has one); -1 if there is no randomness. */
+int mapping_choose_nonce(struct mapping_spec *spec);
+/* cb runs once, from the loop. A removal via VIA_ANY (of a mapping whose
+ * protocol is not known) asks every protocol, not the first that agrees. */
 struct mapping_op *mapping_start(struct event_base *base,
     const struct netaddr *gateway, const struct mapping_spec *spec,
     int timeout_ms, mapping_cb *cb, void *arg);

@@ -12,6 +12,9 @@
 #   restart     SIGKILL, then a new agent: no orphan, no DNS update for an
 #               unchanged address, a corrupt state file set aside and no
 #               update storm after it
+#   intent      SIGKILL a few ms after a SIGHUP that adds a service, then a
+#               restart without it, at delays across the request's flight:
+#               never an orphan on the router
 #   forged      a LAN host's forged NAT-PMP announcements (the gateway's
 #               source address, a public address that is not the house's),
 #               twice: never published; a real change still is, at once
@@ -242,6 +245,30 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("192.168.1.1"))
 s.bind(("192.168.1.1", 0))
 s.sendto(struct.pack("!BBHI4s", 0, 128, 0, 4000, socket.inet_aton(sys.argv[1])), ("224.0.0.1", 5350))' "$1"
+}
+
+case_intent() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	local orphans=0
+	for ms in 0 2 4 6 8 10 13 16 20 30; do
+		write_conf "web 8080"
+		start_agent
+		wait_for 3 test "$(lab_upnpd_rules rtr)" = 1
+		write_conf "web 8080" "game 5353 udp"
+		kill -HUP "$agent"
+		sleep "0.0$(printf %02d "$ms")"
+		stop_agent KILL 2>/dev/null
+		write_conf "web 8080"
+		start_agent
+		wait_for 3 test "$(lab_upnpd_rules rtr)" = 1
+		[ "$(lab_upnpd_rules rtr)" = 1 ] || { orphans=$((orphans + 1));
+			echo "info: killed $ms ms after SIGHUP: $(lab_upnpd_rules rtr) rules"; }
+		stop_agent
+		lab_run rtr nft flush chain inet nat prerouting_miniupnpd	# next round clean
+		rm -f "$LAB_DIR/state/state"
+	done
+	check_eq "no orphan after a kill at any moment" "$orphans" 0
 }
 
 case_forged() {

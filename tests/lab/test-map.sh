@@ -15,6 +15,9 @@
 #              and it works
 #   double     double NAT where both routers map: services reached through
 #              both layers (upstream found by the probes, or named)
+#   readonly   the state directory cannot be written: map add asks nothing
+#              and exits 1, map del removes nothing and exits 1; a mapping
+#              recorded as pending by a process that died is removed
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -179,6 +182,45 @@ case_double() {
 	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
 	check_eq "del: ISP box clean" "$(lab_upnpd_rules isp)" 0
 	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
+}
+
+# ro DIR CMD...: CMD sees DIR read-only (a private mount namespace, so
+# nothing outlives it).
+ro() {
+	local dir=$1; shift
+	unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" &&
+		shift && exec "$@"' sh "$dir" "$@"
+}
+
+case_readonly() {
+	lab_setup single-nat
+	services
+	mkdir -p "$LAB_DIR/state"
+	ro "$LAB_DIR/state" ip netns exec "$(lab_ns host)" "$bin" map add 8080 \
+		--state-dir "$LAB_DIR/state" > "$LAB_DIR/out" 2>&1
+	check_eq "add, state read-only: exit 1" "$?" 1
+	check_eq "add, state read-only: nothing asked" "$(lab_upnpd_rules rtr)" 0
+	check_eq "add, state read-only: said so" \
+		"$(grep -c 'cannot record 8080/tcp in .* before asking for it; nothing was asked' "$LAB_DIR/out")" 1
+	hr map add 8080 > /dev/null 2>&1
+	check_eq "add: mapped" "$(lab_upnpd_rules rtr)" 1
+	ro "$LAB_DIR/state" ip netns exec "$(lab_ns host)" "$bin" map del 8080 \
+		--state-dir "$LAB_DIR/state" > "$LAB_DIR/out" 2>&1
+	check_eq "del, state read-only: exit 1" "$?" 1
+	check_eq "del, state read-only: nothing removed" "$(lab_upnpd_rules rtr)" 1
+	check_eq "del, state read-only: still listed" \
+		"$(hr map list --json | jq -r '.[].internal_port')" 8080
+	hr map del 8080 > /dev/null 2>&1
+	check_eq "del: removed" "$(lab_upnpd_rules rtr)" 0
+	# A pending record whose process died (the request may have left):
+	# the next command removes it through every protocol, then forgets it.
+	lab_run host natpmpc -g 192.168.1.1 -a 8081 8081 tcp 3600 > /dev/null 2>&1
+	check_eq "a mapping made by a process that died" "$(lab_upnpd_rules rtr)" 1
+	printf 'homereach-state 1\nmapping tcp 8081 8081 any 192.168.1.1 - %s 3600 0 - 999999 1 -\n' \
+		"$(date +%s)" > "$LAB_DIR/state/state"
+	hr map list --json > "$LAB_DIR/list.json" 2>/dev/null
+	check_eq "pending: removed from the router" "$(lab_upnpd_rules rtr)" 0
+	check "pending: forgotten" length 0 "$LAB_DIR/list.json"
 }
 
 "case_$case_"
