@@ -2,7 +2,10 @@
  * Each kept layer renews at half its lease and is watched: every second
  * its gateway's epoch is read (NAT-PMP and PCP, RFC 6886 section 3.6,
  * RFC 6887 section 8.5); an epoch that went back means a reboot, and the
- * layer is mapped again at once. A finished operation is never freed in
+ * layer is mapped again at once. A router can also drop its rules without
+ * a reboot (a firewall reload) while it still lists the mapping: a PCP or
+ * NAT-PMP mapping is asked for again every 30 s (one datagram; the router
+ * writes its rules again), quietly unless something changed. A finished operation is never freed in
  * its own callback: it is retired and freed at the next retirement.
  */
 #include "agent/mapkeep.h"
@@ -21,6 +24,8 @@
 #include "nat/natpmp.h"
 
 #define WATCH_MS	1000	/* how often each gateway's epoch is read */
+#define CONFIRM_S	30	/* how often a PCP/NAT-PMP mapping is asked
+				 * for again, whatever its lease */
 #define RETRY_MS	250	/* after a failed re-map: a router may answer
 				 * NAT-PMP before its HTTP side is up */
 
@@ -38,6 +43,7 @@ struct keep_layer {
 	struct upnpprobe *check;
 	struct event *renew, *retry, *checker;
 	bool remapping, removed;
+	bool confirming;		/* a quiet renewal, every CONFIRM_S */
 };
 
 struct mapkeep {
@@ -175,8 +181,20 @@ keep_schedule_renew(struct keep_layer *l)
 {
 	struct timeval tv = { l->rec.lifetime / 2, 0 };
 
+	if (l->rec.via != VIA_UPNP && tv.tv_sec > CONFIRM_S)
+		tv.tv_sec = CONFIRM_S;
 	if (l->rec.lifetime > 0)	/* permanent leases are only watched */
 		evtimer_add(l->renew, &tv);
+}
+
+/* Worth a line in the log and a write of the state: not a confirmation
+ * that changed nothing before half the lease. */
+static bool
+keep_news(const struct keep_layer *l, const struct state_mapping *old)
+{
+	return !l->confirming || old->external_port != l->rec.external_port ||
+	    old->via != l->rec.via || !addr_equal(&old->external, &l->rec.external) ||
+	    l->rec.granted_at - old->granted_at >= old->lifetime / 2;
 }
 
 /* A grant has an epoch only over NAT-PMP and PCP; for UPnP, 0 is a lower
@@ -197,10 +215,12 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	struct keep_layer *l = arg;
 	struct timeval retry = { 0, RETRY_MS * 1000 };
 	struct state_mapping old = l->rec;
+	bool news;
 
 	keep_retire(l);
 	l->remapping = false;
 	if (!g->ok) {
+		l->confirming = false;
 		log_warnx("port %u: cannot map again: %s", l->rec.internal_port,
 		    g->error);
 		evtimer_add(l->retry, &retry);
@@ -211,16 +231,23 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	mapkeep_record_of(g, &l->spec, old.chain, &l->rec);
 	l->rec.owner_pid = old.owner_pid;
 	l->rec.owner_start = old.owner_start;
-	keep_save(l, mapkeep_store);
+	if ((news = keep_news(l, &old))) {
+		keep_save(l, mapkeep_store);
+		log_info("port %u -> %u again, via %s", l->rec.internal_port,
+		    g->external_port, via_name(g->via));
+	} else {
+		l->rec.granted_at = old.granted_at;	/* as the file has it */
+		log_debug("port %u -> %u confirmed, via %s", l->rec.internal_port,
+		    g->external_port, via_name(g->via));
+	}
+	l->confirming = false;
 	keep_epoch_from(l, g);
 	keep_schedule_renew(l);
 	if (g->via == VIA_UPNP && !event_pending(l->checker, EV_TIMEOUT, NULL)) {
 		struct timeval check = { l->k->check_s, 0 };
 		event_add(l->checker, &check);
 	}
-	log_info("port %u -> %u again, via %s", l->rec.internal_port,
-	    g->external_port, via_name(g->via));
-	if (l->k->granted)
+	if (l->k->granted && news)
 		l->k->granted(l->index, true, l->k->arg);
 	/* The upstream layer points at our external port: follow it. */
 	if (l->index == 0 && l->k->n > 1 && old.external_port != g->external_port) {
@@ -237,7 +264,8 @@ keep_remap(struct keep_layer *l, const char *why)
 
 	if (l->remapping || l->k->stopping)
 		return;
-	log_info("port %u: %s: mapping again", l->rec.internal_port, why);
+	if (!l->confirming)
+		log_info("port %u: %s: mapping again", l->rec.internal_port, why);
 	s.has_nonce = l->rec.has_nonce;
 	memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
 	l->op = mapping_start(l->k->base, &l->rec.gateway, &s, l->k->timeout_ms,
@@ -248,8 +276,13 @@ keep_remap(struct keep_layer *l, const char *why)
 static void
 keep_on_renew(evutil_socket_t fd, short what, void *arg)
 {
+	struct keep_layer *l = arg;
+	struct timespec now;
+
 	(void)fd, (void)what;
-	keep_remap(arg, "half the lease has passed");
+	clock_gettime(CLOCK_REALTIME, &now);
+	l->confirming = now.tv_sec - l->rec.granted_at < l->rec.lifetime / 2;
+	keep_remap(l, "half the lease has passed");
 }
 
 static void

@@ -15,6 +15,9 @@
 #   intent      SIGKILL a few ms after a SIGHUP that adds a service, then a
 #               restart without it, at delays across the request's flight:
 #               never an orphan on the router
+#   rules       the router drops its rules without a restart (a firewall
+#               reload) and still lists the mapping: reachable again within
+#               60 s, with no outside check configured
 #   forged      a LAN host's forged NAT-PMP announcements (the gateway's
 #               source address, a public address that is not the house's),
 #               twice: never published; a real change still is, at once
@@ -78,6 +81,10 @@ wait_for() {
 	return 1
 }
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
+rules_are() { [ "$(lab_upnpd_rules rtr)" = "$1" ]; }
+no_rule_for() { [ -z "$(rule_handle "$1")" ]; }
+has_rule_for() { [ -n "$(rule_handle "$1")" ]; }
+reachable() { [ "$(reach_tcp 5.0.1.2 8080)" = hello-from-nas ]; }
 rule_handle() {	# the nft handle of the router's DNAT rule for PORT
 	lab_run rtr nft -a list chain inet nat prerouting_miniupnpd |
 		awk -v p="dport $1 " 'index($0, p) && /dnat/ { print $NF }'
@@ -188,12 +195,12 @@ case_reload() {
 	lab_knot "$SECRET"
 	write_conf "web 8080" "game 5353 udp"
 	start_agent
-	wait_for 3 test "$(lab_upnpd_rules rtr)" = 2
+	wait_for 3 rules_are 2
 	check_eq "two mappings" "$(lab_upnpd_rules rtr)" 2
 	web=$(rule_handle 8080)
 	write_conf "web 8080" "files 8081"
 	kill -HUP "$agent"
-	wait_for 3 test -n "$(rule_handle 8081)"
+	wait_for 3 has_rule_for 8081
 	sleep 0.5
 	check_eq "the added one is mapped" "$([ -n "$(rule_handle 8081)" ] && echo yes)" yes
 	check_eq "the removed one is gone" "$(rule_handle 5353)" ""
@@ -211,12 +218,12 @@ case_restart() {
 	services
 	write_conf "web 8080" "game 5353 udp"
 	start_agent
-	wait_for 3 test "$(lab_upnpd_rules rtr)" = 2
+	wait_for 3 rules_are 2
 	n=$(updates_in_knot)
 	stop_agent KILL
 	write_conf "web 8080"		# game goes while no agent runs
 	start_agent
-	wait_for 3 test -z "$(rule_handle 5353)"
+	wait_for 3 no_rule_for 5353
 	check_eq "the orphan is removed" "$(rule_handle 5353)" ""
 	check_eq "the kept one is there once" "$(lab_upnpd_rules rtr)" 1
 	check_eq "its state record, once" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 1
@@ -254,14 +261,14 @@ case_intent() {
 	for ms in 0 2 4 6 8 10 13 16 20 30; do
 		write_conf "web 8080"
 		start_agent
-		wait_for 3 test "$(lab_upnpd_rules rtr)" = 1
+		wait_for 3 rules_are 1
 		write_conf "web 8080" "game 5353 udp"
 		kill -HUP "$agent"
 		sleep "0.0$(printf %02d "$ms")"
 		stop_agent KILL 2>/dev/null
 		write_conf "web 8080"
 		start_agent
-		wait_for 3 test "$(lab_upnpd_rules rtr)" = 1
+		wait_for 3 rules_are 1
 		[ "$(lab_upnpd_rules rtr)" = 1 ] || { orphans=$((orphans + 1));
 			echo "info: killed $ms ms after SIGHUP: $(lab_upnpd_rules rtr) rules"; }
 		stop_agent
@@ -269,6 +276,26 @@ case_intent() {
 		rm -f "$LAB_DIR/state/state"
 	done
 	check_eq "no orphan after a kill at any moment" "$orphans" 0
+}
+
+case_rules() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	wait_for 3 reachable
+	check_eq "reached" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	t0=$(now_ms)
+	lab_run rtr nft flush chain inet nat prerouting_miniupnpd
+	lab_run rtr nft flush chain inet filter miniupnpd
+	check_eq "the rules are gone" "$(reach_tcp 5.0.1.2 8080)" ""
+	wait_for 60 reachable
+	t=$(( $(now_ms) - t0 ))
+	echo "info: reachable again $t ms after the rules were dropped"
+	check_eq "repaired within 60 s" "$([ "$t" -lt 60000 ] && echo yes || echo "no ($t ms)")" yes
+	check_eq "the log stays quiet meanwhile" \
+		"$(grep -c 'again, via\|mapping again' "$LAB_DIR/agent.log")" 0
 }
 
 case_forged() {
