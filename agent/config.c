@@ -18,8 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/reason.h"
+#include "probes/addr.h"
+#include "probes/resolve.h"
+
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
 	SEC_REDIRECT, SEC_UNKNOWN };
+
+#define CFG_MAX_KEYS	48	/* keys remembered per section */
 
 struct cfg_parser {
 	struct config *cfg;
@@ -28,8 +34,14 @@ struct cfg_parser {
 	enum section sec;
 	struct ddns_config *rec;
 	struct service_config *svc;
+	int agent_line, probes_line;	/* where [agent], [probes] began */
+	struct { char key[24]; int line; } keys[CFG_MAX_KEYS];
+	int nkeys;			/* this section's, so far */
 };
 
+/* One line each, capped: the last one says there is more. Bytes that are
+ * not printable ASCII (from a binary file, a name in another encoding)
+ * become '?', so a message is always one clean line. */
 void
 config_error(struct config *cfg, int line, const char *fmt, ...)
 {
@@ -41,7 +53,12 @@ config_error(struct config *cfg, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (cfg->nerrors == CONFIG_MAX_ERRORS - 1)
+		snprintf(msg, sizeof(msg), "and more problems: fix these first");
 	snprintf(out, sizeof(out), "%s:%d: %s", cfg->path, line, msg);
+	for (char *c = out; *c; c++)
+		if ((unsigned char)*c < ' ' || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	memcpy(cfg->errors[cfg->nerrors++], out, sizeof(out));
 }
 
@@ -469,6 +486,7 @@ cfg_section(struct cfg_parser *p, char *line)
 	p->rec = NULL;
 	p->svc = NULL;
 	p->sec = SEC_UNKNOWN;
+	p->nkeys = 0;
 	if (end == NULL || *cfg_trim(end + 1) != '\0') {
 		config_error(p->cfg, p->line, "a section header must end with ]");
 		return;
@@ -476,10 +494,21 @@ cfg_section(struct cfg_parser *p, char *line)
 	*end = '\0';
 	header = cfg_trim(line + 1);
 	if (!strcmp(header, "agent") || !strcmp(header, "probes")) {
-		p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
+		int *first = header[0] == 'a' ? &p->agent_line : &p->probes_line;
+		if (*first)
+			config_error(p->cfg, p->line, "[%s] appears twice (first "
+			    "at line %d)", header, *first);
+		else
+			p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
+		*first = *first ? *first : p->line;
 		return;
 	}
 	if (!strcmp(header, "redirect-server")) {
+		if (p->cfg->redirect.set) {
+			config_error(p->cfg, p->line, "[redirect-server] appears "
+			    "twice (first at line %d)", p->cfg->redirect.line);
+			return;
+		}
 		p->sec = SEC_REDIRECT;
 		p->cfg->redirect.set = true;
 		p->cfg->redirect.line = p->line;
@@ -499,6 +528,43 @@ cfg_section(struct cfg_parser *p, char *line)
 		cfg_service_section(p, name);
 }
 
+/* A value that opens a quote it does not close. */
+static bool
+cfg_unquoted(const char *v)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*v))
+		v++;
+	n = strlen(v);
+	while (n > 0 && isspace((unsigned char)v[n - 1]))
+		n--;
+	return n > 0 && v[0] == '"' && (n == 1 || v[n - 1] != '"');
+}
+
+/* Lists may take several lines; any other key is said once a section. */
+static bool
+cfg_first_time(struct cfg_parser *p, const char *key)
+{
+	static const char *lists[] = { "stun", "http_echo", "listen",
+	    "tls_listen", "server_name" };
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (!strcmp(key, lists[i]))
+			return true;
+	for (int i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i].key, key)) {
+			config_error(p->cfg, p->line, "%.40s is set twice (first at "
+			    "line %d)", key, p->keys[i].line);
+			return false;
+		}
+	if (p->nkeys < CFG_MAX_KEYS && strlen(key) < sizeof(p->keys[0].key)) {
+		strcpy(p->keys[p->nkeys].key, key);
+		p->keys[p->nkeys++].line = p->line;
+	}
+	return true;
+}
+
 static void
 cfg_line(struct cfg_parser *p, char *line)
 {
@@ -515,7 +581,14 @@ cfg_line(struct cfg_parser *p, char *line)
 		return;
 	}
 	*eq = '\0';
-	cfg_key(p, cfg_trim(s), cfg_trim(eq + 1));
+	s = cfg_trim(s);
+	if (cfg_unquoted(eq + 1)) {
+		config_error(p->cfg, p->line, "%.40s: a quote that does not end", s);
+		return;
+	}
+	if (!cfg_first_time(p, s))
+		return;
+	cfg_key(p, s, cfg_trim(eq + 1));
 }
 
 /* FNV-1a over the settings: a record stopped by its provider stays
@@ -532,6 +605,30 @@ cfg_hash(const struct ddns_config *r)
 	return h;
 }
 
+/* A host name as DNS holds it (RFC 1035 section 2.3.4; '_' for names
+ * like _acme): 253 bytes, labels of 1 to 63, a trailing dot allowed. */
+static bool
+cfg_dns_name(const char *name)
+{
+	size_t label = 0, n = strlen(name);
+
+	if (n == 0 || n > 254 || (n == 254 && name[253] != '.'))
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (*c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if ((isalnum((unsigned char)*c) && (unsigned char)*c < 0x80) ||
+		    *c == '-' || *c == '_') {
+			if (++label > 63)
+				return false;
+		} else
+			return false;
+	}
+	return true;
+}
+
 /* What each provider needs, checked once the file is read. */
 static void
 cfg_validate(struct config *cfg, struct ddns_config *r)
@@ -542,6 +639,9 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 		config_error(cfg, r->line, "[ddns %s] has no provider", n);
 	if (r->hostname[0] == '\0')
 		config_error(cfg, r->line, "[ddns %s] has no hostname", n);
+	else if (!cfg_dns_name(r->hostname))
+		config_error(cfg, r->line, "[ddns %s]: hostname \"%.60s\" is not a "
+		    "DNS name (letters, digits, hyphens, dots)", n, r->hostname);
 	if (r->provider == PROV_DYNDNS2 && (r->server[0] == '\0' ||
 	    r->username[0] == '\0' || (!r->password.set && !r->password.file[0])))
 		config_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
@@ -602,6 +702,18 @@ cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
 	if (r->nlisten + r->ntls == 0)
 		config_error(cfg, r->line, "[redirect-server] has no listen or "
 		    "tls_listen");
+	for (int i = 0; i < r->nlisten + r->ntls; i++) {
+		const char *l = i < r->nlisten ? r->listen[i] :
+		    r->tls_listen[i - r->nlisten];
+		char host[256], why[REASON_LEN];
+		struct netaddr a;
+		uint16_t port;
+		if (resolve_split(l, 80, host, sizeof(host), &port, why,
+		    sizeof(why)) < 0 || addr_parse(host, &a) < 0)
+			config_error(cfg, r->line, "[redirect-server]: %s \"%.60s\": "
+			    "want ADDRESS[:PORT], the port from 1 to 65535",
+			    i < r->nlisten ? "listen" : "tls_listen", l);
+	}
 	if (r->ntls && (!r->tls_cert[0] || !r->tls_key[0]))
 		config_error(cfg, r->line, "[redirect-server]: tls_listen needs "
 		    "tls_cert and tls_key");
@@ -637,12 +749,17 @@ config_parse(const char *text, size_t len, const char *path,
 	cfg->redirect.status = 307;
 	cfg->redirect.ttl = 60;
 	cfg->redirect.max_per_source = 32;
+	if (memchr(text, '\0', len) != NULL) {
+		config_error(cfg, 1, "not a text file (it holds NUL bytes)");
+		return;
+	}
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = (nl ? (size_t)(nl - text) : len) - at;
 		p.line++;
-		if (n >= sizeof(line) || memchr(text + at, '\0', n) != NULL)
-			config_error(cfg, p.line, "line too long or not text");
+		if (n >= sizeof(line))
+			config_error(cfg, p.line, "line longer than %zu bytes",
+			    sizeof(line) - 1);
 		else {
 			memcpy(line, text + at, n);
 			line[n] = '\0';

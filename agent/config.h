@@ -8,7 +8,7 @@
 
 #define CONFIG_MAX_RECORDS	128
 #define CONFIG_MAX_OBSERVERS	8
-#define CONFIG_MAX_ERRORS	32
+#define CONFIG_MAX_ERRORS	10	/* the tenth says there are more */
 #define CONFIG_MAX_SERVICES	32
 #define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
 #define CONFIG_DEFAULT_RUNTIME	"/run/homereach"

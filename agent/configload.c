@@ -1,7 +1,10 @@
 /*
- * config_load(): the file work around the pure parser. A file that holds
- * a secret may not be readable by group or others; secrets kept in files
- * of their own (*_file) are read here, relative to the config's folder.
+ * config_load(): the file work around the pure parser. Every file is
+ * opened without blocking and must be a regular file. A file that holds a
+ * secret (the configuration with one inline, a *_file, the redirect
+ * server's users_file of password hashes) may not be readable by group or
+ * others; secrets kept in files of their own are read here, relative to
+ * the config's folder.
  */
 #include "agent/config.h"
 
@@ -11,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "agent/file.h"
+#include "agent/reason.h"
 
 static bool
 cfg_has_inline_secret(const struct config *cfg)
@@ -40,22 +46,32 @@ cfg_private(struct config *cfg, int fd, const char *path, int line)
 	return -1;
 }
 
-/* A secret's own file: its first line, relative to the config's folder. */
+/* name, relative to the config's folder. */
+static void
+cfg_path(const struct config *cfg, const char *name, char *path, size_t len)
+{
+	const char *slash = strrchr(cfg->path, '/');
+
+	if (name[0] != '/' && slash != NULL)
+		snprintf(path, len, "%.*s/%s", (int)(slash - cfg->path), cfg->path,
+		    name);
+	else
+		snprintf(path, len, "%s", name);
+}
+
+/* A secret's own file: its first line. */
 static void
 cfg_read_secret(struct config *cfg, struct secret *s)
 {
-	char path[2048], *slash;
+	char path[2048], why[REASON_LEN + 2048];
 	ssize_t n;
 	int fd;
 
 	if (s->file[0] == '\0')
 		return;
-	snprintf(path, sizeof(path), "%s", s->file);
-	if (s->file[0] != '/' && (slash = strrchr(cfg->path, '/')) != NULL)
-		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cfg->path),
-		    cfg->path, s->file);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		config_error(cfg, s->line, "%s: %s", path, strerror(errno));
+	cfg_path(cfg, s->file, path, sizeof(path));
+	if ((fd = file_open_regular(path, why, sizeof(why))) < 0) {
+		config_error(cfg, s->line, "%s", why);
 		return;
 	}
 	if (cfg_private(cfg, fd, path, s->line) == 0) {
@@ -69,18 +85,40 @@ cfg_read_secret(struct config *cfg, struct secret *s)
 	close(fd);
 }
 
+/* The users file holds password hashes: the same rule as a secret. It
+ * may not exist yet (redirect-server passwd makes it). */
+static void
+cfg_check_users(struct config *cfg)
+{
+	char path[2048], why[REASON_LEN + 2048];
+	int fd;
+
+	if (!cfg->redirect.users_file[0])
+		return;
+	cfg_path(cfg, cfg->redirect.users_file, path, sizeof(path));
+	if ((fd = file_open_regular(path, why, sizeof(why))) == -ENOENT)
+		return;
+	if (fd < 0) {
+		config_error(cfg, cfg->redirect.line, "users_file %s", why);
+		return;
+	}
+	cfg_private(cfg, fd, path, cfg->redirect.line);
+	close(fd);
+}
+
 int
 config_load(const char *path, bool must_exist, struct config *cfg)
 {
 	char text[65536];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = file_open_regular(path, NULL, 0);
 
 	if (fd < 0) {
 		config_parse("", 0, path, cfg);
-		if (errno == ENOENT && !must_exist)
+		if (fd == -ENOENT && !must_exist)
 			return 0;
-		config_error(cfg, 0, "%s", strerror(errno));
+		config_error(cfg, 0, "%s", fd == -EISDIR || fd == -EINVAL ?
+		    "not a regular file" : strerror(-fd));
 		return -1;
 	}
 	n = read(fd, text, sizeof(text));
@@ -100,5 +138,6 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 		cfg_read_secret(cfg, &cfg->ddns[i].tsig_secret);
 	}
 	cfg_read_secret(cfg, &cfg->redirect.tsig_secret);
+	cfg_check_users(cfg);
 	return cfg->nerrors ? -1 : 0;
 }

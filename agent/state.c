@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/file.h"
 #include "agent/reason.h"
 
 
@@ -243,15 +244,11 @@ state_load(const char *path, struct state *st, char *why, size_t whylen)
 	char text[STATE_MAX_BYTES];
 	char inner[REASON_LEN];
 	size_t n;
-	FILE *f = fopen(path, "re");
+	FILE *f = file_fopen_regular(path, why, whylen);
 
 	memset(st, 0, sizeof(*st));
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(why, whylen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -errno;
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	if (state_parse(text, n, st, inner, sizeof(inner)) < 0)

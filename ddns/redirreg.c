@@ -23,6 +23,8 @@
 
 #include <ldns/ldns.h>
 
+#include "agent/file.h"
+#include "agent/log.h"
 #include "ddns/provider.h"
 #include "ddns/redirdns.h"
 #include "ddns/rfc2136.h"
@@ -63,12 +65,14 @@ static int
 redirreg_find(const char *path, const char *host, const char *user,
     struct redirect_user *out)
 {
-	char line[1024];
-	FILE *f = fopen(path, "re");
+	char line[1024], why[REASON_LEN];
+	FILE *f = file_fopen_regular(path, why, sizeof(why));
 	int rc = -1;
 
-	if (f == NULL)
+	if (f == NULL) {
+		log_warnx("users_file %s", why);
 		return -1;
+	}
 	while (rc < 0 && fgets(line, sizeof(line), f) != NULL)
 		if (redirect_user_parse(line, out) == 0 &&
 		    !strcasecmp(out->host, host) && !strcmp(out->user, user))

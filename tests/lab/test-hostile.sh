@@ -8,6 +8,11 @@
 #             64 KiB, the reading stops when the probe gives up, and the
 #             agent does not grow while its checks go on; a URLBase off
 #             the gateway gets no request
+#   config    bad local input: a FIFO as the configuration or a secret file
+#             (no hang), a directory as password_file, binary garbage,
+#             repeated sections and keys, an open quote, a host name that is
+#             not ASCII, listen ports 0 and 70000, a users_file others can
+#             read: each one line naming the file and line, capped
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -86,6 +91,60 @@ case_gateway() {
 	check_eq "off the gateway: no request there" "$(grep -c '^5.0.1.2 ' "$LAB_DIR/igd.log")" 0
 	check "off the gateway: said" "[.observations[] | select(.source == \"upnp\") | .error |
 		test(\"not on the gateway\")] | any" true "$LAB_DIR/d.json"
+}
+
+# cc FILE: check-config on FILE, at most 5 s; its output in $LAB_DIR/cc
+cc() {
+	timeout 5 "$bin" check-config --config "$1" > "$LAB_DIR/cc" 2>&1
+	echo $?
+}
+
+case_config() {
+	local d=$LAB_DIR/conf
+	mkdir -p "$d"
+	mkfifo "$d/fifo.conf"
+	check_eq "FIFO as the configuration: no hang, exit 2" "$(cc "$d/fifo.conf")" 2
+	check_eq "FIFO as the configuration: said" "$(cat "$LAB_DIR/cc")" \
+		"homereach: $d/fifo.conf:0: not a regular file"
+	mkfifo "$d/fifo.key"
+	printf '[ddns a]\nprovider = dyndns2\nserver = https://x\nusername = u\n%s\nhostname = a.example.com\n' \
+		"password_file = fifo.key" > "$d/a.conf"
+	chmod 600 "$d/a.conf"
+	check_eq "FIFO as a secret file: no hang, exit 2" "$(cc "$d/a.conf")" 2
+	check_eq "FIFO as a secret file: said" "$(cat "$LAB_DIR/cc")" \
+		"homereach: $d/a.conf:5: $d/fifo.key is not a regular file"
+	mkdir "$d/dir.key"
+	sed -i 's/fifo.key/dir.key/' "$d/a.conf"
+	cc "$d/a.conf" > /dev/null
+	check_eq "a directory as password_file: not told to chmod it" "$(cat "$LAB_DIR/cc")" \
+		"homereach: $d/a.conf:5: $d/dir.key is not a regular file"
+	head -c 20000 /dev/urandom > "$d/garbage.conf"
+	check_eq "binary garbage: exit 2" "$(cc "$d/garbage.conf")" 2
+	check_eq "binary garbage: one line" "$(wc -l < "$LAB_DIR/cc")" 1
+	head -c 20000 /dev/urandom | tr -d '\0' > "$d/garbage.conf"
+	cc "$d/garbage.conf" > /dev/null
+	check_eq "binary garbage without NUL bytes: 10 lines at most" \
+		"$([ "$(wc -l < "$LAB_DIR/cc")" -le 10 ] && echo yes || echo "no ($(wc -l < "$LAB_DIR/cc"))")" yes
+	check_eq "binary garbage: printable lines only" "$(LC_ALL=C grep -c '[^[:print:]]' "$LAB_DIR/cc")" 0
+	printf '[agent]\ninterval = 60\n[agent]\n[ddns a]\nprovider = duckdns\ntoken = "t\nhostname = n\344s.example.com\nhostname = b.example.com\n[redirect-server]\nlisten = 5.0.0.4:0\ntls_listen = 5.0.0.4:70000\ndns_server = 5.0.0.2\n' \
+		> "$d/bad.conf"
+	chmod 600 "$d/bad.conf"
+	cc "$d/bad.conf" > /dev/null
+	for want in "bad.conf:3: \[agent\] appears twice (first at line 1)" \
+	    "bad.conf:6: token: a quote that does not end" \
+	    "bad.conf:8: hostname is set twice (first at line 7)" \
+	    'bad.conf:4: \[ddns a\]: hostname "n?s.example.com" is not a DNS name' \
+	    'listen "5.0.0.4:0": want ADDRESS\[:PORT\]' \
+	    'tls_listen "5.0.0.4:70000": want ADDRESS\[:PORT\]'; do
+		check_eq "said: $want" "$(grep -c "$want" "$LAB_DIR/cc")" 1
+	done
+	printf 'x\n' > "$d/users"
+	chmod 644 "$d/users"
+	printf '[redirect-server]\nlisten = 5.0.0.4:80\ndns_server = 5.0.0.2\nzone = example.com\ntsig_key = k\ntsig_secret = c2VjcmV0\nusers_file = users\n' > "$d/r.conf"
+	chmod 600 "$d/r.conf"
+	cc "$d/r.conf" > /dev/null
+	check_eq "a users_file others can read: refused" \
+		"$(grep -c "users holds a secret and group or others can read it: chmod 600" "$LAB_DIR/cc")" 1
 }
 
 "case_$case_"

@@ -129,7 +129,25 @@ static const struct { const char *text, *error; } bad[] = {
 	{ "[ddns a]\nprovider = cloudflare\nhostname = h\n", "cloudflare needs zone and token" },
 	{ "[ddns a]\nprovider = duckdns\nhostname = h\n", "duckdns needs token" },
 	{ "[ddns a]\nprovider = custom\nhostname = h\nurl = https://x/{ip}\n", "custom needs url and success" },
-	{ "[agent]\nstate_dir = \0\n", "t.conf:2: line too long or not text" },
+	{ "[agent]\nstate_dir = \0\n", "t.conf:1: not a text file (it holds NUL bytes)" },
+	/* What an audit found accepted without a word. */
+	{ "[agent]\n[agent]\n", "t.conf:2: [agent] appears twice (first at line 1)" },
+	{ "[probes]\nstun = a\n[probes]\n", "t.conf:3: [probes] appears twice (first at line 1)" },
+	{ "[redirect-server]\nlisten = 5.0.0.4:80\n[redirect-server]\n",
+	    "t.conf:3: [redirect-server] appears twice (first at line 1)" },
+	{ "[ddns a]\nhostname = a.example\nhostname = b.example\n",
+	    "t.conf:3: hostname is set twice (first at line 2)" },
+	{ "[agent]\ninterval = 60\n\ninterval = 70\n", "t.conf:4: interval is set twice (first at line 2)" },
+	{ "[ddns a]\npassword = \"abc\n", "t.conf:2: password: a quote that does not end" },
+	{ "[ddns a]\npassword = \"\n", "t.conf:2: password: a quote that does not end" },
+	{ "[ddns a]\nprovider = duckdns\ntoken = t\nhostname = n\xe4s.example.com\n",
+	    "t.conf:1: [ddns a]: hostname \"n?s.example.com\" is not a DNS name" },
+	{ "[ddns a]\nprovider = duckdns\ntoken = t\nhostname = a..b\n", "is not a DNS name" },
+	{ "[ddns a]\nprovider = duckdns\ntoken = t\nhostname = a b\n", "is not a DNS name" },
+	{ "[redirect-server]\nlisten = 5.0.0.4:0\n", "listen \"5.0.0.4:0\": want ADDRESS[:PORT], the port from 1 to 65535" },
+	{ "[redirect-server]\ntls_listen = 5.0.0.4:70000\n", "tls_listen \"5.0.0.4:70000\": want ADDRESS" },
+	{ "[redirect-server]\nlisten = www.example.com:80\n", "listen \"www.example.com:80\": want ADDRESS" },
+	{ "[agent]\nst\x01te = x\n", "t.conf:2: unknown key \"st?te\" in [agent]" },
 	{ "[probes]\ncheck_url = https://r/check\n", "t.conf:2: check_url: want http://" },
 	{ "[ddns a]\nprovider = redirect\nhostname = h\n", "redirect needs server, username, password_file and service" },
 	{ "[ddns a]\nprovider = redirect\nhostname = h\nserver = https://r\nusername = u\n"
@@ -187,7 +205,7 @@ test_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		size_t len = strlen(bad[i].text);
 		bool found = false;
-		if (strstr(bad[i].error, "not text"))
+		if (strstr(bad[i].error, "NUL bytes"))
 			len = 22;	/* through the NUL and the newline */
 		config_parse(bad[i].text, len, "t.conf", &cfg);
 		for (int e = 0; e < cfg.nerrors; e++)
@@ -196,6 +214,28 @@ test_bad(void **state)
 			fail_msg("case %zu: no \"%s\" in %d errors (first: %s)", i,
 			    bad[i].error, cfg.nerrors, cfg.nerrors ? cfg.errors[0] : "");
 	}
+}
+
+/* Garbage gets a few lines, the last saying there is more. */
+static void
+test_errors_capped(void **state)
+{
+	char text[4096] = "";
+
+	(void)state;
+	for (int i = 0; i < 40; i++)
+		strcat(text, "\x80\xfe no equals sign\n");
+	config_parse(text, strlen(text), "t.conf", &cfg);
+	assert_int_equal(cfg.nerrors, CONFIG_MAX_ERRORS);
+	assert_string_equal(cfg.errors[CONFIG_MAX_ERRORS - 1],
+	    "t.conf:10: and more problems: fix these first");
+	for (int e = 0; e < cfg.nerrors; e++)
+		for (const char *c = cfg.errors[e]; *c; c++)
+			assert_true(*c >= ' ' && *c < 0x7f);
+	memset(text, 'a', 2000);
+	memcpy(text + 2000, "\n", 2);
+	config_parse(text, strlen(text), "t.conf", &cfg);
+	assert_string_equal(cfg.errors[0], "t.conf:1: line longer than 1023 bytes");
 }
 
 static void
@@ -242,9 +282,22 @@ test_load_permissions(void **state)
 	chmod(key, 0640);
 	assert_int_equal(config_load(path, true, &cfg), -1);
 	assert_non_null(strstr(cfg.errors[0], "secret.key holds a secret"));
+	/* Not a regular file: said so, and nothing waits on a FIFO. */
+	unlink(key);
+	assert_int_equal(mkdir(key, 0700), 0);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], "secret.key is not a regular file"));
+	rmdir(key);
+	assert_int_equal(mkfifo(key, 0600), 0);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], "secret.key is not a regular file"));
 	unlink(key);
 	assert_int_equal(config_load(path, true, &cfg), -1);
 	assert_non_null(strstr(cfg.errors[0], "No such file"));
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(config_load(path, true, &cfg), -1);
+	assert_non_null(strstr(cfg.errors[0], ":0: not a regular file"));
 	unlink(path);
 	assert_int_equal(config_load(path, false, &cfg), 0);	/* no default file */
 	assert_int_equal(config_load(path, true, &cfg), -1);
@@ -257,6 +310,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_errors_capped),
 		cmocka_unit_test(test_redirect_server),
 		cmocka_unit_test(test_hash_follows_settings),
 		cmocka_unit_test(test_load_permissions),
