@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 
 #include "agent/log.h"
 #include "nat/upnphttp.h"
+#include "probes/icmperr.h"
 #include "nat/worker.h"
 
 #define UPNP_RESEND_MS	250
@@ -455,33 +455,19 @@ upnp_on_resend(evutil_socket_t fd, short what, void *arg)
 static bool
 upnp_port_closed(struct upnpprobe *p)
 {
-	uint8_t data[64], control[256];
-	struct iovec iov = { data, sizeof(data) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct netaddr off;
+	struct icmperr e;
 	char a[ADDR_STRLEN];
 
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	while (recvmsg(p->fd, &msg, MSG_ERRQUEUE) >= 0) {
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
-		    c = CMSG_NXTHDR(&msg, c)) {
-			struct sock_extended_err *ee = (void *)CMSG_DATA(c);
-			if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_RECVERR ||
-			    ee->ee_origin != SO_EE_ORIGIN_ICMP || ee->ee_type != 3)
-				continue;
-			addr_from_sockaddr(SO_EE_OFFENDER(ee), &off, NULL);
-			if (!addr_equal(&off, &p->gateway))
-				continue;
-			snprintf(p->job->res.finding.detail,
-			    sizeof(p->job->res.finding.detail), "SSDP port 1900 "
-			    "closed on %s (ICMP port unreachable)",
-			    addr_ntop(&p->gateway, a, sizeof(a)));
-			p->job->res.finding.asked = true;
-			upnp_report(p);
-			return true;
-		}
-		msg.msg_controllen = sizeof(control);
+	while (icmperr_next(p->fd, &e)) {
+		if (e.type != ICMP_UNREACHABLE || !addr_equal(&e.offender, &p->gateway))
+			continue;
+		snprintf(p->job->res.finding.detail,
+		    sizeof(p->job->res.finding.detail), "SSDP port 1900 closed on "
+		    "%s (ICMP port unreachable)", addr_ntop(&p->gateway, a,
+		    sizeof(a)));
+		p->job->res.finding.asked = true;
+		upnp_report(p);
+		return true;
 	}
 	return false;
 }
@@ -575,11 +561,10 @@ upnp_socket(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unsigned char ttl = 2;
-	int on = 1;
 
 	if (fd >= 0) {
 		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
-		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+		icmperr_enable(fd);
 	}
 	return fd;
 }

@@ -7,7 +7,6 @@
 #include "probes/hop.h"
 
 #include <errno.h>
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <event2/event.h>
 
 #include "agent/log.h"
+#include "probes/icmperr.h"
 
 #define HOP_BASE_PORT	33434
 #define HOP_RESEND_MS	200
@@ -89,21 +89,20 @@ hop_finish(struct hopprobe *p)
 
 /* One error-queue entry: which TTL, and who answered. */
 static void
-hop_error(struct hopprobe *p, const uint8_t *payload, ssize_t plen,
-    const struct sock_extended_err *ee)
+hop_error(struct hopprobe *p, const struct icmperr *e)
 {
 	int ttl;
 
-	if (plen < 6 || memcmp(payload, "hrhop", 5) != 0)
+	if (e->payload_len < 6 || memcmp(e->payload, "hrhop", 5) != 0)
 		return;
-	ttl = payload[5];
-	if (ttl < 1 || ttl > p->nhops || ee->ee_origin != SO_EE_ORIGIN_ICMP)
+	ttl = e->payload[5];
+	if (ttl < 1 || ttl > p->nhops)
 		return;
-	if (ee->ee_type == 11)			/* time exceeded */
-		addr_from_sockaddr(SO_EE_OFFENDER(ee), &p->hops[ttl - 1], NULL);
-	else if (ee->ee_type == 3 && (!p->reached || ttl < p->reached)) {
+	if (e->type == ICMP_TIME_EXCEEDED)
+		p->hops[ttl - 1] = e->offender;
+	else if (e->type == ICMP_UNREACHABLE && (!p->reached || ttl < p->reached)) {
 		p->reached = ttl;		/* the target itself answered */
-		addr_from_sockaddr(SO_EE_OFFENDER(ee), &p->hops[ttl - 1], NULL);
+		p->hops[ttl - 1] = e->offender;
 	}
 }
 
@@ -111,22 +110,12 @@ static void
 hop_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct hopprobe *p = arg;
-	uint8_t payload[64], control[512];
-	struct iovec iov = { payload, sizeof(payload) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
+	uint8_t payload[64];
+	struct icmperr e;
 
 	(void)what;
-	for (;;) {
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		if ((n = recvmsg(fd, &msg, MSG_ERRQUEUE)) < 0)
-			break;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
-		    c = CMSG_NXTHDR(&msg, c))
-			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR)
-				hop_error(p, payload, n, (void *)CMSG_DATA(c));
-	}
+	while (icmperr_next(fd, &e))
+		hop_error(p, &e);
 	while (recv(fd, payload, sizeof(payload), 0) >= 0)
 		;	/* a target that answered UDP: nothing to learn */
 	if (hop_complete(p))

@@ -22,10 +22,13 @@
 #include <event2/util.h>
 
 #include "agent/log.h"
+#include "probes/icmperr.h"
 #include "probes/resolve.h"
 #include "probes/stun.h"
 
 #define STUN_FIRST_RTO_MS	100
+#define STUN_UNREACH_MS		10	/* a request the network bounced */
+#define STUN_UNREACH_MAX	8	/* ... is sent again this often at most */
 #define STUN_BEH_BASE_MS	250	/* behaviour tests: this + 4 RTT */
 
 enum { T_MAIN, T_FBASE, T_MAP2, T_MAP3, T_FILT2, T_FILT3, T_COUNT };
@@ -42,6 +45,8 @@ struct stun_txn {
 	bool active, answered;
 	struct stun_message reply;
 	int rto_ms;
+	int bounced;			/* ICMP unreachable, resent early */
+	bool early;			/* the next send is such a one */
 	struct event *resend;
 };
 
@@ -91,7 +96,9 @@ stun_on_resend(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	stun_send(t);
-	t->rto_ms *= 2;		/* RFC 8489 section 6.2.1 */
+	if (!t->early)
+		t->rto_ms *= 2;		/* RFC 8489 section 6.2.1 */
+	t->early = false;
 	evtimer_add(t->resend, &tv);
 }
 
@@ -115,6 +122,26 @@ stun_txn_start(struct stunprobe *p, int which, int sock,
 		abort();	/* no CSPRNG: nothing safe to do */
 	t->resend = evtimer_new(p->base, stun_on_resend, t);
 	stun_on_resend(-1, 0, t);
+}
+
+/* A router said it could not deliver a request (its new route not up yet,
+ * just after an address change): send it again soon, not after a whole
+ * RTO; the retransmission schedule goes on from there. */
+static void
+stun_bounced(struct stunprobe *p, int sock, const struct icmperr *e)
+{
+	struct timeval soon = { 0, STUN_UNREACH_MS * 1000 };
+
+	for (int i = 0; i < T_COUNT; i++) {
+		struct stun_txn *t = &p->t[i];
+		if (!t->active || t->answered || t->sock != sock ||
+		    t->bounced == STUN_UNREACH_MAX || !addr_equal(&t->to, &e->dest) ||
+		    t->to_port != e->dest_port)
+			continue;
+		t->bounced++;
+		t->early = true;
+		evtimer_add(t->resend, &soon);
+	}
 }
 
 static void
@@ -315,6 +342,9 @@ stun_on_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
+	for (struct icmperr e; !p->finished && icmperr_next(fd, &e); )
+		if (e.type == ICMP_UNREACHABLE)
+			stun_bounced(p, sock, &e);
 	while (!p->finished &&
 	    (n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (void *)&from, &fl)) >= 0) {
 		addr_from_sockaddr((struct sockaddr *)&from, &src, &sport);
@@ -381,6 +411,7 @@ stun_sockets(struct stunprobe *p)
 		    SOCK_CLOEXEC, 0);
 		if (p->fd[i] < 0)
 			return -errno;
+		icmperr_enable(p->fd[i]);
 		p->rd[i] = event_new(p->base, p->fd[i], EV_READ | EV_PERSIST,
 		    stun_on_read, p);
 		event_add(p->rd[i], NULL);
