@@ -42,6 +42,9 @@ wait_for() {	# wait_for SECONDS COMMAND...
 	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
 	return 1
 }
+held_on_80() {	# held_on_80 N: the server holds N connections on port 80
+	[ "$(lab_run inet ss -Htn state established "( sport = :80 )" | wc -l)" -ge "$1" ]
+}
 dig_() { lab_run inet kdig +short @"$LAB_STUN1" "$1" "$2" 2>/dev/null; }
 srv_is() { [ "$(dig_ "_http._tcp.$1" SRV)" = "$2" ]; }
 # A web server on the LAN host that answers with the request's target.
@@ -319,10 +322,11 @@ case_safety() {
 	req='GET / HTTP/1.1\r\nHost: nas.example.com\r\n\r\n'
 	local pids=()
 	for _ in $(seq 40); do
-		{ printf "$req"; sleep 2; } | lab_run inet socat -T3 - "TCP:$R:80" > /dev/null 2>&1 &
+		{ printf "$req"; sleep 4; } | lab_run inet socat -T5 - "TCP:$R:80" > /dev/null 2>&1 &
 		pids+=($!)
 	done
-	sleep 0.7
+	# Until the server holds its 32 (40 processes take a while to start).
+	wait_for 3 held_on_80 32
 	check_eq "per-source connection limit: 503" \
 		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 503
 	wait "${pids[@]}"
