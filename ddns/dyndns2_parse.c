@@ -11,7 +11,7 @@ static const struct {
 	const char *code;
 	enum ddns_outcome outcome;
 	const char *meaning;
-} dyndns2_codes[] = {		/* ../shared/vectors/dyndns2-codes.md */
+} dyndns2_codes[] = {		/* tests/vectors/dyndns2-codes.md */
 	{ "good", DDNS_OK, "updated" },
 	{ "nochg", DDNS_NOCHG, "already current" },
 	{ "badauth", DDNS_STOP, "bad credentials" },

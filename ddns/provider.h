@@ -17,7 +17,7 @@ struct ddns_answer {
 void ddns_answer_set(struct ddns_answer *a, enum ddns_outcome o,
     const char *result, const char *detail);
 /* dyndns2: one reply for one hostname; parse the body whatever the HTTP
- * status (../shared/vectors/dyndns2-codes.md). Pure. */
+ * status (tests/vectors/dyndns2-codes.md). Pure. */
 void dyndns2_parse(const char *body, size_t len, long http_status,
     struct ddns_answer *a);
 /* One request may name several hosts (up to 20, Dyn's limit): one reply

@@ -1,5 +1,5 @@
 /* TSIG against a captured, independently verified DNS UPDATE
- * (../shared/vectors/tsig-rfc2136.txt), and our own UPDATE beside it. */
+ * (tests/vectors/tsig-rfc2136.txt), and our own UPDATE beside it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Test vectors from ../shared/vectors: "name hex  # comment" lines. */
+/* Test vectors from tests/vectors: "name hex  # comment" lines. */
 #ifndef HOMEREACH_TEST_VECTORS_H
 #define HOMEREACH_TEST_VECTORS_H
 
