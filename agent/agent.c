@@ -80,8 +80,9 @@ agent_on_announce(const struct announce_event *e, void *arg)
 	else
 		log_info("the gateway announced a change (PCP, epoch %u)",
 		    e->epoch);
-	/* One NAT: asking the gateway and one observer settles it. */
-	if (e->version == 0 && a->have_verdict && a->kind == V_SINGLE_NAT)
+	/* One NAT: asking the gateway and the observers settles it (a PCP
+	 * ANNOUNCE names no address, but means the same: RFC 6887 14.1.3). */
+	if (a->have_verdict && a->kind == V_SINGLE_NAT)
 		flags |= CHECK_QUICK;
 	agent_check(a, "the gateway announced a change", flags);
 }

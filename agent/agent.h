@@ -15,9 +15,9 @@
 #include "probes/verdict.h"
 
 /* CHECK_MAPPINGS: map every service again as well (a router event).
- * CHECK_QUICK: only the gateway's unicast answers and the observers; a
- * verdict other than single-nat from them is not taken, a full check
- * follows instead. */
+ * CHECK_QUICK: only the gateway's unicast answers and the observers (no
+ * UPnP, no hops); a verdict other than single-nat from them is not taken,
+ * a full check follows instead. */
 enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
 
 struct agent {

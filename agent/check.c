@@ -245,18 +245,18 @@ check_on_release(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* After the check in progress. Quick only if both are: a full one wins. */
+/* After the check in progress; of a quick one and a full one, the full. */
 static void
 check_later(struct agent *a, const char *why, int flags)
 {
-	int quick = a->pending ? a->pending_flags & flags & CHECK_QUICK :
-	    flags & CHECK_QUICK;
-
-	if (!a->pending)
+	if (!a->pending) {
 		snprintf(a->pending_why, sizeof(a->pending_why), "%s", why);
-	a->pending_flags = ((a->pending ? a->pending_flags : 0) | flags) &
-	    ~CHECK_QUICK;
-	a->pending_flags |= quick;
+		a->pending_flags = flags;
+	} else if ((a->pending_flags ^ flags) & CHECK_QUICK) {
+		a->pending_flags = (a->pending_flags | flags) & ~CHECK_QUICK;
+	} else {
+		a->pending_flags |= flags;
+	}
 	a->pending = true;
 }
 
