@@ -333,7 +333,7 @@ keep_on_watch(evutil_socket_t fd, short what, void *arg)
 		struct keep_layer *l = &k->layer[i];
 		gwprobe_free(l->probe);		/* its callback has returned */
 		l->probe = gwprobe_start(k->base, &l->rec.gateway,
-		    WATCH_MS * 4 / 5, keep_watched, l);
+		    WATCH_MS * 4 / 5, false, keep_watched, l);
 	}
 }
 

@@ -16,7 +16,7 @@
 struct exchange {
 	int fd, rto_ms;
 	struct event *rd, *resend, *deadline;
-	bool over;
+	bool over, again;
 	const struct exchange_ops *ops;
 	void *arg;
 };
@@ -58,7 +58,9 @@ exchange_on_resend(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what;
 	if ((rc = x->ops->send(x->fd, x->arg)) < 0)
 		log_debug("exchange: send: %s", strerror(-rc));
-	x->rto_ms *= 2;
+	if (!x->again)
+		x->rto_ms *= 2;
+	x->again = false;
 	evtimer_add(x->resend, &tv);
 }
 
@@ -93,6 +95,17 @@ exchange_start(struct event_base *base, int fd, int timeout_ms,
 	evtimer_add(x->deadline, &tv);
 	exchange_on_resend(-1, 0, x);
 	return x;
+}
+
+void
+exchange_again(struct exchange *x, int ms)
+{
+	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
+
+	if (x->over)
+		return;
+	x->again = true;
+	evtimer_add(x->resend, &tv);
 }
 
 void

@@ -22,5 +22,8 @@ struct exchange_ops {
 struct exchange *exchange_start(struct event_base *base, int fd,
     int timeout_ms, const struct exchange_ops *ops, void *arg);
 void exchange_free(struct exchange *x);
+/* Send again in ms (an answer that said "not yet"), then go on with the
+ * retransmission schedule where it was. */
+void exchange_again(struct exchange *x, int ms);
 
 #endif

@@ -18,6 +18,9 @@
 #include "nat/pcp.h"
 #include "nat/portsock.h"
 
+#define GW_AGAIN_MS	20
+#define GW_PATIENCE	15	/* 300 ms of asking again */
+
 struct gwprobe {
 	natpmp_t natpmp;
 	bool natpmp_open;
@@ -26,6 +29,7 @@ struct gwprobe {
 	struct exchange *xnatpmp, *xpcp;
 	struct proto_finding fnatpmp, fpcp;
 	int pending;
+	int patience;			/* asks left after "network failure" */
 	gwprobe_cb *cb;
 	void *arg;
 };
@@ -42,13 +46,19 @@ gw_natpmp_send(int fd, void *arg)
 static int
 gw_natpmp_parse(const uint8_t *buf, size_t n, void *arg)
 {
-	struct proto_finding *f = &((struct gwprobe *)arg)->fnatpmp;
+	struct gwprobe *p = arg;
+	struct proto_finding *f = &p->fnatpmp;
 	struct natpmp_reply r;
 	char ext[ADDR_STRLEN];
 
 	if (natpmp_parse_reply(buf, n, NATPMP_OP_ADDRESS, &r, f->detail,
 	    sizeof(f->detail)) < 0)
 		return 0;	/* keep waiting; the reason stays recorded */
+	if (r.result == NATPMP_NETWORK_FAILURE && p->patience > 0) {
+		p->patience--;		/* not ready yet: ask again soon */
+		exchange_again(p->xnatpmp, GW_AGAIN_MS);
+		return 0;
+	}
 	f->answered = true;
 	f->result = r.result;
 	f->epoch = r.epoch;
@@ -127,12 +137,13 @@ static const struct exchange_ops gw_pcp_ops = {
 
 struct gwprobe *
 gwprobe_start(struct event_base *base, const struct netaddr *gateway,
-    int timeout_ms, gwprobe_cb *cb, void *arg)
+    int timeout_ms, bool patient, gwprobe_cb *cb, void *arg)
 {
 	struct gwprobe *p = calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		return NULL;
+	p->patience = patient ? GW_PATIENCE : 0;
 	p->cb = cb;
 	p->arg = arg;
 	p->pcp_fd = portsock_open(gateway, &p->client);

@@ -25,8 +25,6 @@
 #include "probes/netif.h"
 
 #define MAP_PORT_PROTO_MS	1500	/* PCP and NAT-PMP, each */
-#define PCP_NETWORK_FAILURE	7
-#define NATPMP_NETWORK_FAILURE	3
 
 struct mapping_op {
 	struct event_base *base;

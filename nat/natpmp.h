@@ -12,6 +12,7 @@
 #define NATPMP_OP_ADDRESS	0
 #define NATPMP_OP_MAP_UDP	1
 #define NATPMP_OP_MAP_TCP	2
+#define NATPMP_NETWORK_FAILURE	3	/* result code, RFC 6886 section 3.5 */
 
 struct natpmp_reply {
 	uint8_t op;		/* request opcode answered (reply op - 128) */

@@ -15,6 +15,7 @@
 #define PCP_MAX_LEN		1100	/* section 7 */
 #define PCP_MAP_LEN		60	/* header + MAP opcode data, 11.1 */
 #define PCP_NONCE_LEN		12
+#define PCP_NETWORK_FAILURE	7	/* result code, RFC 6887 section 7.4 */
 
 struct pcp_reply {
 	uint8_t version;	/* 0 when a NAT-PMP-only server answered */

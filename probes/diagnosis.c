@@ -205,7 +205,9 @@ diag_probe_gateway(struct diagnosis *d, int slot, const struct netaddr *addr,
 		return;
 	g->d = d;
 	g->index = (int)(gw - d->ev.gateways);
-	g->gwp = gwprobe_start(d->base, addr, left, diag_on_gw, g);
+	/* Quick: a check after an announcement, when the gateway may
+	 * answer before its WAN side is ready. */
+	g->gwp = gwprobe_start(d->base, addr, left, d->cfg.quick, diag_on_gw, g);
 	d->pending += g->gwp != NULL;
 	if (d->cfg.quick)
 		return;
@@ -244,7 +246,8 @@ diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 	for (int i = 0; i < d->cfg.nstun; i++) {
 		d->pending++;	/* before start: the callback may run at once */
 		d->stun[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
-		    d->cfg.timeout_ms, d->cfg.behaviour, diag_on_stun, d);
+		    d->cfg.timeout_ms, (d->cfg.behaviour ? STUNPROBE_BEHAVIOUR : 0) |
+		    (d->cfg.quick ? STUNPROBE_URGENT : 0), diag_on_stun, d);
 		if (d->stun[i] == NULL)
 			d->pending--;
 	}

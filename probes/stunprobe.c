@@ -27,8 +27,9 @@
 #include "probes/stun.h"
 
 #define STUN_FIRST_RTO_MS	100
+#define STUN_URGENT_RTO_MS	25
 #define STUN_UNREACH_MS		10	/* a request the network bounced */
-#define STUN_UNREACH_MAX	8	/* ... is sent again this often at most */
+#define STUN_UNREACH_MAX	30	/* ... this often at most: 300 ms */
 #define STUN_BEH_BASE_MS	250	/* behaviour tests: this + 4 RTT */
 
 enum { T_MAIN, T_FBASE, T_MAP2, T_MAP3, T_FILT2, T_FILT3, T_COUNT };
@@ -61,6 +62,7 @@ struct stunprobe {
 	char server[128];
 	char last_error[REASON_LEN];
 	bool finished, behaviour;
+	int first_rto_ms;
 	struct stun_result res;
 	stun_result_cb *cb;
 	void *arg;
@@ -382,8 +384,8 @@ stun_begin(struct stunprobe *p)
 	uint16_t port = p->res.server_port;
 
 	gettimeofday(&p->started, NULL);
-	stun_txn_start(p, T_MAIN, 0, srv, port, 0, srv, port, STUN_FIRST_RTO_MS);
-	stun_txn_start(p, T_FBASE, 1, srv, port, 0, srv, port, STUN_FIRST_RTO_MS);
+	stun_txn_start(p, T_MAIN, 0, srv, port, 0, srv, port, p->first_rto_ms);
+	stun_txn_start(p, T_FBASE, 1, srv, port, 0, srv, port, p->first_rto_ms);
 }
 
 static void
@@ -438,7 +440,7 @@ stun_lookup(struct stunprobe *p, struct evdns_base *dns, const char *host)
 
 struct stunprobe *
 stunprobe_start(struct event_base *base, struct evdns_base *dns,
-    const char *server, int timeout_ms, bool behaviour, stun_result_cb *cb,
+    const char *server, int timeout_ms, int flags, stun_result_cb *cb,
     void *arg)
 {
 	struct stunprobe *p = calloc(1, sizeof(*p));
@@ -449,7 +451,9 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 		return NULL;
 	p->fd[0] = p->fd[1] = -1;
 	p->base = base;
-	p->behaviour = behaviour;
+	p->behaviour = flags & STUNPROBE_BEHAVIOUR;
+	p->first_rto_ms = flags & STUNPROBE_URGENT ? STUN_URGENT_RTO_MS :
+	    STUN_FIRST_RTO_MS;
 	p->cb = cb;
 	p->arg = arg;
 	p->res.server = server;

@@ -28,11 +28,15 @@ struct stun_result {
 
 typedef void stun_result_cb(const struct stun_result *r, void *arg);
 
-/* behaviour: also run the RFC 5780 mapping and filtering tests, when the
- * server offers OTHER-ADDRESS (they wait for answers that may not come). */
+/* STUNPROBE_BEHAVIOUR: also run the RFC 5780 mapping and filtering tests,
+ * when the server offers OTHER-ADDRESS (they wait for answers that may not
+ * come). STUNPROBE_URGENT: a first retransmission after 25 ms, not 100 (a
+ * check after an announcement, while the router's WAN side may still be
+ * coming up and drop the first request without a word). */
+enum { STUNPROBE_BEHAVIOUR = 1, STUNPROBE_URGENT = 2 };
 struct stunprobe *stunprobe_start(struct event_base *base,
     struct evdns_base *dns, const char *server, int timeout_ms,
-    bool behaviour, stun_result_cb *cb, void *arg);
+    int flags, stun_result_cb *cb, void *arg);
 void stunprobe_free(struct stunprobe *p);
 
 #endif
