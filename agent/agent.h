@@ -54,9 +54,9 @@ struct agent {
 	char checked_why[160];
 
 	/* The DNS helper. */
-	struct ddnsrun *run, *run_done;
+	struct ddnsrun *run, *run_done;	/* run may wait for its options */
 	int helper_runs;
-	bool run_again;
+	bool run_again, run_idle;
 	struct timespec run_cause_at;
 	char run_why[160];
 

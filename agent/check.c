@@ -58,9 +58,11 @@ check_ddns_done(int status, void *arg)
 	a->run = NULL;
 	if (status < 0 || status > 1)
 		log_warnx("the DNS helper failed (status %d)", status);
-	log_info("DNS %s %lld ms after: %s", status == 0 ? "current" :
-	    "not all current", (long long)check_ms_since(&a->run_cause_at),
-	    a->run_why);
+	if (!a->run_idle)
+		log_info("DNS %s %lld ms after: %s", status == 0 ? "current" :
+		    "not all current", (long long)check_ms_since(&a->run_cause_at),
+		    a->run_why);
+	a->run_idle = false;
 	if (a->run_again) {
 		a->run_again = false;
 		agent_ddns(a);
@@ -141,8 +143,9 @@ check_helper_ports(struct agent *a, char *argv[], int n, char bufs[][80])
 	return n;
 }
 
+/* The helper's words that do not depend on what a check found. */
 static int
-check_helper_argv(struct agent *a, char *argv[], char bufs[][80], bool self)
+check_helper_fixed(struct agent *a, char *argv[])
 {
 	int n = 0;
 
@@ -155,10 +158,14 @@ check_helper_argv(struct agent *a, char *argv[], char bufs[][80], bool self)
 	argv[n++] = "update";
 	argv[n++] = "--config";
 	argv[n++] = (char *)a->config_path;
-	if (self) {
-		argv[n] = NULL;
-		return n;
-	}
+	argv[n] = NULL;
+	return n;
+}
+
+/* What only the check knows: the addresses, the verdict, the ports. */
+static int
+check_helper_found(struct agent *a, char *argv[], int n, char bufs[][80])
+{
 	if (a->public_v4.family) {
 		argv[n++] = "--public";
 		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 80);
@@ -189,11 +196,60 @@ agent_ddns(struct agent *a)
 	agent_ddns_for(a, a->why, &a->cause_at);
 }
 
+/*
+ * A gateway announced a change: the helper is started now, waiting for
+ * its options, so that loading it (25 ms of libraries) overlaps the
+ * confirmation; what it is told to publish is only what the check
+ * confirmed, or nothing.
+ */
+static void
+check_warm_helper(struct agent *a)
+{
+	char *argv[16];
+	int n;
+
+	if (a->stopping || a->cfg->nddns == 0 || a->run != NULL ||
+	    check_helper_probes(a))
+		return;
+	ddnsrun_free(a->run_done);
+	a->run_done = NULL;
+	n = check_helper_fixed(a, argv);
+	argv[n++] = "--args-on-stdin";
+	argv[n] = NULL;
+	a->run = ddnsrun_start(a->base, argv, true, check_ddns_done, a);
+}
+
+/* A waiting helper: its options, as one line. */
+static void
+check_helper_go(struct agent *a)
+{
+	char *argv[16 + 2 * CHECK_MAX_PORTS], bufs[2 + CHECK_MAX_PORTS][80];
+	char line[1024] = "";
+	int n = check_helper_found(a, argv, 0, bufs);
+
+	for (int i = 0; i < n; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+		    i ? " " : "", argv[i]);
+	ddnsrun_go(a->run, line);
+	a->helper_runs++;
+}
+
+/* Nothing due: a helper still waiting ends without doing anything. */
+static void
+check_helper_idle(struct agent *a)
+{
+	if (ddnsrun_waiting(a->run)) {
+		a->run_idle = true;
+		ddnsrun_go(a->run, NULL);
+	}
+}
+
 void
 agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 {
 	char *argv[16 + 2 * CHECK_MAX_PORTS], bufs[2 + CHECK_MAX_PORTS][80];
 	bool self = false;
+	int n;
 
 	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
 		return;
@@ -202,18 +258,24 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 	else if (a->kind == V_NO_INTERNET ||
 	    (!a->public_v4.family && !a->public_v6.family))
 		return;
-	if (a->run != NULL) {
+	if (a->run != NULL && (self || !ddnsrun_waiting(a->run))) {
 		a->run_again = true;
 		return;
 	}
 	if (!self && !check_ddns_due(a))
 		return;
-	ddnsrun_free(a->run_done);
-	a->run_done = NULL;
-	check_helper_argv(a, argv, bufs, self);
 	a->run_cause_at = *cause;
 	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
-	a->run = ddnsrun_start(a->base, argv, check_ddns_done, a);
+	if (a->run != NULL) {		/* started at the announcement */
+		check_helper_go(a);
+		return;
+	}
+	ddnsrun_free(a->run_done);
+	a->run_done = NULL;
+	n = check_helper_fixed(a, argv);
+	if (!self)
+		n = check_helper_found(a, argv, n, bufs);
+	a->run = ddnsrun_start(a->base, argv, false, check_ddns_done, a);
 	a->helper_runs += a->run != NULL;
 }
 
@@ -270,6 +332,8 @@ check_finish(struct agent *a)
 	a->checked_at = (int64_t)time(NULL);
 	snprintf(a->checked_why, sizeof(a->checked_why), "%s", a->why);
 	agent_ddns(a);
+	if (!a->pending)	/* a check to follow may still use it */
+		check_helper_idle(a);
 	check_schedule(a);
 	if (a->pending)
 		event_base_once(a->base, -1, EV_TIMEOUT, check_on_pending, a, &now);
@@ -380,6 +444,8 @@ agent_check(struct agent *a, const char *why, int flags)
 	clock_gettime(CLOCK_MONOTONIC, &a->cause_at);
 	evtimer_del(a->interval);
 	diagnosis_free(a->diag);	/* the last one's callback has returned */
+	if (flags & CHECK_QUICK)
+		check_warm_helper(a);
 	check_observers(a->cfg, &dc, flags & CHECK_QUICK);
 	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);
 	if (a->diag == NULL) {

@@ -46,6 +46,7 @@ struct ddns_job {
 struct ddnscmd {
 	bool update, force, dry_run, json;
 	bool cgnat;			/* --cgnat: the caller's verdict */
+	bool args_on_stdin;		/* the agent's: the rest comes later */
 	struct netaddr given[2];	/* --public: v4, v6 as the caller found */
 	const char *name, *config;
 	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
@@ -143,6 +144,7 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		{ "public", required_argument, NULL, 'p' },
 		{ "cgnat", no_argument, NULL, 'g' },
 		{ "port", required_argument, NULL, 'P' },
+		{ "args-on-stdin", no_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -161,6 +163,7 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
 		case 'g': c->cgnat = true; break;
 		case 'P': if (ddnscmd_port(c, optarg) < 0) return -1; break;
+		case 'I': c->args_on_stdin = true; break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': ddnscmd_usage(stdout); exit(0);
 		default: return -1;
@@ -171,6 +174,32 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The agent starts its helper when a gateway announces a change, while it
+ * confirms the address: loading this binary's libraries (libcurl's
+ * dependencies alone take 25 ms) then overlaps the confirmation. The
+ * helper waits here for one line of options (--public, --cgnat, --port);
+ * an empty line or the end of input means nothing is due. 0 go on, 1
+ * nothing to do, -1 bad words.
+ */
+static int
+ddnscmd_stdin_args(struct ddnscmd *c)
+{
+	static char line[1024];
+	char *words[34] = { "homereach" }, *save = NULL;
+	int n = 1;
+
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 1;
+	for (char *w = strtok_r(line, " \n", &save); w != NULL && n < 33;
+	    w = strtok_r(NULL, " \n", &save))
+		words[n++] = w;
+	if (n == 1)
+		return 1;
+	optind = 1;
+	return ddnscmd_options(n, words, c) < 0 ? -1 : 0;
 }
 
 /* --- status --- */
@@ -496,6 +525,10 @@ ddns_main(int argc, char *argv[])
 	if (mkdir(c->cfg.state_dir, 0700) < 0 && errno != EEXIST) {
 		fprintf(stderr, "homereach ddns: %s: %s\n", c->cfg.state_dir,
 		    strerror(errno));
+		goto out;
+	}
+	if (c->args_on_stdin && (rc = ddnscmd_stdin_args(c)) != 0) {
+		rc = rc > 0 ? 0 : EXIT_USAGE;	/* nothing to do, or bad words */
 		goto out;
 	}
 	if (state_load(c->state_path, &c->st, why, sizeof(why)) < 0) {

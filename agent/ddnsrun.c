@@ -1,5 +1,6 @@
 /*
- * posix_spawn with the helper's stdout on a pipe. End of file on the pipe
+ * posix_spawn with the helper's stdout on a pipe (and, for a helper that
+ * waits for its options, its stdin on another). End of file on the pipe
  * means the helper is exiting; it is reaped with WNOHANG, polled every
  * 5 ms for the moment between its close and its exit.
  */
@@ -23,6 +24,7 @@ extern char **environ;
 struct ddnsrun {
 	pid_t pid;
 	int fd;
+	int in;				/* its standard input, or -1 */
 	struct event *rd, *reap;
 	char line[512];
 	size_t len;
@@ -79,29 +81,36 @@ ddnsrun_on_read(evutil_socket_t fd, short what, void *arg)
 }
 
 struct ddnsrun *
-ddnsrun_start(struct event_base *base, char *const argv[], ddnsrun_cb *cb,
-    void *arg)
+ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
+    ddnsrun_cb *cb, void *arg)
 {
 	struct ddnsrun *r = calloc(1, sizeof(*r));
 	posix_spawn_file_actions_t fa;
-	int p[2], rc;
+	int p[2], q[2] = { -1, -1 }, rc;
 
 	if (r == NULL)
 		return NULL;
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	if (pipe2(p, O_CLOEXEC) < 0 || (waiting && pipe2(q, O_CLOEXEC) < 0)) {
 		log_warn("pipe");
 		free(r);
 		return NULL;
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	if (waiting)
+		posix_spawn_file_actions_adddup2(&fa, q[0], STDIN_FILENO);
 	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
+	if (q[0] >= 0)
+		close(q[0]);
+	r->in = q[1];
 	if (rc != 0) {
 		errno = rc;
 		log_warn("cannot run %s", argv[0]);
 		close(p[0]);
+		if (r->in >= 0)
+			close(r->in);
 		free(r);
 		return NULL;
 	}
@@ -116,10 +125,31 @@ ddnsrun_start(struct event_base *base, char *const argv[], ddnsrun_cb *cb,
 }
 
 void
+ddnsrun_go(struct ddnsrun *r, const char *line)
+{
+	if (r->in < 0)
+		return;
+	/* A short line into an empty pipe: it does not block. */
+	if (line != NULL)
+		(void)!write(r->in, line, strlen(line));
+	(void)!write(r->in, "\n", 1);
+	close(r->in);
+	r->in = -1;
+}
+
+bool
+ddnsrun_waiting(const struct ddnsrun *r)
+{
+	return r != NULL && r->in >= 0;
+}
+
+void
 ddnsrun_free(struct ddnsrun *r)
 {
 	if (r == NULL)
 		return;
+	if (r->in >= 0)
+		close(r->in);
 	if (r->pid > 0) {
 		kill(r->pid, SIGTERM);
 		waitpid(r->pid, NULL, 0);
