@@ -237,11 +237,12 @@ lab_redirect_user() {
 }
 
 # lab_wan_change NODE ADDR/LEN GATEWAY: the ISP gives NODE's WAN another
-# address. (Deleting a primary address drops its secondaries: flush.)
+# address. (Deleting a primary address drops its secondaries: flush.) One
+# ip process for the three steps, as a DHCP client applies a lease: three
+# left the router without an address or a route for tens of ms.
 lab_wan_change() {
-	lab_run "$1" ip addr flush dev wan
-	lab_run "$1" ip addr add "$2" dev wan
-	lab_run "$1" ip route replace default via "$3"
+	printf 'addr flush dev wan\naddr add %s dev wan\nroute replace default via %s\n' \
+		"$2" "$3" | lab_run "$1" ip -batch -
 }
 
 # lab_dig NAME: the A record knot serves for NAME
