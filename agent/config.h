@@ -109,6 +109,9 @@ struct config {
 /* Defaults, then the text; every problem lands in cfg->errors. Pure. */
 void config_parse(const char *text, size_t len, const char *path,
     struct config *cfg);
+/* configcheck.c: what each section needs, once the file is read; the
+ * parser calls it. */
+void config_check(struct config *cfg);
 /* Add "FILE:LINE: what" to cfg->errors (up to CONFIG_MAX_ERRORS). */
 void config_error(struct config *cfg, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
