@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/config.h"
-#include "probes/addr.h"
+#include "ddns/ddnsconf.h"
+#include "lib/addr.h"
 
 /* What a provider's answer means (dyndns2-codes.md, RFC 2136 rcodes). */
 enum ddns_outcome {

@@ -12,7 +12,7 @@
 
 #include <ldns/ldns.h>
 
-#include "probes/resolve.h"
+#include "lib/resolve.h"
 
 static ldns_resolver *
 dnscheck_resolver(const char *server)

@@ -4,9 +4,9 @@
 
 #include <stddef.h>
 
-#include "agent/config.h"
-#include "agent/reason.h"
 #include "ddns/ddns.h"
+#include "ddns/ddnsconf.h"
+#include "lib/reason.h"
 
 struct ddns_answer {
 	enum ddns_outcome outcome;

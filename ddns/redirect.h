@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define REDIRECT_NAME_LEN	254
 #define REDIRECT_MAX_HOSTS	8	/* per update request */

@@ -21,7 +21,7 @@
 #include <ldns/ldns.h>
 
 #include "ddns/rfc2136.h"
-#include "probes/resolve.h"
+#include "lib/resolve.h"
 
 #define RFC2136_FUDGE		300
 #define RFC2136_WAIT_MS		500	/* doubling: 0.5, 1, 2 s */

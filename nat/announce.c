@@ -16,8 +16,8 @@
 
 #include <event2/event.h>
 
-#include "agent/log.h"
-#include "agent/reason.h"
+#include "lib/log.h"
+#include "lib/reason.h"
 #include "nat/portsock.h"
 
 struct announce {

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define ANNOUNCE_PORT	5350
 

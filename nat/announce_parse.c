@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "nat/natpmp.h"
 #include "nat/pcp.h"
 

@@ -8,7 +8,7 @@
 
 #include <event2/event.h>
 
-#include "agent/log.h"
+#include "lib/log.h"
 
 #define EXCHANGE_FIRST_RTO_MS	250
 #define EXCHANGE_MAX_DATAGRAM	1104

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "probes/evidence.h"
+#include "nat/finding.h"
 
 struct event_base;
 struct gwprobe;

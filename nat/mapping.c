@@ -18,11 +18,11 @@
 
 #include <event2/event.h>
 
+#include "lib/netif.h"
 #include "nat/exchange.h"
 #include "nat/natpmp.h"
 #include "nat/portsock.h"
 #include "nat/upnp.h"
-#include "probes/netif.h"
 
 #define MAP_PORT_PROTO_MS	1500	/* PCP and NAT-PMP, each */
 

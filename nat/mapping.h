@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "agent/reason.h"
+#include "lib/addr.h"
+#include "lib/reason.h"
 #include "nat/pcp.h"
 #include "nat/via.h"
-#include "probes/addr.h"
 
 struct mapping_spec {
 	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */

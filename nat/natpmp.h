@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define NATPMP_UDP_PORT		5351
 #define NATPMP_OP_ADDRESS	0

@@ -14,10 +14,11 @@
 
 #include <event2/event.h>
 
-#include "agent/log.h"
+#include "lib/log.h"
+#include "lib/netif.h"
+#include "lib/reason.h"
 #include "nat/portsock.h"
 #include "nat/ssdp.h"
-#include "probes/netif.h"
 
 struct notify {
 	int fd;

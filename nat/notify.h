@@ -3,7 +3,7 @@
 #ifndef HOMEREACH_NOTIFY_H
 #define HOMEREACH_NOTIFY_H
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 struct event_base;
 struct notify;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define PCP_VERSION		2
 #define PCP_OP_ANNOUNCE		0

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "agent/log.h"
+#include "lib/log.h"
 #include "nat/natpmp.h"
 
 int

@@ -7,7 +7,7 @@
 
 #include <natpmp.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 /* A non-blocking UDP socket connected to gateway:5351; client gets our
  * own address toward it (PCP puts it in every request). -1 on error. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 
 size_t
 ssdp_build_msearch(char *buf, size_t len, const char *host, int mx)

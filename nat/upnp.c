@@ -24,10 +24,10 @@
 #include <miniupnpc/upnperrors.h>
 #include <miniupnpc/upnpreplyparse.h>
 
-#include "agent/log.h"
+#include "lib/icmperr.h"
+#include "lib/log.h"
+#include "lib/worker.h"
 #include "nat/upnphttp.h"
-#include "probes/icmperr.h"
-#include "nat/worker.h"
 
 #define UPNP_RESEND_MS	250
 

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nat/desc.h"
+#include "nat/finding.h"
 #include "nat/ssdp.h"
-#include "probes/evidence.h"
 
 struct event_base;
 struct upnpprobe;

@@ -16,17 +16,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "agent/reason.h"
+#include "lib/clock.h"
+#include "lib/reason.h"
 
 static int
 upnphttp_left_ms(const struct upnphttp_limits *lim)
 {
-	struct timespec now;
-	int64_t ms;
+	int64_t ms = -clock_ms_since(&lim->deadline);
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (int64_t)(lim->deadline.tv_sec - now.tv_sec) * 1000 +
-	    (lim->deadline.tv_nsec - now.tv_nsec) / 1000000;
 	return ms > 0 ? (int)ms : 0;
 }
 

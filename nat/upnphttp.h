@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define UPNPHTTP_MAX	(64 * 1024)	/* descriptions are 2 to 10 KiB */
 

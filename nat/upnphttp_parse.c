@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 
 static int
 upnphttp_port(const char *p, size_t n, uint16_t *port)

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "agent/reason.h"
-#include "probes/addr.h"
+#include "lib/addr.h"
+#include "lib/reason.h"
 
 #define ECHO_MAX_BODY	256	/* an address and a newline fit many times */
 

@@ -15,8 +15,8 @@
 
 #include <event2/event.h>
 
-#include "agent/log.h"
-#include "probes/icmperr.h"
+#include "lib/icmperr.h"
+#include "lib/log.h"
 
 #define HOP_BASE_PORT	33434
 #define HOP_RESEND_MS	200
@@ -24,7 +24,7 @@
 struct hopprobe {
 	int fd, nhops, reached;		/* reached: TTL of the target, or 0 */
 	struct netaddr target;
-	struct netaddr hops[EV_MAX_HOPS];
+	struct netaddr hops[HOP_MAX];
 	struct event *rd, *resend, *deadline;
 	bool finished;
 	hop_result_cb *cb;
@@ -156,7 +156,7 @@ hopprobe_start(struct event_base *base, const struct netaddr *target,
 		return NULL;
 	}
 	p->target = *target;
-	p->nhops = nhops < EV_MAX_HOPS ? nhops : EV_MAX_HOPS;
+	p->nhops = nhops < HOP_MAX ? nhops : HOP_MAX;
 	p->cb = cb;
 	p->arg = arg;
 	p->rd = event_new(base, p->fd, EV_READ | EV_PERSIST, hop_on_read, p);

@@ -3,7 +3,9 @@
 #ifndef HOMEREACH_HOP_H
 #define HOMEREACH_HOP_H
 
-#include "probes/evidence.h"
+#include "lib/addr.h"
+
+#define HOP_MAX	4	/* TTLs asked at most */
 
 struct event_base;
 struct hopprobe;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 
 enum {
 	ATTR_MAPPED_ADDRESS = 0x0001,

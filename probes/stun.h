@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 #define STUN_HEADER_LEN		20
 #define STUN_TXID_LEN		12

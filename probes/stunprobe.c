@@ -21,9 +21,9 @@
 #include <event2/event.h>
 #include <event2/util.h>
 
-#include "agent/log.h"
-#include "probes/icmperr.h"
-#include "probes/resolve.h"
+#include "lib/icmperr.h"
+#include "lib/log.h"
+#include "lib/resolve.h"
 #include "probes/stun.h"
 
 #define STUN_FIRST_RTO_MS	100

@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "probes/evidence.h"
+#include "lib/addr.h"
+#include "lib/reason.h"
+
+/* RFC 4787 behaviour, as the RFC 5780 tests find it. */
+enum nat_behaviour { BEH_UNKNOWN, BEH_ENDPOINT_INDEPENDENT,
+	BEH_ADDRESS_DEPENDENT, BEH_ADDRESS_PORT_DEPENDENT };
 
 #define STUN_DEFAULT_PORT 3478
 

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "nat/announce.h"
 #include "nat/natpmp.h"
 

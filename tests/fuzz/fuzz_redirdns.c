@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ddns/redirdns.h"
+#include "ddns/redirect/redirdns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

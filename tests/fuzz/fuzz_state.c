@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent/reason.h"
-#include "agent/state.h"
+#include "lib/reason.h"
+#include "agent/config/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

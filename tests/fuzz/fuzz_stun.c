@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "probes/stun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "probes/addr.h"
+#include "lib/addr.h"
 
 static const struct {
 	const char *addr;

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <netinet/in.h>
 
-#include "agent/config.h"
+#include "agent/config/config.h"
 
 static const char good[] =
     "# homereach\n"

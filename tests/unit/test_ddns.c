@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "agent/reason.h"
-#include "agent/state.h"
+#include "lib/reason.h"
+#include "agent/config/state.h"
 #include "ddns/ddns.h"
 
 #define NOW 1800000000

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "nat/announce.h"
 #include "nat/natpmp.h"
 #include "nat/pcp.h"

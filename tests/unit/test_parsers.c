@@ -11,14 +11,14 @@
 
 #include <cmocka.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "nat/desc.h"
-#include "nat/route.h"
+#include "lib/route.h"
 #include "nat/ssdp.h"
 #include "nat/upnphttp.h"
 #include "probes/echo.h"
-#include "probes/netif.h"
-#include "probes/resolve.h"
+#include "lib/netif.h"
+#include "lib/resolve.h"
 
 /* As miniupnpd 2.3.1 sends it. */
 static const char ssdp_good[] =

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
-#include "ddns/redirdns.h"
+#include "ddns/redirect/redirdns.h"
 
 /* An answer to id with these records ("S" answer, "A" additional). */
 static size_t

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "agent/reason.h"
-#include "agent/state.h"
+#include "lib/reason.h"
+#include "agent/config/state.h"
 
 static const char good[] =
     "homereach-state 1\n"

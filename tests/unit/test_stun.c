@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "agent/reason.h"
+#include "lib/reason.h"
 #include "probes/stun.h"
 #include "vectors.h"
 

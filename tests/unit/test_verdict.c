@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "probes/verdict.h"
+#include "agent/diagnosis/verdict.h"
 
 static void
 obs(struct evidence *ev, enum obs_source src, const char *server,

@@ -1,0 +1,543 @@
+/*
+ * homereach ddns update|status. update: the diagnose probes give the true
+ * public address; each record (and family) is decided by the engine; the
+ * updates that are due run on worker threads, at most DDNS_PARALLEL at
+ * once, and each answer is folded into the state file as it comes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <jansson.h>
+
+#include "agent/cli/cli.h"
+#include "agent/config/config.h"
+#include "agent/config/state.h"
+#include "agent/diagnosis/diagnosis.h"
+#include "agent/diagnosis/verdict.h"
+#include "ddns/provider.h"
+#include "lib/log.h"
+#include "lib/worker.h"
+
+#define DDNS_PARALLEL	8
+
+/* One request: a record, or dyndns2 records sharing server, credentials
+ * and address, named together. */
+struct ddns_job {
+	struct ddnscmd *cmd;
+	int family, n;
+	struct netaddr addr;
+	uint16_t port;			/* redirect: the service's */
+	const struct ddns_config *recs[DYNDNS2_MAX_HOSTS];
+	struct netaddr old[DYNDNS2_MAX_HOSTS];		/* published before */
+	struct ddns_answer answers[DYNDNS2_MAX_HOSTS];	/* by the worker */
+};
+
+struct ddnscmd {
+	bool update, force, dry_run, json;
+	bool cgnat;			/* --cgnat: the caller's verdict */
+	bool args_on_stdin;		/* the agent's: the rest comes later */
+	struct netaddr given[2];	/* --public: v4, v6 as the caller found */
+	const char *name, *config;
+	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
+	int nstun, necho, timeout_ms;
+	struct { char name[64]; uint16_t port; } ports[CONFIG_MAX_SERVICES];
+	int nports;			/* --port NAME=PORT: what the agent holds */
+	struct config cfg;
+	char state_path[1100];
+	struct state st;
+	struct event_base *base;
+	struct ddns_job jobs[2 * CONFIG_MAX_RECORDS];
+	int njobs, started, running, status;
+};
+
+static const char *
+ddnscmd_family(int family)
+{
+	return family == AF_INET6 ? "AAAA" : "A";
+}
+
+static void
+ddnscmd_usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach ddns update [--force] [--dry-run] [NAME]\n"
+	    "       homereach ddns status [--json]\n"
+	    "Options: --config FILE, --stun HOST[:PORT]..., --http-echo URL..., "
+	    "--timeout SECONDS, -v\n"
+	    "         --public ADDRESS... [--cgnat]: the public addresses are "
+	    "known (the agent),\n         so skip the probes\n"
+	    "         --port SERVICE=PORT...: the external port a service "
+	    "holds (the agent)\n"
+	    "update exit status: 0 every record is current, 1 some record is "
+	    "not, 2 usage or\nconfiguration error, 3 nothing outside answered.\n");
+}
+
+static int
+ddnscmd_given(struct ddnscmd *c, const char *text)
+{
+	struct netaddr a;
+
+	if (addr_parse(text, &a) < 0) {
+		fprintf(stderr, "homereach ddns: --public: \"%s\" is not an "
+		    "address\n", text);
+		return -1;
+	}
+	c->given[a.family == AF_INET6] = a;
+	return 0;
+}
+
+static int
+ddnscmd_port(struct ddnscmd *c, const char *text)
+{
+	const char *eq = strchr(text, '=');
+	char *end;
+	long port = eq ? strtol(eq + 1, &end, 10) : 0;
+
+	if (eq == NULL || eq == text || (size_t)(eq - text) >= sizeof(c->ports[0].name) ||
+	    *end != '\0' || port < 1 || port > 65535 ||
+	    c->nports == CONFIG_MAX_SERVICES) {
+		fprintf(stderr, "homereach ddns: --port: want SERVICE=PORT, not "
+		    "\"%s\"\n", text);
+		return -1;
+	}
+	snprintf(c->ports[c->nports].name, sizeof(c->ports[0].name), "%.*s",
+	    (int)(eq - text), text);
+	c->ports[c->nports++].port = (uint16_t)port;
+	return 0;
+}
+
+/* A redirect record's port: as the agent said, else as configured. */
+static uint16_t
+ddnscmd_record_port(const struct ddnscmd *c, const struct ddns_config *r)
+{
+	const struct service_config *s = config_service(&c->cfg, r->service);
+
+	if (r->provider != PROV_REDIRECT || s == NULL)
+		return 0;
+	for (int i = 0; i < c->nports; i++)
+		if (!strcmp(c->ports[i].name, s->name))
+			return c->ports[i].port;
+	return s->external_port ? s->external_port : s->port;
+}
+
+static int
+ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "stun", required_argument, NULL, 's' },
+		{ "http-echo", required_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "public", required_argument, NULL, 'p' },
+		{ "cgnat", no_argument, NULL, 'g' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "args-on-stdin", no_argument, NULL, 'I' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': c->force = true; break;
+		case 'n': c->dry_run = true; break;
+		case 'j': c->json = true; break;
+		case 'c': c->config = optarg; break;
+		case 's': if (c->nstun < DIAG_MAX_SERVERS) c->stun[c->nstun++] = optarg; break;
+		case 'e': if (c->necho < DIAG_MAX_SERVERS) c->echo[c->necho++] = optarg; break;
+		case 't': c->timeout_ms = atoi(optarg) * 1000; break;
+		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
+		case 'g': c->cgnat = true; break;
+		case 'P': if (ddnscmd_port(c, optarg) < 0) return -1; break;
+		case 'I': c->args_on_stdin = true; break;
+		case 'v': log_set_level(log_get_level() + 1); break;
+		case 'h': ddnscmd_usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (c->timeout_ms < 1000 || c->timeout_ms > 60000) {
+		fprintf(stderr, "homereach ddns: --timeout: want 1 to 60 seconds\n");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The agent starts its helper when a gateway announces a change, while it
+ * confirms the address: loading this binary's libraries (libcurl's
+ * dependencies alone take 25 ms) then overlaps the confirmation. The
+ * helper waits here for one line of options (--public, --cgnat, --port);
+ * an empty line or the end of input means nothing is due. 0 go on, 1
+ * nothing to do, -1 bad words.
+ */
+static int
+ddnscmd_stdin_args(struct ddnscmd *c)
+{
+	static char line[1024];
+	char *words[34] = { "homereach" }, *save = NULL;
+	int n = 1;
+
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 1;
+	for (char *w = strtok_r(line, " \n", &save); w != NULL && n < 33;
+	    w = strtok_r(NULL, " \n", &save))
+		words[n++] = w;
+	if (n == 1)
+		return 1;
+	optind = 1;
+	return ddnscmd_options(n, words, c) < 0 ? -1 : 0;
+}
+
+/* --- status --- */
+
+static void
+ddnscmd_status_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    json_t *list, int64_t now)
+{
+	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
+	char pub[ADDR_STRLEN + 12] = "-", next[160];
+	json_t *o;
+
+	if (d->published.family)
+		addr_ntop(&d->published, pub, sizeof(pub));
+	ddns_next_text(r, d, now, next, sizeof(next));
+	if (list == NULL && d->published.family && r->provider == PROV_REDIRECT)
+		snprintf(pub + strlen(pub), sizeof(pub) - strlen(pub), ":%u",
+		    d->published_port);
+	if (list != NULL) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s}", "name",
+		    r->name, "hostname", r->hostname, "record", ddnscmd_family(fam),
+		    "published", pub, "last_result", d->last_result, "last_time",
+		    (json_int_t)d->last_time, "published_at",
+		    (json_int_t)d->published_at, "next", next);
+		if (r->provider == PROV_REDIRECT)
+			json_object_set_new(o, "published_port",
+			    json_integer(d->published_port));
+		json_array_append_new(list, o);
+	} else
+		printf("%-12s %-4s %-24s %-16s %-10s %s\n", r->name,
+		    ddnscmd_family(fam), r->hostname, pub,
+		    d->last_result[0] ? d->last_result : "-", next);
+}
+
+static int
+ddnscmd_status(struct ddnscmd *c)
+{
+	json_t *list = c->json ? json_array() : NULL;
+	int64_t now = (int64_t)time(NULL);
+
+	if (!c->json)
+		printf("%-12s %-4s %-24s %-16s %-10s %s\n", "NAME", "TYPE",
+		    "HOSTNAME", "PUBLISHED", "RESULT", "NEXT");
+	for (int i = 0; i < c->cfg.nddns; i++) {
+		const struct ddns_config *r = &c->cfg.ddns[i];
+		if (r->record & REC_A)
+			ddnscmd_status_one(c, r, AF_INET, list, now);
+		if (r->record & REC_AAAA)
+			ddnscmd_status_one(c, r, AF_INET6, list, now);
+	}
+	if (list != NULL) {
+		json_dumpf(list, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(list);
+	}
+	return 0;
+}
+
+/* --- update --- */
+
+struct ddnscmd_fold {
+	const struct ddns_job *job;
+	double jitter;
+};
+
+static void
+ddnscmd_fold(struct state *st, void *arg)
+{
+	const struct ddnscmd_fold *f = arg;
+	const struct ddns_job *j = f->job;
+
+	struct ddns_target t = { j->addr, j->port };
+
+	for (int i = 0; i < j->n; i++) {
+		struct ddns_state *d = state_ddns(st, j->recs[i]->name, j->family);
+		if (d != NULL)
+			ddns_apply(j->recs[i], d, &t, j->answers[i].outcome,
+			    j->answers[i].result, (int64_t)time(NULL), f->jitter);
+	}
+}
+
+static void ddnscmd_start_jobs(struct ddnscmd *c);
+
+static void
+ddnscmd_work(void *arg)
+{
+	struct ddns_job *j = arg;
+
+	if (j->n > 1)
+		dyndns2_update_hosts(j->recs, j->n, &j->addr, j->answers);
+	else if (j->recs[0]->provider == PROV_REDIRECT)
+		redirect_update(j->recs[0], &j->addr, j->port, &j->answers[0]);
+	else
+		provider_update(j->recs[0], &j->addr, &j->answers[0]);
+}
+
+static void
+ddnscmd_report(struct ddnscmd *c, const struct ddns_config *r, int family,
+    const struct netaddr *addr, const struct netaddr *old,
+    const struct ddns_answer *a)
+{
+	char ip[ADDR_STRLEN], was[ADDR_STRLEN] = "-";
+
+	addr_ntop(addr, ip, sizeof(ip));
+	if (old->family)
+		addr_ntop(old, was, sizeof(was));
+	if (a->outcome <= DDNS_NOCHG) {
+		printf("%s %s: %s published (%s)\n", r->name,
+		    ddnscmd_family(family), ip, a->result);
+		log_info("%s -> %s: %s %s updated (%s)", was, ip, r->hostname,
+		    ddnscmd_family(family), a->result);
+		return;
+	}
+	log_warnx("%s -> %s: %s %s not updated: %s (%s)", was, ip,
+	    r->hostname, ddnscmd_family(family), a->detail, a->result);
+	printf("%s %s: not published: %s (%s)%s\n", r->name,
+	    ddnscmd_family(family), a->detail, a->result,
+	    a->outcome == DDNS_STOP ? "; stopped until the record's "
+	    "configuration changes" : "; backing off");
+	c->status = 1;
+}
+
+static void
+ddnscmd_done(void *arg)
+{
+	struct ddns_job *j = arg;
+	struct ddnscmd *c = j->cmd;
+	struct ddnscmd_fold f = { j, (double)(random() % 1000) / 1000.0 };
+	char why[REASON_LEN];
+
+	if (state_update(c->state_path, ddnscmd_fold, &f, why, sizeof(why)) < 0)
+		log_warnx("%s", why);
+	for (int i = 0; i < j->n; i++)
+		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->old[i],
+		    &j->answers[i]);
+	c->running--;
+	ddnscmd_start_jobs(c);
+}
+
+static void
+ddnscmd_start_jobs(struct ddnscmd *c)
+{
+	while (c->running < DDNS_PARALLEL && c->started < c->njobs) {
+		struct ddns_job *j = &c->jobs[c->started++];
+		if (worker_run(c->base, ddnscmd_work, ddnscmd_done, j) == NULL) {
+			log_warnx("cannot start a worker thread");
+			c->status = 1;
+			continue;
+		}
+		c->running++;
+	}
+	if (c->running == 0)
+		event_base_loopbreak(c->base);
+}
+
+/* Join a request naming records like this one, or start one. */
+static void
+ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    const struct ddns_target *t, const struct netaddr *old)
+{
+	const struct netaddr *addr = &t->addr;
+	struct ddns_job *j;
+
+	for (int i = 0; i < c->njobs; i++) {
+		j = &c->jobs[i];
+		if (j->family == fam && addr_equal(&j->addr, addr) &&
+		    j->n < DYNDNS2_MAX_HOSTS && dyndns2_batchable(j->recs[0], r)) {
+			j->old[j->n] = *old;
+			j->recs[j->n++] = r;
+			return;
+		}
+	}
+	j = &c->jobs[c->njobs++];
+	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr,
+	    .port = t->port, .n = 1 };
+	j->recs[0] = r;
+	j->old[0] = *old;
+}
+
+static void
+ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
+    const struct netaddr *addr, bool cgnat)
+{
+	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
+	struct ddns_decision dec;
+	struct ddns_target t = { *addr, ddnscmd_record_port(c, r) };
+	char ip[ADDR_STRLEN];
+
+	ddns_decide(r, d, &t, cgnat, (int64_t)time(NULL), c->force, &dec);
+	if (dec.action == DDNS_SEND && c->dry_run) {
+		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
+		    addr_ntop(addr, ip, sizeof(ip)));
+	} else if (dec.action == DDNS_SEND) {
+		ddnscmd_enqueue(c, r, fam, &t, &d->published);
+	} else {
+		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
+		    ddns_action_name(dec.action), dec.why);
+		if (dec.action != DDNS_UNCHANGED)
+			c->status = 1;
+	}
+}
+
+static void
+ddnscmd_decide_all(struct ddnscmd *c, const struct netaddr *v4,
+    const struct netaddr *v6, bool cgnat)
+{
+	for (int i = 0; i < c->cfg.nddns; i++) {
+		const struct ddns_config *r = &c->cfg.ddns[i];
+		if (c->name && strcmp(c->name, r->name) != 0)
+			continue;
+		if (r->record & REC_A)
+			ddnscmd_decide_one(c, r, AF_INET, v4, cgnat);
+		if (r->record & REC_AAAA)
+			ddnscmd_decide_one(c, r, AF_INET6, v6, false);
+	}
+}
+
+static void
+ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
+{
+	struct ddnscmd *c = arg;
+	const struct evidence *ev = diagnosis_evidence(dg);
+	struct verdict v;
+	struct netaddr v6 = { 0 };
+
+	verdict_decide(ev, &v);
+	if (v.kind == V_NO_INTERNET) {
+		printf("no outside observer answered: nothing published\n");
+		c->status = 3;
+		event_base_loopbreak(c->base);
+		return;
+	}
+	if (ev->has_global_ipv6)
+		v6 = ev->global_ipv6;
+	ddnscmd_decide_all(c, &v.public_v4, &v6, v.kind == V_CGNAT);
+	ddnscmd_start_jobs(c);
+}
+
+static void
+ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
+{
+	d->timeout_ms = c->timeout_ms;
+	for (int i = 0; i < c->nstun; i++)
+		d->stun[d->nstun++] = c->stun[i];
+	for (int i = 0; i < c->necho; i++)
+		d->echo[d->necho++] = c->echo[i];
+	for (int i = 0; d->nstun + d->necho == 0 && i < c->cfg.nstun; i++)
+		d->stun[d->nstun++] = c->cfg.stun[i];
+	for (int i = 0; d->necho == 0 && !c->nstun && i < c->cfg.necho; i++)
+		d->echo[d->necho++] = c->cfg.http_echo[i];
+	diagnosis_use_defaults(d);
+}
+
+static int
+ddnscmd_update(struct ddnscmd *c)
+{
+	struct diagnosis_config dc = { 0 };
+	struct evdns_base *dns;
+	struct diagnosis *d;
+
+	ddnscmd_observers(c, &dc);
+	evthread_use_pthreads();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	c->base = event_base_new();
+	if (c->given[0].family || c->given[1].family) {
+		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
+		ddnscmd_start_jobs(c);
+		/* The workers' completions are not pending events: without
+		 * this flag the loop would return before they arrive. */
+		if (c->running > 0)
+			event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
+		event_base_free(c->base);
+		curl_global_cleanup();
+		return c->status;
+	}
+	dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	d = diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
+	if (d != NULL)
+		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	diagnosis_free(d);
+	if (dns)
+		evdns_base_free(dns, 0);
+	event_base_free(c->base);
+	curl_global_cleanup();
+	return d ? c->status : 1;
+}
+
+int
+ddns_main(int argc, char *argv[])
+{
+	struct ddnscmd *c = calloc(1, sizeof(*c));
+	char why[REASON_LEN];
+	int rc = EXIT_USAGE;
+
+	if (c == NULL)
+		return 1;
+	c->timeout_ms = 3000;
+	if (argc < 2 || (strcmp(argv[1], "update") && strcmp(argv[1], "status"))) {
+		ddnscmd_usage(stderr);
+		goto out;
+	}
+	c->update = argv[1][0] == 'u';
+	if (ddnscmd_options(argc - 1, argv + 1, c) < 0) {
+		ddnscmd_usage(stderr);
+		goto out;
+	}
+	if (optind + 1 < argc - 1 || (optind + 1 == argc - 1 && !c->update)) {
+		fprintf(stderr, "homereach ddns: one record NAME at most, with update\n");
+		goto out;
+	}
+	c->name = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (config_read(c->config, &c->cfg) < 0)
+		goto out;
+	if (c->cfg.nddns == 0 || (c->name && !config_ddns(&c->cfg, c->name))) {
+		fprintf(stderr, "homereach ddns: %s%s%s in %s\n", c->name ?
+		    "no record [ddns " : "no [ddns NAME] records", c->name ? c->name :
+		    "", c->name ? "]" : "", c->cfg.path);
+		goto out;
+	}
+	snprintf(c->state_path, sizeof(c->state_path), "%s/state", c->cfg.state_dir);
+	if (mkdir(c->cfg.state_dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "homereach ddns: %s: %s\n", c->cfg.state_dir,
+		    strerror(errno));
+		goto out;
+	}
+	if (c->args_on_stdin && (rc = ddnscmd_stdin_args(c)) != 0) {
+		rc = rc > 0 ? 0 : EXIT_USAGE;	/* nothing to do, or bad words */
+		goto out;
+	}
+	if (state_load(c->state_path, &c->st, why, sizeof(why)) < 0) {
+		fprintf(stderr, "homereach ddns: %s\n", why);
+		rc = 1;
+		goto out;
+	}
+	rc = c->update ? ddnscmd_update(c) : ddnscmd_status(c);
+out:
+	free(c);
+	return rc;
+}

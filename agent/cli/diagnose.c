@@ -1,0 +1,182 @@
+/* homereach diagnose: run the probes once, print the verdict and advice. */
+#include <curl/curl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "agent/cli/cli.h"
+#include "agent/config/config.h"
+#include "agent/diagnosis/diagnosis.h"
+#include "agent/diagnosis/report.h"
+#include "lib/log.h"
+
+struct diagnose_run {
+	const char *config;
+	struct event_base *base;
+	struct diagnosis_config cfg;
+	bool json;
+	int status;
+	struct timeval started;
+};
+
+static void
+diagnose_usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach diagnose [--json] [--stun HOST[:PORT]]... "
+	    "[--http-echo URL]...\n"
+	    "                          [--timeout SECONDS] [--config FILE] [-v]...\n\n"
+	    "Exit status: 0 inbound connections can work, 1 the topology blocks "
+	    "them,\n2 usage error, 3 nothing outside answered.\n");
+}
+
+static int
+diagnose_timeout(const char *arg, int *ms)
+{
+	char *end;
+	double s = strtod(arg, &end);
+
+	if (*arg == '\0' || *end != '\0' || !(s >= 0.1 && s <= 60)) {
+		fprintf(stderr, "homereach diagnose: --timeout \"%s\": want "
+		    "seconds from 0.1 to 60\n", arg);
+		return -1;
+	}
+	*ms = (int)(s * 1000);
+	return 0;
+}
+
+static int
+diagnose_add(const char **list, int *n, const char *value, const char *opt)
+{
+	if (*n == DIAG_MAX_SERVERS) {
+		fprintf(stderr, "homereach diagnose: at most %d %s options\n",
+		    DIAG_MAX_SERVERS, opt);
+		return -1;
+	}
+	list[(*n)++] = value;
+	return 0;
+}
+
+static int
+diagnose_options(int argc, char *argv[], struct diagnose_run *run)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "stun", required_argument, NULL, 's' },
+		{ "http-echo", required_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diagnosis_config *c = &run->cfg;
+	int ch, rc = 0;
+
+	while (rc == 0 && (ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': run->json = true; break;
+		case 'c': run->config = optarg; break;
+		case 's': rc = diagnose_add(c->stun, &c->nstun, optarg, "--stun"); break;
+		case 'e': rc = diagnose_add(c->echo, &c->necho, optarg, "--http-echo"); break;
+		case 't': rc = diagnose_timeout(optarg, &c->timeout_ms); break;
+		case 'v': log_set_level(log_get_level() + 1); break;
+		case 'h': diagnose_usage(stdout); exit(0);
+		default: rc = -1;
+		}
+	}
+	if (rc == 0 && optind < argc) {
+		fprintf(stderr, "homereach diagnose: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Observers: the command line's, else the configuration's, else ours. */
+static int
+diagnose_defaults(struct diagnose_run *run)
+{
+	struct diagnosis_config *c = &run->cfg;
+	static struct config cfg;	/* the strings stay in use */
+
+	if (config_read(run->config, &cfg) < 0)
+		return -1;
+	if (c->nstun == 0 && c->necho == 0) {
+		for (int i = 0; i < cfg.nstun; i++)
+			c->stun[c->nstun++] = cfg.stun[i];
+		for (int i = 0; i < cfg.necho; i++)
+			c->echo[c->necho++] = cfg.http_echo[i];
+	}
+	diagnosis_use_defaults(c);
+	return 0;
+}
+
+static void
+diagnose_done(struct diagnosis *d, void *arg)
+{
+	struct diagnose_run *run = arg;
+	const struct evidence *ev = diagnosis_evidence(d);
+	struct verdict v;
+	struct timeval now, took;
+
+	gettimeofday(&now, NULL);
+	timersub(&now, &run->started, &took);
+	verdict_decide(ev, &v);
+	if (!run->json)
+		report_text(stdout, ev, &v, isatty(STDOUT_FILENO) &&
+		    getenv("NO_COLOR") == NULL);
+	else if (report_json(stdout, ev, &v, (int)(took.tv_sec * 1000 +
+	    took.tv_usec / 1000)) < 0)
+		log_warnx("cannot encode the report as JSON");
+	run->status = verdict_exit_code(&v);
+	event_base_loopbreak(run->base);
+}
+
+static int
+diagnose_run(struct diagnose_run *run)
+{
+	struct evdns_base *dns;
+	struct diagnosis *d;
+
+	evthread_use_pthreads();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	run->base = event_base_new();
+	dns = evdns_base_new(run->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	gettimeofday(&run->started, NULL);
+	d = diagnosis_start(run->base, dns, &run->cfg, diagnose_done, run);
+	if (d == NULL) {
+		log_warnx("cannot start the diagnosis");
+		return 1;
+	}
+	event_base_dispatch(run->base);
+	diagnosis_free(d);
+	if (dns)
+		evdns_base_free(dns, 0);
+	event_base_free(run->base);
+	curl_global_cleanup();
+	return run->status;
+}
+
+int
+diagnose_main(int argc, char *argv[])
+{
+	struct diagnose_run run = { .cfg = { .timeout_ms = 2000,
+	    .behaviour = true }, .status = 1 };
+
+	if (diagnose_options(argc, argv, &run) < 0) {
+		diagnose_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (diagnose_defaults(&run) < 0)
+		return EXIT_USAGE;
+	return diagnose_run(&run);
+}

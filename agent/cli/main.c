@@ -1,0 +1,60 @@
+/* homereach: one binary, a table of subcommands (as wireguard-tools' wg). */
+#include <stdio.h>
+#include <string.h>
+
+#include "agent/cli/cli.h"
+#include "lib/log.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[]);
+	const char *help;
+} subcommands[] = {
+	{ "diagnose", diagnose_main,
+	    "name the NAT topology in front of this host and say what to do" },
+	{ "map", map_main,
+	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
+	{ "ddns", ddns_main,
+	    "keep DNS records pointed at the true public address" },
+	{ "agent", agent_exec_main,
+	    "keep services mapped and records published, in the foreground" },
+	{ "status", status_main,
+	    "ask the running agent how things are" },
+	{ "redirect-server", redirectcmd_main,
+	    "run the port-redirecting DDNS server (for ISPs that block port 80)" },
+	{ "check-config", checkconfig_main,
+	    "report every problem of the configuration file, with its line" },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach [-v]... [--syslog] <subcommand> [options]\n\n"
+	    "Keeps a home server reachable from the internet.\n\n"
+	    "Subcommands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-16s %s\n", subcommands[i].name,
+		    subcommands[i].help);
+	fprintf(out, "\n'homereach <subcommand> --help' for its options.\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	cli_global_flags(&argc, &argv);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("homereach %s\n", HOMEREACH_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "homereach: unknown subcommand \"%s\"\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

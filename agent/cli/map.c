@@ -1,0 +1,240 @@
+/*
+ * homereach map add|del|list. Every run first reconciles the state file:
+ * a mapping whose keeping process died (kill -9) is removed from its
+ * router, and one whose lease ran out is forgotten. `add --keep` stays in
+ * the foreground: renews at half the granted lease, reads the gateway's
+ * epoch every second to notice a reboot (RFC 6886 section 3.6, RFC 6887
+ * section 8.5) and maps again at once, and removes the mapping on SIGINT
+ * or SIGTERM.
+ */
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <jansson.h>
+
+#include "agent/cli/cli.h"
+#include "agent/cli/mapctl.h"
+#include "agent/config/config.h"
+#include "agent/config/state.h"
+#include "lib/log.h"
+#include "lib/route.h"
+
+static void
+map_usage(FILE *out)
+{
+	fprintf(out, "Usage: homereach map add PORT[/tcp|/udp] [--external PORT] "
+	    "[--lifetime SECONDS]\n"
+	    "                         [--via pcp|natpmp|upnp] [--keep [--check SECONDS]]\n"
+	    "                         [--upstream ADDR | --stun HOST[:PORT]...]\n"
+	    "       homereach map del PORT[/tcp|/udp]\n"
+	    "       homereach map list\n"
+	    "Options for all: --json, --state-dir DIR (default %s), "
+	    "--config FILE,\n  --timeout SECONDS, -v\n"
+	    "Through a double NAT, add maps on the upstream router too: named by\n"
+	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
+	    "Exit status: 0 done, 1 no gateway could map, 2 usage error.\n",
+	    STATE_DEFAULT_DIR);
+}
+
+static int
+map_port(const char *text, uint16_t *port, const char *what)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || v < 1 || v > 65535) {
+		fprintf(stderr, "homereach map: %s \"%s\": want a port from 1 to "
+		    "65535\n", what, text);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* "8080", "8080/tcp", "53/udp" */
+static int
+map_port_proto(const char *text, struct mapctl *c)
+{
+	char buf[16];
+	char *slash;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	c->spec.protocol = IPPROTO_TCP;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		if (strcmp(slash + 1, "udp") == 0)
+			c->spec.protocol = IPPROTO_UDP;
+		else if (strcmp(slash + 1, "tcp") != 0) {
+			fprintf(stderr, "homereach map: \"%s\": protocol must be "
+			    "tcp or udp\n", text);
+			return -1;
+		}
+	}
+	return map_port(buf, &c->spec.internal_port, "port");
+}
+
+static int
+map_number(const char *text, long lo, long hi, long *out, const char *what)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "homereach map: %s \"%s\": want %ld to %ld\n",
+		    what, text, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+map_option(int ch, struct mapctl *c)
+{
+	long v;
+
+	switch (ch) {
+	case 'j': c->json = true; return 0;
+	case 'k': c->keep = true; return 0;
+	case 'd': c->state_dir = optarg; return 0;
+	case 'C': c->config = optarg; return 0;
+	case 'v': log_set_level(log_get_level() + 1); return 0;
+	case 'e': return map_port(optarg, &c->spec.external_port, "--external");
+	case 'l':
+		if (map_number(optarg, 1, 86400 * 7, &v, "--lifetime") < 0)
+			return -1;
+		c->spec.lifetime = (uint32_t)v;
+		return 0;
+	case 't':
+		if (map_number(optarg, 1, 60, &v, "--timeout") < 0)
+			return -1;
+		c->timeout_ms = (int)v * 1000;
+		return 0;
+	case 'c':
+		if (map_number(optarg, 1, 3600, &v, "--check") < 0)
+			return -1;
+		c->check_s = (int)v;
+		return 0;
+	case 's':
+		if (c->nstun == 8) {
+			fprintf(stderr, "homereach map: at most 8 --stun options\n");
+			return -1;
+		}
+		c->stun[c->nstun++] = optarg;
+		return 0;
+	case 'u':
+		if (addr_parse(optarg, &c->upstream) == 0)
+			return 0;
+		fprintf(stderr, "homereach map: --upstream \"%s\": want the "
+		    "upstream router's address\n", optarg);
+		return -1;
+	case 'V':
+		if (via_parse(optarg, &c->spec.via) == 0 && c->spec.via != VIA_ANY)
+			return 0;
+		fprintf(stderr, "homereach map: --via \"%s\": want pcp, natpmp "
+		    "or upnp\n", optarg);
+		return -1;
+	}
+	return -1;
+}
+
+static int
+map_options(int argc, char *argv[], struct mapctl *c)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "external", required_argument, NULL, 'e' },
+		{ "lifetime", required_argument, NULL, 'l' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "via", required_argument, NULL, 'V' },
+		{ "stun", required_argument, NULL, 's' },
+		{ "upstream", required_argument, NULL, 'u' },
+		{ "check", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			map_usage(stdout);
+			exit(0);
+		}
+		if (map_option(ch, c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+map_parse(int argc, char *argv[], struct mapctl *c)
+{
+	if (argc < 2) {
+		fprintf(stderr, "homereach map: add, del or list?\n");
+		return -1;
+	}
+	if (strcmp(argv[1], "add") == 0)
+		c->cmd = MAPCTL_ADD;
+	else if (strcmp(argv[1], "del") == 0)
+		c->cmd = MAPCTL_DEL;
+	else if (strcmp(argv[1], "list") == 0)
+		c->cmd = MAPCTL_LIST;
+	else {
+		fprintf(stderr, "homereach map: unknown command \"%s\"\n", argv[1]);
+		return -1;
+	}
+	if (map_options(argc - 1, argv + 1, c) < 0)
+		return -1;
+	argc -= optind + 1, argv += optind + 1;
+	if (c->cmd == MAPCTL_LIST ? argc != 0 : argc != 1) {
+		fprintf(stderr, "homereach map: %s\n", c->cmd == MAPCTL_LIST ?
+		    "list takes no port" : "give one PORT[/tcp|/udp]");
+		return -1;
+	}
+	if (c->keep && c->cmd != MAPCTL_ADD) {
+		fprintf(stderr, "homereach map: --keep goes with add\n");
+		return -1;
+	}
+	return argc == 1 ? map_port_proto(argv[0], c) : 0;
+}
+
+int
+map_main(int argc, char *argv[])
+{
+	struct mapctl c = {
+		.timeout_ms = 6000, .check_s = 30,
+		.spec = { .lifetime = 7200, .via = VIA_ANY },
+	};
+	char why[REASON_LEN];
+	struct route_default rt;
+
+	static struct config cfg;
+
+	if (map_parse(argc, argv, &c) < 0) {
+		map_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (config_read(c.config, &cfg) < 0)
+		return EXIT_USAGE;
+	if (c.state_dir == NULL)
+		c.state_dir = cfg.state_dir;
+	snprintf(c.state_path, sizeof(c.state_path), "%s/state", c.state_dir);
+	if (route_read_default(&rt, why, sizeof(why)) < 0 && c.cmd == MAPCTL_ADD) {
+		fprintf(stderr, "homereach map: %s\n", why);
+		return 1;
+	}
+	c.gateway = rt.gateway;
+	return mapctl_run(&c);
+}

@@ -1,0 +1,29 @@
+/* The map subcommand's work on the event loop (agent/cli/map.c parses). */
+#ifndef HOMEREACH_MAPCTL_H
+#define HOMEREACH_MAPCTL_H
+
+#include <stdbool.h>
+
+#include "agent/config/state.h"
+#include "nat/mapping.h"
+
+enum mapctl_cmd { MAPCTL_ADD, MAPCTL_DEL, MAPCTL_LIST };
+
+struct mapctl {
+	enum mapctl_cmd cmd;
+	struct mapping_spec spec;
+	bool json, keep;
+	const char *state_dir;
+	const char *config;
+	char state_path[4096];
+	int timeout_ms;
+	int check_s;			/* --keep: UPnP lookup interval */
+	struct netaddr gateway;
+	struct netaddr upstream;	/* --upstream, or found by the probes */
+	const char *stun[8];		/* --stun: observers for that search */
+	int nstun;
+};
+
+int mapctl_run(const struct mapctl *c);
+
+#endif

@@ -1,0 +1,158 @@
+#include "agent/cli/mapout.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+static const char *
+mapout_proto(int protocol)
+{
+	return protocol == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+static json_t *
+mapout_addr(const struct netaddr *a)
+{
+	char t[ADDR_STRLEN];
+
+	return a->family ? json_string(addr_ntop(a, t, sizeof(t))) : json_null();
+}
+
+static void
+mapout_json(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_INDENT(2));
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+static json_t *
+mapout_layer(const struct mapping_grant *g)
+{
+	return json_pack("{s:o, s:s, s:o, s:i, s:I}", "gateway",
+	    mapout_addr(&g->gateway), "via", via_name(g->via), "external_address",
+	    mapout_addr(&g->external), "external_port", g->external_port,
+	    "lifetime", (json_int_t)g->lifetime);
+}
+
+void
+mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
+    const struct mapping_grant *outer)
+{
+	const struct mapping_grant *out = outer ? outer : g;
+	char ext[ADDR_STRLEN], gw[ADDR_STRLEN], in[ADDR_STRLEN];
+	json_t *layers;
+
+	if (c->json) {
+		layers = json_pack("[o]", mapout_layer(g));
+		if (outer)
+			json_array_append_new(layers, mapout_layer(outer));
+		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o}",
+		    "ok", 1, "protocol", mapout_proto(c->spec.protocol),
+		    "internal_port", c->spec.internal_port,
+		    "internal_address", mapout_addr(&g->internal),
+		    "external_address", mapout_addr(&out->external),
+		    "external_port", out->external_port, "via", via_name(g->via),
+		    "gateway", mapout_addr(&g->gateway),
+		    "lifetime", (json_int_t)g->lifetime, "layers", layers));
+		return;
+	}
+	if (out->external.family)
+		addr_ntop(&out->external, ext, sizeof(ext));
+	else	/* the router named no address a host can hold */
+		snprintf(ext, sizeof(ext), "an unknown address");
+	printf("%s:%u/%s is reachable at %s:%u (via %s on %s, lease %s%u s",
+	    addr_ntop(&g->internal, in, sizeof(in)), c->spec.internal_port,
+	    mapout_proto(c->spec.protocol), ext, out->external_port, via_name(g->via),
+	    addr_ntop(&g->gateway, gw, sizeof(gw)), g->lifetime ? "" :
+	    "permanent, ", g->lifetime);
+	if (outer)
+		printf("; then via %s on the upstream router %s, port %u",
+		    via_name(outer->via), addr_ntop(&outer->gateway, gw,
+		    sizeof(gw)), outer->external_port);
+	printf(")\n");
+}
+
+void
+mapout_error(const struct mapctl *c, const struct mapping_grant *g)
+{
+	char gw[ADDR_STRLEN], hint[256] = "";
+
+	if (g->no_public_address)
+		snprintf(hint, sizeof(hint), "the router at %s has no public "
+		    "address: another NAT sits in front of it; `homereach "
+		    "diagnose` says what to do", addr_ntop(&g->gateway, gw,
+		    sizeof(gw)));
+	if (c->json) {
+		mapout_json(json_pack("{s:b, s:s, s:i, s:s, s:b, s:s}", "ok", 0,
+		    "protocol", mapout_proto(c->spec.protocol), "internal_port",
+		    c->spec.internal_port, "error", g->error, "no_public_address",
+		    g->no_public_address, "hint", hint));
+		return;
+	}
+	fprintf(stderr, "homereach map: %u/%s: no gateway could %s it (%s)\n",
+	    c->spec.internal_port, mapout_proto(c->spec.protocol),
+	    c->cmd == MAPCTL_DEL ? "remove" : "map", g->error);
+	if (hint[0])
+		fprintf(stderr, "homereach map: %s\n", hint);
+}
+
+void
+mapout_removed(const struct mapctl *c, const struct map_record *m)
+{
+	if (c->json)
+		mapout_json(json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "protocol",
+		    mapout_proto(m->protocol), "internal_port", m->internal_port,
+		    "external_port", m->external_port));
+	else
+		printf("removed %u/%s (external port %u)\n", m->internal_port,
+		    mapout_proto(m->protocol), m->external_port);
+}
+
+static int64_t
+mapout_left(const struct map_record *m, int64_t now)
+{
+	int64_t left = m->granted_at + m->lifetime - now;
+
+	return m->lifetime == 0 ? -1 : left < 0 ? 0 : left;
+}
+
+void
+mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
+{
+	json_t *list = json_array();
+	char gw[ADDR_STRLEN], ext[ADDR_STRLEN];
+
+	if (!c->json)
+		printf("%-10s %-22s %-7s %-16s %-10s %s\n", "PORT", "EXTERNAL",
+		    "VIA", "GATEWAY", "LEASE LEFT", "KEPT BY");
+	for (int i = 0; i < st->nmaps; i++) {
+		const struct map_record *m = &st->maps[i];
+		const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
+		char port[16], where[64], left[16] = "permanent";
+		snprintf(port, sizeof(port), "%u/%s", m->internal_port,
+		    mapout_proto(m->protocol));
+		snprintf(where, sizeof(where), "%s:%u", addr_ntop(&m->external,
+		    ext, sizeof(ext)), m->external_port);
+		if (mapout_left(m, now) >= 0)
+			snprintf(left, sizeof(left), "%llds",
+			    (long long)mapout_left(m, now));
+		if (c->json)
+			json_array_append_new(list, json_pack("{s:s, s:i, s:o, s:i,"
+			    " s:s, s:o, s:I, s:i}", "protocol", mapout_proto(m->protocol),
+			    "internal_port", m->internal_port, "external_address",
+			    mapout_addr(&m->external), "external_port",
+			    m->external_port, "via", via, "gateway",
+			    mapout_addr(&m->gateway), "lease_left",
+			    (json_int_t)mapout_left(m, now), "kept_by", m->owner_pid));
+		else
+			printf("%-10s %-22s %-7s %-16s %-10s %s\n", port, where,
+			    via, addr_ntop(&m->gateway, gw, sizeof(gw)),
+			    left, m->owner_pid ? "running process" : "-");
+	}
+	if (c->json)
+		mapout_json(list);
+	else
+		json_decref(list);
+}

@@ -1,0 +1,16 @@
+/* Printing map results: text, or JSON with --json. */
+#ifndef HOMEREACH_MAPOUT_H
+#define HOMEREACH_MAPOUT_H
+
+#include <stdint.h>
+
+#include "agent/cli/mapctl.h"
+
+/* outer: the upstream router's grant through a double NAT, or NULL. */
+void mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
+    const struct mapping_grant *outer);
+void mapout_error(const struct mapctl *c, const struct mapping_grant *g);
+void mapout_removed(const struct mapctl *c, const struct map_record *m);
+void mapout_list(const struct mapctl *c, const struct state *st, int64_t now);
+
+#endif

@@ -1,0 +1,73 @@
+/* The configuration file (INI), shared by every subcommand. */
+#ifndef HOMEREACH_CONFIG_H
+#define HOMEREACH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ddns/ddnsconf.h"
+#include "ddns/redirect/redirconf.h"
+
+#define CONFIG_MAX_RECORDS	128
+#define CONFIG_MAX_OBSERVERS	8
+#define CONFIG_MAX_ERRORS	10	/* the tenth says there are more */
+#define CONFIG_MAX_SERVICES	32
+#define CONFIG_MAX_LISTEN	REDIRECT_MAX_LISTEN	/* cfg_list's bound */
+#define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
+#define CONFIG_DEFAULT_RUNTIME	"/run/homereach"
+
+/* A [service NAME]: a port of this host the agent keeps mapped. */
+struct service_config {
+	char name[64];
+	int line;
+	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;			/* on this host */
+	uint16_t external_port;		/* wanted; 0 for the same as port */
+};
+
+enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
+
+struct config {
+	char path[1024];
+	char state_dir[1024];
+	char runtime_dir[1024];		/* the agent's control socket */
+	int interval;			/* seconds between STUN checks */
+	bool keep_mappings;		/* leave mappings on the router at exit */
+	enum log_target log;
+	struct service_config services[CONFIG_MAX_SERVICES];
+	int nservices;
+	char stun[CONFIG_MAX_OBSERVERS][256];
+	int nstun;
+	char http_echo[CONFIG_MAX_OBSERVERS][512];
+	int necho;
+	char check_url[512];		/* a redirect server's /check */
+	struct redirect_config redirect;
+	struct ddns_config ddns[CONFIG_MAX_RECORDS];
+	int nddns;
+	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */
+	int nerrors;
+};
+
+/* Defaults, then the text; every problem lands in cfg->errors. Pure. */
+void config_parse(const char *text, size_t len, const char *path,
+    struct config *cfg);
+/* configcheck.c: what each section needs, once the file is read; the
+ * parser calls it. */
+void config_check(struct config *cfg);
+/* Add "FILE:LINE: what" to cfg->errors (up to CONFIG_MAX_ERRORS). */
+void config_error(struct config *cfg, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Read path (a missing default file is an empty config), check that no
+ * secret is readable by group or others, read the *_file secrets.
+ * Returns 0, or -1 with cfg->errors set. */
+int config_load(const char *path, bool must_exist, struct config *cfg);
+/* config_load() for a command: path NULL is the default file; every error
+ * is printed on stderr. */
+int config_read(const char *path, struct config *cfg);
+const struct ddns_config *config_ddns(const struct config *cfg,
+    const char *name);
+const struct service_config *config_service(const struct config *cfg,
+    const char *name);
+
+#endif

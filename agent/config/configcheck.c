@@ -1,0 +1,204 @@
+/*
+ * What each section needs, checked once the whole file is read (a
+ * provider's required keys, host names, ports, listeners), and each
+ * record's settings hash; and the list of errors and the lookups that the parser uses too.
+ * Pure, like the parser that calls it.
+ */
+#include "agent/config/config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/addr.h"
+#include "lib/reason.h"
+#include "lib/resolve.h"
+
+/* One line each, capped: the last one says there is more. Bytes that are
+ * not printable ASCII (from a binary file, a name in another encoding)
+ * become '?', so a message is always one clean line. */
+void
+config_error(struct config *cfg, int line, const char *fmt, ...)
+{
+	char msg[240], out[sizeof(cfg->errors[0])];
+	va_list ap;
+
+	if (cfg->nerrors == CONFIG_MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cfg->nerrors == CONFIG_MAX_ERRORS - 1)
+		snprintf(msg, sizeof(msg), "and more problems: fix these first");
+	snprintf(out, sizeof(out), "%s:%d: %s", cfg->path, line, msg);
+	for (char *c = out; *c; c++)
+		if ((unsigned char)*c < ' ' || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	memcpy(cfg->errors[cfg->nerrors++], out, sizeof(out));
+}
+
+const struct ddns_config *
+config_ddns(const struct config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nddns; i++)
+		if (!strcmp(cfg->ddns[i].name, name))
+			return &cfg->ddns[i];
+	return NULL;
+}
+
+const struct service_config *
+config_service(const struct config *cfg, const char *name)
+{
+	for (int i = 0; i < cfg->nservices; i++)
+		if (!strcmp(cfg->services[i].name, name))
+			return &cfg->services[i];
+	return NULL;
+}
+
+/* FNV-1a over the settings: a record stopped by its provider stays
+ * stopped until this changes. */
+static uint64_t
+cfg_hash(const struct ddns_config *r)
+{
+	const uint8_t *b = (const uint8_t *)r;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = offsetof(struct ddns_config, provider);
+	    i < offsetof(struct ddns_config, hash); i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* A host name as DNS holds it (RFC 1035 section 2.3.4; '_' for names
+ * like _acme): 253 bytes, labels of 1 to 63, a trailing dot allowed. */
+static bool
+cfg_dns_name(const char *name)
+{
+	size_t label = 0, n = strlen(name);
+
+	if (n == 0 || n > 254 || (n == 254 && name[253] != '.'))
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (*c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if ((isalnum((unsigned char)*c) && (unsigned char)*c < 0x80) ||
+		    *c == '-' || *c == '_') {
+			if (++label > 63)
+				return false;
+		} else
+			return false;
+	}
+	return true;
+}
+
+/* What each provider needs. */
+static void
+cfg_validate(struct config *cfg, struct ddns_config *r)
+{
+	const char *n = r->name;
+
+	if (r->provider == PROV_NONE)
+		config_error(cfg, r->line, "[ddns %s] has no provider", n);
+	if (r->hostname[0] == '\0')
+		config_error(cfg, r->line, "[ddns %s] has no hostname", n);
+	else if (!cfg_dns_name(r->hostname))
+		config_error(cfg, r->line, "[ddns %s]: hostname \"%.60s\" is not a "
+		    "DNS name (letters, digits, hyphens, dots)", n, r->hostname);
+	if (r->provider == PROV_DYNDNS2 && (r->server[0] == '\0' ||
+	    r->username[0] == '\0' || (!r->password.set && !r->password.file[0])))
+		config_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
+		    "username and password (or password_file)", n);
+	if (r->provider == PROV_RFC2136 && (r->server[0] == '\0' ||
+	    r->zone[0] == '\0' || r->tsig_key[0] == '\0' ||
+	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
+		config_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
+		    "tsig_key and tsig_secret (or tsig_secret_file)", n);
+	if ((r->provider == PROV_CLOUDFLARE && (r->zone[0] == '\0' ||
+	    (!r->token.set && !r->token.file[0]))) ||
+	    (r->provider == PROV_DUCKDNS && !r->token.set && !r->token.file[0]))
+		config_error(cfg, r->line, "[ddns %s]: %s needs %s", n,
+		    r->provider == PROV_CLOUDFLARE ? "cloudflare" : "duckdns",
+		    r->provider == PROV_CLOUDFLARE ? "zone and token (or "
+		    "token_file)" : "token (or token_file)");
+	if (r->provider == PROV_CUSTOM && (r->url[0] == '\0' ||
+	    r->success[0] == '\0'))
+		config_error(cfg, r->line, "[ddns %s]: custom needs url and success", n);
+	if (r->provider == PROV_REDIRECT && (r->server[0] == '\0' ||
+	    r->username[0] == '\0' || r->service[0] == '\0' ||
+	    (!r->password.set && !r->password.file[0])))
+		config_error(cfg, r->line, "[ddns %s]: redirect needs server, "
+		    "username, password_file and service", n);
+	else if (r->provider == PROV_REDIRECT && !config_service(cfg, r->service))
+		config_error(cfg, r->line, "[ddns %s]: service \"%s\" is no "
+		    "[service] of this file", n, r->service);
+	if (r->provider == PROV_REDIRECT && strncmp(r->server, "https://", 8))
+		config_error(cfg, r->line, "[ddns %s]: a redirect server takes "
+		    "registrations over https:// only", n);
+	if ((r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
+	    !r->plain_http) || (r->provider == PROV_CUSTOM &&
+	    !strncmp(r->url, "http://", 7) && !r->plain_http))
+		config_error(cfg, r->line, "[ddns %s]: plain http://; say "
+		    "plain_http = yes to send credentials unencrypted", n);
+	r->hash = cfg_hash(r);
+}
+
+/* A port is needed; two services may not claim the same port. */
+static void
+cfg_validate_service(struct config *cfg, const struct service_config *s)
+{
+	if (s->port == 0) {
+		config_error(cfg, s->line, "[service %s] has no port", s->name);
+		return;
+	}
+	for (const struct service_config *o = cfg->services; o < s; o++)
+		if (o->port == s->port && o->protocol == s->protocol)
+			config_error(cfg, s->line, "[service %s]: port %u/%s is "
+			    "already [service %s]", s->name, s->port,
+			    s->protocol == IPPROTO_TCP ? "tcp" : "udp", o->name);
+}
+
+/* Registration needs TLS and the DNS; redirects alone need a listener. */
+static void
+cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
+{
+	if (r->nlisten + r->ntls == 0)
+		config_error(cfg, r->line, "[redirect-server] has no listen or "
+		    "tls_listen");
+	for (int i = 0; i < r->nlisten + r->ntls; i++) {
+		const char *l = i < r->nlisten ? r->listen[i] :
+		    r->tls_listen[i - r->nlisten];
+		char host[256], why[REASON_LEN];
+		struct netaddr a;
+		uint16_t port;
+		if (resolve_split(l, 80, host, sizeof(host), &port, why,
+		    sizeof(why)) < 0 || addr_parse(host, &a) < 0)
+			config_error(cfg, r->line, "[redirect-server]: %s \"%.60s\": "
+			    "want ADDRESS[:PORT], the port from 1 to 65535",
+			    i < r->nlisten ? "listen" : "tls_listen", l);
+	}
+	if (r->ntls && (!r->tls_cert[0] || !r->tls_key[0]))
+		config_error(cfg, r->line, "[redirect-server]: tls_listen needs "
+		    "tls_cert and tls_key");
+	if (!r->dns_server[0])
+		config_error(cfg, r->line, "[redirect-server] has no dns_server");
+	if (r->users_file[0] && (!r->zone[0] || !r->tsig_key[0] ||
+	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
+		config_error(cfg, r->line, "[redirect-server]: registration "
+		    "(users_file) needs zone, tsig_key and tsig_secret_file");
+}
+
+void
+config_check(struct config *cfg)
+{
+	for (int i = 0; i < cfg->nddns; i++)
+		cfg_validate(cfg, &cfg->ddns[i]);
+	for (int i = 0; i < cfg->nservices; i++)
+		cfg_validate_service(cfg, &cfg->services[i]);
+	if (cfg->redirect.set)
+		cfg_validate_redirect(cfg, &cfg->redirect);
+}

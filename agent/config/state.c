@@ -1,0 +1,421 @@
+/*
+ * State file, version 1:
+ *   homereach-state 1
+ *   mapping tcp 8080 8080 natpmp 192.168.1.1 5.0.1.2 1763700000 7200 3600 - 0 0 -
+ * fields: protocol, internal port, external port, protocol used, gateway,
+ * external address, granted at, lifetime, epoch, PCP nonce (hex or -),
+ * owner pid, owner start time, and for the upstream layer of a double NAT
+ * the internal port of the host's mapping it extends (or -).
+ *   ddns home A 5.0.1.2 1763700000 good 1763700000 0 0 0
+ * fields: record name, A or AAAA, published address (or -), published at,
+ * last result, last attempt, next attempt, failures in a row, the
+ * configuration hash (hex) under which it was stopped, or 0, and (for a
+ * redirect record; older files lack it) the published port.
+ */
+#include "agent/config/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/file.h"
+#include "lib/reason.h"
+
+
+static int
+state_nonce(const char *hex, struct map_record *m)
+{
+	if (strcmp(hex, "-") == 0)
+		return 0;
+	if (strlen(hex) != 2 * PCP_NONCE_LEN)
+		return -1;
+	for (int i = 0; i < PCP_NONCE_LEN; i++) {
+		unsigned b;
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return -1;
+		m->nonce[i] = (uint8_t)b;
+	}
+	m->has_nonce = true;
+	return 0;
+}
+
+static int
+state_chain(const char *text, uint16_t *chain)
+{
+	char *end;
+	unsigned long v;
+
+	if (strcmp(text, "-") == 0)
+		return 0;
+	v = strtoul(text, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*chain = (uint16_t)v;
+	return 0;
+}
+
+static int
+state_parse_mapping(char *line, struct map_record *m)
+{
+	char proto[8], via[8], gw[ADDR_STRLEN], ext[ADDR_STRLEN], nonce[32];
+	char chain[8];
+	unsigned ip, ep;
+	int n = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (sscanf(line, "mapping %7s %u %u %7s %45s %45s %" SCNd64 " %" SCNu32
+	    " %" SCNu32 " %31s %d %" SCNu64 " %7s%n", proto, &ip, &ep, via, gw,
+	    ext, &m->granted_at, &m->lifetime, &m->epoch, nonce, &m->owner_pid,
+	    &m->owner_start, chain, &n) != 13 || line[n] != '\0' ||
+	    state_chain(chain, &m->chain) < 0)
+		return -1;
+	if (strcmp(proto, "tcp") == 0)
+		m->protocol = IPPROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		m->protocol = IPPROTO_UDP;
+	else
+		return -1;
+	if (ip == 0 || ip > 65535 || ep > 65535 || m->owner_pid < 0 ||
+	    via_parse(via, &m->via) < 0 ||	/* "any": pending */
+	    addr_parse(gw, &m->gateway) < 0 || state_nonce(nonce, m) < 0 ||
+	    (strcmp(ext, "-") != 0 && addr_parse(ext, &m->external) < 0))
+		return -1;
+	m->internal_port = (uint16_t)ip;
+	m->external_port = (uint16_t)ep;
+	return 0;
+}
+
+static int
+state_port(const char *text, uint16_t *port)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0' || n < 0 || n > 65535)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
+state_parse_ddns(const char *line, struct state *st)
+{
+	struct ddns_state *d;
+	char name[64], fam[8], pub[ADDR_STRLEN], result[48];
+	int n = 0;
+
+	if (st->nddns == STATE_MAX_DDNS)
+		return -1;
+	d = &st->ddns[st->nddns];
+	memset(d, 0, sizeof(*d));
+	if (sscanf(line, "ddns %63s %7s %45s %" SCNd64 " %47s %" SCNd64 " %"
+	    SCNd64 " %" SCNu32 " %" SCNx64 "%n", name, fam, pub,
+	    &d->published_at, result, &d->last_time, &d->next_attempt,
+	    &d->failures, &d->stopped_hash, &n) != 9)
+		return -1;
+	if (line[n] == ' ' && state_port(line + n + 1, &d->published_port) == 0)
+		n = (int)strlen(line);
+	if (line[n] != '\0')
+		return -1;
+	d->family = !strcmp(fam, "A") ? AF_INET : !strcmp(fam, "AAAA") ? AF_INET6 : 0;
+	if (d->family == 0 || (strcmp(pub, "-") != 0 &&
+	    (addr_parse(pub, &d->published) < 0 ||
+	    d->published.family != d->family)))
+		return -1;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->last_result, sizeof(d->last_result), "%s",
+	    strcmp(result, "-") ? result : "");
+	st->nddns++;
+	return 0;
+}
+
+int
+state_parse(const char *text, size_t len, struct state *st, char *why,
+    size_t whylen)
+{
+	char line[512];
+	size_t at = 0;
+	int lineno = 0, version = 0;
+
+	memset(st, 0, sizeof(*st));
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = (nl ? (size_t)(nl - text) : len) - at;
+		lineno++;
+		if (n >= sizeof(line) || memchr(text + at, '\0', n))
+			return reason(why, whylen, "line %d: too long or binary", lineno);
+		memcpy(line, text + at, n);
+		line[n] = '\0';
+		at += n + 1;
+		if (lineno == 1) {
+			if (sscanf(line, "homereach-state %d", &version) != 1)
+				return reason(why, whylen, "line 1: not a homereach "
+				    "state file");
+			if (version != STATE_VERSION)
+				return reason(why, whylen, "line 1: state version %d, "
+				    "this homereach reads %d", version, STATE_VERSION);
+			continue;
+		}
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (strncmp(line, "ddns ", 5) == 0) {
+			if (state_parse_ddns(line, st) < 0)
+				return reason(why, whylen, "line %d: bad ddns record",
+				    lineno);
+			continue;
+		}
+		if (st->nmaps == STATE_MAX_MAPPINGS)
+			return reason(why, whylen, "line %d: more than %d mappings",
+			    lineno, STATE_MAX_MAPPINGS);
+		if (state_parse_mapping(line, &st->maps[st->nmaps]) < 0)
+			return reason(why, whylen, "line %d: bad mapping record",
+			    lineno);
+		st->nmaps++;
+	}
+	if (version == 0)
+		return reason(why, whylen, "line 1: empty state file");
+	return 0;
+}
+
+static int
+state_format_mapping(const struct map_record *m, char *buf, size_t len)
+{
+	char gw[ADDR_STRLEN], ext[ADDR_STRLEN] = "-", nonce[32] = "-";
+	char chain[8] = "-";
+
+	if (m->chain)
+		snprintf(chain, sizeof(chain), "%u", m->chain);
+	addr_ntop(&m->gateway, gw, sizeof(gw));
+	if (m->external.family)
+		addr_ntop(&m->external, ext, sizeof(ext));
+	if (m->has_nonce)
+		for (int i = 0; i < PCP_NONCE_LEN; i++)
+			snprintf(nonce + 2 * i, 3, "%02x", m->nonce[i]);
+	return snprintf(buf, len, "mapping %s %u %u %s %s %s %" PRId64 " %" PRIu32
+	    " %" PRIu32 " %s %d %" PRIu64 " %s\n",
+	    m->protocol == IPPROTO_TCP ? "tcp" : "udp", m->internal_port,
+	    m->external_port, via_name(m->via), gw, ext, m->granted_at,
+	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain);
+}
+
+static int
+state_format_ddns(const struct ddns_state *d, char *buf, size_t len)
+{
+	char pub[ADDR_STRLEN] = "-", result[48] = "-";
+
+	if (d->published.family)
+		addr_ntop(&d->published, pub, sizeof(pub));
+	if (d->last_result[0]) {	/* one token: spaces become dashes */
+		snprintf(result, sizeof(result), "%s", d->last_result);
+		for (char *c = result; *c; c++)
+			if (*c == ' ' || (unsigned char)*c < 0x21)
+				*c = '-';
+	}
+	return snprintf(buf, len, "ddns %s %s %s %" PRId64 " %s %" PRId64 " %"
+	    PRId64 " %" PRIu32 " %" PRIx64 " %u\n", d->name,
+	    d->family == AF_INET6 ? "AAAA" : "A", pub, d->published_at, result,
+	    d->last_time, d->next_attempt, d->failures, d->stopped_hash,
+	    d->published_port);
+}
+
+int
+state_format(const struct state *st, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "homereach-state %d\n", STATE_VERSION);
+
+	for (int i = 0; i < st->nmaps && n >= 0 && (size_t)n < len; i++)
+		n += state_format_mapping(&st->maps[i], buf + n, len - (size_t)n);
+	for (int i = 0; i < st->nddns && n >= 0 && (size_t)n < len; i++)
+		n += state_format_ddns(&st->ddns[i], buf + n, len - (size_t)n);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
+}
+
+int
+state_load(const char *path, struct state *st, char *why, size_t whylen)
+{
+	char text[STATE_MAX_BYTES];
+	char inner[REASON_LEN];
+	size_t n;
+	FILE *f = file_fopen_regular(path, why, whylen);
+
+	memset(st, 0, sizeof(*st));
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -errno;
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	if (state_parse(text, n, st, inner, sizeof(inner)) < 0)
+		return reason(why, whylen, "%s: %s", path, inner);
+	return 0;
+}
+
+static int
+state_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+state_save(const char *path, const struct state *st, char *why, size_t whylen)
+{
+	char buf[STATE_MAX_BYTES], tmp[4096];
+	int n = state_format(st, buf, sizeof(buf)), fd, rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0)
+		return reason(why, whylen, "state too large");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
+		return -errno;
+	}
+	rc = state_write_all(fd, buf, (size_t)n);
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(-rc));
+		unlink(tmp);
+	}
+	return rc;
+}
+
+int
+state_lock(const char *path, char *why, size_t whylen)
+{
+	char lock[4096];
+	int fd;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		snprintf(why, whylen, "%s: %s", lock, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+state_update(const char *path, void (*change)(struct state *, void *),
+    void *arg, char *why, size_t whylen)
+{
+	struct state st;
+	int fd = state_lock(path, why, whylen), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = state_load(path, &st, why, whylen);
+	if (rc == 0) {
+		change(&st, arg);
+		rc = state_save(path, &st, why, whylen);
+	}
+	close(fd);
+	return rc;
+}
+
+struct map_record *
+state_find(struct state *st, int protocol, uint16_t internal_port,
+    const struct netaddr *gateway)
+{
+	for (int i = 0; i < st->nmaps; i++) {
+		struct map_record *m = &st->maps[i];
+		if (m->protocol == protocol && m->internal_port == internal_port &&
+		    (gateway == NULL || addr_equal(&m->gateway, gateway)))
+			return m;
+	}
+	return NULL;
+}
+
+struct ddns_state *
+state_ddns(struct state *st, const char *name, int family)
+{
+	struct ddns_state *d;
+
+	for (int i = 0; i < st->nddns; i++)
+		if (st->ddns[i].family == family && !strcmp(st->ddns[i].name, name))
+			return &st->ddns[i];
+	if (st->nddns == STATE_MAX_DDNS)
+		return NULL;
+	d = &st->ddns[st->nddns++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->family = family;
+	return d;
+}
+
+void
+state_remove(struct state *st, struct map_record *m)
+{
+	int i = (int)(m - st->maps);
+
+	memmove(m, m + 1, sizeof(*m) * (size_t)(st->nmaps - i - 1));
+	st->nmaps--;
+}
+
+/* A process's start time (field 22 of /proc/PID/stat), 0 if it is gone. */
+
+void
+state_store_new(struct state *st, void *arg)
+{
+	const struct map_record *m = arg;
+
+	if (state_find(st, m->protocol, m->internal_port, &m->gateway) == NULL &&
+	    st->nmaps < STATE_MAX_MAPPINGS)
+		st->maps[st->nmaps++] = *m;
+}
+
+void
+state_store(struct state *st, void *arg)
+{
+	const struct map_record *m = arg;
+	struct map_record *old = state_find(st, m->protocol,
+	    m->internal_port, &m->gateway);
+
+	if (old == NULL && st->nmaps < STATE_MAX_MAPPINGS)
+		old = &st->maps[st->nmaps++];
+	if (old != NULL)
+		*old = *m;
+}
+
+void
+state_disown(struct state *st, void *arg)
+{
+	const struct map_record *m0 = arg;
+	struct map_record *m = state_find(st, m0->protocol,
+	    m0->internal_port, &m0->gateway);
+
+	if (m != NULL)
+		m->owner_pid = 0, m->owner_start = 0;
+}
+
+void
+state_drop(struct state *st, void *arg)
+{
+	const struct map_record *m = arg;
+	struct map_record *old = state_find(st, m->protocol,
+	    m->internal_port, &m->gateway);
+
+	if (old != NULL)
+		state_remove(st, old);
+}

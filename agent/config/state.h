@@ -1,0 +1,57 @@
+/* The state file: what this host mapped, so that it can be renewed,
+ * removed, or reclaimed after a crash. Versioned text, one record a line. */
+#ifndef HOMEREACH_STATE_H
+#define HOMEREACH_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "agent/config/config.h"
+#include "ddns/ddns.h"
+#include "lib/addr.h"
+#include "nat/maprec.h"
+
+#define STATE_VERSION		1
+#define STATE_MAX_MAPPINGS	64
+#define STATE_MAX_BYTES		65536
+#define STATE_DEFAULT_DIR	"/var/lib/homereach"
+
+#define STATE_MAX_DDNS	(2 * CONFIG_MAX_RECORDS)	/* A and AAAA */
+
+struct state {
+	struct map_record maps[STATE_MAX_MAPPINGS];
+	int nmaps;
+	struct ddns_state ddns[STATE_MAX_DDNS];
+	int nddns;
+};
+
+/* Pure: text to records; -EBADMSG with "line N: ..." in why. */
+int state_parse(const char *text, size_t len, struct state *st, char *why,
+    size_t whylen);
+/* Records to text; returns the length, or -ENOSPC. */
+int state_format(const struct state *st, char *buf, size_t len);
+/* A missing file is an empty state. */
+int state_load(const char *path, struct state *st, char *why, size_t whylen);
+/* Atomic: temporary file, fsync, rename; mode 0600. */
+int state_save(const char *path, const struct state *st, char *why,
+    size_t whylen);
+/* Exclusive lock on path.lock for a read-modify-write; returns an fd. */
+int state_lock(const char *path, char *why, size_t whylen);
+/* Under the lock: load path, change(st, arg), save. */
+int state_update(const char *path, void (*change)(struct state *, void *),
+    void *arg, char *why, size_t whylen);
+struct map_record *state_find(struct state *st, int protocol,
+    uint16_t internal_port, const struct netaddr *gateway);
+void state_remove(struct state *st, struct map_record *m);
+/* Changes for state_update(); arg is a struct map_record. store_new:
+ * unless its port has a record already; store: add or replace; drop;
+ * disown: nobody keeps it any more, it lives by its lease. */
+void state_store_new(struct state *st, void *arg);
+void state_store(struct state *st, void *arg);
+void state_drop(struct state *st, void *arg);
+void state_disown(struct state *st, void *arg);
+/* The record's memory for one family, added empty if new (NULL if full). */
+struct ddns_state *state_ddns(struct state *st, const char *name, int family);
+
+#endif

@@ -1,0 +1,513 @@
+/*
+ * homereach agent: the life cycle. Start: config, state (a corrupt file is
+ * set aside), control socket, the services, the watchers, a first check.
+ * Then only events: gateway announcements, SSDP NOTIFY, netlink, a
+ * jittered STUN interval, signals and control requests.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <jansson.h>
+
+#include "agent/config/state.h"
+#include "agent/daemon/agent.h"
+#include "agent/daemon/control.h"
+#include "agent/daemon/daemon.h"
+#include "agent/daemon/reach.h"
+#include "agent/daemon/service.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/netlink.h"
+#include "lib/route.h"
+#include "nat/announce.h"
+#include "nat/notify.h"
+
+#define AGENT_STOP_GUARD_S	10	/* removals that hang do not hold exit */
+#define AGENT_REPEAT_MS		20000	/* a gateway's repeats span 64 s at most */
+
+/* --- watchers --- */
+
+/*
+ * A gateway repeats each announcement up to ten times (RFC 6886 3.2.1,
+ * RFC 6887 14.1.3): the address acted on last, within 20 s, is not news.
+ * Any LAN host can send one with the gateway's source address, so an
+ * announcement only starts a check: what it names is published only when
+ * the gateway's own unicast answer and an outside observer confirm it.
+ */
+static bool
+agent_announce_repeat(struct agent *a, const struct announce_event *e)
+{
+	struct timespec now;
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = clock_ms_between(&a->announced_at, &now);
+	if (a->announced_at.tv_sec != 0 && ms < AGENT_REPEAT_MS &&
+	    (e->version != 0 || addr_equal(&e->external, &a->announced)))
+		return true;
+	a->announced_at = now;
+	a->announced = e->external;
+	return false;
+}
+
+static void
+agent_on_announce(const struct announce_event *e, void *arg)
+{
+	struct agent *a = arg;
+	char ext[ADDR_STRLEN];
+	int flags = CHECK_MAPPINGS;
+
+	if (agent_announce_repeat(a, e)) {
+		log_debug("a repeated gateway announcement: ignored");
+		return;
+	}
+	if (e->version == 0)
+		log_info("the gateway announced %s (NAT-PMP, epoch %u)",
+		    addr_ntop(&e->external, ext, sizeof(ext)), e->epoch);
+	else
+		log_info("the gateway announced a change (PCP, epoch %u)",
+		    e->epoch);
+	/* One NAT: asking the gateway and the observers settles it (a PCP
+	 * ANNOUNCE names no address, but means the same: RFC 6887 14.1.3). */
+	if (a->have_verdict && a->kind == V_SINGLE_NAT)
+		flags |= CHECK_QUICK;
+	agent_check(a, "the gateway announced a change", flags);
+}
+
+static void
+agent_on_notify(const char *what, void *arg)
+{
+	agent_check(arg, what, CHECK_MAPPINGS);
+}
+
+static void agent_watch_gateway(struct agent *a);
+
+static void
+agent_on_netlink(const char *what, void *arg)
+{
+	struct agent *a = arg;
+	struct netaddr old = a->gateway;
+
+	agent_watch_gateway(a);
+	if (!addr_equal(&old, &a->gateway))
+		services_apply(a->svc, a->cfg, &a->gateway);
+	agent_check(a, what, CHECK_MAPPINGS);
+}
+
+/* Announcements and NOTIFY count only from the default gateway. */
+static void
+agent_watch_gateway(struct agent *a)
+{
+	struct route_default rt;
+	char why[REASON_LEN];
+
+	if (route_read_default(&rt, why, sizeof(why)) < 0) {
+		log_warnx("%s: waiting for a default route", why);
+		memset(&rt, 0, sizeof(rt));
+	}
+	if (addr_equal(&rt.gateway, &a->gateway) && a->ann != NULL)
+		return;
+	announce_free(a->ann);
+	notify_free(a->ntf);
+	a->ann = NULL;
+	a->ntf = NULL;
+	a->gateway = rt.gateway;
+	if (rt.gateway.family == 0)
+		return;
+	a->ann = announce_start(a->base, &a->gateway, agent_on_announce, a);
+	a->ntf = notify_start(a->base, &a->gateway, agent_on_notify, a);
+}
+
+static void
+agent_on_interval(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	agent_check(arg, "the periodic check", 0);
+}
+
+static void
+agent_on_ddns_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	agent_ddns(arg);
+}
+
+/* --- signals --- */
+
+static void
+agent_reload(struct agent *a)
+{
+	struct config *n = malloc(sizeof(*n));
+
+	if (n == NULL)
+		return;
+	if (config_load(a->config_path, true, n) < 0) {
+		for (int i = 0; i < n->nerrors; i++)
+			log_warnx("%s", n->errors[i]);
+		log_warnx("SIGHUP: the configuration has errors; keeping the "
+		    "running one");
+		free(n);
+		return;
+	}
+	if (strcmp(n->state_dir, a->cfg->state_dir) ||
+	    strcmp(n->runtime_dir, a->cfg->runtime_dir))
+		log_warnx("SIGHUP: state_dir and runtime_dir change at restart");
+	memcpy(n->state_dir, a->cfg->state_dir, sizeof(n->state_dir));
+	memcpy(n->runtime_dir, a->cfg->runtime_dir, sizeof(n->runtime_dir));
+	if (a->gateway.family)
+		services_apply(a->svc, n, &a->gateway);
+	free(a->cfg);
+	a->cfg = n;
+	log_info("configuration reloaded: %d services, %d records",
+	    a->cfg->nservices, a->cfg->nddns);
+	agent_ddns(a);
+}
+
+static void
+agent_stopped(void *arg)
+{
+	struct agent *a = arg;
+
+	log_info("stopped");
+	event_base_loopbreak(a->base);
+}
+
+static void
+agent_on_stop_guard(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	log_warnx("some mappings were not removed in %d s; leaving",
+	    AGENT_STOP_GUARD_S);
+	event_base_loopbreak(((struct agent *)arg)->base);
+}
+
+static void
+agent_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct agent *a = arg;
+	struct timeval guard = { AGENT_STOP_GUARD_S, 0 };
+
+	(void)what;
+	if (sig == SIGHUP) {
+		agent_reload(a);
+	} else if (sig == SIGUSR1) {
+		agent_check(a, "SIGUSR1", CHECK_MAPPINGS);
+	} else if (!a->stopping) {
+		log_info("signal %d: %s the mappings and stopping", (int)sig,
+		    a->cfg->keep_mappings ? "keeping" : "removing");
+		a->stopping = true;
+		evtimer_add(a->stop_guard, &guard);
+		services_stop(a->svc, !a->cfg->keep_mappings, agent_stopped, a);
+	}
+}
+
+/* --- status --- */
+
+static json_t *
+agent_record_json(const struct agent *a, const struct ddns_config *r,
+    struct ddns_state *d, int fam, int64_t now)
+{
+	char pub[ADDR_STRLEN] = "", next[200];
+	struct ddns_decision dec;
+	struct ddns_target t;
+
+	if (d->published.family)
+		addr_ntop(&d->published, pub, sizeof(pub));
+	ddns_next_text(r, d, now, next, sizeof(next));
+	/* An address that must not be published says why, not "update". */
+	agent_target(a, r, fam, &t);
+	ddns_decide(r, d, &t, fam == AF_INET && a->kind == V_CGNAT, now, false,
+	    &dec);
+	if (a->have_verdict && dec.action == DDNS_REFUSED)
+		snprintf(next, sizeof(next), "%s", dec.why);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name",
+	    r->name, "hostname", r->hostname, "record", fam == AF_INET6 ?
+	    "AAAA" : "A", "published", pub, "last_result", d->last_result,
+	    "last_time", (json_int_t)d->last_time, "next", next);
+	if (r->provider == PROV_REDIRECT)
+		json_object_set_new(o, "published_port",
+		    json_integer(d->published_port));
+	return o;
+}
+
+static json_t *
+agent_records_json(struct agent *a, int64_t now)
+{
+	json_t *list = json_array();
+	struct state *st = malloc(sizeof(*st));
+	char why[REASON_LEN];
+
+	if (st == NULL || state_load(a->state_path, st, why, sizeof(why)) < 0) {
+		free(st);
+		return list;
+	}
+	for (int i = 0; i < a->cfg->nddns; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
+		for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
+			struct ddns_state *d;
+			if ((r->record & (fam == AF_INET ? REC_A : REC_AAAA)) &&
+			    (d = state_ddns(st, r->name, fam)) != NULL)
+				json_array_append_new(list,
+				    agent_record_json(a, r, d, fam, now));
+		}
+	}
+	free(st);
+	return list;
+}
+
+static json_t *
+agent_errors_json(void)
+{
+	struct log_recent recent[LOG_RECENT];
+	int n = log_recent(recent);
+	json_t *list = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:I, s:s}", "time",
+		    (json_int_t)recent[i].at, "message", recent[i].line));
+	return list;
+}
+
+/* What the DNS helpers cost, for bench/ip-change and the curious. */
+static json_t *
+agent_helpers_json(const struct agent *a)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return json_pack("{s:i, s:I, s:I}", "runs", a->helper_runs,
+	    "max_rss_kb", (json_int_t)ru.ru_maxrss, "cpu_ms",
+	    (json_int_t)(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
+	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
+}
+
+static const char *
+agent_addr(const struct netaddr *a, char *buf)
+{
+	return a->family ? addr_ntop(a, buf, ADDR_STRLEN) : "";
+}
+
+char *
+agent_status_json(struct agent *a)
+{
+	int64_t now = (int64_t)time(NULL);
+	char b[4][ADDR_STRLEN];
+	struct timeval left = { 0, 0 };
+	json_t *o;
+	char *text;
+
+	if (evtimer_pending(a->interval, &left)) {
+		struct timeval tnow;
+		event_base_gettimeofday_cached(a->base, &tnow);
+		timersub(&left, &tnow, &left);
+	}
+	o = json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}, "
+	    "s:I}", "pid", (int)getpid(), "started", (json_int_t)a->started,
+	    "config", a->config_path, "verdict", a->have_verdict ?
+	    verdict_name(a->kind) : "not checked yet", "gateway",
+	    agent_addr(&a->gateway, b[0]), "gateway_wan",
+	    agent_addr(&a->gateway_wan, b[1]), "public_ipv4",
+	    agent_addr(&a->public_v4, b[2]), "public_ipv6",
+	    agent_addr(&a->public_v6, b[3]), "last_check", "time",
+	    (json_int_t)a->checked_at, "reason", a->checked_why,
+	    "next_check_in", (json_int_t)left.tv_sec);
+	json_object_set_new(o, "helpers", agent_helpers_json(a));
+	json_object_set_new(o, "mappings", services_json(a->svc, now));
+	agent_outside_json(a, json_object_get(o, "mappings"));
+	json_object_set_new(o, "records", agent_records_json(a, now));
+	json_object_set_new(o, "errors", agent_errors_json());
+	text = json_dumps(o, JSON_INDENT(2));
+	json_decref(o);
+	return text;
+}
+
+static char *
+agent_on_control(const char *request, void *arg)
+{
+	struct agent *a = arg;
+
+	if (!strcmp(request, "status"))
+		return agent_status_json(a);
+	if (!strcmp(request, "check")) {
+		agent_check(a, "asked on the control socket", CHECK_MAPPINGS);
+		return strdup("{\"ok\": true}");
+	}
+	return NULL;
+}
+
+/* --- start and stop --- */
+
+/* A state file this agent cannot read is kept for a person to look at,
+ * and the agent starts afresh: mappings are taken over as they come,
+ * records are checked against the DNS before anything is sent. */
+static int
+agent_state(struct agent *a)
+{
+	struct state *st = malloc(sizeof(*st));
+	char why[REASON_LEN], aside[1200];
+	int rc = 0;
+
+	if (st == NULL)
+		return -1;
+	if (state_load(a->state_path, st, why, sizeof(why)) < 0) {
+		snprintf(aside, sizeof(aside), "%s.bad-%lld", a->state_path,
+		    (long long)time(NULL));
+		if (rename(a->state_path, aside) == 0)
+			log_warnx("%s; set aside as %s, starting afresh", why, aside);
+		else {
+			log_warn("%s; cannot set it aside", why);
+			rc = -1;
+		}
+	}
+	free(st);
+	return rc;
+}
+
+static int
+agent_dirs(struct agent *a)
+{
+	if (mkdir(a->cfg->state_dir, 0700) < 0 && errno != EEXIST) {
+		log_warn("%s", a->cfg->state_dir);
+		return -1;
+	}
+	if (mkdir(a->cfg->runtime_dir, 0750) < 0 && errno != EEXIST) {
+		log_warn("%s", a->cfg->runtime_dir);
+		return -1;
+	}
+	snprintf(a->state_path, sizeof(a->state_path), "%s/state",
+	    a->cfg->state_dir);
+	return agent_state(a);
+}
+
+static int
+agent_control(struct agent *a)
+{
+	int error;
+
+	a->ctl = control_start(a->base, a->cfg->runtime_dir, agent_on_control, a,
+	    &error);
+	if (a->ctl != NULL)
+		return 0;
+	if (error == -EADDRINUSE)
+		log_warnx("an agent is running already (%s/%s answers)",
+		    a->cfg->runtime_dir, CONTROL_SOCKET);
+	else
+		log_warnx("control socket in %s: %s", a->cfg->runtime_dir,
+		    strerror(-error));
+	return -1;
+}
+
+static void
+agent_signals(struct agent *a)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGPIPE };
+
+	for (int i = 0; i < 5; i++) {
+		a->sigs[i] = evsignal_new(a->base, sigs[i], agent_on_signal, a);
+		if (sigs[i] != SIGPIPE)
+			evsignal_add(a->sigs[i], NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int
+agent_setup(struct agent *a)
+{
+	ssize_t n;
+
+	/* Run as the full binary, the helper is ourselves. */
+	if (a->helper[0] == '\0') {
+		n = readlink("/proc/self/exe", a->helper, sizeof(a->helper) - 1);
+		if (n <= 0)
+			return -1;
+		a->helper[n] = '\0';
+	}
+	evthread_use_pthreads();
+	a->base = event_base_new();
+	a->dns = evdns_base_new(a->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (a->base == NULL || agent_control(a) < 0)
+		return -1;
+	a->started = (int64_t)time(NULL);
+	a->interval = evtimer_new(a->base, agent_on_interval, a);
+	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
+	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
+	a->svc = services_new(a->base, a->state_path, 2000);
+	a->reach = reach_new(a->base, a->dns);
+	if (a->svc == NULL || a->reach == NULL)
+		return -1;
+	services_on_change(a->svc, agent_on_service, a);
+	agent_signals(a);
+	agent_watch_gateway(a);
+	a->nl = netlink_start(a->base, agent_on_netlink, a);
+	if (a->gateway.family) {
+		services_reclaim(a->svc, a->cfg, &a->gateway);
+		services_apply(a->svc, a->cfg, &a->gateway);
+	}
+	return 0;
+}
+
+static void
+agent_free(struct agent *a)
+{
+	agent_check_free(a);
+	services_free(a->svc);
+	reach_free(a->reach);
+	announce_free(a->ann);
+	notify_free(a->ntf);
+	netlink_free(a->nl);
+	control_free(a->ctl);
+	for (int i = 0; i < 5; i++)
+		if (a->sigs[i])
+			event_free(a->sigs[i]);
+	if (a->interval) {
+		event_free(a->interval);
+		event_free(a->ddns_timer);
+		event_free(a->stop_guard);
+	}
+	if (a->dns)
+		evdns_base_free(a->dns, 0);
+	if (a->base)
+		event_base_free(a->base);
+}
+
+int
+agent_run(const char *config_path, struct config *cfg, const char *helper)
+{
+	struct agent *a = calloc(1, sizeof(*a));
+	int rc = 1;
+
+	if (a == NULL) {
+		free(cfg);
+		return 1;
+	}
+	a->config_path = config_path;
+	a->cfg = cfg;
+	snprintf(a->helper, sizeof(a->helper), "%s", helper ? helper : "");
+	if (a->cfg->log == LOG_TO_SYSLOG)
+		log_to_syslog();
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (agent_dirs(a) == 0 && agent_setup(a) == 0) {
+		log_info("started: %d services, %d records, checking every %d s",
+		    a->cfg->nservices, a->cfg->nddns, a->cfg->interval);
+		agent_check(a, "the agent started", 0);
+		event_base_dispatch(a->base);
+		rc = 0;
+	}
+	agent_free(a);
+	free(a->cfg);
+	free(a);
+	return rc;
+}

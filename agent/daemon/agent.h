@@ -1,0 +1,96 @@
+/* The agent: one loop that keeps services mapped and records published,
+ * woken by what routers and the kernel announce. The context is shared
+ * by agent.c (life cycle, signals, watchers, control) and check.c. */
+#ifndef HOMEREACH_AGENT_H
+#define HOMEREACH_AGENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "agent/config/config.h"
+#include "agent/diagnosis/verdict.h"
+#include "ddns/ddns.h"
+
+/* CHECK_MAPPINGS: map every service again as well (a router event).
+ * CHECK_QUICK: only the gateway's unicast answers and the observers (no
+ * UPnP, no hops); a verdict other than single-nat from them is not taken,
+ * a full check follows instead. */
+enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
+
+struct agent {
+	struct event_base *base;
+	struct evdns_base *dns;
+	const char *config_path;
+	struct config *cfg;		/* replaced whole on SIGHUP */
+	char state_path[1100];
+	char helper[1024];		/* the homereach binary with the providers */
+	int64_t started;
+	struct services *svc;
+	struct control *ctl;
+	struct announce *ann;
+	struct notify *ntf;
+	struct netlink *nl;
+	struct netaddr gateway;
+	struct timespec announced_at;	/* the last announcement acted on */
+	struct netaddr announced;	/* and the address it named */
+	struct event *sigs[5], *interval, *ddns_timer, *stop_guard;
+	bool stopping;
+
+	/* The check in progress, and the one asked for meanwhile. */
+	struct diagnosis *diag;
+	bool checking, pending;
+	int flags, pending_flags;
+	char why[160], pending_why[160];
+	struct timespec cause_at;	/* when its cause arrived */
+
+	/* What the last check found. */
+	bool have_verdict;
+	enum verdict_kind kind;
+	struct netaddr public_v4, public_v6, gateway_wan;
+	int64_t checked_at;
+	char checked_why[160];
+
+	/* The DNS helper. */
+	struct ddnsrun *run, *run_done;	/* run may wait for its options */
+	int helper_runs;
+	bool run_again, run_idle;
+	struct timespec run_cause_at;
+	char run_why[160];
+
+	/* The outside-in check (outside.c). */
+	struct reach *reach;
+	bool remade[CONFIG_MAX_SERVICES];	/* deleted and made again */
+};
+
+/* check.c: start a check (re-probe, re-verify mappings, update DNS, save
+ * state, in that order); one asked for while another runs follows it. */
+void agent_check(struct agent *a, const char *why, int flags);
+/* publish.c: the DNS step. publish_warm: an announcement arrived, start
+ * the helper waiting for its options; publish_idle: nothing is due, a
+ * waiting helper ends. */
+void publish_warm(struct agent *a);
+void publish_idle(struct agent *a);
+void publish_free(struct agent *a);
+/* The DNS step alone: after a reload, or when a back-off ends. */
+void agent_ddns(struct agent *a);
+/* The same for an event that is not the current check's cause. */
+void agent_ddns_for(struct agent *a, const char *why,
+    const struct timespec *cause);
+void agent_check_free(struct agent *a);
+/* outside.c: a service got a mapping (services_on_change). */
+void agent_on_service(const char *name, void *arg);
+/* Check every mapped service from outside (check_url). */
+void agent_outside_all(struct agent *a);
+/* Add each service's last outside check to status's mappings. */
+void agent_outside_json(struct agent *a, json_t *mappings);
+/* What record r publishes for family: the public address, and for a
+ * redirect record the external port its service holds. */
+void agent_target(const struct agent *a, const struct ddns_config *r,
+    int family, struct ddns_target *t);
+/* agent.c: the status reply, JSON text (malloc'd). */
+char *agent_status_json(struct agent *a);
+
+#endif

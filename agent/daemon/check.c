@@ -1,0 +1,220 @@
+/*
+ * A check: the probes (STUN, the gateways, UPnP; no RFC 5780 tests, they
+ * wait) give the verdict and the true public address; a new address or a
+ * router event has every service mapped again; then the records that are
+ * due go to the DNS helper (publish.c).
+ * Nothing here blocks: each step is a callback of the one before.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "agent/config/state.h"
+#include "agent/daemon/agent.h"
+#include "agent/daemon/service.h"
+#include "agent/diagnosis/diagnosis.h"
+#include "ddns/ddns.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "probes/echo.h"
+
+#define CHECK_TIMEOUT_MS	2000
+
+/* The next STUN check: interval seconds, give or take a tenth. */
+static void
+check_schedule(struct agent *a)
+{
+	int64_t ms = (int64_t)a->cfg->interval * 1000;
+	struct timeval tv;
+
+	ms += (random() % (ms / 5 + 1)) - ms / 10;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(a->interval, &tv);
+}
+
+/* --- the check --- */
+
+/* From the loop, not from inside the last check's callbacks. */
+static void
+check_on_pending(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd, (void)what;
+	if (!a->pending || a->checking)
+		return;
+	a->pending = false;
+	agent_check(a, a->pending_why, a->pending_flags);
+}
+
+/* The probes' sockets close as soon as the check is done with them. */
+static void
+check_on_release(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)fd, (void)what;
+	if (!a->checking) {
+		diagnosis_free(a->diag);
+		a->diag = NULL;
+	}
+}
+
+/* After the check in progress; of a quick one and a full one, the full. */
+static void
+check_later(struct agent *a, const char *why, int flags)
+{
+	if (!a->pending) {
+		snprintf(a->pending_why, sizeof(a->pending_why), "%s", why);
+		a->pending_flags = flags;
+	} else if ((a->pending_flags ^ flags) & CHECK_QUICK) {
+		a->pending_flags = (a->pending_flags | flags) & ~CHECK_QUICK;
+	} else {
+		a->pending_flags |= flags;
+	}
+	a->pending = true;
+}
+
+static void
+check_finish(struct agent *a)
+{
+	struct timeval now = { 0, 0 };
+
+	event_base_once(a->base, -1, EV_TIMEOUT, check_on_release, a, &now);
+	a->checking = false;
+	a->checked_at = (int64_t)time(NULL);
+	snprintf(a->checked_why, sizeof(a->checked_why), "%s", a->why);
+	agent_ddns(a);
+	if (!a->pending)	/* a check to follow may still use it */
+		publish_idle(a);
+	check_schedule(a);
+	if (a->pending)
+		event_base_once(a->base, -1, EV_TIMEOUT, check_on_pending, a, &now);
+}
+
+static void
+check_mapped(void *arg)
+{
+	struct agent *a = arg;
+
+	log_debug("mappings answered %lld ms after: %s",
+	    (long long)clock_ms_since(&a->cause_at), a->why);
+	check_finish(a);
+}
+
+/* Say what changed, in one line a person wants to see. */
+static bool
+check_note(struct agent *a, const struct verdict *v, const struct netaddr *v6)
+{
+	char was[ADDR_STRLEN] = "none", now[ADDR_STRLEN] = "none";
+	bool changed = !addr_equal(&a->public_v4, &v->public_v4);
+
+	if (a->public_v4.family)
+		addr_ntop(&a->public_v4, was, sizeof(was));
+	if (v->public_v4.family)
+		addr_ntop(&v->public_v4, now, sizeof(now));
+	if (!a->have_verdict || a->kind != v->kind)
+		log_info("topology: %s; public IPv4 %s", verdict_name(v->kind), now);
+	else if (changed)
+		log_info("public IPv4 %s -> %s (%s)", was, now, a->why);
+	if (!addr_equal(&a->public_v6, v6)) {
+		addr_ntop(v6, now, sizeof(now));
+		log_info("public IPv6: %s", v6->family ? now : "none");
+	}
+	return changed && a->have_verdict;
+}
+
+static void
+check_diagnosed(struct diagnosis *d, void *arg)
+{
+	struct agent *a = arg;
+	const struct evidence *ev = diagnosis_evidence(d);
+	const struct gateway *home = evidence_role(ev, GW_HOME);
+	const struct netaddr *wan = home ? evidence_gateway_wan(home) : NULL;
+	struct netaddr v6 = { 0 };
+	struct verdict v;
+	bool changed;
+
+	verdict_decide(ev, &v);
+	log_debug("probes answered in %lld ms", (long long)clock_ms_since(&a->cause_at));
+	if ((a->flags & CHECK_QUICK) && v.kind != V_SINGLE_NAT) {
+		log_info("the gateway and the observers do not settle it (%s): "
+		    "a full check follows", verdict_name(v.kind));
+		check_later(a, a->why, CHECK_MAPPINGS);
+		check_finish(a);
+		return;
+	}
+	if (ev->has_global_ipv6)
+		v6 = ev->global_ipv6;
+	changed = check_note(a, &v, &v6);
+	a->have_verdict = true;
+	a->kind = v.kind;
+	a->public_v4 = v.public_v4;
+	a->public_v6 = v6;
+	memset(&a->gateway_wan, 0, sizeof(a->gateway_wan));
+	if (wan != NULL)
+		a->gateway_wan = *wan;
+	if (changed)	/* the records need not wait for the mappings */
+		agent_ddns(a);
+	if (changed || (a->flags & CHECK_MAPPINGS))
+		services_refresh(a->svc, changed ? "the public address changed" :
+		    a->why, check_mapped, a);
+	else {
+		agent_outside_all(a);	/* a rule the router lost */
+		check_finish(a);
+	}
+}
+
+static void
+check_observers(const struct config *cfg, struct diagnosis_config *dc,
+    bool quick)
+{
+	*dc = (struct diagnosis_config){ .timeout_ms = CHECK_TIMEOUT_MS,
+	    .quick = quick };
+	for (int i = 0; i < cfg->nstun && dc->nstun < DIAG_MAX_SERVERS; i++)
+		dc->stun[dc->nstun++] = cfg->stun[i];
+	for (int i = 0; i < cfg->necho && dc->necho < DIAG_MAX_SERVERS; i++)
+		dc->echo[dc->necho++] = cfg->http_echo[i];
+	diagnosis_use_defaults(dc);
+}
+
+void
+agent_check(struct agent *a, const char *why, int flags)
+{
+	struct diagnosis_config dc;
+
+	if (a->stopping)
+		return;
+	if (a->checking) {
+		check_later(a, why, flags);
+		return;
+	}
+	log_info("%s: checking", why);
+	a->checking = true;
+	a->flags = flags;
+	a->pending_flags = 0;
+	snprintf(a->why, sizeof(a->why), "%s", why);
+	clock_gettime(CLOCK_MONOTONIC, &a->cause_at);
+	evtimer_del(a->interval);
+	diagnosis_free(a->diag);	/* the last one's callback has returned */
+	if (flags & CHECK_QUICK)
+		publish_warm(a);
+	check_observers(a->cfg, &dc, flags & CHECK_QUICK);
+	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);
+	if (a->diag == NULL) {
+		log_warnx("cannot start the probes");
+		a->checking = false;
+		check_schedule(a);
+	}
+}
+
+void
+agent_check_free(struct agent *a)
+{
+	diagnosis_free(a->diag);
+	publish_free(a);
+}

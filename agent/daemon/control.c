@@ -1,0 +1,215 @@
+/*
+ * One request a connection, as ntpctl talks to ntpd: a line in, a reply
+ * out, close. A client gets 2 seconds to send its line; nothing it sends
+ * is trusted beyond choosing one of the known requests.
+ */
+#include "agent/daemon/control.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "lib/log.h"
+
+#define CONTROL_MAX_LINE	64
+
+struct control {
+	struct event_base *base;
+	struct evconnlistener *listener;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	control_cb *cb;
+	void *arg;
+};
+
+static int
+control_path(const char *dir, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%s", dir,
+	    CONTROL_SOCKET) >= sizeof(sun->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static void
+control_on_write(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	bufferevent_free(bev);	/* reply sent */
+}
+
+static void
+control_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)what, (void)arg;
+	bufferevent_free(bev);	/* EOF, error or timeout */
+}
+
+static void
+control_on_read(struct bufferevent *bev, void *arg)
+{
+	struct control *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
+	char *reply;
+
+	if (line == NULL) {
+		if (evbuffer_get_length(in) > CONTROL_MAX_LINE)
+			bufferevent_free(bev);
+		return;
+	}
+	reply = strlen(line) <= CONTROL_MAX_LINE ? c->cb(line, c->arg) : NULL;
+	free(line);
+	if (reply == NULL)
+		reply = strdup("{\"error\": \"unknown request\"}");
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, control_on_write, control_on_event, c);
+	bufferevent_write(bev, reply, strlen(reply));
+	bufferevent_write(bev, "\n", 1);
+	free(reply);
+}
+
+static void
+control_on_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct control *c = arg;
+	struct timeval patience = { 2, 0 };
+	struct bufferevent *bev = bufferevent_socket_new(c->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+
+	(void)l, (void)sa, (void)salen;
+	if (bev == NULL) {
+		close(fd);
+		return;
+	}
+	bufferevent_setcb(bev, control_on_read, NULL, control_on_event, c);
+	bufferevent_set_timeouts(bev, &patience, &patience);
+	bufferevent_enable(bev, EV_READ);
+}
+
+/* Is an agent answering there? */
+static bool
+control_alive(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive = fd >= 0 &&
+	    connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return alive;
+}
+
+struct control *
+control_start(struct event_base *base, const char *dir, control_cb *cb,
+    void *arg, int *error)
+{
+	struct control *c = calloc(1, sizeof(*c));
+	struct sockaddr_un sun;
+	mode_t old;
+
+	*error = control_path(dir, &sun);
+	if (c == NULL || *error < 0)
+		goto fail;
+	if (control_alive(&sun)) {
+		*error = -EADDRINUSE;
+		goto fail;
+	}
+	unlink(sun.sun_path);	/* left by an agent that died */
+	old = umask(0117);	/* 0660 from the start, no window */
+	c->listener = evconnlistener_new_bind(base, control_on_accept, c,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 8,
+	    (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (c->listener == NULL) {
+		*error = -errno;
+		goto fail;
+	}
+	chmod(sun.sun_path, 0660);
+	snprintf(c->path, sizeof(c->path), "%s", sun.sun_path);
+	c->base = base;
+	c->cb = cb;
+	c->arg = arg;
+	return c;
+fail:
+	free(c);
+	return NULL;
+}
+
+void
+control_free(struct control *c)
+{
+	if (c == NULL)
+		return;
+	evconnlistener_free(c->listener);
+	unlink(c->path);
+	free(c);
+}
+
+/* --- client --- */
+
+static int
+control_read_all(int fd, char **reply)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		if (poll(&p, 1, 5000) <= 0) {
+			free(buf);
+			return -ETIMEDOUT;
+		}
+		if ((n = read(fd, buf + len, cap - len - 1)) <= 0)
+			break;
+		len += (size_t)n;
+		if (len + 1 == cap && cap < CONTROL_MAX_REPLY) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (bigger == NULL)
+				break;
+			buf = bigger;
+		} else if (len + 1 == cap)
+			break;
+	}
+	buf[len] = '\0';
+	*reply = buf;
+	return 0;
+}
+
+int
+control_ask(const char *dir, const char *request, char **reply)
+{
+	struct sockaddr_un sun;
+	int fd, rc = control_path(dir, &sun);
+
+	if (rc < 0)
+		return rc;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    write(fd, request, strlen(request)) < 0 || write(fd, "\n", 1) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = control_read_all(fd, reply);
+	close(fd);
+	return rc;
+}

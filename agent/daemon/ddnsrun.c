@@ -1,0 +1,161 @@
+/*
+ * posix_spawn with the helper's stdout on a pipe (and, for a helper that
+ * waits for its options, its stdin on another). End of file on the pipe
+ * means the helper is exiting; it is reaped with WNOHANG, polled every
+ * 5 ms for the moment between its close and its exit.
+ */
+#include "agent/daemon/ddnsrun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "lib/log.h"
+
+extern char **environ;
+
+struct ddnsrun {
+	pid_t pid;
+	int fd;
+	int in;				/* its standard input, or -1 */
+	struct event *rd, *reap;
+	char line[512];
+	size_t len;
+	ddnsrun_cb *cb;
+	void *arg;
+};
+
+static void
+ddnsrun_on_reap(evutil_socket_t fd, short what, void *arg)
+{
+	struct ddnsrun *r = arg;
+	struct timeval again = { 0, 5000 };
+	int status;
+	pid_t got = waitpid(r->pid, &status, WNOHANG);
+
+	(void)fd, (void)what;
+	if (got == 0) {
+		evtimer_add(r->reap, &again);
+		return;
+	}
+	r->pid = 0;
+	r->cb(got > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1, r->arg);
+}
+
+static void
+ddnsrun_take(struct ddnsrun *r, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != '\n' && r->len + 1 < sizeof(r->line)) {
+			r->line[r->len++] = buf[i];
+			continue;
+		}
+		r->line[r->len] = '\0';
+		if (r->len > 0)
+			log_debug("ddns helper: %s", r->line);
+		r->len = 0;
+	}
+}
+
+static void
+ddnsrun_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct ddnsrun *r = arg;
+	char buf[1024];
+	ssize_t n;
+
+	(void)what;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		ddnsrun_take(r, buf, (size_t)n);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	event_del(r->rd);
+	ddnsrun_on_reap(-1, 0, r);
+}
+
+struct ddnsrun *
+ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
+    ddnsrun_cb *cb, void *arg)
+{
+	struct ddnsrun *r = calloc(1, sizeof(*r));
+	posix_spawn_file_actions_t fa;
+	int p[2], q[2] = { -1, -1 }, rc;
+
+	if (r == NULL)
+		return NULL;
+	if (pipe2(p, O_CLOEXEC) < 0 || (waiting && pipe2(q, O_CLOEXEC) < 0)) {
+		log_warn("pipe");
+		free(r);
+		return NULL;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	if (waiting)
+		posix_spawn_file_actions_adddup2(&fa, q[0], STDIN_FILENO);
+	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (q[0] >= 0)
+		close(q[0]);
+	r->in = q[1];
+	if (rc != 0) {
+		errno = rc;
+		log_warn("cannot run %s", argv[0]);
+		close(p[0]);
+		if (r->in >= 0)
+			close(r->in);
+		free(r);
+		return NULL;
+	}
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	r->fd = p[0];
+	r->cb = cb;
+	r->arg = arg;
+	r->rd = event_new(base, r->fd, EV_READ | EV_PERSIST, ddnsrun_on_read, r);
+	r->reap = evtimer_new(base, ddnsrun_on_reap, r);
+	event_add(r->rd, NULL);
+	return r;
+}
+
+void
+ddnsrun_go(struct ddnsrun *r, const char *line)
+{
+	if (r->in < 0)
+		return;
+	/* A short line into an empty pipe: it does not block. */
+	if (line != NULL)
+		(void)!write(r->in, line, strlen(line));
+	(void)!write(r->in, "\n", 1);
+	close(r->in);
+	r->in = -1;
+}
+
+bool
+ddnsrun_waiting(const struct ddnsrun *r)
+{
+	return r != NULL && r->in >= 0;
+}
+
+void
+ddnsrun_free(struct ddnsrun *r)
+{
+	if (r == NULL)
+		return;
+	if (r->in >= 0)
+		close(r->in);
+	if (r->pid > 0) {
+		kill(r->pid, SIGTERM);
+		waitpid(r->pid, NULL, 0);
+	}
+	event_free(r->rd);
+	event_free(r->reap);
+	close(r->fd);
+	free(r);
+}

@@ -1,0 +1,261 @@
+/*
+ * The DNS step of a check: the records that are due go to the DNS helper
+ * (`homereach ddns update`, a process of its own: libcurl and ldns stay
+ * out of the agent). One helper at a time; one asked for meanwhile runs
+ * after it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+
+#include "agent/config/state.h"
+#include "agent/daemon/agent.h"
+#include "agent/daemon/ddnsrun.h"
+#include "agent/daemon/service.h"
+#include "ddns/ddns.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "probes/echo.h"
+
+#define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
+
+
+static void
+publish_ddns_done(int status, void *arg)
+{
+	struct agent *a = arg;
+
+	a->run_done = a->run;	/* freed at the next run */
+	a->run = NULL;
+	if (status < 0 || status > 1)
+		log_warnx("the DNS helper failed (status %d)", status);
+	if (!a->run_idle)
+		log_info("DNS %s %lld ms after: %s", status == 0 ? "current" :
+		    "not all current", (long long)clock_ms_since(&a->run_cause_at),
+		    a->run_why);
+	a->run_idle = false;
+	if (a->run_again) {
+		a->run_again = false;
+		agent_ddns(a);
+	}
+}
+
+void
+agent_target(const struct agent *a, const struct ddns_config *r, int family,
+    struct ddns_target *t)
+{
+	const struct service_config *c = config_service(a->cfg, r->service);
+
+	t->addr = family == AF_INET6 ? a->public_v6 : a->public_v4;
+	t->port = 0;
+	if (r->provider != PROV_REDIRECT || c == NULL)
+		return;
+	t->port = services_port(a->svc, c->name);
+	if (t->port == 0)	/* not mapped by us: forwarded by hand? */
+		t->port = c->external_port ? c->external_port : c->port;
+}
+
+/* Would any record be sent? The earliest end of a back-off arms a timer. */
+static bool
+publish_ddns_due(struct agent *a)
+{
+	struct state st;
+	char why[REASON_LEN];
+	int64_t now = (int64_t)time(NULL), wake = 0;
+	bool due = false;
+
+	if (state_load(a->state_path, &st, why, sizeof(why)) < 0) {
+		log_warnx("%s", why);
+		return false;
+	}
+	for (int i = 0; i < a->cfg->nddns; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
+		for (int fam = 0; fam < 2; fam++) {
+			struct ddns_decision d;
+			struct ddns_state *ds;
+			if (!(r->record & (fam ? REC_AAAA : REC_A)) ||
+			    (ds = state_ddns(&st, r->name, fam ? AF_INET6 :
+			    AF_INET)) == NULL)
+				continue;
+			struct ddns_target t;
+			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
+			ddns_decide(r, ds, &t, !fam && a->kind == V_CGNAT, now,
+			    false, &d);
+			due |= d.action == DDNS_SEND;
+			if (d.action == DDNS_WAITING &&
+			    (wake == 0 || ds->next_attempt < wake))
+				wake = ds->next_attempt;
+		}
+	}
+	if (wake > 0) {
+		struct timeval tv = { wake - now + 1, 0 };
+		evtimer_add(a->ddns_timer, &tv);
+	}
+	return due;
+}
+
+/* --port NAME=PORT: the external port each redirect record's service
+ * holds, which only the agent knows. */
+static int
+publish_helper_ports(struct agent *a, char *argv[], int n, char bufs[][80])
+{
+	int k = 0;
+
+	for (int i = 0; i < a->cfg->nddns && k < PUBLISH_MAX_PORTS; i++) {
+		const struct ddns_config *r = &a->cfg->ddns[i];
+		uint16_t port;
+		if (r->provider != PROV_REDIRECT ||
+		    (port = services_port(a->svc, r->service)) == 0)
+			continue;
+		snprintf(bufs[k], sizeof(bufs[k]), "%s=%u", r->service, port);
+		argv[n++] = "--port";
+		argv[n++] = bufs[k++];
+	}
+	return n;
+}
+
+/* The helper's words that do not depend on what a check found. */
+static int
+publish_helper_fixed(struct agent *a, char *argv[])
+{
+	int n = 0;
+
+	argv[n++] = a->helper;
+	if (log_get_level() >= LOG_LVL_INFO)
+		argv[n++] = log_get_level() > LOG_LVL_INFO ? "-vv" : "-v";
+	if (log_is_syslog())
+		argv[n++] = "--syslog";
+	argv[n++] = "ddns";
+	argv[n++] = "update";
+	argv[n++] = "--config";
+	argv[n++] = (char *)a->config_path;
+	argv[n] = NULL;
+	return n;
+}
+
+/* What only the check knows: the addresses, the verdict, the ports. */
+static int
+publish_helper_found(struct agent *a, char *argv[], int n, char bufs[][80])
+{
+	if (a->public_v4.family) {
+		argv[n++] = "--public";
+		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 80);
+	}
+	if (a->public_v6.family) {
+		argv[n++] = "--public";
+		argv[n++] = (char *)addr_ntop(&a->public_v6, bufs[1], 80);
+	}
+	if (a->kind == V_CGNAT)
+		argv[n++] = "--cgnat";
+	n = publish_helper_ports(a, argv, n, bufs + 2);
+	argv[n] = NULL;
+	return n;
+}
+
+/* Only HTTP echo observers, and no HTTP client here: the helper runs the
+ * probes itself (and decides on its own findings). */
+static bool
+publish_helper_probes(const struct agent *a)
+{
+	return a->kind == V_NO_INTERNET && a->cfg->necho > 0 &&
+	    !echoprobe_available();
+}
+
+void
+agent_ddns(struct agent *a)
+{
+	agent_ddns_for(a, a->why, &a->cause_at);
+}
+
+/*
+ * A gateway announced a change: the helper is started now, waiting for
+ * its options, so that loading it (25 ms of libraries) overlaps the
+ * confirmation; what it is told to publish is only what the check
+ * confirmed, or nothing.
+ */
+void
+publish_warm(struct agent *a)
+{
+	char *argv[16];
+	int n;
+
+	if (a->stopping || a->cfg->nddns == 0 || a->run != NULL ||
+	    publish_helper_probes(a))
+		return;
+	ddnsrun_free(a->run_done);
+	a->run_done = NULL;
+	n = publish_helper_fixed(a, argv);
+	argv[n++] = "--args-on-stdin";
+	argv[n] = NULL;
+	a->run = ddnsrun_start(a->base, argv, true, publish_ddns_done, a);
+}
+
+/* A waiting helper: its options, as one line. */
+static void
+publish_helper_go(struct agent *a)
+{
+	char *argv[16 + 2 * PUBLISH_MAX_PORTS], bufs[2 + PUBLISH_MAX_PORTS][80];
+	char line[1024] = "";
+	int n = publish_helper_found(a, argv, 0, bufs);
+
+	for (int i = 0; i < n; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
+		    i ? " " : "", argv[i]);
+	ddnsrun_go(a->run, line);
+	a->helper_runs++;
+}
+
+/* Nothing due: a helper still waiting ends without doing anything. */
+void
+publish_idle(struct agent *a)
+{
+	if (ddnsrun_waiting(a->run)) {
+		a->run_idle = true;
+		ddnsrun_go(a->run, NULL);
+	}
+}
+
+void
+agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
+{
+	char *argv[16 + 2 * PUBLISH_MAX_PORTS], bufs[2 + PUBLISH_MAX_PORTS][80];
+	bool self = false;
+	int n;
+
+	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
+		return;
+	if (publish_helper_probes(a))
+		self = true;
+	else if (a->kind == V_NO_INTERNET ||
+	    (!a->public_v4.family && !a->public_v6.family))
+		return;
+	if (a->run != NULL && (self || !ddnsrun_waiting(a->run))) {
+		a->run_again = true;
+		return;
+	}
+	if (!self && !publish_ddns_due(a))
+		return;
+	a->run_cause_at = *cause;
+	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
+	if (a->run != NULL) {		/* started at the announcement */
+		publish_helper_go(a);
+		return;
+	}
+	ddnsrun_free(a->run_done);
+	a->run_done = NULL;
+	n = publish_helper_fixed(a, argv);
+	if (!self)
+		n = publish_helper_found(a, argv, n, bufs);
+	a->run = ddnsrun_start(a->base, argv, false, publish_ddns_done, a);
+	a->helper_runs += a->run != NULL;
+}
+
+void
+publish_free(struct agent *a)
+{
+	ddnsrun_free(a->run);
+	ddnsrun_free(a->run_done);
+}

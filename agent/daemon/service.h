@@ -1,0 +1,50 @@
+/* The services the agent keeps mapped: one entry per [service] section. */
+#ifndef HOMEREACH_SERVICE_H
+#define HOMEREACH_SERVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "agent/config/config.h"
+#include "lib/addr.h"
+
+struct event_base;
+struct services;
+typedef void services_cb(void *arg);
+
+struct services *services_new(struct event_base *base, const char *state_path,
+    int timeout_ms);
+/* Make the kept set equal to cfg's services on gateway: map the new ones,
+ * remove the gone ones, leave the unchanged ones alone. A mapping that a
+ * dead agent left is taken over, not made twice; one that no service
+ * wants any more is removed from its router. */
+void services_apply(struct services *s, const struct config *cfg,
+    const struct netaddr *gateway);
+/* Remove from the router what a dead process left that no service of
+ * cfg wants (a mapping that one wants is taken over instead). */
+void services_reclaim(struct services *s, const struct config *cfg,
+    const struct netaddr *gateway);
+/* Map every service again now; done runs when all have answered. */
+void services_refresh(struct services *s, const char *why, services_cb *done,
+    void *arg);
+/* Remove every mapping (or, with !remove, leave them to their leases and
+ * the next agent), then done. */
+void services_stop(struct services *s, bool remove, services_cb *done,
+    void *arg);
+/* The external port a service holds now, or 0 if it holds none. */
+uint16_t services_port(const struct services *s, const char *name);
+/* changed(name, arg) runs after a service got a mapping (the first, or
+ * again after a reboot or a refresh), from the loop. */
+typedef void services_changed_cb(const char *name, void *arg);
+void services_on_change(struct services *s, services_changed_cb *cb,
+    void *arg);
+/* Delete the service's mapping from the router and make it anew (the
+ * router lists it, but it does not answer from outside). */
+void services_remake(struct services *s, const char *name);
+/* For status: one object a service. */
+json_t *services_json(const struct services *s, int64_t now);
+void services_free(struct services *s);
+
+#endif

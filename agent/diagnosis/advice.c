@@ -1,0 +1,195 @@
+/*
+ * Advice: concrete steps for the verdict, naming the devices and addresses
+ * found. Ids are stable (they are part of the --json output).
+ */
+#include "agent/diagnosis/verdict.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct advice *
+advice_add(struct verdict *v, const char *id, const char *title,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static struct advice *
+advice_add(struct verdict *v, const char *id, const char *title,
+    const char *fmt, ...)
+{
+	struct advice *a;
+	va_list ap;
+
+	if (v->nadvice == VERDICT_MAX_ADVICE)
+		return NULL;
+	a = &v->advice[v->nadvice++];
+	a->id = id;
+	a->title = title;
+	va_start(ap, fmt);
+	vsnprintf(a->detail, sizeof(a->detail), fmt, ap);
+	va_end(ap);
+	a->detail[0] = (char)toupper((unsigned char)a->detail[0]);
+	return a;
+}
+
+/* "the router at 192.168.1.1 (AVM FRITZ!Box 7590)" */
+static const char *
+advice_device(const struct gateway *gw, const char *what, char *buf,
+    size_t len)
+{
+	char a[ADDR_STRLEN];
+	const struct desc_info *d;
+
+	if (gw == NULL) {
+		snprintf(buf, len, "the %s", what);
+		return buf;
+	}
+	d = &gw->desc;
+	addr_ntop(&gw->address, a, sizeof(a));
+	if (d->model_name[0] || d->friendly_name[0])
+		snprintf(buf, len, "the %s at %s (%s%s%s)", what, a,
+		    d->manufacturer, d->manufacturer[0] ? " " : "",
+		    d->model_name[0] ? d->model_name : d->friendly_name);
+	else
+		snprintf(buf, len, "the %s at %s", what, a);
+	return buf;
+}
+
+static void
+advice_public(struct verdict *v)
+{
+	char p[ADDR_STRLEN];
+
+	advice_add(v, "none-needed", "Nothing to change",
+	    "This host holds the public address %s itself, so no NAT is in "
+	    "the way. Only its own firewall decides which ports are reachable.",
+	    addr_ntop(&v->public_v4, p, sizeof(p)));
+}
+
+static void
+advice_single(const struct evidence *ev, struct verdict *v)
+{
+	char dev[200], lan[ADDR_STRLEN], p[ADDR_STRLEN];
+
+	advice_device(v->home, "router", dev, sizeof(dev));
+	addr_ntop(&ev->lan_address, lan, sizeof(lan));
+	addr_ntop(&v->public_v4, p, sizeof(p));
+	if (v->inbound_possible) {
+		advice_add(v, "none-needed", "Nothing to change",
+		    "%s holds the public address %s and accepts port mapping "
+		    "requests: `homereach map add PORT` opens a port to this "
+		    "host (%s).", dev, p, lan);
+		return;
+	}
+	advice_add(v, "enable-port-mapping", "Turn on UPnP or NAT-PMP/PCP",
+	    "%s does not answer UPnP-IGD, NAT-PMP or PCP. Enable one of them "
+	    "in its settings (often under \"UPnP\" or \"NAT traversal\"), then "
+	    "`homereach map add PORT` keeps the port open by itself.", dev);
+	advice_add(v, "manual-port-forward", "Forward the port by hand",
+	    "In the port forwarding page of %s, forward the service's TCP or "
+	    "UDP port to this host, %s. Give this host a fixed LAN address "
+	    "first, or the rule breaks when its lease changes.", dev, lan);
+	advice_add(v, "dmz", "Or make this host the DMZ host",
+	    "%s can send every unsolicited connection to %s (\"exposed host\" "
+	    "or DMZ). All ports then reach this host, so its own firewall must "
+	    "be strict.", dev, lan);
+}
+
+static void
+advice_double(const struct evidence *ev, struct verdict *v)
+{
+	char isp[200], home[200], hw[ADDR_STRLEN + 20] = "its WAN port";
+	char lan[ADDR_STRLEN];
+	const struct netaddr *wan = v->home ? evidence_gateway_wan(v->home) : NULL;
+
+	advice_device(v->upstream, "ISP router", isp, sizeof(isp));
+	advice_device(v->home, "home router", home, sizeof(home));
+	if (wan != NULL) {
+		char w[ADDR_STRLEN];
+		snprintf(hw, sizeof(hw), "its WAN address %s",
+		    addr_ntop(wan, w, sizeof(w)));
+	}
+	addr_ntop(&ev->lan_address, lan, sizeof(lan));
+	advice_add(v, "bridge-mode", "Switch the ISP router to bridge mode",
+	    "Put %s into bridge (\"switching hub\", modem-only) mode. Its NAT "
+	    "disappears and %s receives the public address itself, so port "
+	    "mapping works again. Every device plugged into the ISP router "
+	    "would then need a public address of its own, and some ISPs hand "
+	    "out only one: connect everything behind %s.", isp, home, home);
+	advice_add(v, "twin-ip", "Or use Twin IP / Super DMZ",
+	    "If %s offers Twin IP, Super DMZ or IP passthrough, point it at "
+	    "%s, %s. That router then gets the public address and keeps its "
+	    "own NAT; all ports reach it, so its firewall matters.", isp,
+	    home, hw);
+	advice_add(v, "dmz", "Or make the home router the ISP router's DMZ host",
+	    "In %s, set the DMZ (exposed host) to the home router, %s. Inbound "
+	    "traffic then reaches %s, where port mappings apply; the home router still sees "
+	    "a private WAN address, so it may refuse automatic mappings.",
+	    isp, hw, home);
+	advice_add(v, "manual-port-forward", "Or forward the port on both routers",
+	    "Forward the port on %s to the home router (%s), and on %s to "
+	    "this host (%s)%s.",
+	    isp, hw, home, lan, v->upstream && evidence_gateway_can_map(v->upstream) ?
+	    "; the ISP router accepts mapping requests, so `homereach map` "
+	    "can do both layers" : "");
+}
+
+static void
+advice_ipv6(const struct evidence *ev, struct verdict *v)
+{
+	char a[ADDR_STRLEN];
+
+	if (ev->has_global_ipv6)
+		advice_add(v, "use-ipv6", "Use IPv6",
+		    "This host has the global IPv6 address %s, which no NAT "
+		    "hides: publish it as an AAAA record and open the port in "
+		    "the router's IPv6 firewall. Visitors need IPv6 too.",
+		    addr_ntop(&ev->global_ipv6, a, sizeof(a)));
+	else
+		advice_add(v, "use-ipv6", "Use IPv6",
+		    "This host has no global IPv6 address. Ask the ISP whether "
+		    "the line offers IPv6 and enable it on the router: IPv6 "
+		    "addresses are public, with no carrier NAT in the way.");
+}
+
+static void
+advice_cgnat(const struct evidence *ev, struct verdict *v)
+{
+	char p[ADDR_STRLEN];
+
+	addr_ntop(&v->public_v4, p, sizeof(p));
+	advice_add(v, "request-public-ip", "Ask the ISP for a public IPv4 address",
+	    "The line is behind carrier-grade NAT: %s is shared with other "
+	    "customers and no port on it can reach this house. Many ISPs give a "
+	    "public (often \"static\" or \"fixed\") IPv4 address on request, "
+	    "sometimes for a fee.", p);
+	advice_ipv6(ev, v);
+	advice_add(v, "port-redirect", "Or use a relay with a public address",
+	    "A port-redirect or tunnel service (for example a small server with "
+	    "a public address that forwards a port over a tunnel this host "
+	    "opens) reaches the house from outside without any inbound port.");
+}
+
+void
+advice_decide(const struct evidence *ev, struct verdict *v)
+{
+	switch (v->kind) {
+	case V_PUBLIC:
+		advice_public(v);
+		break;
+	case V_SINGLE_NAT:
+	case V_UNKNOWN:
+		advice_single(ev, v);
+		break;
+	case V_DOUBLE_NAT:
+		advice_double(ev, v);
+		if (ev->has_global_ipv6)
+			advice_ipv6(ev, v);
+		break;
+	case V_CGNAT:
+		advice_cgnat(ev, v);
+		break;
+	case V_NO_INTERNET:
+		break;
+	}
+}

@@ -1,0 +1,39 @@
+/* One diagnosis: every probe at once on one event loop, into evidence. */
+#ifndef HOMEREACH_DIAGNOSIS_H
+#define HOMEREACH_DIAGNOSIS_H
+
+#include <stdbool.h>
+
+#include "agent/diagnosis/evidence.h"
+
+#define DIAG_MAX_SERVERS 8
+
+struct event_base;
+struct evdns_base;
+struct diagnosis;
+
+struct diagnosis_config {
+	const char *stun[DIAG_MAX_SERVERS];
+	int nstun;
+	const char *echo[DIAG_MAX_SERVERS];
+	int necho;
+	int timeout_ms;
+	bool behaviour;		/* RFC 5780 tests: diagnose only, they wait */
+	bool quick;		/* the gateway's unicast answers and the
+				 * observers only: no UPnP, no hops */
+};
+
+typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);
+
+/* No observer given (command line or configuration): the built-in public
+ * ones, for real users. Tests always name the lab's own. */
+void diagnosis_use_defaults(struct diagnosis_config *cfg);
+
+/* done runs once, from the loop, when every probe answered or timed out. */
+struct diagnosis *diagnosis_start(struct event_base *base,
+    struct evdns_base *dns, const struct diagnosis_config *cfg,
+    diagnosis_done_cb *done, void *arg);
+const struct evidence *diagnosis_evidence(const struct diagnosis *d);
+void diagnosis_free(struct diagnosis *d);
+
+#endif

@@ -1,0 +1,79 @@
+/* Evidence bookkeeping: bounded arrays, no allocation. */
+#include "agent/diagnosis/evidence.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct observation *
+evidence_add_obs(struct evidence *ev, enum obs_source source,
+    const char *server)
+{
+	struct observation *o;
+
+	if (ev->nobs == EV_MAX_OBS)
+		return NULL;
+	o = &ev->obs[ev->nobs++];
+	memset(o, 0, sizeof(*o));
+	o->source = source;
+	snprintf(o->server, sizeof(o->server), "%s", server);
+	return o;
+}
+
+struct gateway *
+evidence_gateway(struct evidence *ev, const struct netaddr *address,
+    enum gw_role role)
+{
+	struct gateway *gw;
+
+	for (int i = 0; i < ev->ngateways; i++)
+		if (addr_equal(&ev->gateways[i].address, address))
+			return &ev->gateways[i];
+	if (ev->ngateways == EV_MAX_GATEWAYS)
+		return NULL;
+	gw = &ev->gateways[ev->ngateways++];
+	memset(gw, 0, sizeof(*gw));
+	gw->address = *address;
+	gw->role = role;
+	return gw;
+}
+
+struct gateway *
+evidence_role(const struct evidence *ev, enum gw_role role)
+{
+	for (int i = 0; i < ev->ngateways; i++)
+		if (ev->gateways[i].role == role)
+			return (struct gateway *)&ev->gateways[i];
+	return NULL;
+}
+
+const char *
+evidence_source_name(enum obs_source source)
+{
+	static const char *names[] = { "stun", "http", "upnp", "natpmp",
+	    "pcp", "interface" };
+	return names[source];
+}
+
+const char *
+evidence_behaviour_name(enum nat_behaviour b)
+{
+	static const char *names[] = { "unknown", "endpoint-independent",
+	    "address-dependent", "address-and-port-dependent" };
+	return names[b];
+}
+
+const struct netaddr *
+evidence_gateway_wan(const struct gateway *gw)
+{
+	if (gw->natpmp.answered && gw->natpmp.external.family != 0)
+		return &gw->natpmp.external;
+	if (gw->upnp.answered && gw->upnp.external.family != 0)
+		return &gw->upnp.external;
+	return NULL;
+}
+
+bool
+evidence_gateway_can_map(const struct gateway *gw)
+{
+	return gw->upnp.can_map || gw->natpmp.can_map || gw->pcp.can_map;
+}

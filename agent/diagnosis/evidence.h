@@ -1,0 +1,64 @@
+/* What the probes found: the input of the verdict. Plain data. */
+#ifndef HOMEREACH_EVIDENCE_H
+#define HOMEREACH_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+#include "lib/reason.h"
+#include "nat/desc.h"
+#include "nat/finding.h"
+#include "probes/hop.h"
+#include "probes/stunprobe.h"
+
+#define EV_MAX_GATEWAYS	4
+#define EV_MAX_OBS	32
+#define EV_MAX_HOPS	HOP_MAX
+
+enum obs_source { OBS_STUN, OBS_HTTP, OBS_UPNP, OBS_NATPMP, OBS_PCP,
+	OBS_INTERFACE };
+
+struct observation {
+	enum obs_source source;
+	char server[128];	/* who was asked: host:port, URL, gateway, ifname */
+	bool ok;
+	struct netaddr address;	/* when ok */
+	char error[REASON_LEN];	/* when not */
+};
+
+enum gw_role { GW_HOME, GW_UPSTREAM };
+
+struct gateway {
+	struct netaddr address;
+	enum gw_role role;
+	struct proto_finding upnp, natpmp, pcp;
+	struct desc_info desc;
+};
+
+struct evidence {
+	struct gateway gateways[EV_MAX_GATEWAYS];
+	int ngateways;
+	struct observation obs[EV_MAX_OBS];
+	int nobs;
+	struct netaddr hops[EV_MAX_HOPS];	/* hops[i]: TTL i + 1 */
+	int nhops;
+	enum nat_behaviour mapping, filtering;
+	struct netaddr lan_address;	/* this host's source address */
+	bool has_global_ipv6;
+	struct netaddr global_ipv6;
+};
+
+struct observation *evidence_add_obs(struct evidence *ev,
+    enum obs_source source, const char *server);
+/* The gateway at address, added with role if not there yet; NULL if full. */
+struct gateway *evidence_gateway(struct evidence *ev,
+    const struct netaddr *address, enum gw_role role);
+struct gateway *evidence_role(const struct evidence *ev, enum gw_role role);
+const char *evidence_source_name(enum obs_source source);
+const char *evidence_behaviour_name(enum nat_behaviour b);
+/* WAN address the gateway claims (NAT-PMP first, then UPnP), or NULL. */
+const struct netaddr *evidence_gateway_wan(const struct gateway *gw);
+bool evidence_gateway_can_map(const struct gateway *gw);
+
+#endif

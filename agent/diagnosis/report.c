@@ -1,0 +1,250 @@
+/* Report: the verdict first, then the advice, then the evidence. */
+#include "agent/diagnosis/report.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#define BOLD(c)		((c) ? "\033[1m" : "")
+#define RED(c)		((c) ? "\033[31m" : "")
+#define GREEN(c)	((c) ? "\033[32m" : "")
+#define RESET(c)	((c) ? "\033[0m" : "")
+
+static const char *
+report_role(enum gw_role role)
+{
+	return role == GW_HOME ? "home-router" : "upstream-router";
+}
+
+/* Print text wrapped at 76 columns, each line indented. */
+static void
+report_wrap(FILE *out, const char *text, int indent)
+{
+	int col = indent;
+
+	fprintf(out, "%*s", indent, "");
+	while (*text) {
+		size_t w = strcspn(text, " ");
+		if (col > indent && col + 1 + (int)w > 76) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)w, text);
+		col += (int)w;
+		text += w;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
+static void
+report_finding(FILE *out, const char *name, const struct proto_finding *f)
+{
+	char a[ADDR_STRLEN];
+
+	fprintf(out, "    %-9s %s", name, f->detail[0] ? f->detail : "not asked");
+	if (f->external.family)
+		fprintf(out, ", WAN address %s", addr_ntop(&f->external, a,
+		    sizeof(a)));
+	fputc('\n', out);
+}
+
+static void
+report_gateways(FILE *out, const struct evidence *ev)
+{
+	char a[ADDR_STRLEN];
+
+	if (ev->ngateways == 0)
+		return;
+	fprintf(out, "\nRouters:\n");
+	for (int i = 0; i < ev->ngateways; i++) {
+		const struct gateway *gw = &ev->gateways[i];
+		fprintf(out, "  %s %s", report_role(gw->role),
+		    addr_ntop(&gw->address, a, sizeof(a)));
+		if (gw->desc.friendly_name[0])
+			fprintf(out, " \"%s\" (%s %s)", gw->desc.friendly_name,
+			    gw->desc.manufacturer, gw->desc.model_name);
+		fputc('\n', out);
+		report_finding(out, "UPnP-IGD:", &gw->upnp);
+		report_finding(out, "NAT-PMP:", &gw->natpmp);
+		report_finding(out, "PCP:", &gw->pcp);
+	}
+}
+
+static void
+report_observations(FILE *out, const struct evidence *ev)
+{
+	char a[ADDR_STRLEN];
+
+	fprintf(out, "\nObservations:\n");
+	for (int i = 0; i < ev->nobs; i++) {
+		const struct observation *o = &ev->obs[i];
+		fprintf(out, "  %-9s %-28s %s%s\n", evidence_source_name(o->source),
+		    o->server, o->ok ? "" : "error: ",
+		    o->ok ? addr_ntop(&o->address, a, sizeof(a)) : o->error);
+	}
+	if (ev->nhops > 0) {
+		fprintf(out, "  %-9s", "hops");
+		for (int i = 0; i < ev->nhops; i++)
+			fprintf(out, " %s", ev->hops[i].family ?
+			    addr_ntop(&ev->hops[i], a, sizeof(a)) : "*");
+		fputc('\n', out);
+	}
+	if (ev->mapping != BEH_UNKNOWN || ev->filtering != BEH_UNKNOWN)
+		fprintf(out, "  NAT behaviour: mapping %s, filtering %s\n",
+		    evidence_behaviour_name(ev->mapping),
+		    evidence_behaviour_name(ev->filtering));
+}
+
+void
+report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
+    bool color)
+{
+	char a[ADDR_STRLEN];
+
+	fprintf(out, "%sVerdict: %s%s%s", BOLD(color),
+	    v->inbound_possible ? GREEN(color) : RED(color),
+	    verdict_name(v->kind), RESET(color));
+	if (v->nat_layers >= 0)
+		fprintf(out, " (%d NAT layer%s)", v->nat_layers,
+		    v->nat_layers == 1 ? "" : "s");
+	fprintf(out, "\nInbound connections: %s\n", v->inbound_possible ?
+	    "can work" : "blocked by this topology");
+	if (v->public_v4.family)
+		fprintf(out, "Public IPv4: %s\n", addr_ntop(&v->public_v4, a,
+		    sizeof(a)));
+	for (int i = 0; i < v->nwhy; i++)
+		report_wrap(out, v->why[i], 2);
+	if (v->nadvice > 0)
+		fprintf(out, "\n%sWhat to do:%s\n", BOLD(color), RESET(color));
+	for (int i = 0; i < v->nadvice; i++) {
+		fprintf(out, "%d. %s%s%s [%s]\n", i + 1, BOLD(color),
+		    v->advice[i].title, RESET(color), v->advice[i].id);
+		report_wrap(out, v->advice[i].detail, 3);
+	}
+	report_gateways(out, ev);
+	report_observations(out, ev);
+}
+
+static json_t *
+report_addr(const struct netaddr *a)
+{
+	char text[ADDR_STRLEN];
+
+	return a->family ? json_string(addr_ntop(a, text, sizeof(text))) :
+	    json_null();
+}
+
+static json_t *
+report_json_finding(const struct proto_finding *f)
+{
+	return json_pack("{s:b, s:b, s:b, s:i, s:I, s:o, s:s}",
+	    "asked", f->asked, "answered", f->answered, "can_map", f->can_map,
+	    "result", f->result, "epoch", (json_int_t)f->epoch,
+	    "external_address", report_addr(&f->external), "detail", f->detail);
+}
+
+static json_t *
+report_json_gateways(const struct evidence *ev)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < ev->ngateways; i++) {
+		const struct gateway *gw = &ev->gateways[i];
+		json_array_append_new(list, json_pack(
+		    "{s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+		    "address", report_addr(&gw->address),
+		    "role", report_role(gw->role),
+		    "friendly_name", gw->desc.friendly_name,
+		    "manufacturer", gw->desc.manufacturer,
+		    "model_name", gw->desc.model_name,
+		    "upnp", report_json_finding(&gw->upnp),
+		    "natpmp", report_json_finding(&gw->natpmp),
+		    "pcp", report_json_finding(&gw->pcp)));
+	}
+	return list;
+}
+
+static json_t *
+report_json_observations(const struct evidence *ev)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < ev->nobs; i++) {
+		const struct observation *o = &ev->obs[i];
+		json_t *j = json_pack("{s:s, s:s}", "source",
+		    evidence_source_name(o->source), "server", o->server);
+		if (o->ok)
+			json_object_set_new(j, "address", report_addr(&o->address));
+		else
+			json_object_set_new(j, "error", json_string(o->error));
+		json_array_append_new(list, j);
+	}
+	return list;
+}
+
+static json_t *
+report_json_advice(const struct verdict *v)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < v->nadvice; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
+		    "id", v->advice[i].id, "title", v->advice[i].title,
+		    "detail", v->advice[i].detail));
+	return list;
+}
+
+static json_t *
+report_json_strings(const struct verdict *v)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < v->nwhy; i++)
+		json_array_append_new(list, json_string(v->why[i]));
+	return list;
+}
+
+static json_t *
+report_json_hops(const struct evidence *ev)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < ev->nhops; i++)
+		json_array_append_new(list, report_addr(&ev->hops[i]));
+	return list;
+}
+
+int
+report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
+    int elapsed_ms)
+{
+	json_t *root = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o,"
+	    " s:{s:s, s:s}, s:o, s:o, s:i}",
+	    "verdict", verdict_name(v->kind),
+	    "nat_layers", v->nat_layers >= 0 ? json_integer(v->nat_layers) :
+	    json_null(),
+	    "public_ipv4", report_addr(&v->public_v4),
+	    "public_ipv6", report_addr(&ev->global_ipv6),
+	    "inbound_possible", v->inbound_possible,
+	    "lan_address", report_addr(&ev->lan_address),
+	    "gateways", report_json_gateways(ev),
+	    "observations", report_json_observations(ev),
+	    "hops", report_json_hops(ev),
+	    "nat_behaviour", "mapping", evidence_behaviour_name(ev->mapping),
+	    "filtering", evidence_behaviour_name(ev->filtering),
+	    "evidence", report_json_strings(v),
+	    "advice", report_json_advice(v),
+	    "elapsed_ms", elapsed_ms);
+	int rc;
+
+	if (root == NULL)
+		return -1;
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', out);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/* From evidence to a named topology, its NAT layers and what to do. Pure. */
+#ifndef HOMEREACH_VERDICT_H
+#define HOMEREACH_VERDICT_H
+
+#include <stdbool.h>
+
+#include "agent/diagnosis/evidence.h"
+
+#define VERDICT_MAX_LINES	8
+#define VERDICT_MAX_ADVICE	6
+
+enum verdict_kind { V_PUBLIC, V_SINGLE_NAT, V_DOUBLE_NAT, V_CGNAT,
+	V_NO_INTERNET, V_UNKNOWN };
+
+struct advice {
+	const char *id;
+	const char *title;
+	char detail[640];
+};
+
+struct verdict {
+	enum verdict_kind kind;
+	int nat_layers;			/* -1 when not known */
+	struct netaddr public_v4;	/* what outside observers agree on */
+	bool inbound_possible;
+	const struct gateway *home, *upstream;
+	char why[VERDICT_MAX_LINES][256];	/* the evidence that led here */
+	int nwhy;
+	struct advice advice[VERDICT_MAX_ADVICE];
+	int nadvice;
+};
+
+void verdict_decide(const struct evidence *ev, struct verdict *v);
+const char *verdict_name(enum verdict_kind kind);
+/* 0 inbound can work, 1 topology blocks it, 3 nothing outside answered. */
+int verdict_exit_code(const struct verdict *v);
+void verdict_add_why(struct verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* advice.c: fill v->advice for v->kind. */
+void advice_decide(const struct evidence *ev, struct verdict *v);
+
+#endif

@@ -1,0 +1,34 @@
+/* What the redirect server remembers per source address: connections
+ * open, failed logins, checks asked. A table with its own sweep. */
+#ifndef HOMEREACH_REDIRSRC_H
+#define HOMEREACH_REDIRSRC_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "lib/addr.h"
+
+struct event_base;
+struct redirsrc_table;
+
+struct redirsrc {
+	struct netaddr addr;
+	int conns;			/* open now */
+	int fails;			/* failed logins in a row */
+	time_t fail_at;
+	time_t check_window;		/* start of the current minute */
+	int checks;			/* in that minute */
+	bool checking;			/* one at a time */
+	bool login;			/* a login under way: one at a time */
+	struct redirsrc *next;
+};
+
+struct redirsrc_table *redirsrc_table_new(struct event_base *base);
+void redirsrc_table_free(struct redirsrc_table *t);
+/* The entry of this address, made if needed. */
+struct redirsrc *redirsrc_get(struct redirsrc_table *t,
+    const struct netaddr *a);
+/* Seconds to hold a login from src: doubling with each failure. */
+int redirsrc_login_delay(const struct redirsrc *src, time_t now);
+
+#endif

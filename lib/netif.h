@@ -1,0 +1,29 @@
+/* This host's own addresses: the "interface" observations. */
+#ifndef HOMEREACH_NETIF_H
+#define HOMEREACH_NETIF_H
+
+#include <stddef.h>
+
+#include <net/if.h>
+
+#include "lib/addr.h"
+
+#define NETIF_MAX	16
+
+struct netif_addr {
+	char name[IF_NAMESIZE];
+	struct netaddr address;
+};
+
+/* Each IPv4 address of an up, non-loopback interface, at most max of
+ * them; returns how many. */
+int netif_ipv4(struct netif_addr *out, int max);
+/* Parse /proc/net/if_inet6 text: the first stable global address (not a
+ * temporary privacy address, not deprecated). Returns 0 if found. */
+int netif_parse_inet6(const char *text, struct netaddr *out);
+/* The host's first stable global IPv6 address: 0, or -1 (out zeroed). */
+int netif_global_ipv6(struct netaddr *out);
+/* The source address the kernel picks toward dst (no packet is sent). */
+int netif_source_for(const struct netaddr *dst, struct netaddr *out);
+
+#endif
