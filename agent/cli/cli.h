@@ -5,6 +5,8 @@
 /* Exit status shared by all subcommands. */
 enum { EXIT_USAGE = 2 };
 
+#include <jansson.h>
+
 struct config;
 
 int diagnose_main(int argc, char *argv[]);
@@ -17,6 +19,13 @@ int agent_main(int argc, char *argv[]);
 int agent_exec_main(int argc, char *argv[]);
 /* Leading -v, -vv ... and --syslog, before the subcommand. */
 void cli_global_flags(int *argc, char ***argv);
+/* --timeout, the same for every command: 0.1 to 60 seconds; a one-line
+ * error naming cmd otherwise. */
+int cli_seconds(const char *cmd, const char *arg, int *ms);
+/* Ask the running agent (it owns the state): its JSON reply, or NULL
+ * with *error -ENOENT or -ECONNREFUSED when none runs. */
+json_t *cli_ask_agent(const char *runtime_dir, const char *request,
+    int *error);
 int status_main(int argc, char *argv[]);
 int redirectcmd_main(int argc, char *argv[]);
 

@@ -46,7 +46,8 @@ struct ddns_job {
 struct ddnscmd {
 	bool update, force, dry_run, json;
 	bool cgnat;			/* --cgnat: the caller's verdict */
-	bool args_on_stdin;		/* the agent's: the rest comes later */
+	bool helper;			/* `ddns helper`: the agent's, see below */
+	bool probe;			/* the helper probes for itself */
 	struct netaddr given[2];	/* --public: v4, v6 as the caller found */
 	const char *name, *config;
 	const char *stun[DIAG_MAX_SERVERS], *echo[DIAG_MAX_SERVERS];
@@ -74,10 +75,7 @@ ddnscmd_usage(FILE *out)
 	    "       homereach ddns status [--json]\n"
 	    "Options: --config FILE, --stun HOST[:PORT]..., --http-echo URL..., "
 	    "--timeout SECONDS, -v\n"
-	    "         --public ADDRESS... [--cgnat]: the public addresses are "
-	    "known (the agent),\n         so skip the probes\n"
-	    "         --port SERVICE=PORT...: the external port a service "
-	    "holds (the agent)\n"
+	    "While an agent runs, update asks it (it owns the state).\n"
 	    "update exit status: 0 every record is current, 1 some record is "
 	    "not, 2 usage or\nconfiguration error, 3 nothing outside answered.\n");
 }
@@ -141,10 +139,6 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		{ "stun", required_argument, NULL, 's' },
 		{ "http-echo", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "public", required_argument, NULL, 'p' },
-		{ "cgnat", no_argument, NULL, 'g' },
-		{ "port", required_argument, NULL, 'P' },
-		{ "args-on-stdin", no_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -159,30 +153,50 @@ ddnscmd_options(int argc, char *argv[], struct ddnscmd *c)
 		case 'c': c->config = optarg; break;
 		case 's': if (c->nstun < DIAG_MAX_SERVERS) c->stun[c->nstun++] = optarg; break;
 		case 'e': if (c->necho < DIAG_MAX_SERVERS) c->echo[c->necho++] = optarg; break;
-		case 't': c->timeout_ms = atoi(optarg) * 1000; break;
-		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
-		case 'g': c->cgnat = true; break;
-		case 'P': if (ddnscmd_port(c, optarg) < 0) return -1; break;
-		case 'I': c->args_on_stdin = true; break;
+		case 't': if (cli_seconds("ddns", optarg, &c->timeout_ms) < 0) return -1; break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': ddnscmd_usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
-	if (c->timeout_ms < 1000 || c->timeout_ms > 60000) {
-		fprintf(stderr, "homereach ddns: --timeout: want 1 to 60 seconds\n");
-		return -1;
-	}
 	return 0;
+}
+
+/* The helper's own words, from the agent only: what the check found. */
+static int
+ddnscmd_helper_options(int argc, char *argv[], struct ddnscmd *c)
+{
+	static const struct option opts[] = {
+		{ "public", required_argument, NULL, 'p' },
+		{ "cgnat", no_argument, NULL, 'g' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "probe", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': if (ddnscmd_given(c, optarg) < 0) return -1; break;
+		case 'g': c->cgnat = true; break;
+		case 'P': if (ddnscmd_port(c, optarg) < 0) return -1; break;
+		case 'o': c->probe = true; break;
+		default: return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
 }
 
 /*
  * The agent starts its helper when a gateway announces a change, while it
  * confirms the address: loading this binary's libraries (libcurl's
  * dependencies alone take 25 ms) then overlaps the confirmation. The
- * helper waits here for one line of options (--public, --cgnat, --port);
- * an empty line or the end of input means nothing is due. 0 go on, 1
- * nothing to do, -1 bad words.
+ * helper waits here for one line of options (--public, --cgnat, --port,
+ * or --probe to find the addresses itself); an empty line or the end of
+ * input means nothing is due. 0 go on, 1 nothing to do, -1 bad words.
+ * It writes no state: each record it settled goes to its standard output
+ * as a state line ("state ddns ..."), and the agent, the state's owner,
+ * folds it in.
  */
 static int
 ddnscmd_stdin_args(struct ddnscmd *c)
@@ -199,7 +213,26 @@ ddnscmd_stdin_args(struct ddnscmd *c)
 	if (n == 1)
 		return 1;
 	optind = 1;
-	return ddnscmd_options(n, words, c) < 0 ? -1 : 0;
+	return ddnscmd_helper_options(n, words, c) < 0 ? -1 : 0;
+}
+
+/* While an agent runs, it owns the state: it runs its DNS step now. -1:
+ * no agent, do the work here. */
+static int
+ddnscmd_ask_agent(struct ddnscmd *c)
+{
+	int error;
+	json_t *reply = cli_ask_agent(c->cfg.runtime_dir, "ddns update", &error);
+
+	if (reply == NULL)
+		return error == -ENOENT || error == -ECONNREFUSED ? -1 : 1;
+	json_decref(reply);
+	if (c->force || c->name != NULL)
+		fprintf(stderr, "homereach ddns: the agent decides what is due; "
+		    "--force and NAME are for when none runs\n");
+	printf("asked the running agent to update (it owns the state); "
+	    "`homereach status` shows the records\n");
+	return 0;
 }
 
 /* --- status --- */
@@ -281,6 +314,32 @@ ddnscmd_fold(struct state *st, void *arg)
 	}
 }
 
+/* The helper's report: the job's records as state lines on stdout. */
+static void
+ddnscmd_tell(struct ddnscmd *c, const struct ddns_job *j,
+    const struct ddnscmd_fold *f)
+{
+	static struct state one;
+	static char text[8192];
+	char *line, *save = NULL;
+
+	ddnscmd_fold(&c->st, (void *)f);
+	memset(&one, 0, sizeof(one));
+	for (int i = 0; i < j->n; i++) {
+		struct ddns_state *d = state_ddns(&c->st, j->recs[i]->name,
+		    j->family);
+		if (d != NULL)
+			one.ddns[one.nddns++] = *d;
+	}
+	if (state_format(&one, text, sizeof(text)) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "ddns ", 5) == 0)
+			printf("state %s\n", line);
+	fflush(stdout);
+}
+
 static void ddnscmd_start_jobs(struct ddnscmd *c);
 
 static void
@@ -330,7 +389,10 @@ ddnscmd_done(void *arg)
 	struct ddnscmd_fold f = { j, (double)(random() % 1000) / 1000.0 };
 	char why[REASON_LEN];
 
-	if (state_update(c->state_path, ddnscmd_fold, &f, why, sizeof(why)) < 0)
+	if (c->helper)
+		ddnscmd_tell(c, j, &f);
+	else if (state_update(c->state_path, ddnscmd_fold, &f, why,
+	    sizeof(why)) < 0)
 		log_warnx("%s", why);
 	for (int i = 0; i < j->n; i++)
 		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->old[i],
@@ -465,7 +527,7 @@ ddnscmd_update(struct ddnscmd *c)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	c->base = event_base_new();
-	if (c->given[0].family || c->given[1].family) {
+	if (!c->probe && (c->given[0].family || c->given[1].family)) {
 		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
 		ddnscmd_start_jobs(c);
 		/* The workers' completions are not pending events: without
@@ -499,11 +561,13 @@ ddns_main(int argc, char *argv[])
 	if (c == NULL)
 		return 1;
 	c->timeout_ms = 3000;
-	if (argc < 2 || (strcmp(argv[1], "update") && strcmp(argv[1], "status"))) {
+	if (argc < 2 || (strcmp(argv[1], "update") && strcmp(argv[1], "status") &&
+	    strcmp(argv[1], "helper"))) {
 		ddnscmd_usage(stderr);
 		goto out;
 	}
-	c->update = argv[1][0] == 'u';
+	c->update = argv[1][0] != 's';
+	c->helper = argv[1][0] == 'h';
 	if (ddnscmd_options(argc - 1, argv + 1, c) < 0) {
 		ddnscmd_usage(stderr);
 		goto out;
@@ -527,10 +591,13 @@ ddns_main(int argc, char *argv[])
 		    strerror(errno));
 		goto out;
 	}
-	if (c->args_on_stdin && (rc = ddnscmd_stdin_args(c)) != 0) {
+	if (c->helper && (rc = ddnscmd_stdin_args(c)) != 0) {
 		rc = rc > 0 ? 0 : EXIT_USAGE;	/* nothing to do, or bad words */
 		goto out;
 	}
+	if (c->update && !c->helper && !c->dry_run &&
+	    (rc = ddnscmd_ask_agent(c)) >= 0)
+		goto out;
 	if (state_load(c->state_path, &c->st, why, sizeof(why)) < 0) {
 		fprintf(stderr, "homereach ddns: %s\n", why);
 		rc = 1;

@@ -38,21 +38,6 @@ diagnose_usage(FILE *out)
 }
 
 static int
-diagnose_timeout(const char *arg, int *ms)
-{
-	char *end;
-	double s = strtod(arg, &end);
-
-	if (*arg == '\0' || *end != '\0' || !(s >= 0.1 && s <= 60)) {
-		fprintf(stderr, "homereach diagnose: --timeout \"%s\": want "
-		    "seconds from 0.1 to 60\n", arg);
-		return -1;
-	}
-	*ms = (int)(s * 1000);
-	return 0;
-}
-
-static int
 diagnose_add(const char **list, int *n, const char *value, const char *opt)
 {
 	if (*n == DIAG_MAX_SERVERS) {
@@ -86,7 +71,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		case 'c': run->config = optarg; break;
 		case 's': rc = diagnose_add(c->stun, &c->nstun, optarg, "--stun"); break;
 		case 'e': rc = diagnose_add(c->echo, &c->necho, optarg, "--http-echo"); break;
-		case 't': rc = diagnose_timeout(optarg, &c->timeout_ms); break;
+		case 't': rc = cli_seconds("diagnose", optarg, &c->timeout_ms); break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': diagnose_usage(stdout); exit(0);
 		default: rc = -1;

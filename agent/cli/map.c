@@ -40,6 +40,8 @@ map_usage(FILE *out)
 	    "--config FILE,\n  --timeout SECONDS, -v\n"
 	    "Through a double NAT, add maps on the upstream router too: named by\n"
 	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
+	    "While an agent runs, add and del ask it: it keeps the port until "
+	    "del or its exit.\n"
 	    "Exit status: 0 done, 1 no gateway could map, 2 usage error.\n",
 	    STATE_DEFAULT_DIR);
 }
@@ -104,7 +106,7 @@ map_option(int ch, struct mapctl *c)
 	switch (ch) {
 	case 'j': c->json = true; return 0;
 	case 'k': c->keep = true; return 0;
-	case 'd': c->state_dir = optarg; return 0;
+	case 'd': c->state_dir = optarg; c->state_dir_given = true; return 0;
 	case 'C': c->config = optarg; return 0;
 	case 'v': log_set_level(log_get_level() + 1); return 0;
 	case 'e': return map_port(optarg, &c->spec.external_port, "--external");
@@ -114,10 +116,7 @@ map_option(int ch, struct mapctl *c)
 		c->spec.lifetime = (uint32_t)v;
 		return 0;
 	case 't':
-		if (map_number(optarg, 1, 60, &v, "--timeout") < 0)
-			return -1;
-		c->timeout_ms = (int)v * 1000;
-		return 0;
+		return cli_seconds("map", optarg, &c->timeout_ms);
 	case 'c':
 		if (map_number(optarg, 1, 3600, &v, "--check") < 0)
 			return -1;
@@ -219,6 +218,7 @@ map_main(int argc, char *argv[])
 	};
 	char why[REASON_LEN];
 	struct route_default rt;
+	int rc;
 
 	static struct config cfg;
 
@@ -236,5 +236,9 @@ map_main(int argc, char *argv[])
 		return 1;
 	}
 	c.gateway = rt.gateway;
+	if (c.cmd != MAPCTL_LIST && !c.keep && !c.state_dir_given &&
+	    c.spec.via == VIA_ANY && c.upstream.family == 0 && c.nstun == 0 &&
+	    (rc = mapagent_run(&c, cfg.runtime_dir)) >= 0)
+		return rc;
 	return mapctl_run(&c);
 }

@@ -13,6 +13,7 @@ struct mapctl {
 	enum mapctl_cmd cmd;
 	struct mapping_spec spec;
 	bool json, keep;
+	bool state_dir_given;		/* --state-dir: not the agent's state */
 	const char *state_dir;
 	const char *config;
 	char state_path[4096];
@@ -25,5 +26,8 @@ struct mapctl {
 };
 
 int mapctl_run(const struct mapctl *c);
+/* mapagent.c: add or del asked of the running agent (dir: its runtime
+ * directory). -1 when no agent runs; else the exit status. */
+int mapagent_run(const struct mapctl *c, const char *dir);
 
 #endif

@@ -1,7 +1,13 @@
 /* What every command line shares. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "agent/cli/cli.h"
+#include "agent/daemon/control.h"
 #include "lib/log.h"
 
 void
@@ -20,4 +26,36 @@ cli_global_flags(int *argc, char ***argv)
 			break;
 	}
 	*argv = v;
+}
+
+int
+cli_seconds(const char *cmd, const char *arg, int *ms)
+{
+	char *end;
+	double s = strtod(arg, &end);
+
+	if (*arg == '\0' || *end != '\0' || !(s >= 0.1 && s <= 60)) {
+		fprintf(stderr, "homereach %s: --timeout \"%s\": want seconds "
+		    "from 0.1 to 60\n", cmd, arg);
+		return -1;
+	}
+	*ms = (int)(s * 1000);
+	return 0;
+}
+
+json_t *
+cli_ask_agent(const char *runtime_dir, const char *request, int *error)
+{
+	char *text = NULL;
+	json_t *reply;
+	int rc = control_ask(runtime_dir, request, &text);
+
+	*error = rc;
+	if (rc < 0)
+		return NULL;
+	reply = json_loads(text, 0, NULL);
+	free(text);
+	if (reply == NULL)
+		*error = -EPROTO;
+	return reply;
 }

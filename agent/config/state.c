@@ -347,6 +347,13 @@ state_find(struct state *st, int protocol, uint16_t internal_port,
 	return NULL;
 }
 
+const struct map_record *
+state_find_const(const struct state *st, int protocol, uint16_t internal_port,
+    const struct netaddr *gateway)
+{
+	return state_find((struct state *)st, protocol, internal_port, gateway);
+}
+
 struct ddns_state *
 state_ddns(struct state *st, const char *name, int family)
 {
@@ -362,6 +369,31 @@ state_ddns(struct state *st, const char *name, int family)
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	d->family = family;
 	return d;
+}
+
+void
+state_fold_ddns(struct state *st, void *arg)
+{
+	const struct state *from = arg;
+	struct ddns_state *d;
+
+	for (int i = 0; i < from->nddns; i++)
+		if ((d = state_ddns(st, from->ddns[i].name,
+		    from->ddns[i].family)) != NULL)
+			*d = from->ddns[i];
+}
+
+const struct ddns_state *
+state_ddns_peek(const struct state *st, const char *name, int family,
+    struct ddns_state *empty)
+{
+	for (int i = 0; i < st->nddns; i++)
+		if (st->ddns[i].family == family && !strcmp(st->ddns[i].name, name))
+			return &st->ddns[i];
+	memset(empty, 0, sizeof(*empty));
+	snprintf(empty->name, sizeof(empty->name), "%s", name);
+	empty->family = family;
+	return empty;
 }
 
 void

@@ -43,6 +43,8 @@ int state_update(const char *path, void (*change)(struct state *, void *),
     void *arg, char *why, size_t whylen);
 struct map_record *state_find(struct state *st, int protocol,
     uint16_t internal_port, const struct netaddr *gateway);
+const struct map_record *state_find_const(const struct state *st,
+    int protocol, uint16_t internal_port, const struct netaddr *gateway);
 void state_remove(struct state *st, struct map_record *m);
 /* Changes for state_update(); arg is a struct map_record. store_new:
  * unless its port has a record already; store: add or replace; drop;
@@ -53,5 +55,10 @@ void state_drop(struct state *st, void *arg);
 void state_disown(struct state *st, void *arg);
 /* The record's memory for one family, added empty if new (NULL if full). */
 struct ddns_state *state_ddns(struct state *st, const char *name, int family);
+/* The same without adding: a record not there yet is *empty, zeroed. */
+const struct ddns_state *state_ddns_peek(const struct state *st,
+    const char *name, int family, struct ddns_state *empty);
+/* Fold the DNS helper's records into st (each replaces its own). */
+void state_fold_ddns(struct state *st, void *arg);
 
 #endif

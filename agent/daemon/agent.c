@@ -27,6 +27,7 @@
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/reach.h"
 #include "agent/daemon/service.h"
+#include "agent/daemon/store.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
@@ -166,6 +167,7 @@ agent_reload(struct agent *a)
 		log_warnx("SIGHUP: state_dir and runtime_dir change at restart");
 	memcpy(n->state_dir, a->cfg->state_dir, sizeof(n->state_dir));
 	memcpy(n->runtime_dir, a->cfg->runtime_dir, sizeof(n->runtime_dir));
+	agent_ondemand_merge(a, n);
 	if (a->gateway.family)
 		services_apply(a->svc, n, &a->gateway);
 	free(a->cfg);
@@ -217,7 +219,7 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 
 static json_t *
 agent_record_json(const struct agent *a, const struct ddns_config *r,
-    struct ddns_state *d, int fam, int64_t now)
+    const struct ddns_state *d, int fam, int64_t now)
 {
 	char pub[ADDR_STRLEN] = "", next[200];
 	struct ddns_decision dec;
@@ -246,24 +248,18 @@ static json_t *
 agent_records_json(struct agent *a, int64_t now)
 {
 	json_t *list = json_array();
-	struct state *st = malloc(sizeof(*st));
-	char why[REASON_LEN];
+	const struct state *st = store_state(a->store);
 
-	if (st == NULL || state_load(a->state_path, st, why, sizeof(why)) < 0) {
-		free(st);
-		return list;
-	}
 	for (int i = 0; i < a->cfg->nddns; i++) {
 		const struct ddns_config *r = &a->cfg->ddns[i];
 		for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
-			struct ddns_state *d;
-			if ((r->record & (fam == AF_INET ? REC_A : REC_AAAA)) &&
-			    (d = state_ddns(st, r->name, fam)) != NULL)
-				json_array_append_new(list,
-				    agent_record_json(a, r, d, fam, now));
+			struct ddns_state empty;
+			if (r->record & (fam == AF_INET ? REC_A : REC_AAAA))
+				json_array_append_new(list, agent_record_json(a,
+				    r, state_ddns_peek(st, r->name, fam, &empty),
+				    fam, now));
 		}
 	}
-	free(st);
 	return list;
 }
 
@@ -344,7 +340,7 @@ agent_on_control(const char *request, void *arg)
 		agent_check(a, "asked on the control socket", CHECK_MAPPINGS);
 		return strdup("{\"ok\": true}");
 	}
-	return NULL;
+	return agent_ondemand(a, request);
 }
 
 /* --- start and stop --- */
@@ -355,24 +351,14 @@ agent_on_control(const char *request, void *arg)
 static int
 agent_state(struct agent *a)
 {
-	struct state *st = malloc(sizeof(*st));
-	char why[REASON_LEN], aside[1200];
-	int rc = 0;
+	char why[REASON_LEN];
 
-	if (st == NULL)
+	if ((a->store = store_open(a->base, a->state_path, why,
+	    sizeof(why))) == NULL) {
+		log_warnx("%s", why);
 		return -1;
-	if (state_load(a->state_path, st, why, sizeof(why)) < 0) {
-		snprintf(aside, sizeof(aside), "%s.bad-%lld", a->state_path,
-		    (long long)time(NULL));
-		if (rename(a->state_path, aside) == 0)
-			log_warnx("%s; set aside as %s, starting afresh", why, aside);
-		else {
-			log_warn("%s; cannot set it aside", why);
-			rc = -1;
-		}
 	}
-	free(st);
-	return rc;
+	return 0;
 }
 
 static int
@@ -388,7 +374,7 @@ agent_dirs(struct agent *a)
 	}
 	snprintf(a->state_path, sizeof(a->state_path), "%s/state",
 	    a->cfg->state_dir);
-	return agent_state(a);
+	return 0;
 }
 
 static int
@@ -438,13 +424,13 @@ agent_setup(struct agent *a)
 	a->base = event_base_new();
 	a->dns = evdns_base_new(a->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (a->base == NULL || agent_control(a) < 0)
+	if (a->base == NULL || agent_control(a) < 0 || agent_state(a) < 0)
 		return -1;
 	a->started = (int64_t)time(NULL);
 	a->interval = evtimer_new(a->base, agent_on_interval, a);
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
-	a->svc = services_new(a->base, a->state_path, 2000);
+	a->svc = services_new(a->base, a->store, 2000);
 	a->reach = reach_new(a->base, a->dns);
 	if (a->svc == NULL || a->reach == NULL)
 		return -1;
@@ -469,6 +455,7 @@ agent_free(struct agent *a)
 	notify_free(a->ntf);
 	netlink_free(a->nl);
 	control_free(a->ctl);
+	store_free(a->store);	/* the last changes, before the loop goes */
 	for (int i = 0; i < 5; i++)
 		if (a->sigs[i])
 			event_free(a->sigs[i]);

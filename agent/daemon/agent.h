@@ -29,6 +29,7 @@ struct agent {
 	char helper[1024];		/* the homereach binary with the providers */
 	int64_t started;
 	struct services *svc;
+	struct store *store;		/* the state: only the agent writes it */
 	struct control *ctl;
 	struct announce *ann;
 	struct notify *ntf;
@@ -59,10 +60,15 @@ struct agent {
 	bool run_again, run_idle;
 	struct timespec run_cause_at;
 	char run_why[160];
+	char report[32768];		/* its "state" lines, folded at its end */
 
 	/* The outside-in check (outside.c). */
 	struct reach *reach;
 	bool remade[CONFIG_MAX_SERVICES];	/* deleted and made again */
+
+	/* Ports `map add` asked the agent to keep (ondemand.c). */
+	struct service_config extra[CONFIG_MAX_SERVICES];
+	int nextra;
 };
 
 /* check.c: start a check (re-probe, re-verify mappings, update DNS, save
@@ -80,6 +86,10 @@ void agent_ddns(struct agent *a);
 void agent_ddns_for(struct agent *a, const char *why,
     const struct timespec *cause);
 void agent_check_free(struct agent *a);
+/* ondemand.c: a request of the command line (map add/del, ddns update),
+ * or NULL if it is none; and the agent's own services put into cfg. */
+char *agent_ondemand(struct agent *a, const char *request);
+void agent_ondemand_merge(struct agent *a, struct config *cfg);
 /* outside.c: a service got a mapping (services_on_change). */
 void agent_on_service(const char *name, void *arg);
 /* Check every mapped service from outside (check_url). */

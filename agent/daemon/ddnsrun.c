@@ -29,6 +29,7 @@ struct ddnsrun {
 	char line[512];
 	size_t len;
 	ddnsrun_cb *cb;
+	ddnsrun_line_cb *on_line;
 	void *arg;
 };
 
@@ -60,6 +61,8 @@ ddnsrun_take(struct ddnsrun *r, const char *buf, size_t n)
 		r->line[r->len] = '\0';
 		if (r->len > 0)
 			log_debug("ddns helper: %s", r->line);
+		if (r->len > 0 && r->on_line != NULL)
+			r->on_line(r->line, r->arg);
 		r->len = 0;
 	}
 }
@@ -158,4 +161,11 @@ ddnsrun_free(struct ddnsrun *r)
 	event_free(r->reap);
 	close(r->fd);
 	free(r);
+}
+
+void
+ddnsrun_on_line(struct ddnsrun *r, ddnsrun_line_cb *cb)
+{
+	if (r != NULL)
+		r->on_line = cb;
 }

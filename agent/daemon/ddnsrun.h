@@ -15,6 +15,9 @@ typedef void ddnsrun_cb(int status, void *arg);
  * its standard input is a pipe it waits on for ddnsrun_go(). */
 struct ddnsrun *ddnsrun_start(struct event_base *base, char *const argv[],
     bool waiting, ddnsrun_cb *cb, void *arg);
+/* Each line of its standard output, to cb (with the start's arg). */
+typedef void ddnsrun_line_cb(const char *line, void *arg);
+void ddnsrun_on_line(struct ddnsrun *r, ddnsrun_line_cb *cb);
 /* A waiting helper's line of options; NULL: nothing to do, it exits. */
 void ddnsrun_go(struct ddnsrun *r, const char *line);
 /* Still waiting for ddnsrun_go()? */

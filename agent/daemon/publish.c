@@ -15,6 +15,7 @@
 #include "agent/daemon/agent.h"
 #include "agent/daemon/ddnsrun.h"
 #include "agent/daemon/service.h"
+#include "agent/daemon/store.h"
 #include "ddns/ddns.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -22,6 +23,39 @@
 
 #define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
 
+/* The helper's report ("state ddns ..." lines), folded into the state
+ * that the agent alone writes. */
+static void
+publish_on_line(const char *line, void *arg)
+{
+	struct agent *a = arg;
+	size_t n = strlen(a->report), add = strlen(line) - 6;
+
+	if (strncmp(line, "state ", 6) != 0 || n + add + 2 > sizeof(a->report))
+		return;
+	memcpy(a->report + n, line + 6, add);
+	memcpy(a->report + n + add, "\n", 2);
+}
+
+static void
+publish_fold(struct agent *a)
+{
+	static const char head[] = "homereach-state 1\n";
+	struct state *st = malloc(sizeof(*st));
+	char *text = malloc(sizeof(head) + sizeof(a->report)), why[REASON_LEN];
+
+	if (st != NULL && text != NULL && a->report[0] != '\0') {
+		snprintf(text, sizeof(head) + sizeof(a->report), "%s%s", head,
+		    a->report);
+		if (state_parse(text, strlen(text), st, why, sizeof(why)) < 0)
+			log_warnx("the DNS helper's report: %s", why);
+		else
+			store_change(a->store, state_fold_ddns, st, NULL, NULL);
+	}
+	a->report[0] = '\0';
+	free(text);
+	free(st);
+}
 
 static void
 publish_ddns_done(int status, void *arg)
@@ -30,6 +64,7 @@ publish_ddns_done(int status, void *arg)
 
 	a->run_done = a->run;	/* freed at the next run */
 	a->run = NULL;
+	publish_fold(a);
 	if (status < 0 || status > 1)
 		log_warnx("the DNS helper failed (status %d)", status);
 	if (!a->run_idle)
@@ -62,24 +97,20 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 static bool
 publish_ddns_due(struct agent *a)
 {
-	struct state st;
-	char why[REASON_LEN];
+	const struct state *st = store_state(a->store);
 	int64_t now = (int64_t)time(NULL), wake = 0;
 	bool due = false;
 
-	if (state_load(a->state_path, &st, why, sizeof(why)) < 0) {
-		log_warnx("%s", why);
-		return false;
-	}
 	for (int i = 0; i < a->cfg->nddns; i++) {
 		const struct ddns_config *r = &a->cfg->ddns[i];
 		for (int fam = 0; fam < 2; fam++) {
 			struct ddns_decision d;
-			struct ddns_state *ds;
-			if (!(r->record & (fam ? REC_AAAA : REC_A)) ||
-			    (ds = state_ddns(&st, r->name, fam ? AF_INET6 :
-			    AF_INET)) == NULL)
+			struct ddns_state empty;
+			const struct ddns_state *ds;
+			if (!(r->record & (fam ? REC_AAAA : REC_A)))
 				continue;
+			ds = state_ddns_peek(st, r->name, fam ? AF_INET6 : AF_INET,
+			    &empty);
 			struct ddns_target t;
 			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
 			ddns_decide(r, ds, &t, !fam && a->kind == V_CGNAT, now,
@@ -129,7 +160,7 @@ publish_helper_fixed(struct agent *a, char *argv[])
 	if (log_is_syslog())
 		argv[n++] = "--syslog";
 	argv[n++] = "ddns";
-	argv[n++] = "update";
+	argv[n++] = "helper";
 	argv[n++] = "--config";
 	argv[n++] = (char *)a->config_path;
 	argv[n] = NULL;
@@ -176,31 +207,39 @@ agent_ddns(struct agent *a)
  * confirmation; what it is told to publish is only what the check
  * confirmed, or nothing.
  */
+static void
+publish_start(struct agent *a)
+{
+	char *argv[16];
+
+	ddnsrun_free(a->run_done);
+	a->run_done = NULL;
+	a->report[0] = '\0';
+	publish_helper_fixed(a, argv);
+	a->run = ddnsrun_start(a->base, argv, true, publish_ddns_done, a);
+	ddnsrun_on_line(a->run, publish_on_line);
+}
+
 void
 publish_warm(struct agent *a)
 {
-	char *argv[16];
-	int n;
-
 	if (a->stopping || a->cfg->nddns == 0 || a->run != NULL ||
 	    publish_helper_probes(a))
 		return;
-	ddnsrun_free(a->run_done);
-	a->run_done = NULL;
-	n = publish_helper_fixed(a, argv);
-	argv[n++] = "--args-on-stdin";
-	argv[n] = NULL;
-	a->run = ddnsrun_start(a->base, argv, true, publish_ddns_done, a);
+	publish_start(a);
 }
 
-/* A waiting helper: its options, as one line. */
+/* A waiting helper: its options, as one line (it always reads them from
+ * its standard input: they stay off the public command line). */
 static void
-publish_helper_go(struct agent *a)
+publish_helper_go(struct agent *a, bool self)
 {
 	char *argv[16 + 2 * PUBLISH_MAX_PORTS], bufs[2 + PUBLISH_MAX_PORTS][80];
 	char line[1024] = "";
-	int n = publish_helper_found(a, argv, 0, bufs);
+	int n = self ? 0 : publish_helper_found(a, argv, 0, bufs);
 
+	if (self)
+		argv[n++] = "--probe";
 	for (int i = 0; i < n; i++)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
 		    i ? " " : "", argv[i]);
@@ -221,9 +260,7 @@ publish_idle(struct agent *a)
 void
 agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 {
-	char *argv[16 + 2 * PUBLISH_MAX_PORTS], bufs[2 + PUBLISH_MAX_PORTS][80];
 	bool self = false;
-	int n;
 
 	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
 		return;
@@ -240,17 +277,10 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 		return;
 	a->run_cause_at = *cause;
 	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
-	if (a->run != NULL) {		/* started at the announcement */
-		publish_helper_go(a);
-		return;
-	}
-	ddnsrun_free(a->run_done);
-	a->run_done = NULL;
-	n = publish_helper_fixed(a, argv);
-	if (!self)
-		n = publish_helper_found(a, argv, n, bufs);
-	a->run = ddnsrun_start(a->base, argv, false, publish_ddns_done, a);
-	a->helper_runs += a->run != NULL;
+	if (a->run == NULL)		/* else started at the announcement */
+		publish_start(a);
+	if (a->run != NULL)
+		publish_helper_go(a, self);
 }
 
 void

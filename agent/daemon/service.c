@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "agent/daemon/store.h"
 #include "agent/config/state.h"
 #include "lib/log.h"
 #include "lib/proc.h"
@@ -41,11 +42,13 @@ struct svc {
 	int retry_ms;
 	char error[REASON_LEN];
 	bool stopping, gone, remake;
+	bool intending;		/* its pending record is being written */
+	bool freed;		/* freed meanwhile: the write's callback frees */
 };
 
 struct services {
 	struct event_base *base;
-	const char *state_path;
+	struct store *store;
 	int timeout_ms;
 	struct svc *list[SVC_MAX];
 	int n;
@@ -64,16 +67,11 @@ svc_proto(int protocol)
 	return protocol == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-static int
-svc_save(struct services *set, void (*change)(struct state *, void *),
-    void *arg)
+/* The agent's store writes it; nothing here waits for the file. */
+static void
+svc_save(struct services *set, store_change_fn *change, void *arg)
 {
-	char why[REASON_LEN];
-
-	if (state_update(set->state_path, change, arg, why, sizeof(why)) == 0)
-		return 0;
-	log_warnx("%s", why);
-	return -1;
+	store_change(set->store, change, arg, NULL, NULL);
 }
 
 static void
@@ -212,13 +210,9 @@ svc_granted(const struct mapping_grant *g, void *arg)
 static bool
 svc_adopt(struct svc *e)
 {
-	struct state st;
-	struct map_record *m;
-	char why[REASON_LEN];
+	const struct map_record *m = state_find_const(store_state(e->set->store),
+	    e->cfg.protocol, e->cfg.port, &e->gateway);
 
-	if (state_load(e->set->state_path, &st, why, sizeof(why)) < 0)
-		return false;
-	m = state_find(&st, e->cfg.protocol, e->cfg.port, &e->gateway);
 	if (m == NULL || m->chain != 0)
 		return m != NULL;
 	e->spec.external_port = m->external_port;
@@ -227,34 +221,54 @@ svc_adopt(struct svc *e)
 	return true;
 }
 
-/* The intent first: whatever happens once the request has left (kill -9),
- * the next start finds the mapping in the state and removes or keeps it. */
-static int
-svc_intend(struct svc *e)
-{
-	struct map_record rec;
-
-	if (svc_adopt(e))
-		return 0;
-	if (mapping_choose_nonce(&e->spec) < 0)
-		return -1;
-	maprec_pending(&e->spec, &e->gateway, 0, &rec);
-	return svc_save(e->set, state_store_new, &rec);
-}
-
 static void
-svc_map(struct svc *e)
+svc_ask(struct svc *e)
 {
 	if (e->stopping || e->op != NULL)
 		return;
-	if (svc_intend(e) < 0) {
-		svc_failed(e, "cannot record the mapping before asking for it");
-		return;
-	}
 	e->op = mapping_start(e->set->base, &e->gateway, &e->spec,
 	    e->set->timeout_ms, svc_granted, e);
 	if (e->op == NULL)
 		svc_failed(e, "cannot start a mapping");
+}
+
+static void
+svc_intended(int rc, void *arg)
+{
+	struct svc *e = arg;
+
+	e->intending = false;
+	if (e->freed) {
+		free(e);
+		return;
+	}
+	if (rc < 0)
+		svc_failed(e, "cannot record the mapping before asking for it");
+	else
+		svc_ask(e);
+}
+
+/* The intent first: whatever happens once the request has left (kill -9),
+ * the next start finds the mapping in the state and removes or keeps it.
+ * The request leaves when the file holds the pending record. */
+static void
+svc_map(struct svc *e)
+{
+	struct map_record rec;
+
+	if (e->stopping || e->op != NULL || e->intending)
+		return;
+	if (svc_adopt(e)) {
+		svc_ask(e);
+		return;
+	}
+	if (mapping_choose_nonce(&e->spec) < 0) {
+		svc_failed(e, "no random numbers for the PCP nonce");
+		return;
+	}
+	maprec_pending(&e->spec, &e->gateway, 0, &rec);
+	e->intending = true;
+	store_change(e->set->store, state_store_new, &rec, svc_intended, e);
 }
 
 static void
@@ -313,7 +327,11 @@ svc_free(struct svc *e)
 	mapping_free(e->op);
 	mapping_free(e->retired);
 	event_free(e->retry);
-	free(e);
+	e->keep = NULL, e->op = e->retired = NULL, e->retry = NULL;
+	if (e->intending)
+		e->freed = true;	/* svc_intended frees it */
+	else
+		free(e);
 }
 
 static void
@@ -385,14 +403,14 @@ services_remake(struct services *set, const char *name)
 }
 
 struct services *
-services_new(struct event_base *base, const char *state_path, int timeout_ms)
+services_new(struct event_base *base, struct store *store, int timeout_ms)
 {
 	struct services *set = calloc(1, sizeof(*set));
 
 	if (set == NULL)
 		return NULL;
 	set->base = base;
-	set->state_path = state_path;
+	set->store = store;
 	set->timeout_ms = timeout_ms;
 	set->reap = event_new(base, -1, 0, svc_on_reap, set);
 	return set;
@@ -505,13 +523,10 @@ void
 services_reclaim(struct services *set, const struct config *cfg,
     const struct netaddr *gateway)
 {
-	struct state st;
-	char why[REASON_LEN];
+	const struct state *st = store_state(set->store);
 
-	if (state_load(set->state_path, &st, why, sizeof(why)) < 0)
-		return;
-	for (int i = 0; i < st.nmaps && set->norphans < SVC_MAX; i++) {
-		struct map_record *m = &st.maps[i];
+	for (int i = 0; i < st->nmaps && set->norphans < SVC_MAX; i++) {
+		const struct map_record *m = &st->maps[i];
 		struct svc_orphan *o;
 		struct mapping_spec spec;
 		if (m->owner_pid == 0 || maprec_owner_alive(m) ||

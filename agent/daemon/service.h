@@ -14,7 +14,8 @@ struct event_base;
 struct services;
 typedef void services_cb(void *arg);
 
-struct services *services_new(struct event_base *base, const char *state_path,
+struct store;
+struct services *services_new(struct event_base *base, struct store *store,
     int timeout_ms);
 /* Make the kept set equal to cfg's services on gateway: map the new ones,
  * remove the gone ones, leave the unchanged ones alone. A mapping that a

@@ -21,6 +21,11 @@
 #   forged      a LAN host's forged NAT-PMP announcements (the gateway's
 #               source address, a public address that is not the house's),
 #               twice: never published; a real change still is, at once
+#   owner       map add, map del and ddns update while the agent runs ask
+#               the agent, which alone writes the state: they work with the
+#               state directory read-only to them, the agent keeps the port
+#               (status lists it, the record is the agent's, it answers
+#               from outside) and removes it on del
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -323,6 +328,57 @@ case_forged() {
 	announce_from_gateway 6.6.6.6
 	sleep 2
 	check_eq "forged after it: knot keeps the new address" "$(lab_dig nas.example.com)" 5.0.1.9
+}
+
+# as_reader CMD...: CMD on the LAN host with the state directory mounted
+# read-only for it alone: whatever it does, it cannot write the state.
+as_reader() {
+	lab_run host unshare -m sh -c 'mount --bind -o ro "$0" "$0" && exec "$@"' \
+		"$LAB_DIR/state" "$@"
+}
+owner_pid_of() {	# the keeper's pid in the state file's record for PORT
+	awk -v p="$1" '$1 == "mapping" && $3 == p { print $12 }' "$LAB_DIR/state/state"
+}
+has_owner() { [ -n "$(owner_pid_of 8080)" ]; }
+no_owner() { [ -z "$(owner_pid_of 8080)" ]; }
+
+case_owner() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf
+	start_agent
+	out=$(as_reader "$bin" map add 8080 --config "$conf" 2>&1)
+	check_eq "map add asks the agent" "$?" 0
+	echo "info: $out"
+	check_eq "it prints the mapping" "$(echo "$out" | grep -c '8080/tcp -> 5.0.1.2:8080 via .*, kept by the agent')" 1
+	status_json
+	check "status lists it" '.mappings[] | select(.service == "map-8080-tcp") | .state' mapped "$LAB_DIR/status.json"
+	check_eq "it answers from outside" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	wait_for 2 has_owner
+	pid=$(owner_pid_of 8080)
+	check_eq "the state's record is the agent's" \
+		"$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -c "agent --config $conf")" 1
+	lab_upnpd_crash rtr
+	sleep 1
+	lab_upnpd_start rtr
+	wait_for 5 reachable
+	check_eq "the agent keeps it (made again after a router restart)" \
+		"$(reach_tcp 5.0.1.2 8080)" hello-from-nas
+	out=$(as_reader "$bin" ddns update --config "$conf" 2>&1)
+	check_eq "ddns update asks the agent" "$?" 0
+	check_eq "and says so" "$(echo "$out" | grep -c 'asked the running agent')" 1
+	out=$(as_reader "$bin" map del 8080 --config "$conf" 2>&1)
+	check_eq "map del asks the agent" "$?" 0
+	wait_for 3 no_rule_for 8080
+	check_eq "the router's rule is gone" "$(rule_handle 8080)" ""
+	status_json
+	check_eq "status no longer lists it" "$(jq '[.mappings[] | select(.service == "map-8080-tcp")] | length' "$LAB_DIR/status.json")" 0
+	wait_for 2 no_owner
+	check_eq "nor the state file" "$(owner_pid_of 8080)" ""
+	stop_agent
+	out=$(as_reader "$bin" map add 8080 --config "$conf" 2>&1)
+	check_eq "without an agent, a read-only state is refused as before" "$?" 1
 }
 
 "case_${case_//-/_}"
