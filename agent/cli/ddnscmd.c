@@ -561,6 +561,11 @@ ddns_main(int argc, char *argv[])
 	if (c == NULL)
 		return 1;
 	c->timeout_ms = 3000;
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		ddnscmd_usage(stdout);
+		rc = 0;
+		goto out;
+	}
 	if (argc < 2 || (strcmp(argv[1], "update") && strcmp(argv[1], "status") &&
 	    strcmp(argv[1], "helper"))) {
 		ddnscmd_usage(stderr);

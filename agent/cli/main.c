@@ -5,24 +5,26 @@
 #include "agent/cli/cli.h"
 #include "lib/log.h"
 
+/* Each subcommand answers --help itself, for each of its own commands. */
 static const struct {
-	const char *name;
+	const char *name, *commands;
 	int (*fn)(int argc, char *argv[]);
 	const char *help;
 } subcommands[] = {
-	{ "diagnose", diagnose_main,
+	{ "diagnose", "", diagnose_main,
 	    "name the NAT topology in front of this host and say what to do" },
-	{ "map", map_main,
+	{ "map", " add|del|list", map_main,
 	    "add, remove or list port mappings on the router (PCP, NAT-PMP, UPnP)" },
-	{ "ddns", ddns_main,
+	{ "ddns", " update|status", ddns_main,
 	    "keep DNS records pointed at the true public address" },
-	{ "agent", agent_exec_main,
+	{ "agent", "", agent_exec_main,
 	    "keep services mapped and records published, in the foreground" },
-	{ "status", status_main,
+	{ "status", "", status_main,
 	    "ask the running agent how things are" },
-	{ "redirect-server", redirectcmd_main,
-	    "run the port-redirecting DDNS server (for ISPs that block port 80)" },
-	{ "check-config", checkconfig_main,
+	{ "redirect-server", " [passwd]", redirectcmd_main,
+	    "run the port-redirecting DDNS server (for ISPs that block port 80),\n"
+	    "                             or add a host to its users file" },
+	{ "check-config", "", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
 };
 
@@ -32,10 +34,14 @@ usage(FILE *out)
 	fprintf(out, "Usage: homereach [-v]... [--syslog] <subcommand> [options]\n\n"
 	    "Keeps a home server reachable from the internet.\n\n"
 	    "Subcommands:\n");
-	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(out, "  %-16s %s\n", subcommands[i].name,
-		    subcommands[i].help);
-	fprintf(out, "\n'homereach <subcommand> --help' for its options.\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		char word[64];
+		snprintf(word, sizeof(word), "%s%s", subcommands[i].name,
+		    subcommands[i].commands);
+		fprintf(out, "  %-26s %s\n", word, subcommands[i].help);
+	}
+	fprintf(out, "\n'homereach <subcommand> [command] --help' for its "
+	    "options.\n");
 }
 
 int

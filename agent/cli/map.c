@@ -184,6 +184,10 @@ map_parse(int argc, char *argv[], struct mapctl *c)
 		fprintf(stderr, "homereach map: add, del or list?\n");
 		return -1;
 	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		map_usage(stdout);
+		exit(0);
+	}
 	if (strcmp(argv[1], "add") == 0)
 		c->cmd = MAPCTL_ADD;
 	else if (strcmp(argv[1], "del") == 0)

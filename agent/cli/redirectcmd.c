@@ -92,6 +92,7 @@ redirectcmd_passwd(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "users", required_argument, NULL, 'u' },
 		{ "user", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *users = NULL, *user = NULL;
@@ -103,8 +104,10 @@ redirectcmd_passwd(int argc, char *argv[])
 			users = optarg;
 		else if (ch == 'n')
 			user = optarg;
-		else
-			return EXIT_USAGE;
+		else {
+			redirectcmd_usage(ch == 'h' ? stdout : stderr);
+			return ch == 'h' ? 0 : EXIT_USAGE;
+		}
 	}
 	if (users == NULL || optind != argc - 1) {
 		redirectcmd_usage(stderr);
