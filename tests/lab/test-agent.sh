@@ -88,6 +88,7 @@ wait_for() {
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
 rules_are() { [ "$(lab_upnpd_rules rtr)" = "$1" ]; }
 no_rule_for() { [ -z "$(rule_handle "$1")" ]; }
+state_has_ddns() { grep -q '^ddns ' "$LAB_DIR/state/state" 2>/dev/null; }
 has_rule_for() { [ -n "$(rule_handle "$1")" ]; }
 reachable() { [ "$(reach_tcp 5.0.1.2 8080)" = hello-from-nas ]; }
 rule_handle() {	# the nft handle of the router's DNAT rule for PORT
@@ -224,6 +225,7 @@ case_restart() {
 	write_conf "web 8080" "game 5353 udp"
 	start_agent
 	wait_for 3 rules_are 2
+	wait_for 3 state_has_ddns	# the agent is settled: its record is written
 	n=$(updates_in_knot)
 	stop_agent KILL
 	write_conf "web 8080"		# game goes while no agent runs
