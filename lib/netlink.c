@@ -18,6 +18,7 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netif.h"
 #include "lib/reason.h"
 #include "lib/route.h"
@@ -32,8 +33,7 @@ struct netlink_view {
 };
 
 struct netlink {
-	int fd;
-	struct event *rd, *settle;
+	struct loop_sock s;	/* timer: the settle delay */
 	struct netlink_view view;
 	netlink_cb *cb;
 	void *arg;
@@ -87,7 +87,6 @@ static void
 netlink_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct netlink *n = arg;
-	struct timeval settle = { 0, NETLINK_SETTLE_MS * 1000 };
 	char buf[8192];
 	ssize_t len;
 	bool woke = false;
@@ -97,35 +96,41 @@ netlink_on_read(evutil_socket_t fd, short what, void *arg)
 		woke = true;
 	if (len < 0 && errno == ENOBUFS)
 		woke = true;	/* we missed some: look anyway */
-	if (woke && !evtimer_pending(n->settle, NULL))
-		evtimer_add(n->settle, &settle);
+	if (woke && !evtimer_pending(n->s.timer, NULL))
+		loop_after(n->s.timer, NETLINK_SETTLE_MS);
 }
 
 struct netlink *
 netlink_start(struct event_base *base, netlink_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs cbs = {
+		.io = netlink_on_read, .timer = netlink_on_settle
+	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
 	    .nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
 	    RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE };
 	struct netlink *n = calloc(1, sizeof(*n));
+	int fd;
 
 	if (n == NULL)
 		return NULL;
-	n->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    NETLINK_ROUTE);
-	if (n->fd < 0 || bind(n->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		log_warn("netlink");
-		if (n->fd >= 0)
-			close(n->fd);
+		if (fd >= 0)
+			close(fd);
+		free(n);
+		return NULL;
+	}
+	if (loop_sock_open(&n->s, base, fd, true, &cbs, n) < 0) {
+		log_warnx("netlink: out of memory");
 		free(n);
 		return NULL;
 	}
 	n->cb = cb;
 	n->arg = arg;
 	netlink_read_view(&n->view);
-	n->rd = event_new(base, n->fd, EV_READ | EV_PERSIST, netlink_on_read, n);
-	n->settle = evtimer_new(base, netlink_on_settle, n);
-	event_add(n->rd, NULL);
 	return n;
 }
 
@@ -134,8 +139,6 @@ netlink_free(struct netlink *n)
 {
 	if (n == NULL)
 		return;
-	event_free(n->rd);
-	event_free(n->settle);
-	close(n->fd);
+	loop_sock_close(&n->s);
 	free(n);
 }

@@ -17,13 +17,13 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/reason.h"
 #include "nat/portsock.h"
 
 struct announce {
-	int fd;
+	struct loop_sock s;
 	struct netaddr gateway;
-	struct event *rd;
 	announce_cb *cb;
 	void *arg;
 };
@@ -62,18 +62,19 @@ struct announce *
 announce_start(struct event_base *base, const struct netaddr *gateway,
     announce_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs cbs = { .io = announce_on_read };
 	struct announce *a = calloc(1, sizeof(*a));
+	int fd = -1;
 
-	if (a == NULL || (a->fd = portsock_multicast(ANNOUNCE_PORT,
-	    htonl(0xe0000001), NULL)) < 0) {
+	if (a == NULL || (fd = portsock_multicast(ANNOUNCE_PORT,
+	    htonl(0xe0000001), NULL)) < 0 ||
+	    loop_sock_open(&a->s, base, fd, true, &cbs, a) < 0) {
 		free(a);
 		return NULL;
 	}
 	a->gateway = *gateway;
 	a->cb = cb;
 	a->arg = arg;
-	a->rd = event_new(base, a->fd, EV_READ | EV_PERSIST, announce_on_read, a);
-	event_add(a->rd, NULL);
 	return a;
 }
 
@@ -82,7 +83,6 @@ announce_free(struct announce *a)
 {
 	if (a == NULL)
 		return;
-	event_free(a->rd);
-	close(a->fd);
+	loop_sock_close(&a->s);
 	free(a);
 }

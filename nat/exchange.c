@@ -9,13 +9,14 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 
 #define EXCHANGE_FIRST_RTO_MS	250
 #define EXCHANGE_MAX_DATAGRAM	1104
 
 struct exchange {
-	int fd, rto_ms;
-	struct event *rd, *resend, *deadline;
+	int rto_ms;
+	struct loop_sock s;	/* timer: the resend */
 	bool over, again;
 	const struct exchange_ops *ops;
 	void *arg;
@@ -27,9 +28,9 @@ exchange_end(struct exchange *x, int status)
 	if (x->over)
 		return;
 	x->over = true;
-	event_del(x->rd);
-	event_del(x->resend);
-	event_del(x->deadline);
+	event_del(x->s.io);
+	event_del(x->s.timer);
+	event_del(x->s.deadline);
 	x->ops->done(status, x->arg);
 }
 
@@ -52,16 +53,16 @@ static void
 exchange_on_resend(evutil_socket_t fd, short what, void *arg)
 {
 	struct exchange *x = arg;
-	struct timeval tv = { x->rto_ms / 1000, x->rto_ms % 1000 * 1000 };
+	int rto_ms = x->rto_ms;
 	int rc;
 
 	(void)fd, (void)what;
-	if ((rc = x->ops->send(x->fd, x->arg)) < 0)
+	if ((rc = x->ops->send(x->s.fd, x->arg)) < 0)
 		log_debug("exchange: send: %s", strerror(-rc));
 	if (!x->again)
 		x->rto_ms *= 2;
 	x->again = false;
-	evtimer_add(x->resend, &tv);
+	loop_after(x->s.timer, rto_ms);
 }
 
 static void
@@ -75,24 +76,22 @@ struct exchange *
 exchange_start(struct event_base *base, int fd, int timeout_ms,
     const struct exchange_ops *ops, void *arg)
 {
+	static const struct loop_sock_cbs cbs = {
+		.io = exchange_on_read, .timer = exchange_on_resend,
+		.deadline = exchange_on_deadline
+	};
 	struct exchange *x = calloc(1, sizeof(*x));
-	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
 
 	if (x == NULL)
 		return NULL;
-	x->fd = fd;
 	x->rto_ms = EXCHANGE_FIRST_RTO_MS;
 	x->ops = ops;
 	x->arg = arg;
-	x->rd = event_new(base, fd, EV_READ | EV_PERSIST, exchange_on_read, x);
-	x->resend = evtimer_new(base, exchange_on_resend, x);
-	x->deadline = evtimer_new(base, exchange_on_deadline, x);
-	if (x->rd == NULL || x->resend == NULL || x->deadline == NULL) {
-		exchange_free(x);
+	if (loop_sock_open(&x->s, base, fd, false, &cbs, x) < 0) {
+		free(x);
 		return NULL;
 	}
-	event_add(x->rd, NULL);
-	evtimer_add(x->deadline, &tv);
+	loop_after(x->s.deadline, timeout_ms);
 	exchange_on_resend(-1, 0, x);
 	return x;
 }
@@ -100,12 +99,10 @@ exchange_start(struct event_base *base, int fd, int timeout_ms,
 void
 exchange_again(struct exchange *x, int ms)
 {
-	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
-
 	if (x->over)
 		return;
 	x->again = true;
-	evtimer_add(x->resend, &tv);
+	loop_after(x->s.timer, ms);
 }
 
 void
@@ -113,11 +110,6 @@ exchange_free(struct exchange *x)
 {
 	if (x == NULL)
 		return;
-	if (x->rd)
-		event_free(x->rd);
-	if (x->resend)
-		event_free(x->resend);
-	if (x->deadline)
-		event_free(x->deadline);
+	loop_sock_close(&x->s);
 	free(x);
 }

@@ -19,6 +19,7 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netif.h"
 #include "nat/gwprobe.h"
 #include "nat/natpmp.h"
@@ -79,12 +80,12 @@ keep_retire(struct keep_layer *l)
 static void
 keep_schedule_renew(struct keep_layer *l)
 {
-	struct timeval tv = { l->rec.lifetime / 2, 0 };
+	int64_t s = l->rec.lifetime / 2;
 
-	if (l->rec.via != VIA_UPNP && tv.tv_sec > CONFIRM_S)
-		tv.tv_sec = CONFIRM_S;
+	if (l->rec.via != VIA_UPNP && s > CONFIRM_S)
+		s = CONFIRM_S;
 	if (l->rec.lifetime > 0)	/* permanent leases are only watched */
-		evtimer_add(l->renew, &tv);
+		loop_after(l->renew, s * 1000);
 }
 
 /* Worth a line in the log and a write of the state: not a confirmation
@@ -113,7 +114,6 @@ static void
 keep_remapped(const struct mapping_grant *g, void *arg)
 {
 	struct keep_layer *l = arg;
-	struct timeval retry = { 0, RETRY_MS * 1000 };
 	struct map_record old = l->rec;
 	bool news;
 
@@ -123,7 +123,7 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 		l->confirming = false;
 		log_warnx("port %u: cannot map again: %s", l->rec.internal_port,
 		    g->error);
-		evtimer_add(l->retry, &retry);
+		loop_after(l->retry, RETRY_MS);
 		if (l->k->granted)
 			l->k->granted(l->index, false, l->k->arg);
 		return;
@@ -143,10 +143,8 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	l->confirming = false;
 	keep_epoch_from(l, g);
 	keep_schedule_renew(l);
-	if (g->via == VIA_UPNP && !event_pending(l->checker, EV_TIMEOUT, NULL)) {
-		struct timeval check = { l->k->check_s, 0 };
-		event_add(l->checker, &check);
-	}
+	if (g->via == VIA_UPNP && !event_pending(l->checker, EV_TIMEOUT, NULL))
+		loop_after(l->checker, l->k->check_s * 1000);
 	if (l->k->granted && news)
 		l->k->granted(l->index, true, l->k->arg);
 	/* The upstream layer points at our external port: follow it. */
@@ -301,35 +299,52 @@ mapkeep_stop(struct mapkeep *k)
 		k->done(1, k->arg);
 }
 
+/* Each layer's renew, retry and check events, and the watch tick; -1 if
+ * one could not be made (mapkeep_free frees those that were). */
+static int
+keep_events(struct mapkeep *k)
+{
+	for (int i = 0; i < k->n; i++) {
+		struct keep_layer *l = &k->layer[i];
+		if ((l->renew = evtimer_new(k->base, keep_on_renew, l)) == NULL ||
+		    (l->retry = evtimer_new(k->base, keep_on_retry, l)) == NULL ||
+		    (l->checker = event_new(k->base, -1, EV_PERSIST,
+		    keep_on_check, l)) == NULL)
+			return -1;
+	}
+	k->watch = event_new(k->base, -1, EV_PERSIST, keep_on_watch, k);
+	return k->watch == NULL ? -1 : 0;
+}
+
 struct mapkeep *
 mapkeep_start(struct event_base *base, mapkeep_save_cb *save, int timeout_ms,
     int check_s, const struct map_record *recs, const struct mapping_spec *specs, int n,
     mapkeep_done_cb *done, void *arg)
 {
 	struct mapkeep *k = calloc(1, sizeof(*k));
-	struct timeval tick = { WATCH_MS / 1000, WATCH_MS % 1000 * 1000 };
-	struct timeval check = { check_s, 0 };
 
 	if (k == NULL)
 		return NULL;
 	*k = (struct mapkeep){ .base = base, .save = save,
 	    .timeout_ms = timeout_ms, .check_s = check_s, .n = n, .done = done,
 	    .arg = arg };
+	for (int i = 0; i < n; i++)
+		k->layer[i] = (struct keep_layer){ .k = k, .index = i,
+		    .rec = recs[i], .spec = specs[i] };
+	if (keep_events(k) < 0) {
+		log_warnx("out of memory for the mapping's timers");
+		mapkeep_free(k);
+		return NULL;
+	}
 	for (int i = 0; i < n; i++) {
 		struct keep_layer *l = &k->layer[i];
 		struct mapping_grant g = { .via = recs[i].via, .epoch = recs[i].epoch };
-		*l = (struct keep_layer){ .k = k, .index = i, .rec = recs[i],
-		    .spec = specs[i] };
-		l->renew = evtimer_new(base, keep_on_renew, l);
-		l->retry = evtimer_new(base, keep_on_retry, l);
-		l->checker = event_new(base, -1, EV_PERSIST, keep_on_check, l);
 		if (recs[i].via == VIA_UPNP)
-			event_add(l->checker, &check);
+			loop_after(l->checker, check_s * 1000);
 		keep_epoch_from(l, &g);
 		keep_schedule_renew(l);
 	}
-	k->watch = event_new(base, -1, EV_PERSIST, keep_on_watch, k);
-	event_add(k->watch, &tick);
+	loop_after(k->watch, WATCH_MS);
 	return k;
 }
 
@@ -372,10 +387,10 @@ mapkeep_free(struct mapkeep *k)
 		mapping_free(l->retired);
 		gwprobe_free(l->probe);
 		upnpprobe_free(l->check);
-		event_free(l->renew);
-		event_free(l->retry);
-		event_free(l->checker);
+		loop_event_free(&l->renew);
+		loop_event_free(&l->retry);
+		loop_event_free(&l->checker);
 	}
-	event_free(k->watch);
+	loop_event_free(&k->watch);
 	free(k);
 }

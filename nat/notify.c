@@ -15,15 +15,15 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netif.h"
 #include "lib/reason.h"
 #include "nat/portsock.h"
 #include "nat/ssdp.h"
 
 struct notify {
-	int fd;
+	struct loop_sock s;
 	struct netaddr gateway;
-	struct event *rd;
 	bool has_bootid, said_bye;
 	uint32_t bootid;
 	notify_cb *cb;
@@ -77,22 +77,22 @@ struct notify *
 notify_start(struct event_base *base, const struct netaddr *gateway,
     notify_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs cbs = { .io = notify_on_read };
 	struct notify *n = calloc(1, sizeof(*n));
 	struct netaddr local = { 0 };
+	int fd;
 
 	if (n == NULL)
 		return NULL;
 	netif_source_for(gateway, &local);
-	n->fd = portsock_multicast(SSDP_PORT, inet_addr(SSDP_MCAST), &local);
-	if (n->fd < 0) {
+	fd = portsock_multicast(SSDP_PORT, inet_addr(SSDP_MCAST), &local);
+	if (fd < 0 || loop_sock_open(&n->s, base, fd, true, &cbs, n) < 0) {
 		free(n);
 		return NULL;
 	}
 	n->gateway = *gateway;
 	n->cb = cb;
 	n->arg = arg;
-	n->rd = event_new(base, n->fd, EV_READ | EV_PERSIST, notify_on_read, n);
-	event_add(n->rd, NULL);
 	return n;
 }
 
@@ -101,7 +101,6 @@ notify_free(struct notify *n)
 {
 	if (n == NULL)
 		return;
-	event_free(n->rd);
-	close(n->fd);
+	loop_sock_close(&n->s);
 	free(n);
 }

@@ -26,6 +26,7 @@
 
 #include "lib/icmperr.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/worker.h"
 #include "nat/upnphttp.h"
 
@@ -158,8 +159,8 @@ struct upnpprobe {
 	struct event_base *base;
 	struct netaddr gateway;
 	bool lan;
-	int fd, sends;
-	struct event *rd, *resend, *deadline;
+	int sends;
+	struct loop_sock s;	/* timer: the SSDP resend */
 	struct worker_job *work;
 	struct upnp_job *job;
 	upnp_result_cb *cb;
@@ -398,9 +399,9 @@ upnp_fetch(void *arg)
 static void
 upnp_report(struct upnpprobe *p)
 {
-	event_del(p->rd);
-	event_del(p->resend);
-	event_del(p->deadline);
+	event_del(p->s.io);
+	event_del(p->s.timer);
+	event_del(p->s.deadline);
 	p->cb(&p->job->res, p->arg);
 }
 
@@ -425,14 +426,14 @@ upnp_send(struct upnpprobe *p)
 	    sizeof(a)), SSDP_PORT);
 	n = ssdp_build_msearch(msg, sizeof(msg), host, 0);
 	sl = addr_to_sockaddr(&p->gateway, SSDP_PORT, &ss);
-	if (sendto(p->fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
+	if (sendto(p->s.fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
 		log_debug("ssdp: unicast to %s: %s", a, strerror(errno));
 	if (p->lan && p->sends == 0) {
 		struct netaddr m;
 		addr_parse(SSDP_MCAST, &m);
 		n = ssdp_build_msearch(msg, sizeof(msg), SSDP_MCAST ":1900", 1);
 		sl = addr_to_sockaddr(&m, SSDP_PORT, &ss);
-		if (sendto(p->fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
+		if (sendto(p->s.fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
 			log_debug("ssdp: multicast: %s", strerror(errno));
 	}
 	p->sends++;
@@ -442,12 +443,12 @@ static void
 upnp_on_resend(evutil_socket_t fd, short what, void *arg)
 {
 	struct upnpprobe *p = arg;
-	struct timeval tv = { 0, UPNP_RESEND_MS * 1000 * (1 << p->sends) };
+	int wait_ms = UPNP_RESEND_MS << p->sends;
 
 	(void)fd, (void)what;
 	upnp_send(p);
 	if (p->sends < 4)
-		evtimer_add(p->resend, &tv);
+		loop_after(p->s.timer, wait_ms);
 }
 
 /* IP_RECVERR queues ICMP errors: port unreachable from the gateway means
@@ -458,7 +459,7 @@ upnp_port_closed(struct upnpprobe *p)
 	struct icmperr e;
 	char a[ADDR_STRLEN];
 
-	while (icmperr_next(p->fd, &e)) {
+	while (icmperr_next(p->s.fd, &e)) {
 		if (e.type != ICMP_UNREACHABLE || !addr_equal(&e.offender, &p->gateway))
 			continue;
 		snprintf(p->job->res.finding.detail,
@@ -517,8 +518,8 @@ upnp_on_read(evutil_socket_t fd, short what, void *arg)
 		if (!upnp_location_ok(p, r->ssdp.location))
 			continue;
 		r->finding.asked = true;
-		event_del(p->rd);
-		event_del(p->resend);
+		event_del(p->s.io);
+		event_del(p->s.timer);
 		p->work = worker_run(p->base, upnp_fetch, upnp_fetched, p->job);
 		if (p->work == NULL)
 			upnp_report(p);
@@ -574,11 +575,16 @@ upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
     bool lan, int timeout_ms, const struct upnp_map_args *args,
     upnp_result_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs cbs = {
+		.io = upnp_on_read, .timer = upnp_on_resend,
+		.deadline = upnp_on_deadline
+	};
 	struct upnpprobe *p = calloc(1, sizeof(*p));
-	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
+	int fd = -1;
 
 	if (p == NULL || (p->job = upnp_job_new(p, gateway, timeout_ms)) == NULL ||
-	    (p->fd = upnp_socket()) < 0) {
+	    (fd = upnp_socket()) < 0 ||
+	    loop_sock_open(&p->s, base, fd, true, &cbs, p) < 0) {
 		upnp_job_release(p ? p->job : NULL);
 		free(p);
 		return NULL;
@@ -590,11 +596,7 @@ upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
 	p->lan = lan;
 	p->cb = cb;
 	p->arg = arg;
-	p->rd = event_new(base, p->fd, EV_READ | EV_PERSIST, upnp_on_read, p);
-	p->resend = evtimer_new(base, upnp_on_resend, p);
-	p->deadline = evtimer_new(base, upnp_on_deadline, p);
-	event_add(p->rd, NULL);
-	evtimer_add(p->deadline, &tv);
+	loop_after(p->s.deadline, timeout_ms);
 	upnp_on_resend(-1, 0, p);
 	return p;
 }
@@ -608,9 +610,6 @@ upnpprobe_free(struct upnpprobe *p)
 		upnp_job_cancel(p->work, p->job);
 	else
 		upnp_job_release(p->job);
-	event_free(p->rd);
-	event_free(p->resend);
-	event_free(p->deadline);
-	close(p->fd);
+	loop_sock_close(&p->s);
 	free(p);
 }

@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "lib/loop.h"
+
 struct echo_sock {
 	struct event *ev;
 };
@@ -124,6 +126,11 @@ echo_socket_cb(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
 		return -1;
 	}
 	es->ev = event_new(p->base, s, kind | EV_PERSIST, echo_on_socket, p);
+	if (es->ev == NULL) {		/* curl fails the transfer */
+		free(es);
+		curl_multi_assign(p->multi, s, NULL);
+		return -1;
+	}
 	event_add(es->ev, NULL);
 	curl_multi_assign(p->multi, s, es);
 	return 0;
@@ -133,13 +140,12 @@ static int
 echo_timer_cb(CURLM *m, long ms, void *arg)
 {
 	struct echoprobe *p = arg;
-	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
 
 	(void)m;
 	if (ms < 0)
 		evtimer_del(p->timer);
 	else
-		evtimer_add(p->timer, &tv);
+		loop_after(p->timer, ms);
 	return 0;
 }
 

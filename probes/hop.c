@@ -17,15 +17,16 @@
 
 #include "lib/icmperr.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 
 #define HOP_BASE_PORT	33434
 #define HOP_RESEND_MS	200
 
 struct hopprobe {
-	int fd, nhops, reached;		/* reached: TTL of the target, or 0 */
+	int nhops, reached;		/* reached: TTL of the target, or 0 */
 	struct netaddr target;
 	struct netaddr hops[HOP_MAX];
-	struct event *rd, *resend, *deadline;
+	struct loop_sock s;		/* timer: the one resend */
 	bool finished;
 	hop_result_cb *cb;
 	void *arg;
@@ -57,8 +58,8 @@ hop_send(struct hopprobe *p)
 		uint8_t payload[8] = { 'h', 'r', 'h', 'o', 'p', (uint8_t)ttl };
 		if (p->hops[ttl - 1].family != 0)
 			continue;
-		setsockopt(p->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-		hop_sendto(p->fd, payload, sizeof(payload), &ss, sl, ttl);
+		setsockopt(p->s.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+		hop_sendto(p->s.fd, payload, sizeof(payload), &ss, sl, ttl);
 	}
 }
 
@@ -81,9 +82,9 @@ hop_finish(struct hopprobe *p)
 	if (p->finished)
 		return;
 	p->finished = true;
-	event_del(p->rd);
-	event_del(p->resend);
-	event_del(p->deadline);
+	event_del(p->s.io);
+	event_del(p->s.timer);
+	event_del(p->s.deadline);
 	p->cb(p->hops, n, p->arg);
 }
 
@@ -140,18 +141,22 @@ struct hopprobe *
 hopprobe_start(struct event_base *base, const struct netaddr *target,
     int nhops, int timeout_ms, hop_result_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs cbs = {
+		.io = hop_on_read, .timer = hop_on_resend,
+		.deadline = hop_on_deadline
+	};
 	struct hopprobe *p = calloc(1, sizeof(*p));
-	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
-	struct timeval rs = { 0, HOP_RESEND_MS * 1000 };
-	int on = 1;
+	int fd, on = 1;
 
 	if (p == NULL)
 		return NULL;
-	p->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0 || setsockopt(p->fd, IPPROTO_IP, IP_RECVERR, &on,
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on,
 	    sizeof(on)) < 0) {
-		if (p->fd >= 0)
-			close(p->fd);
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0 || loop_sock_open(&p->s, base, fd, true, &cbs, p) < 0) {
 		free(p);
 		return NULL;
 	}
@@ -159,12 +164,8 @@ hopprobe_start(struct event_base *base, const struct netaddr *target,
 	p->nhops = nhops < HOP_MAX ? nhops : HOP_MAX;
 	p->cb = cb;
 	p->arg = arg;
-	p->rd = event_new(base, p->fd, EV_READ | EV_PERSIST, hop_on_read, p);
-	p->resend = evtimer_new(base, hop_on_resend, p);
-	p->deadline = evtimer_new(base, hop_on_deadline, p);
-	event_add(p->rd, NULL);
-	evtimer_add(p->resend, &rs);
-	evtimer_add(p->deadline, &tv);
+	loop_after(p->s.timer, HOP_RESEND_MS);
+	loop_after(p->s.deadline, timeout_ms);
 	hop_send(p);
 	return p;
 }
@@ -174,9 +175,6 @@ hopprobe_free(struct hopprobe *p)
 {
 	if (p == NULL)
 		return;
-	event_free(p->rd);
-	event_free(p->resend);
-	event_free(p->deadline);
-	close(p->fd);
+	loop_sock_close(&p->s);
 	free(p);
 }

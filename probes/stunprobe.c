@@ -14,15 +14,17 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/util.h>
 
+#include "lib/clock.h"
 #include "lib/icmperr.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/resolve.h"
 #include "probes/stun.h"
 
@@ -53,12 +55,13 @@ struct stun_txn {
 
 struct stunprobe {
 	struct event_base *base;
-	int fd[2];
-	struct event *rd[2], *deadline, *beh_deadline;
+	/* Sockets A and B; A's deadline is the probe's, B's the behaviour
+	 * tests'. */
+	struct loop_sock sk[2];
 	struct evdns_getaddrinfo_request *dns_req;
 	struct stun_txn t[T_COUNT];
 	struct stun_endpoint other;
-	struct timeval started;
+	struct timespec started;	/* CLOCK_MONOTONIC */
 	char server[128];
 	char last_error[REASON_LEN];
 	bool finished, behaviour;
@@ -68,16 +71,6 @@ struct stunprobe {
 	void *arg;
 };
 
-static int
-stun_elapsed_ms(const struct timeval *since)
-{
-	struct timeval now, d;
-
-	gettimeofday(&now, NULL);
-	timersub(&now, since, &d);
-	return (int)(d.tv_sec * 1000 + d.tv_usec / 1000);
-}
-
 static void
 stun_send(struct stun_txn *t)
 {
@@ -86,7 +79,7 @@ stun_send(struct stun_txn *t)
 	socklen_t sl = addr_to_sockaddr(&t->to, t->to_port, &ss);
 	size_t n = stun_build_binding(buf, t->txid, t->change);
 
-	if (sendto(t->probe->fd[t->sock], buf, n, 0, (void *)&ss, sl) < 0)
+	if (sendto(t->probe->sk[t->sock].fd, buf, n, 0, (void *)&ss, sl) < 0)
 		log_debug("stun %s: send: %s", t->probe->server, strerror(errno));
 }
 
@@ -94,14 +87,14 @@ static void
 stun_on_resend(evutil_socket_t fd, short what, void *arg)
 {
 	struct stun_txn *t = arg;
-	struct timeval tv = { t->rto_ms / 1000, t->rto_ms % 1000 * 1000 };
+	int rto_ms = t->rto_ms;
 
 	(void)fd, (void)what;
 	stun_send(t);
 	if (!t->early)
 		t->rto_ms *= 2;		/* RFC 8489 section 6.2.1 */
 	t->early = false;
-	evtimer_add(t->resend, &tv);
+	loop_after(t->resend, rto_ms);
 }
 
 static void
@@ -122,7 +115,6 @@ stun_txn_start(struct stunprobe *p, int which, int sock,
 	t->active = true;
 	if (getrandom(t->txid, sizeof(t->txid), 0) != sizeof(t->txid))
 		abort();	/* no CSPRNG: nothing safe to do */
-	t->resend = evtimer_new(p->base, stun_on_resend, t);
 	stun_on_resend(-1, 0, t);
 }
 
@@ -132,8 +124,6 @@ stun_txn_start(struct stunprobe *p, int which, int sock,
 static void
 stun_bounced(struct stunprobe *p, int sock, const struct icmperr *e)
 {
-	struct timeval soon = { 0, STUN_UNREACH_MS * 1000 };
-
 	for (int i = 0; i < T_COUNT; i++) {
 		struct stun_txn *t = &p->t[i];
 		if (!t->active || t->answered || t->sock != sock ||
@@ -142,7 +132,7 @@ stun_bounced(struct stunprobe *p, int sock, const struct icmperr *e)
 			continue;
 		t->bounced++;
 		t->early = true;
-		evtimer_add(t->resend, &soon);
+		loop_after(t->resend, STUN_UNREACH_MS);
 	}
 }
 
@@ -190,12 +180,12 @@ stun_finish(struct stunprobe *p)
 		return;
 	p->finished = true;
 	for (int i = 0; i < 2; i++)	/* late answers: nobody reads them */
-		if (p->rd[i])
-			event_del(p->rd[i]);
+		if (p->sk[i].io != NULL) {
+			event_del(p->sk[i].io);
+			event_del(p->sk[i].deadline);
+		}
 	for (int i = 0; i < T_COUNT; i++)
 		stun_txn_stop(&p->t[i]);
-	event_del(p->deadline);
-	event_del(p->beh_deadline);
 	stun_behaviour(p);
 	p->cb(&p->res, p->arg);
 }
@@ -238,8 +228,7 @@ stun_main_answered(struct stunprobe *p, struct stun_txn *t)
 {
 	const struct stun_endpoint *ep = stun_reflexive(&t->reply);
 	struct stun_result *r = &p->res;
-	int rtt = stun_elapsed_ms(&p->started);
-	struct timeval tv = { 0, (STUN_BEH_BASE_MS + 4 * rtt) * 1000 };
+	int rtt = (int)clock_ms_since(&p->started);
 
 	r->ok = true;
 	r->rtt_ms = rtt;
@@ -254,9 +243,7 @@ stun_main_answered(struct stunprobe *p, struct stun_txn *t)
 		stun_finish(p);
 		return;
 	}
-	tv.tv_sec = tv.tv_usec / 1000000;
-	tv.tv_usec %= 1000000;
-	evtimer_add(p->beh_deadline, &tv);
+	loop_after(p->sk[1].deadline, STUN_BEH_BASE_MS + 4 * rtt);
 	stun_txn_start(p, T_MAP2, 0, &p->other.addr, r->server_port, 0,
 	    &p->other.addr, r->server_port, 60);
 	stun_txn_start(p, T_MAP3, 0, &p->other.addr, p->other.port, 0,
@@ -335,7 +322,7 @@ static void
 stun_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct stunprobe *p = arg;
-	int sock = fd == p->fd[0] ? 0 : 1;
+	int sock = fd == p->sk[0].fd ? 0 : 1;
 	uint8_t buf[1500];
 	struct sockaddr_storage from;
 	socklen_t fl = sizeof(from);
@@ -383,7 +370,7 @@ stun_begin(struct stunprobe *p)
 	const struct netaddr *srv = &p->res.server_addr;
 	uint16_t port = p->res.server_port;
 
-	gettimeofday(&p->started, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &p->started);
 	stun_txn_start(p, T_MAIN, 0, srv, port, 0, srv, port, p->first_rto_ms);
 	stun_txn_start(p, T_FBASE, 1, srv, port, 0, srv, port, p->first_rto_ms);
 }
@@ -405,19 +392,27 @@ stun_resolved(int err, struct evutil_addrinfo *ai, void *arg)
 	stun_begin(p);
 }
 
+/* Sockets A and B, and a resend timer for each transaction. */
 static int
 stun_sockets(struct stunprobe *p)
 {
+	static const struct loop_sock_cbs cbs = {
+		.io = stun_on_read, .deadline = stun_on_deadline
+	};
+
 	for (int i = 0; i < 2; i++) {
-		p->fd[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
 		    SOCK_CLOEXEC, 0);
-		if (p->fd[i] < 0)
+		if (fd < 0)
 			return -errno;
-		icmperr_enable(p->fd[i]);
-		p->rd[i] = event_new(p->base, p->fd[i], EV_READ | EV_PERSIST,
-		    stun_on_read, p);
-		event_add(p->rd[i], NULL);
+		icmperr_enable(fd);
+		if (loop_sock_open(&p->sk[i], p->base, fd, true, &cbs, p) < 0)
+			return -ENOMEM;
 	}
+	for (int i = 0; i < T_COUNT; i++)
+		if ((p->t[i].resend = evtimer_new(p->base, stun_on_resend,
+		    &p->t[i])) == NULL)
+			return -ENOMEM;
 	return 0;
 }
 
@@ -444,12 +439,11 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
     void *arg)
 {
 	struct stunprobe *p = calloc(1, sizeof(*p));
-	struct timeval tv = { timeout_ms / 1000, timeout_ms % 1000 * 1000 };
 	char host[128], why[REASON_LEN];
 
 	if (p == NULL)
 		return NULL;
-	p->fd[0] = p->fd[1] = -1;
+	p->sk[0].fd = p->sk[1].fd = -1;
 	p->base = base;
 	p->behaviour = flags & STUNPROBE_BEHAVIOUR;
 	p->first_rto_ms = flags & STUNPROBE_URGENT ? STUN_URGENT_RTO_MS :
@@ -458,13 +452,11 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 	p->arg = arg;
 	p->res.server = server;
 	snprintf(p->server, sizeof(p->server), "%s", server);
-	p->deadline = evtimer_new(base, stun_on_deadline, p);
-	p->beh_deadline = evtimer_new(base, stun_on_deadline, p);
 	if (stun_sockets(p) < 0) {
 		stunprobe_free(p);
 		return NULL;
 	}
-	evtimer_add(p->deadline, &tv);
+	loop_after(p->sk[0].deadline, timeout_ms);
 	if (resolve_split(server, STUN_DEFAULT_PORT, host, sizeof(host),
 	    &p->res.server_port, why, sizeof(why)) < 0)
 		stun_fail(p, "%s", why);	/* reported via cb at once */
@@ -483,13 +475,7 @@ stunprobe_free(struct stunprobe *p)
 	for (int i = 0; i < T_COUNT; i++)
 		if (p->t[i].resend)
 			event_free(p->t[i].resend);
-	for (int i = 0; i < 2; i++) {
-		if (p->rd[i])
-			event_free(p->rd[i]);
-		if (p->fd[i] >= 0)
-			close(p->fd[i]);
-	}
-	event_free(p->deadline);
-	event_free(p->beh_deadline);
+	for (int i = 0; i < 2; i++)
+		loop_sock_close(&p->sk[i]);
 	free(p);
 }

@@ -17,7 +17,6 @@
 #include <curl/curl.h>
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <event2/thread.h>
 #include <jansson.h>
 
 #include "agent/cli/cli.h"
@@ -27,6 +26,7 @@
 #include "agent/diagnosis/verdict.h"
 #include "ddns/provider.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/worker.h"
 
 #define DDNS_PARALLEL	8
@@ -523,10 +523,10 @@ ddnscmd_update(struct ddnscmd *c)
 	struct diagnosis *d;
 
 	ddnscmd_observers(c, &dc);
-	evthread_use_pthreads();
+	if ((c->base = loop_base_new()) == NULL)
+		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	c->base = event_base_new();
 	if (!c->probe && (c->given[0].family || c->given[1].family)) {
 		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
 		ddnscmd_start_jobs(c);
@@ -538,9 +538,9 @@ ddnscmd_update(struct ddnscmd *c)
 		curl_global_cleanup();
 		return c->status;
 	}
-	dns = evdns_base_new(c->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	d = diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
+	dns = loop_dns_new(c->base);
+	d = dns == NULL ? NULL :
+	    diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
 	if (d != NULL)
 		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	diagnosis_free(d);

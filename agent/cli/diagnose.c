@@ -10,13 +10,13 @@
 
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <event2/thread.h>
 
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 
 struct diagnose_run {
 	const char *config;
@@ -131,11 +131,10 @@ diagnose_run(struct diagnose_run *run)
 	struct evdns_base *dns;
 	struct diagnosis *d;
 
-	evthread_use_pthreads();
+	if ((run->base = loop_base_new()) == NULL ||
+	    (dns = loop_dns_new(run->base)) == NULL)
+		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	run->base = event_base_new();
-	dns = evdns_base_new(run->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	gettimeofday(&run->started, NULL);
 	d = diagnosis_start(run->base, dns, &run->cfg, diagnose_done, run);
 	if (d == NULL) {

@@ -18,11 +18,11 @@
 
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <event2/thread.h>
 
 #include "agent/cli/mapout.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/proc.h"
 #include "nat/mapkeep.h"
 
@@ -34,7 +34,7 @@ struct mapctl_ctx {
 	struct mapping_op *op, *retired;
 	struct diagnosis *diag;
 	struct mapkeep *keep;
-	struct event *sigint, *sigterm;
+	struct event *sigs[2];		/* INT, TERM */
 	int next;			/* state index being reclaimed or removed */
 	struct map_record recs[MAPKEEP_MAX_LAYERS];
 	struct mapping_spec specs[MAPKEEP_MAX_LAYERS];
@@ -178,6 +178,8 @@ mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
 static void
 mapctl_added_all(struct mapctl_ctx *x)
 {
+	static const int sigs[2] = { SIGINT, SIGTERM };
+
 	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL);
 	if (!x->c.keep) {
 		mapctl_finish(x, 0);
@@ -189,10 +191,8 @@ mapctl_added_all(struct mapctl_ctx *x)
 		mapctl_finish(x, 1);
 		return;
 	}
-	x->sigint = evsignal_new(x->base, SIGINT, mapctl_on_signal, x);
-	x->sigterm = evsignal_new(x->base, SIGTERM, mapctl_on_signal, x);
-	event_add(x->sigint, NULL);
-	event_add(x->sigterm, NULL);
+	if (loop_signals(x->base, sigs, 2, mapctl_on_signal, x, x->sigs) < 0)
+		mapctl_finish(x, 1);
 }
 
 static int
@@ -326,9 +326,9 @@ mapctl_find_upstream(struct mapctl_ctx *x)
 	for (int i = 0; i < x->c.nstun; i++)
 		cfg.stun[cfg.nstun++] = x->c.stun[i];
 	diagnosis_use_defaults(&cfg);
-	x->dns = evdns_base_new(x->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	x->diag = diagnosis_start(x->base, x->dns, &cfg, mapctl_diagnosed, x);
+	x->dns = loop_dns_new(x->base);
+	x->diag = x->dns == NULL ? NULL :
+	    diagnosis_start(x->base, x->dns, &cfg, mapctl_diagnosed, x);
 	if (x->diag == NULL)
 		mapctl_added_all(x);
 }
@@ -478,8 +478,7 @@ static void
 mapctl_free(struct mapctl_ctx *x)
 {
 	mapkeep_free(x->keep);
-	if (x->sigint)
-		event_free(x->sigint), event_free(x->sigterm);
+	loop_signals_free(x->sigs, 2);
 	mapping_free(x->op);
 	mapping_free(x->retired);
 	diagnosis_free(x->diag);
@@ -504,8 +503,8 @@ mapctl_run(const struct mapctl *c)
 		fprintf(stderr, "homereach map: %s\n", why);
 		return 1;
 	}
-	evthread_use_pthreads();
-	x.base = event_base_new();
+	if ((x.base = loop_base_new()) == NULL)
+		return 1;
 	mapctl_reclaim_next(&x);
 	if (!event_base_got_break(x.base))
 		event_base_dispatch(x.base);

@@ -22,6 +22,7 @@
 #include "ddns/redirect/redirreg.h"
 #include "ddns/redirect/redirserver.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 
 static void
 redirectcmd_usage(FILE *out)
@@ -168,7 +169,8 @@ static int
 redirectcmd_serve(struct config *cfg)
 {
 	struct event_base *base;
-	struct event *term, *intr;
+	static const int sigs[2] = { SIGTERM, SIGINT };
+	struct event *evs[2];
 	struct redirsrv *s;
 	char why[300];
 
@@ -180,17 +182,18 @@ redirectcmd_serve(struct config *cfg)
 		event_base_free(base);
 		return 1;
 	}
-	term = evsignal_new(base, SIGTERM, redirectcmd_on_signal, base);
-	intr = evsignal_new(base, SIGINT, redirectcmd_on_signal, base);
-	event_add(term, NULL);
-	event_add(intr, NULL);
+	if (loop_signals(base, sigs, 2, redirectcmd_on_signal, base, evs) < 0) {
+		fprintf(stderr, "homereach redirect-server: out of memory\n");
+		redirsrv_free(s);
+		event_base_free(base);
+		return 1;
+	}
 	log_info("redirect server ready: %d plain and %d TLS listener%s, DNS %s",
 	    cfg->redirect.nlisten, cfg->redirect.ntls,
 	    cfg->redirect.ntls == 1 ? "" : "s", cfg->redirect.dns_server);
 	event_base_dispatch(base);
 	redirsrv_free(s);
-	event_free(term);
-	event_free(intr);
+	loop_signals_free(evs, 2);
 	event_base_free(base);
 	return 0;
 }

@@ -18,7 +18,6 @@
 
 #include <event2/dns.h>
 #include <event2/event.h>
-#include <event2/thread.h>
 #include <jansson.h>
 
 #include "agent/config/state.h"
@@ -30,6 +29,7 @@
 #include "agent/daemon/store.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netlink.h"
 #include "lib/route.h"
 #include "nat/announce.h"
@@ -199,7 +199,6 @@ static void
 agent_on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct agent *a = arg;
-	struct timeval guard = { AGENT_STOP_GUARD_S, 0 };
 
 	(void)what;
 	if (sig == SIGHUP) {
@@ -210,7 +209,7 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 		log_info("signal %d: %s the mappings and stopping", (int)sig,
 		    a->cfg->keep_mappings ? "keeping" : "removing");
 		a->stopping = true;
-		evtimer_add(a->stop_guard, &guard);
+		loop_after(a->stop_guard, AGENT_STOP_GUARD_S * 1000);
 		services_stop(a->svc, !a->cfg->keep_mappings, agent_stopped, a);
 	}
 }
@@ -395,17 +394,15 @@ agent_control(struct agent *a)
 	return -1;
 }
 
-static void
+static int
 agent_signals(struct agent *a)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1, SIGPIPE };
+	static const int sigs[AGENT_SIGNALS] = { SIGHUP, SIGTERM, SIGINT,
+		SIGUSR1 };
 
-	for (int i = 0; i < 5; i++) {
-		a->sigs[i] = evsignal_new(a->base, sigs[i], agent_on_signal, a);
-		if (sigs[i] != SIGPIPE)
-			evsignal_add(a->sigs[i], NULL);
-	}
 	signal(SIGPIPE, SIG_IGN);
+	return loop_signals(a->base, sigs, AGENT_SIGNALS, agent_on_signal, a,
+	    a->sigs);
 }
 
 static int
@@ -420,11 +417,9 @@ agent_setup(struct agent *a)
 			return -1;
 		a->helper[n] = '\0';
 	}
-	evthread_use_pthreads();
-	a->base = event_base_new();
-	a->dns = evdns_base_new(a->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
-	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-	if (a->base == NULL || agent_control(a) < 0 || agent_state(a) < 0)
+	if ((a->base = loop_base_new()) == NULL ||
+	    (a->dns = loop_dns_new(a->base)) == NULL ||
+	    agent_control(a) < 0 || agent_state(a) < 0)
 		return -1;
 	a->started = (int64_t)time(NULL);
 	a->interval = evtimer_new(a->base, agent_on_interval, a);
@@ -432,10 +427,11 @@ agent_setup(struct agent *a)
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
 	a->svc = services_new(a->base, a->store, 2000);
 	a->reach = reach_new(a->base, a->dns);
-	if (a->svc == NULL || a->reach == NULL)
+	if (a->interval == NULL || a->ddns_timer == NULL ||
+	    a->stop_guard == NULL || a->svc == NULL || a->reach == NULL ||
+	    agent_signals(a) < 0)
 		return -1;
 	services_on_change(a->svc, agent_on_service, a);
-	agent_signals(a);
 	agent_watch_gateway(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
 	if (a->gateway.family) {
@@ -456,14 +452,10 @@ agent_free(struct agent *a)
 	netlink_free(a->nl);
 	control_free(a->ctl);
 	store_free(a->store);	/* the last changes, before the loop goes */
-	for (int i = 0; i < 5; i++)
-		if (a->sigs[i])
-			event_free(a->sigs[i]);
-	if (a->interval) {
-		event_free(a->interval);
-		event_free(a->ddns_timer);
-		event_free(a->stop_guard);
-	}
+	loop_signals_free(a->sigs, AGENT_SIGNALS);
+	loop_event_free(&a->interval);
+	loop_event_free(&a->ddns_timer);
+	loop_event_free(&a->stop_guard);
 	if (a->dns)
 		evdns_base_free(a->dns, 0);
 	if (a->base)

@@ -20,6 +20,8 @@
  * a full check follows instead. */
 enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
 
+#define AGENT_SIGNALS	4	/* HUP, TERM, INT, USR1 */
+
 struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -37,7 +39,7 @@ struct agent {
 	struct netaddr gateway;
 	struct timespec announced_at;	/* the last announcement acted on */
 	struct netaddr announced;	/* and the address it named */
-	struct event *sigs[5], *interval, *ddns_timer, *stop_guard;
+	struct event *sigs[AGENT_SIGNALS], *interval, *ddns_timer, *stop_guard;
 	bool stopping;
 
 	/* The check in progress, and the one asked for meanwhile. */

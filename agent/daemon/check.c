@@ -19,6 +19,7 @@
 #include "ddns/ddns.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "probes/echo.h"
 
 #define CHECK_TIMEOUT_MS	2000
@@ -28,12 +29,9 @@ static void
 check_schedule(struct agent *a)
 {
 	int64_t ms = (int64_t)a->cfg->interval * 1000;
-	struct timeval tv;
 
 	ms += (random() % (ms / 5 + 1)) - ms / 10;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(a->interval, &tv);
+	loop_after(a->interval, ms);
 }
 
 /* --- the check --- */

@@ -18,14 +18,14 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 
 extern char **environ;
 
 struct ddnsrun {
 	pid_t pid;
-	int fd;
+	struct loop_sock s;		/* its stdout; timer: the reap poll */
 	int in;				/* its standard input, or -1 */
-	struct event *rd, *reap;
 	char line[512];
 	size_t len;
 	ddnsrun_cb *cb;
@@ -37,13 +37,12 @@ static void
 ddnsrun_on_reap(evutil_socket_t fd, short what, void *arg)
 {
 	struct ddnsrun *r = arg;
-	struct timeval again = { 0, 5000 };
 	int status;
 	pid_t got = waitpid(r->pid, &status, WNOHANG);
 
 	(void)fd, (void)what;
 	if (got == 0) {
-		evtimer_add(r->reap, &again);
+		loop_after(r->s.timer, 5);
 		return;
 	}
 	r->pid = 0;
@@ -79,8 +78,33 @@ ddnsrun_on_read(evutil_socket_t fd, short what, void *arg)
 		ddnsrun_take(r, buf, (size_t)n);
 	if (n < 0 && errno == EAGAIN)
 		return;
-	event_del(r->rd);
+	event_del(r->s.io);
 	ddnsrun_on_reap(-1, 0, r);
+}
+
+/* The pipes, and the loop's events on the helper's stdout. */
+static int
+ddnsrun_pipes(struct ddnsrun *r, struct event_base *base, int p[2], int q[2],
+    bool waiting)
+{
+	static const struct loop_sock_cbs cbs = {
+		.io = ddnsrun_on_read, .timer = ddnsrun_on_reap
+	};
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if (waiting && pipe2(q, O_CLOEXEC) < 0) {
+		close(p[0]), close(p[1]);
+		return -1;
+	}
+	if (loop_sock_open(&r->s, base, p[0], true, &cbs, r) < 0) {
+		close(p[1]);		/* p[0] is closed with r->s */
+		if (waiting)
+			close(q[0]), close(q[1]);
+		return -1;
+	}
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	return 0;
 }
 
 struct ddnsrun *
@@ -93,8 +117,8 @@ ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
 
 	if (r == NULL)
 		return NULL;
-	if (pipe2(p, O_CLOEXEC) < 0 || (waiting && pipe2(q, O_CLOEXEC) < 0)) {
-		log_warn("pipe");
+	if (ddnsrun_pipes(r, base, p, q, waiting) < 0) {
+		log_warn("cannot start the DNS helper");
 		free(r);
 		return NULL;
 	}
@@ -111,19 +135,11 @@ ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
 	if (rc != 0) {
 		errno = rc;
 		log_warn("cannot run %s", argv[0]);
-		close(p[0]);
-		if (r->in >= 0)
-			close(r->in);
-		free(r);
+		ddnsrun_free(r);
 		return NULL;
 	}
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	r->fd = p[0];
 	r->cb = cb;
 	r->arg = arg;
-	r->rd = event_new(base, r->fd, EV_READ | EV_PERSIST, ddnsrun_on_read, r);
-	r->reap = evtimer_new(base, ddnsrun_on_reap, r);
-	event_add(r->rd, NULL);
 	return r;
 }
 
@@ -157,9 +173,7 @@ ddnsrun_free(struct ddnsrun *r)
 		kill(r->pid, SIGTERM);
 		waitpid(r->pid, NULL, 0);
 	}
-	event_free(r->rd);
-	event_free(r->reap);
-	close(r->fd);
+	loop_sock_close(&r->s);
 	free(r);
 }
 

@@ -19,6 +19,7 @@
 #include "ddns/ddns.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "probes/echo.h"
 
 #define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
@@ -121,10 +122,8 @@ publish_ddns_due(struct agent *a)
 				wake = ds->next_attempt;
 		}
 	}
-	if (wake > 0) {
-		struct timeval tv = { wake - now + 1, 0 };
-		evtimer_add(a->ddns_timer, &tv);
-	}
+	if (wake > 0)
+		loop_after(a->ddns_timer, (wake - now + 1) * 1000);
 	return due;
 }
 

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "agent/config/config.h"
+#include "lib/loop.h"
 
 #define REACH_TIMEOUT_S	10	/* the server waits 3 s for our port */
 
@@ -61,7 +62,12 @@ reach_new(struct event_base *base, struct evdns_base *dns)
 	r->dns = dns;
 	for (int i = 0; i < CONFIG_MAX_SERVICES; i++) {
 		r->slots[i].r = r;
-		r->slots[i].reap = event_new(base, -1, 0, reach_on_reap, &r->slots[i]);
+		r->slots[i].reap = event_new(base, -1, 0, reach_on_reap,
+		    &r->slots[i]);
+		if (r->slots[i].reap == NULL) {
+			reach_free(r);
+			return NULL;
+		}
 	}
 	return r;
 }
@@ -74,7 +80,7 @@ reach_free(struct reach *r)
 	for (int i = 0; i < CONFIG_MAX_SERVICES; i++) {
 		if (r->slots[i].conn)
 			evhttp_connection_free(r->slots[i].conn);
-		event_free(r->slots[i].reap);
+		loop_event_free(&r->slots[i].reap);
 	}
 	free(r);
 }

@@ -19,6 +19,7 @@
 #include "agent/daemon/store.h"
 #include "agent/config/state.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/proc.h"
 #include "nat/mapkeep.h"
 
@@ -139,13 +140,11 @@ svc_on_retry(evutil_socket_t fd, short what, void *arg)
 static void
 svc_failed(struct svc *e, const char *error)
 {
-	struct timeval tv = { e->retry_ms / 1000, e->retry_ms % 1000 * 1000 };
-
 	if (strcmp(e->error, error) != 0)
 		log_warnx("service %s: cannot map %u/%s: %s; trying again",
 		    e->cfg.name, e->cfg.port, svc_proto(e->cfg.protocol), error);
 	snprintf(e->error, sizeof(e->error), "%s", error);
-	evtimer_add(e->retry, &tv);
+	loop_after(e->retry, e->retry_ms);
 	e->retry_ms = e->retry_ms * 2 > SVC_RETRY_MAX ? SVC_RETRY_MAX :
 	    e->retry_ms * 2;
 }
@@ -275,10 +274,13 @@ static void
 svc_start(struct services *set, const struct service_config *c,
     const struct netaddr *gateway)
 {
-	struct svc *e;
+	struct svc *e = NULL;
 
-	if (set->n == SVC_MAX || (e = calloc(1, sizeof(*e))) == NULL) {
-		log_warnx("service %s: too many services", c->name);
+	if (set->n == SVC_MAX || (e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->retry = evtimer_new(set->base, svc_on_retry, e)) == NULL) {
+		log_warnx("service %s: %s", c->name, set->n == SVC_MAX ?
+		    "too many services" : "out of memory");
+		free(e);
 		return;
 	}
 	e->set = set;
@@ -287,7 +289,6 @@ svc_start(struct services *set, const struct service_config *c,
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
 	    .external_port = c->external_port ? c->external_port : c->port };
-	e->retry = evtimer_new(set->base, svc_on_retry, e);
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
 	svc_map(e);
@@ -326,8 +327,8 @@ svc_free(struct svc *e)
 	mapkeep_free(e->keep);
 	mapping_free(e->op);
 	mapping_free(e->retired);
-	event_free(e->retry);
-	e->keep = NULL, e->op = e->retired = NULL, e->retry = NULL;
+	loop_event_free(&e->retry);
+	e->keep = NULL, e->op = e->retired = NULL;
 	if (e->intending)
 		e->freed = true;	/* svc_intended frees it */
 	else
@@ -407,12 +408,14 @@ services_new(struct event_base *base, struct store *store, int timeout_ms)
 {
 	struct services *set = calloc(1, sizeof(*set));
 
-	if (set == NULL)
+	if (set == NULL || (set->reap = event_new(base, -1, 0, svc_on_reap,
+	    set)) == NULL) {
+		free(set);
 		return NULL;
+	}
 	set->base = base;
 	set->store = store;
 	set->timeout_ms = timeout_ms;
-	set->reap = event_new(base, -1, 0, svc_on_reap, set);
 	return set;
 }
 

@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netif.h"
 #include "lib/route.h"
 #include "nat/gwprobe.h"
@@ -297,11 +298,14 @@ diagnosis_start(struct event_base *base, struct evdns_base *dns,
     const struct diagnosis_config *cfg, diagnosis_done_cb *done, void *arg)
 {
 	struct diagnosis *d = calloc(1, sizeof(*d));
-	int grace_ms = cfg->timeout_ms + 100;	/* let probes report first */
-	struct timeval tv = { grace_ms / 1000, grace_ms % 1000 * 1000 }, now;
+	struct timeval now;
 
-	if (d == NULL)
+	if (d == NULL || (d->finish = event_new(base, -1, 0, diag_on_finish,
+	    d)) == NULL || (d->deadline = evtimer_new(base, diag_on_deadline,
+	    d)) == NULL) {
+		diagnosis_free(d);
 		return NULL;
+	}
 	d->base = base;
 	d->cfg = *cfg;
 	d->done = done;
@@ -312,9 +316,7 @@ diagnosis_start(struct event_base *base, struct evdns_base *dns,
 
 	gettimeofday(&now, NULL);
 	timeradd(&now, &span, &d->deadline_at);
-	d->finish = event_new(base, -1, 0, diag_on_finish, d);
-	d->deadline = evtimer_new(base, diag_on_deadline, d);
-	evtimer_add(d->deadline, &tv);
+	loop_after(d->deadline, cfg->timeout_ms + 100);	/* probes first */
 	diag_local(d);
 	diag_outside_probes(d, dns);
 	d->starting = false;
@@ -343,7 +345,7 @@ diagnosis_free(struct diagnosis *d)
 		upnpprobe_free(d->gws[i].upnp);
 	}
 	hopprobe_free(d->hop);
-	event_free(d->deadline);
-	event_free(d->finish);
+	loop_event_free(&d->deadline);
+	loop_event_free(&d->finish);
 	free(d);
 }

@@ -18,12 +18,13 @@
 #include <event2/event.h>
 
 #include "lib/clock.h"
+#include "lib/loop.h"
 
 #define REDIRCHECK_HELLO	"homereach reachability check\n"
 
 struct redircheck {
-	int fd, proto;
-	struct event *ev, *timer;
+	int proto;
+	struct loop_sock s;	/* io: TCP connected or UDP answered */
 	struct timespec start;
 	redircheck_cb *cb;
 	void *arg;
@@ -42,8 +43,8 @@ redircheck_end(struct redircheck *c, const char *result)
 	if (c->done)
 		return;
 	c->done = true;
-	event_del(c->ev);
-	evtimer_del(c->timer);
+	event_del(c->s.io);
+	evtimer_del(c->s.deadline);
 	c->cb(result, redircheck_ms(c), c->arg);
 }
 
@@ -79,50 +80,52 @@ redircheck_on_timeout(evutil_socket_t fd, short what, void *arg)
 	redircheck_end(arg, "no-answer");
 }
 
+/* A socket connecting to addr:port (UDP: with the hello sent), or -1. */
 static int
-redircheck_open(struct redircheck *c, const struct netaddr *addr,
-    uint16_t port)
+redircheck_open(int proto, const struct netaddr *addr, uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = addr_to_sockaddr(addr, port, &ss);
-	int type = c->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	int type = proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	int fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	c->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
+	if (fd < 0)
 		return -1;
-	if (connect(c->fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS)
+	if ((connect(fd, (struct sockaddr *)&ss, len) < 0 &&
+	    errno != EINPROGRESS) || (type == SOCK_DGRAM && send(fd,
+	    REDIRCHECK_HELLO, sizeof(REDIRCHECK_HELLO) - 1, 0) < 0)) {
+		int e = errno;
+		close(fd);
+		errno = e;
 		return -1;
-	if (type == SOCK_DGRAM && send(c->fd, REDIRCHECK_HELLO,
-	    sizeof(REDIRCHECK_HELLO) - 1, 0) < 0)
-		return -1;
-	return 0;
+	}
+	return fd;
 }
 
 struct redircheck *
 redircheck_start(struct event_base *base, const struct netaddr *addr,
     uint16_t port, int proto, int timeout_ms, redircheck_cb *cb, void *arg)
 {
+	static const struct loop_sock_cbs tcp = { .io = redircheck_on_event,
+		.what = EV_WRITE, .deadline = redircheck_on_timeout };
+	static const struct loop_sock_cbs udp = { .io = redircheck_on_event,
+		.deadline = redircheck_on_timeout };
 	struct redircheck *c = calloc(1, sizeof(*c));
-	struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+	int fd;
 
 	if (c == NULL)
 		return NULL;
-	*c = (struct redircheck){ .fd = -1, .proto = proto, .cb = cb, .arg = arg };
+	*c = (struct redircheck){ .proto = proto, .cb = cb, .arg = arg };
 	clock_gettime(CLOCK_MONOTONIC, &c->start);
-	if (redircheck_open(c, addr, port) < 0) {
-		int e = errno;
-		if (c->fd >= 0)
-			close(c->fd);
+	if ((fd = redircheck_open(proto, addr, port)) < 0 ||
+	    loop_sock_open(&c->s, base, fd, true,
+	    proto == IPPROTO_TCP ? &tcp : &udp, c) < 0) {
+		int e = fd < 0 ? errno : ENOMEM;
 		free(c);
 		errno = e;
 		return NULL;
 	}
-	c->ev = event_new(base, c->fd, proto == IPPROTO_TCP ? EV_WRITE :
-	    EV_READ | EV_PERSIST,
-	    redircheck_on_event, c);
-	c->timer = evtimer_new(base, redircheck_on_timeout, c);
-	event_add(c->ev, NULL);
-	evtimer_add(c->timer, &tv);
+	loop_after(c->s.deadline, timeout_ms);
 	return c;
 }
 
@@ -131,8 +134,6 @@ redircheck_free(struct redircheck *c)
 {
 	if (c == NULL)
 		return;
-	event_free(c->ev);
-	event_free(c->timer);
-	close(c->fd);
+	loop_sock_close(&c->s);
 	free(c);
 }

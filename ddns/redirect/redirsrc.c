@@ -11,6 +11,8 @@
 
 #include <event2/event.h>
 
+#include "lib/loop.h"
+
 #define REDIRSRC_BUCKETS	4096
 #define REDIRSRC_FORGET		600	/* seconds a failed login is held */
 #define REDIRSRC_MAX_DELAY	30
@@ -59,12 +61,13 @@ struct redirsrc_table *
 redirsrc_table_new(struct event_base *base)
 {
 	struct redirsrc_table *t = calloc(1, sizeof(*t));
-	struct timeval minute = { 60, 0 };
 
-	if (t == NULL)
+	if (t == NULL || (t->sweep = event_new(base, -1, EV_PERSIST,
+	    redirsrc_on_sweep, t)) == NULL) {
+		free(t);
 		return NULL;
-	t->sweep = event_new(base, -1, EV_PERSIST, redirsrc_on_sweep, t);
-	event_add(t->sweep, &minute);
+	}
+	loop_after(t->sweep, 60 * 1000);
 	return t;
 }
 

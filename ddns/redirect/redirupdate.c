@@ -20,6 +20,7 @@
 #include "ddns/redirect/redirsrc.h"
 #include "ddns/redirect/redirsrv_int.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/worker.h"
 
 #define REDIRSRV_MAX_JOBS	256
@@ -73,8 +74,7 @@ redirsrv_job_free(struct redirsrv_job *j)
 	s->njobs--;
 	if (j->login && (src = redirsrc_get(s->sources, &j->source)) != NULL)
 		src->login = false;
-	if (j->delay)
-		event_free(j->delay);
+	loop_event_free(&j->delay);
 	redircheck_free(j->check);
 	explicit_bzero(&j->reg, sizeof(j->reg));
 	free(j);
@@ -92,8 +92,7 @@ redirsrv_jobs_free(struct redirsrv *s)
 	while (s->jobs != NULL) {
 		struct redirsrv_job *j = s->jobs;
 		s->jobs = j->next;
-		if (j->delay)
-			event_free(j->delay);
+		loop_event_free(&j->delay);
 		redircheck_free(j->check);
 		if (j->worker != NULL)
 			worker_cancel(j->worker, redirsrv_release);
@@ -224,9 +223,12 @@ redirsrv_update(struct redirsrv *s, struct redirsrc *src, const char *query,
 		redirsrv_update_start(j);
 		return;
 	}
-	struct timeval tv = { delay, 0 };
-	j->delay = evtimer_new(s->base, redirsrv_on_delay, j);
-	evtimer_add(j->delay, &tv);
+	if ((j->delay = evtimer_new(s->base, redirsrv_on_delay, j)) == NULL) {
+		fn(ctx, &redirsrv_busy);
+		redirsrv_job_free(j);
+		return;
+	}
+	loop_after(j->delay, delay * 1000);
 }
 
 /* --- /check --- */
