@@ -4,28 +4,31 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <event2/http.h>
+
+/* v at out + *o, percent-encoded (RFC 3986: all but the unreserved
+ * characters) when encode says so, by libevent. */
 static int
 custom_put(char *out, size_t len, size_t *o, const char *v, bool encode)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	char *e = encode ? evhttp_uriencode(v, -1, 0) : NULL;
+	const char *s = encode ? e : v;
+	size_t n = s != NULL ? strlen(s) : 0;
+	int rc = -1;
 
-	for (; *v; v++) {
-		unsigned char c = (unsigned char)*v;
-		bool plain = !encode || isalnum(c) || strchr("-._~", c);
-		if (*o + (plain ? 1 : 3) >= len)
-			return -1;
-		if (plain) {
-			out[(*o)++] = (char)c;
-		} else {
-			out[(*o)++] = '%';
-			out[(*o)++] = hex[c >> 4];
-			out[(*o)++] = hex[c & 15];
-		}
+	if (s != NULL && *o + n < len) {
+		memcpy(out + *o, s, n + 1);
+		*o += n;
+		rc = 0;
 	}
-	out[*o] = '\0';
-	return 0;
+	if (e != NULL) {
+		explicit_bzero(e, strlen(e));	/* it may hold a password */
+		free(e);
+	}
+	return rc;
 }
 
 static const char *

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/names.h"
+
 #define DDNS_FIRST_BACKOFF	60		/* seconds */
 #define DDNS_MAX_BACKOFF	(6 * 3600)
 #define DDNS_911_WAIT		(30 * 60)	/* dyndns2: "no sooner than" */
@@ -18,9 +20,9 @@
 const char *
 ddns_action_name(enum ddns_action a)
 {
-	static const char *names[] = { "send", "unchanged", "stopped",
+	static const char *const names[] = { "send", "unchanged", "stopped",
 	    "waiting", "refused" };
-	return names[a];
+	return NAME_OF(names, a, "unknown");
 }
 
 static bool

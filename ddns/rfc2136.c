@@ -21,7 +21,9 @@
 #include <ldns/ldns.h>
 
 #include "ddns/rfc2136.h"
+#include "lib/base64.h"
 #include "lib/resolve.h"
+#include "lib/wire.h"
 
 #define RFC2136_FUDGE		300
 #define RFC2136_WAIT_MS		500	/* doubling: 0.5, 1, 2 s */
@@ -55,18 +57,11 @@ rfc2136_delete_rr(const char *owner, int type)
 static bool
 rfc2136_base64(const char *s)
 {
-	size_t n = strlen(s), pad = 0;
+	uint8_t key[sizeof(((struct secret *)0)->value)];
+	bool ok = base64_decode(s, key, sizeof(key)) > 0;
 
-	if (n == 0 || n % 4 != 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '=' && i >= n - 2)
-			pad++;
-		else if (pad || !(isalnum((unsigned char)s[i]) || s[i] == '+' ||
-		    s[i] == '/'))
-			return false;
-	}
-	return true;
+	explicit_bzero(key, sizeof(key));
+	return ok;
 }
 
 /* The UPDATE message of these changes to r's zone, signed; NULL with a
@@ -210,7 +205,7 @@ rfc2136_tcp(int fd, const uint8_t *wire, size_t len, uint8_t *buf, size_t cap)
 	if (send(fd, pre, 2, MSG_MORE) != 2 || send(fd, wire, len, 0) != (ssize_t)len ||
 	    !rfc2136_read_all(fd, pre, 2))
 		return -1;
-	n = (size_t)(pre[0] << 8 | pre[1]);
+	n = wire_get16(pre);
 	return n <= cap && rfc2136_read_all(fd, buf, n) ? (ssize_t)n : -1;
 }
 

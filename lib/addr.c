@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "lib/names.h"
+
 struct addr_range {
 	int family;
 	uint8_t prefix[16];
@@ -208,7 +210,7 @@ addr_is_host(const struct netaddr *a)
 const char *
 addr_scope_name(enum addr_scope scope)
 {
-	static const char *names[] = {
+	static const char *const names[] = {
 		[ADDR_PUBLIC] = "public", [ADDR_PRIVATE] = "private",
 		[ADDR_SHARED] = "carrier-grade NAT",
 		[ADDR_LOOPBACK] = "loopback", [ADDR_LINKLOCAL] = "link-local",
@@ -216,5 +218,5 @@ addr_scope_name(enum addr_scope scope)
 		[ADDR_BENCHMARK] = "benchmark", [ADDR_MULTICAST] = "multicast",
 		[ADDR_RESERVED] = "reserved",
 	};
-	return names[scope];
+	return NAME_OF(names, scope, "unknown");
 }

@@ -8,26 +8,19 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/names.h"
 #include "lib/reason.h"
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
+#include "lib/wire.h"
 
 const char *
 natpmp_result_name(uint16_t result)
 {
-	static const char *names[] = {	/* RFC 6886 section 3.5 */
+	static const char *const names[] = {	/* RFC 6886 section 3.5 */
 		"success", "unsupported version",
 		"not authorized or refused", "network failure",
 		"out of resources", "unsupported opcode",
 	};
-	return result < 6 ? names[result] : "unknown result code";
+	return NAME_OF(names, result, "unknown result code");
 }
 
 static size_t
@@ -49,8 +42,8 @@ natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 		return reason(why, whylen, "NAT-PMP reply opcode %u, expected %u",
 		    buf[1], 128 + op);
 	r->op = op;
-	r->result = get16(buf + 2);
-	r->epoch = get32(buf + 4);
+	r->result = wire_get16(buf + 2);
+	r->epoch = wire_get32(buf + 4);
 	/* Error replies may be the 8-byte form of section 3.5. */
 	if (r->result != 0)
 		return len <= 16 ? 0 : reason(why, whylen,
@@ -63,9 +56,9 @@ natpmp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 		memcpy(r->external.bytes, buf + 8, 4);
 		return 0;
 	}
-	r->internal_port = get16(buf + 8);
-	r->external_port = get16(buf + 10);
-	r->lifetime = get32(buf + 12);
+	r->internal_port = wire_get16(buf + 8);
+	r->external_port = wire_get16(buf + 10);
+	r->lifetime = wire_get32(buf + 12);
 	return 0;
 }
 

@@ -4,35 +4,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/names.h"
 #include "lib/reason.h"
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
+#include "lib/wire.h"
 
 const char *
 pcp_result_name(uint8_t result)
 {
-	static const char *names[] = {	/* RFC 6887 section 7.4 */
+	static const char *const names[] = {	/* RFC 6887 section 7.4 */
 		"success", "unsupported version", "not authorized",
 		"malformed request", "unsupported opcode",
 		"unsupported option", "malformed option", "network failure",
@@ -40,7 +19,7 @@ pcp_result_name(uint8_t result)
 		"cannot provide external", "address mismatch",
 		"excessive remote peers",
 	};
-	return result < 14 ? names[result] : "unknown result code";
+	return NAME_OF(names, result, "unknown result code");
 }
 
 static void
@@ -76,7 +55,7 @@ pcp_parse_natpmp(const uint8_t *buf, size_t len, struct pcp_reply *r,
 		    "NAT-PMP's unsupported-version answer");
 	r->version = 0;
 	r->result = 1;
-	r->epoch = get32(buf + 4);
+	r->epoch = wire_get32(buf + 4);
 	return 0;
 }
 
@@ -99,8 +78,8 @@ pcp_parse_reply(const uint8_t *buf, size_t len, uint8_t op,
 	r->version = PCP_VERSION;
 	r->op = op;
 	r->result = buf[3];
-	r->lifetime = get32(buf + 4);
-	r->epoch = get32(buf + 8);
+	r->lifetime = wire_get32(buf + 4);
+	r->epoch = wire_get32(buf + 8);
 	return 0;
 }
 
@@ -112,12 +91,12 @@ pcp_build_map(uint8_t *buf, const struct pcp_map_request *req)
 	memset(buf, 0, PCP_MAP_LEN);
 	buf[0] = PCP_VERSION;
 	buf[1] = PCP_OP_MAP;
-	put32(buf + 4, req->lifetime);
+	wire_put32(buf + 4, req->lifetime);
 	pcp_put_address(buf + 8, &req->client);
 	memcpy(buf + 24, req->nonce, PCP_NONCE_LEN);
 	buf[36] = req->protocol;
-	put16(buf + 40, req->internal_port);
-	put16(buf + 42, req->external_port);
+	wire_put16(buf + 40, req->internal_port);
+	wire_put16(buf + 42, req->external_port);
 	pcp_put_address(buf + 44, &any);	/* no address preference */
 	return PCP_MAP_LEN;
 }
@@ -145,10 +124,10 @@ pcp_parse_map(const uint8_t *buf, size_t len,
 		return reason(why, whylen, "PCP MAP reply of %zu bytes", len);
 	if (memcmp(buf + 24, req->nonce, PCP_NONCE_LEN) != 0)
 		return reason(why, whylen, "PCP MAP reply with the wrong nonce");
-	if (buf[36] != req->protocol || get16(buf + 40) != req->internal_port)
+	if (buf[36] != req->protocol || wire_get16(buf + 40) != req->internal_port)
 		return reason(why, whylen, "PCP MAP reply for protocol %u port "
-		    "%u, not ours", buf[36], get16(buf + 40));
-	r->external_port = get16(buf + 42);
+		    "%u, not ours", buf[36], wire_get16(buf + 40));
+	r->external_port = wire_get16(buf + 42);
 	pcp_get_address(buf + 44, &r->external);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "lib/reason.h"
+#include "lib/wire.h"
 
 enum {
 	ATTR_MAPPED_ADDRESS = 0x0001,
@@ -34,29 +35,6 @@ static const uint16_t stun_known_required[] = {
 
 static const uint8_t *stun_txid_of(const uint8_t *buf) { return buf + 8; }
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
-
 size_t
 stun_build_binding(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
     uint8_t change_flags)
@@ -64,14 +42,14 @@ stun_build_binding(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
 	size_t len = STUN_HEADER_LEN;
 
 	if (change_flags != 0) {	/* RFC 5780 section 7.2 */
-		put16(buf + len, ATTR_CHANGE_REQUEST);
-		put16(buf + len + 2, 4);
-		put32(buf + len + 4, change_flags);
+		wire_put16(buf + len, ATTR_CHANGE_REQUEST);
+		wire_put16(buf + len + 2, 4);
+		wire_put32(buf + len + 4, change_flags);
 		len += 8;
 	}
-	put16(buf, STUN_BINDING_REQUEST);
-	put16(buf + 2, (uint16_t)(len - STUN_HEADER_LEN));
-	put32(buf + 4, STUN_MAGIC);
+	wire_put16(buf, STUN_BINDING_REQUEST);
+	wire_put16(buf + 2, (uint16_t)(len - STUN_HEADER_LEN));
+	wire_put32(buf + 4, STUN_MAGIC);
 	memcpy(buf + 8, txid, STUN_TXID_LEN);
 	return len;
 }
@@ -119,7 +97,7 @@ stun_parse_address(const uint8_t *v, uint16_t vlen, const uint8_t *hdr,
 		    vlen, alen == 4 ? "IPv4" : "IPv6");
 	memcpy(mask, hdr + 4, 16);	/* magic cookie, then transaction ID */
 	ep->present = true;
-	ep->port = get16(v + 2) ^ (xor ? (uint16_t)(STUN_MAGIC >> 16) : 0);
+	ep->port = wire_get16(v + 2) ^ (xor ? (uint16_t)(STUN_MAGIC >> 16) : 0);
 	ep->addr.family = alen == 4 ? AF_INET : AF_INET6;
 	memset(ep->addr.bytes, 0, sizeof(ep->addr.bytes));
 	for (size_t i = 0; i < alen; i++)
@@ -149,7 +127,7 @@ stun_check_fingerprint(const uint8_t *buf, size_t at, const uint8_t *v,
 		return reason(why, whylen, "FINGERPRINT of %u bytes", vlen);
 	if (at + 8 != total)
 		return reason(why, whylen, "FINGERPRINT is not the last attribute");
-	if ((stun_crc32(buf, at) ^ 0x5354554eu) != get32(v))
+	if ((stun_crc32(buf, at) ^ 0x5354554eu) != wire_get32(v))
 		return reason(why, whylen, "FINGERPRINT does not match");
 	return 0;
 }
@@ -201,17 +179,17 @@ stun_parse_header(const uint8_t *buf, size_t len, struct stun_message *m,
 		    len);
 	if (buf[0] & 0xc0)
 		return reason(why, whylen, "not STUN: first two bits are not zero");
-	if (get32(buf + 4) != STUN_MAGIC)
+	if (wire_get32(buf + 4) != STUN_MAGIC)
 		return reason(why, whylen, "wrong magic cookie 0x%08x",
-		    get32(buf + 4));
-	size_t mlen = get16(buf + 2);
+		    wire_get32(buf + 4));
+	size_t mlen = wire_get16(buf + 2);
 	if (mlen % 4 != 0)
 		return reason(why, whylen, "message length %zu is not a multiple of 4",
 		    mlen);
 	if (mlen + STUN_HEADER_LEN != len)
 		return reason(why, whylen, "message length %zu but %zu bytes received",
 		    mlen + STUN_HEADER_LEN, len);
-	m->type = get16(buf);
+	m->type = wire_get16(buf);
 	memcpy(m->txid, stun_txid_of(buf), STUN_TXID_LEN);
 	return 0;
 }
@@ -229,7 +207,7 @@ stun_parse(const uint8_t *buf, size_t len, struct stun_message *m,
 	while (at < len) {
 		if (len - at < 4)
 			return reason(why, whylen, "truncated attribute header");
-		uint16_t type = get16(buf + at), vlen = get16(buf + at + 2);
+		uint16_t type = wire_get16(buf + at), vlen = wire_get16(buf + at + 2);
 		size_t padded = ((size_t)vlen + 3) & ~(size_t)3;
 		if (padded > len - at - 4)
 			return reason(why, whylen,

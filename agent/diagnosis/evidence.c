@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/names.h"
+
 struct observation *
 evidence_add_obs(struct evidence *ev, enum obs_source source,
     const char *server)
@@ -49,17 +51,17 @@ evidence_role(const struct evidence *ev, enum gw_role role)
 const char *
 evidence_source_name(enum obs_source source)
 {
-	static const char *names[] = { "stun", "http", "upnp", "natpmp",
+	static const char *const names[] = { "stun", "http", "upnp", "natpmp",
 	    "pcp", "interface" };
-	return names[source];
+	return NAME_OF(names, source, "unknown");
 }
 
 const char *
 evidence_behaviour_name(enum nat_behaviour b)
 {
-	static const char *names[] = { "unknown", "endpoint-independent",
+	static const char *const names[] = { "unknown", "endpoint-independent",
 	    "address-dependent", "address-and-port-dependent" };
-	return names[b];
+	return NAME_OF(names, b, "unknown");
 }
 
 const struct netaddr *

@@ -10,12 +10,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lib/names.h"
+
 const char *
 verdict_name(enum verdict_kind kind)
 {
-	static const char *names[] = { "public", "single-nat", "double-nat",
+	static const char *const names[] = { "public", "single-nat", "double-nat",
 	    "cgnat", "no-internet", "unknown" };
-	return names[kind];
+	return NAME_OF(names, kind, "unknown");
 }
 
 void

@@ -20,7 +20,9 @@
 
 #include <event2/event.h>
 
+#include "lib/loop.h"
 #include "lib/resolve.h"
+#include "lib/wire.h"
 
 #define REDIRDNS_BUCKETS	4096
 #define REDIRDNS_MAX_ENTRIES	65536
@@ -57,8 +59,7 @@ struct redirdns_entry {
 
 struct redirdns {
 	struct event_base *base;
-	int fd;
-	struct event *rd;
+	struct loop_sock s;
 	struct redirdns_entry *buckets[REDIRDNS_BUCKETS];
 	struct redirdns_entry *inflight;	/* a query out: answers match here */
 	int nentries;
@@ -154,8 +155,7 @@ redirdns_send(struct redirdns_entry *e)
 	static const int types[] = { REDIRDNS_SRV, REDIRDNS_A, REDIRDNS_AAAA };
 	char qname[300];
 	uint8_t wire[512];
-	int len;
-	struct timeval tv = { 0, (REDIRDNS_WAIT_MS << e->tries) * 1000 };
+	int len, wait_ms = REDIRDNS_WAIT_MS << e->tries;
 
 	if (e->stage == STAGE_SRV)
 		snprintf(qname, sizeof(qname), "_http._tcp.%s.", e->name);
@@ -168,11 +168,9 @@ redirdns_send(struct redirdns_entry *e)
 		return;
 	}
 	e->d->stats.queries++;
-	if (send(e->d->fd, wire, (size_t)len, 0) < 0 && errno != EAGAIN)
-		tv.tv_usec = 1000;	/* counts as lost */
-	tv.tv_sec = tv.tv_usec / 1000000;
-	tv.tv_usec %= 1000000;
-	evtimer_add(e->timer, &tv);
+	if (send(e->d->s.fd, wire, (size_t)len, 0) < 0 && errno != EAGAIN)
+		wait_ms = 1;	/* counts as lost */
+	loop_after(e->timer, wait_ms);
 }
 
 static void
@@ -242,7 +240,7 @@ redirdns_on_read(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 12) {
-		uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
+		uint16_t id = wire_get16(buf);
 		struct redirdns_entry *e = redirdns_by_id(d, id);
 		struct redirdns_answer a;
 		if (e != NULL && redirdns_parse(buf, (size_t)n, id, &a) == 0) {
@@ -283,15 +281,18 @@ struct redirdns *
 redirdns_new(struct event_base *base, const char *server, char *why,
     size_t len)
 {
+	static const struct loop_sock_cbs cbs = { .io = redirdns_on_read };
 	struct redirdns *d = calloc(1, sizeof(*d));
+	int fd = -1;
 
-	if (d == NULL || (d->fd = redirdns_connect(server, why, len)) < 0) {
+	if (d == NULL || (fd = redirdns_connect(server, why, len)) < 0 ||
+	    loop_sock_open(&d->s, base, fd, true, &cbs, d) < 0) {
+		if (d == NULL || fd >= 0)
+			snprintf(why, len, "out of memory");
 		free(d);
 		return NULL;
 	}
 	d->base = base;
-	d->rd = event_new(base, d->fd, EV_READ | EV_PERSIST, redirdns_on_read, d);
-	event_add(d->rd, NULL);
 	return d;
 }
 
@@ -309,8 +310,7 @@ redirdns_free(struct redirdns *d)
 			}
 			redirdns_unlink(d, e);
 		}
-	event_free(d->rd);
-	close(d->fd);
+	loop_sock_close(&d->s);
 	free(d);
 }
 
@@ -328,7 +328,10 @@ redirdns_start(struct redirdns *d, const char *name)
 		return NULL;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->d = d;
-	e->timer = evtimer_new(d->base, redirdns_on_timeout, e);
+	if ((e->timer = evtimer_new(d->base, redirdns_on_timeout, e)) == NULL) {
+		free(e);
+		return NULL;
+	}
 	e->next = d->buckets[h];
 	d->buckets[h] = e;
 	d->nentries++;

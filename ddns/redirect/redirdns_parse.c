@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "lib/wire.h"
+
 #define DNS_T_A		1
 #define DNS_T_SOA	6
 #define DNS_T_AAAA	28
@@ -27,18 +29,6 @@ struct dns_rr {
 	uint32_t ttl;
 	size_t rdata, rdlen;		/* offset and length in the packet */
 };
-
-static uint16_t
-dns_u16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-dns_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* Append one label, lowercased; host-name characters only. */
 static int
@@ -93,9 +83,9 @@ dns_rr(const uint8_t *w, size_t len, size_t *pos, struct dns_rr *rr)
 	if (dns_name(w, len, pos, rr->owner, sizeof(rr->owner)) < 0 ||
 	    *pos + 10 > len)
 		return -1;
-	rr->type = dns_u16(w + *pos);
-	rr->ttl = dns_u32(w + *pos + 4);
-	rr->rdlen = dns_u16(w + *pos + 8);
+	rr->type = wire_get16(w + *pos);
+	rr->ttl = wire_get32(w + *pos + 4);
+	rr->rdlen = wire_get16(w + *pos + 8);
 	rr->rdata = *pos + 10;
 	if (rr->rdata + rr->rdlen > len)
 		return -1;
@@ -135,7 +125,7 @@ redirdns_srv(struct redirdns_answer *a, const uint8_t *w, size_t len,
 		return;
 	}
 	a->srv = true;
-	a->port = dns_u16(w + rr->rdata + 4);
+	a->port = wire_get16(w + rr->rdata + 4);
 	redirdns_ttl(a, rr->ttl);
 }
 
@@ -152,7 +142,7 @@ redirdns_soa(struct redirdns_answer *a, const uint8_t *w, size_t len,
 	    p + 20 != rr->rdata + rr->rdlen)
 		return;
 	redirdns_ttl(a, rr->ttl);
-	redirdns_ttl(a, dns_u32(w + p + 16));
+	redirdns_ttl(a, wire_get32(w + p + 16));
 }
 
 static void
@@ -181,8 +171,7 @@ redirdns_query(const char *name, int type, uint16_t id, uint8_t *buf,
 	if (n == 0 || n > 253 || cap < 12 + n + 2 + 4)
 		return -1;
 	memset(buf, 0, 12);
-	buf[0] = (uint8_t)(id >> 8);
-	buf[1] = (uint8_t)id;
+	wire_put16(buf, id);
 	buf[5] = 1;			/* one question; RD clear: authoritative */
 	for (size_t i = 0; i <= n; ) {
 		size_t l = strcspn(name + i, ".");
@@ -196,11 +185,9 @@ redirdns_query(const char *name, int type, uint16_t id, uint8_t *buf,
 		i += l + 1;
 	}
 	buf[o++] = 0;
-	buf[o++] = (uint8_t)(type >> 8);
-	buf[o++] = (uint8_t)type;
-	buf[o++] = 0;
-	buf[o++] = 1;			/* IN */
-	return (int)o;
+	wire_put16(buf + o, (uint16_t)type);
+	wire_put16(buf + o + 2, 1);	/* IN */
+	return (int)(o + 4);
 }
 
 int
@@ -212,14 +199,14 @@ redirdns_parse(const uint8_t *wire, size_t len, uint16_t id,
 	char q[256];
 
 	memset(a, 0, sizeof(*a));
-	if (len < 12 || dns_u16(wire) != id || !(wire[2] & 0x80))
+	if (len < 12 || wire_get16(wire) != id || !(wire[2] & 0x80))
 		return -1;
 	a->rcode = wire[3] & 0x0f;
-	for (int i = 0; i < dns_u16(wire + 4); i++)
+	for (int i = 0; i < wire_get16(wire + 4); i++)
 		if (dns_name(wire, len, &pos, q, sizeof(q)) < 0 || (pos += 4) > len)
 			return -1;
 	for (int s = 0; s < 3; s++)
-		for (int i = 0; i < dns_u16(wire + 6 + 2 * s); i++) {
+		for (int i = 0; i < wire_get16(wire + 6 + 2 * s); i++) {
 			if (dns_rr(wire, len, &pos, &rr) < 0)
 				return s == 0 ? -1 : 0;	/* keep what was read */
 			redirdns_take(a, wire, len, &rr, s);
