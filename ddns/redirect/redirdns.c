@@ -57,11 +57,25 @@ struct redirdns_entry {
 	int nwaiters;
 };
 
+/* One question asked for someone else (redirdns_ask): not cached. */
+struct redirdns_question {
+	char qname[300];
+	int type, tries;
+	uint16_t id;
+	struct event *timer;
+	struct redirdns *d;
+	redirdns_ask_cb *cb;
+	void *arg;
+	struct redirdns_question *next;
+};
+
 struct redirdns {
 	struct event_base *base;
 	struct loop_sock s;
 	struct redirdns_entry *buckets[REDIRDNS_BUCKETS];
 	struct redirdns_entry *inflight;	/* a query out: answers match here */
+	struct redirdns_question *asked;	/* and here */
+	int nasked;
 	int nentries;
 	struct redirdns_stats stats;
 };
@@ -149,28 +163,64 @@ redirdns_finish(struct redirdns_entry *e, enum redirdns_status st, uint32_t ttl)
 	}
 }
 
+/* Send try number tries of (qname, type) under a fresh *id, and arm
+ * timer for its answer. -1 if qname is no DNS name. */
+static int
+redirdns_transmit(struct redirdns *d, const char *qname, int type, int tries,
+    uint16_t *id, struct event *timer)
+{
+	uint8_t wire[512];
+	int len, wait_ms = REDIRDNS_WAIT_MS << tries;
+
+	if (getrandom(id, sizeof(*id), 0) != sizeof(*id) ||
+	    (len = redirdns_query(qname, type, *id, wire, sizeof(wire))) < 0)
+		return -1;
+	d->stats.queries++;
+	if (send(d->s.fd, wire, (size_t)len, 0) < 0 && errno != EAGAIN)
+		wait_ms = 1;	/* counts as lost */
+	loop_after(timer, wait_ms);
+	return 0;
+}
+
 static void
 redirdns_send(struct redirdns_entry *e)
 {
 	static const int types[] = { REDIRDNS_SRV, REDIRDNS_A, REDIRDNS_AAAA };
 	char qname[300];
-	uint8_t wire[512];
-	int len, wait_ms = REDIRDNS_WAIT_MS << e->tries;
 
 	if (e->stage == STAGE_SRV)
 		snprintf(qname, sizeof(qname), "_http._tcp.%s.", e->name);
 	else
 		snprintf(qname, sizeof(qname), "%s.", e->target);
-	if (getrandom(&e->id, sizeof(e->id), 0) != sizeof(e->id) ||
-	    (len = redirdns_query(qname, types[e->stage], e->id, wire,
-	    sizeof(wire))) < 0) {
+	if (redirdns_transmit(e->d, qname, types[e->stage], e->tries, &e->id,
+	    e->timer) < 0)
 		redirdns_finish(e, REDIRDNS_FAILED, REDIRDNS_FAIL_TTL);
-		return;
-	}
-	e->d->stats.queries++;
-	if (send(e->d->s.fd, wire, (size_t)len, 0) < 0 && errno != EAGAIN)
-		wait_ms = 1;	/* counts as lost */
-	loop_after(e->timer, wait_ms);
+}
+
+/* The question leaves the list, then its asker hears a (NULL: no answer). */
+static void
+redirdns_answered(struct redirdns_question *q, const struct redirdns_answer *a)
+{
+	struct redirdns_question **p = &q->d->asked;
+
+	while (*p != q)
+		p = &(*p)->next;
+	*p = q->next;
+	q->d->nasked--;
+	event_free(q->timer);
+	q->cb(a, q->arg);
+	free(q);
+}
+
+static void
+redirdns_on_ask_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct redirdns_question *q = arg;
+
+	(void)fd, (void)what;
+	if (++q->tries >= REDIRDNS_TRIES || redirdns_transmit(q->d, q->qname,
+	    q->type, q->tries, &q->id, q->timer) < 0)
+		redirdns_answered(q, NULL);
 }
 
 static void
@@ -242,11 +292,18 @@ redirdns_on_read(evutil_socket_t fd, short what, void *arg)
 	while ((n = recv(fd, buf, sizeof(buf), 0)) >= 12) {
 		uint16_t id = wire_get16(buf);
 		struct redirdns_entry *e = redirdns_by_id(d, id);
+		struct redirdns_question *q = d->asked;
 		struct redirdns_answer a;
-		if (e != NULL && redirdns_parse(buf, (size_t)n, id, &a) == 0) {
+		while (e == NULL && q != NULL && q->id != id)
+			q = q->next;
+		if ((e == NULL && q == NULL) ||
+		    redirdns_parse(buf, (size_t)n, id, &a) < 0)
+			continue;
+		if (e != NULL) {
 			evtimer_del(e->timer);
 			redirdns_step(e, &a);
-		}
+		} else
+			redirdns_answered(q, &a);
 	}
 }
 
@@ -310,6 +367,12 @@ redirdns_free(struct redirdns *d)
 			}
 			redirdns_unlink(d, e);
 		}
+	while (d->asked != NULL) {
+		struct redirdns_question *q = d->asked;
+		d->asked = q->next;
+		event_free(q->timer);
+		free(q);
+	}
 	loop_sock_close(&d->s);
 	free(d);
 }
@@ -364,6 +427,45 @@ redirdns_lookup(struct redirdns *d, const char *name, redirdns_cb *cb,
 		redirdns_send(e);
 	}
 	return 0;
+}
+
+int
+redirdns_ask(struct redirdns *d, const char *qname, int type,
+    redirdns_ask_cb *cb, void *arg)
+{
+	struct redirdns_question *q;
+
+	if (d->nasked >= REDIRDNS_MAX_WAITERS || (q = calloc(1, sizeof(*q))) == NULL)
+		return -1;
+	*q = (struct redirdns_question){ .type = type, .d = d, .cb = cb,
+	    .arg = arg, .next = d->asked };
+	snprintf(q->qname, sizeof(q->qname), "%s", qname);
+	if ((q->timer = evtimer_new(d->base, redirdns_on_ask_timeout, q)) == NULL ||
+	    redirdns_transmit(d, q->qname, type, 0, &q->id, q->timer) < 0) {
+		if (q->timer != NULL)
+			event_free(q->timer);
+		free(q);
+		return -1;
+	}
+	d->asked = q;
+	d->nasked++;
+	return 0;
+}
+
+void
+redirdns_ask_cancel(struct redirdns *d, const void *arg)
+{
+	for (struct redirdns_question **p = &d->asked; *p != NULL; ) {
+		struct redirdns_question *q = *p;
+		if (q->arg != arg) {
+			p = &q->next;
+			continue;
+		}
+		*p = q->next;
+		d->nasked--;
+		event_free(q->timer);
+		free(q);
+	}
 }
 
 bool

@@ -51,6 +51,17 @@ void redirdns_free(struct redirdns *d);
  * (returns 0); -1 when too many wait already. */
 int redirdns_lookup(struct redirdns *d, const char *name, redirdns_cb *cb,
     void *arg);
+/*
+ * One question (qname dotted, type REDIRDNS_*) to the same server, for
+ * someone who needs DNS as it is now (the registrations): not cached. cb
+ * runs once from the loop with the answer, or NULL when none came after
+ * the tries; -1 (and no cb) when it cannot be asked.
+ */
+typedef void redirdns_ask_cb(const struct redirdns_answer *a, void *arg);
+int redirdns_ask(struct redirdns *d, const char *qname, int type,
+    redirdns_ask_cb *cb, void *arg);
+/* Every question asked with arg is dropped: cb will not run. */
+void redirdns_ask_cancel(struct redirdns *d, const void *arg);
 /* A fresh cached result for name, without waiting: true if there is. */
 bool redirdns_peek(struct redirdns *d, const char *name,
     struct redirdns_result *r);

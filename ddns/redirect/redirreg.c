@@ -10,16 +10,12 @@
 
 #include <crypt.h>
 #include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -28,7 +24,6 @@
 #include "ddns/rfc2136.h"
 #include "lib/file.h"
 #include "lib/log.h"
-#include "lib/resolve.h"
 
 #define REDIRREG_MAX_USERS	4096
 /* Checked when the user is unknown, so that costs the same. */
@@ -95,79 +90,92 @@ redirreg_shim(const struct redirect_config *c, struct ddns_config *r)
 	r->ttl = c->ttl;
 }
 
-/* One blocking question to the authoritative server. */
-static int
-redirreg_ask(const char *server, const char *qname, int type,
-    struct redirdns_answer *a)
-{
-	char host[256], port[8];
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai = NULL;
-	uint8_t wire[512], buf[4096];
-	uint16_t p, id;
-	int fd, len = -1, rc = -1;
+static void redirreg_look_next(struct redirreg_job *j);
 
-	if (resolve_split(server, 53, host, sizeof(host), &p, NULL, 0) < 0)
-		return -1;
-	snprintf(port, sizeof(port), "%u", p);
-	if (getaddrinfo(host, port, &hints, &ai) != 0)
-		return -1;
-	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-	    getrandom(&id, sizeof(id), 0) == sizeof(id) &&
-	    (len = redirdns_query(qname, type, id, wire, sizeof(wire))) > 0) {
-		for (int i = 0; i < 3 && rc < 0; i++) {
-			struct pollfd pf = { .fd = fd, .events = POLLIN };
-			ssize_t n;
-			if (send(fd, wire, (size_t)len, 0) < 0 || poll(&pf, 1, 500 << i) != 1)
-				continue;
-			if ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
-				rc = redirdns_parse(buf, (size_t)n, id, a);
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	freeaddrinfo(ai);
-	return rc;
+/* Host i is known now: on to the next. */
+static void
+redirreg_known(struct redirreg_job *j, enum redirreg_state st)
+{
+	j->host[j->looking].state = st;
+	j->looking++;
+	j->step = 0;
+	redirreg_look_next(j);
 }
 
-struct redirreg_host {
-	const char *name;
-	char target[300];
-	uint16_t port;
-	struct netaddr addr[2];		/* to publish: v4, v6 */
-};
-
-enum redirreg_now { REG_SAME, REG_DIFFERENT, REG_UNKNOWN };
-
-/* Does DNS hold this already? Also fills the port when none was asked:
- * the one registered before, or 80. Without an answer, nothing is known
- * (and no port is guessed over one that may be there). */
-static enum redirreg_now
-redirreg_current(const struct redirreg_job *j, struct redirreg_host *h)
+/* The SRV record _http._tcp.NAME: its port fills one not asked for (the
+ * one registered before, or 80). Without an answer, nothing is known (and
+ * no port is guessed over one that may be there). */
+static void
+redirreg_on_srv(struct redirreg_job *j, struct redirreg_host *h,
+    const struct redirdns_answer *a)
 {
-	char q[320];
-	struct redirdns_answer a;
-	bool same;
-
-	snprintf(q, sizeof(q), "_http._tcp.%s.", h->name);
-	if (redirreg_ask(j->cfg->dns_server, q, REDIRDNS_SRV, &a) < 0 ||
-	    (a.rcode != 0 && a.rcode != 3))
-		return REG_UNKNOWN;
-	if (!a.srv) {
+	if (a == NULL || (a->rcode != 0 && a->rcode != 3)) {
+		redirreg_known(j, REG_UNKNOWN);
+		return;
+	}
+	if (!a->srv) {
 		h->port = h->port ? h->port : 80;
-		return REG_DIFFERENT;
+		redirreg_known(j, REG_DIFFERENT);
+		return;
 	}
 	if (h->port == 0)
-		h->port = a.port;
-	same = a.port == h->port && !strcasecmp(a.target, h->target);
-	for (int f = 0; f < 2 && same; f++) {
-		if (h->addr[f].family == 0)
-			continue;
-		snprintf(q, sizeof(q), "%s.", h->target);
-		same = redirreg_ask(j->cfg->dns_server, q, f ? REDIRDNS_AAAA :
-		    REDIRDNS_A, &a) == 0 && addr_equal(&a.addr, &h->addr[f]);
+		h->port = a->port;
+	if (a->port != h->port || strcasecmp(a->target, h->target) != 0) {
+		redirreg_known(j, REG_DIFFERENT);
+		return;
 	}
-	return same ? REG_SAME : REG_DIFFERENT;
+	j->step = 1;
+	redirreg_look_next(j);
+}
+
+static void
+redirreg_on_answer(const struct redirdns_answer *a, void *arg)
+{
+	struct redirreg_job *j = arg;
+	struct redirreg_host *h = &j->host[j->looking];
+	int f = j->step - 1;
+
+	if (j->step == 0) {
+		redirreg_on_srv(j, h, a);
+		return;
+	}
+	if (a == NULL || !addr_equal(&a->addr, &h->addr[f])) {
+		redirreg_known(j, REG_DIFFERENT);
+		return;
+	}
+	j->step++;
+	redirreg_look_next(j);
+}
+
+/* The next question for the host being looked at: its SRV record, then
+ * the target's address of each family to publish. */
+static void
+redirreg_look_next(struct redirreg_job *j)
+{
+	struct redirreg_host *h;
+	char q[320];
+
+	while (j->looking < j->u.nhosts &&
+	    j->host[j->looking].state != REG_LOOKING)
+		j->looking++;
+	if (j->looking == j->u.nhosts) {
+		j->looked(j->looked_arg);
+		return;
+	}
+	h = &j->host[j->looking];
+	while (j->step > 0 && j->step <= 2 && h->addr[j->step - 1].family == 0)
+		j->step++;
+	if (j->step > 2) {
+		redirreg_known(j, REG_SAME);
+		return;
+	}
+	if (j->step == 0)
+		snprintf(q, sizeof(q), "_http._tcp.%s.", j->u.hosts[j->looking]);
+	else
+		snprintf(q, sizeof(q), "%s.", h->target);
+	if (redirdns_ask(j->dns, q, j->step == 0 ? REDIRDNS_SRV : j->step == 1 ?
+	    REDIRDNS_A : REDIRDNS_AAAA, redirreg_on_answer, j) < 0)
+		redirreg_on_answer(NULL, j);
 }
 
 static ldns_rr *
@@ -189,8 +197,8 @@ redirreg_rr(const char *fmt, ...)
 
 /* One UPDATE: the SRV record and the target's addresses, replaced. */
 static void
-redirreg_write(const struct redirreg_job *j, const struct redirreg_host *h,
-    struct ddns_answer *a)
+redirreg_write(const struct redirreg_job *j, const char *name,
+    const struct redirreg_host *h, struct ddns_answer *a)
 {
 	struct ddns_config r;
 	char srv[320], tgt[310], ip[ADDR_STRLEN];
@@ -199,7 +207,7 @@ redirreg_write(const struct redirreg_job *j, const struct redirreg_host *h,
 	bool ok = true;
 
 	redirreg_shim(j->cfg, &r);
-	snprintf(srv, sizeof(srv), "_http._tcp.%s.", h->name);
+	snprintf(srv, sizeof(srv), "_http._tcp.%s.", name);
 	snprintf(tgt, sizeof(tgt), "%s.", h->target);
 
 	ldns_rr_list_push_rr(list, rfc2136_delete_rr(srv, LDNS_RR_TYPE_SRV));
@@ -270,67 +278,107 @@ redirreg_addrs(const struct redirreg_job *j, struct redirreg_host *h)
 	return true;
 }
 
-static void
-redirreg_host(struct redirreg_job *j, const char *name)
-{
-	struct redirreg_host h = { .name = name, .port = j->u.port };
-	struct ddns_answer a = { 0 };
-	char ip[ADDR_STRLEN], line[80];
-
-	snprintf(h.target, sizeof(h.target), "%s.%s", j->cfg->target_prefix, name);
-	if (!redirreg_in_zone(name, j->cfg->zone)) {
-		redirreg_say(j, "nohost", "%s: not under zone %s", name, j->cfg->zone);
-		return;
-	}
-	if (!redirreg_addrs(j, &h)) {
-		redirreg_say(j, "dnserr", "%s: refused: not a public address", name);
-		return;
-	}
-	addr_ntop(h.addr[0].family ? &h.addr[0] : &h.addr[1], ip, sizeof(ip));
-	switch (redirreg_current(j, &h)) {
-	case REG_SAME:
-		snprintf(line, sizeof(line), "nochg %s", ip);
-		redirreg_say(j, line, "%s: nochg %s port %u", name, ip, h.port);
-		return;
-	case REG_UNKNOWN:
-		redirreg_say(j, "dnserr", "%s: the DNS server did not answer", name);
-		return;
-	default:
-		break;
-	}
-	redirreg_write(j, &h, &a);
-	snprintf(line, sizeof(line), a.outcome == DDNS_OK ? "good %s" : "dnserr", ip);
-	redirreg_say(j, line, "%s: %s %s port %u (%s)", name, a.outcome ==
-	    DDNS_OK ? "good" : "not written:", ip, h.port, a.result);
-}
-
 void
-redirreg_work(void *arg)
+redirreg_auth(void *arg)
 {
 	struct redirreg_job *j = arg;
-	bool ok[REDIRECT_MAX_HOSTS] = { false }, any = false;
 
+	j->auth_failed = true;
 	for (int i = 0; i < j->u.nhosts; i++) {
 		struct redirect_user u;
 		bool found = redirreg_find(j->cfg->users_file, j->u.hosts[i],
 		    j->user, &u) == 0;
-		ok[i] = redirreg_check(j->pass, found ? u.hash : REDIRREG_DUMMY_HASH)
-		    && found;
-		any |= ok[i];
+		bool ok = redirreg_check(j->pass, found ? u.hash :
+		    REDIRREG_DUMMY_HASH) && found;
+		j->host[i].state = ok ? REG_LOOKING : REG_NOAUTH;
+		j->auth_failed &= !ok;
 	}
 	explicit_bzero(j->pass, sizeof(j->pass));
-	j->auth_failed = !any;
-	if (!any) {
+}
+
+void
+redirreg_look(struct redirreg_job *j, struct redirdns *dns,
+    void (*looked)(void *), void *arg)
+{
+	j->dns = dns;
+	j->looked = looked;
+	j->looked_arg = arg;
+	j->looking = j->step = 0;
+	for (int i = 0; i < j->u.nhosts; i++) {
+		struct redirreg_host *h = &j->host[i];
+		if (h->state != REG_LOOKING)
+			continue;
+		h->port = j->u.port;
+		snprintf(h->target, sizeof(h->target), "%s.%s",
+		    j->cfg->target_prefix, j->u.hosts[i]);
+		if (!redirreg_in_zone(j->u.hosts[i], j->cfg->zone))
+			h->state = REG_NOZONE;
+		else if (!redirreg_addrs(j, h))
+			h->state = REG_NOTPUBLIC;
+	}
+	redirreg_look_next(j);
+}
+
+bool
+redirreg_writes(const struct redirreg_job *j)
+{
+	for (int i = 0; i < j->u.nhosts; i++)
+		if (j->host[i].state == REG_DIFFERENT)
+			return true;
+	return false;
+}
+
+/* Host i's line of the reply, and of the log; its UPDATE if it needs one. */
+static void
+redirreg_finish_host(struct redirreg_job *j, int i)
+{
+	const char *name = j->u.hosts[i];
+	struct redirreg_host *h = &j->host[i];
+	struct ddns_answer a = { 0 };
+	char ip[ADDR_STRLEN], line[80];
+
+	addr_ntop(h->addr[0].family ? &h->addr[0] : &h->addr[1], ip, sizeof(ip));
+	switch (h->state) {
+	case REG_NOAUTH:
+		redirreg_say(j, "nohost", "%s: not a host of user %s", name,
+		    j->user);
+		return;
+	case REG_NOZONE:
+		redirreg_say(j, "nohost", "%s: not under zone %s", name,
+		    j->cfg->zone);
+		return;
+	case REG_NOTPUBLIC:
+		redirreg_say(j, "dnserr", "%s: refused: not a public address",
+		    name);
+		return;
+	case REG_SAME:
+		snprintf(line, sizeof(line), "nochg %s", ip);
+		redirreg_say(j, line, "%s: nochg %s port %u", name, ip, h->port);
+		return;
+	case REG_DIFFERENT:
+		break;
+	default:
+		redirreg_say(j, "dnserr", "%s: the DNS server did not answer",
+		    name);
+		return;
+	}
+	redirreg_write(j, name, h, &a);
+	snprintf(line, sizeof(line), a.outcome == DDNS_OK ? "good %s" : "dnserr", ip);
+	redirreg_say(j, line, "%s: %s %s port %u (%s)", name, a.outcome ==
+	    DDNS_OK ? "good" : "not written:", ip, h->port, a.result);
+}
+
+void
+redirreg_finish(void *arg)
+{
+	struct redirreg_job *j = arg;
+
+	if (j->auth_failed) {
 		redirreg_say(j, "badauth", "user %s: bad credentials", j->user);
 		return;
 	}
-	for (int i = 0; i < j->u.nhosts; i++) {
-		if (ok[i])
-			redirreg_host(j, j->u.hosts[i]);
-		else
-			redirreg_say(j, "nohost", "%s: not a host of user %s",
-			    j->u.hosts[i], j->user);
-	}
+	for (int i = 0; i < j->u.nhosts; i++)
+		redirreg_finish_host(j, i);
 }
 
 int

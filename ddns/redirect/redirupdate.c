@@ -93,6 +93,7 @@ redirsrv_jobs_free(struct redirsrv *s)
 		struct redirsrv_job *j = s->jobs;
 		s->jobs = j->next;
 		loop_event_free(&j->delay);
+		redirdns_ask_cancel(s->dns, &j->reg);
 		redircheck_free(j->check);
 		if (j->worker != NULL)
 			worker_cancel(j->worker, redirsrv_release);
@@ -127,25 +128,68 @@ redirsrv_update_done(void *arg)
 	redirsrv_job_free(j);
 }
 
+static const struct redirsrv_answer redirsrv_busy = { 503, NULL, NULL,
+    "Busy; try again soon.\n", "5", NULL };
+
+/* Run step on a worker thread, then done on the loop; busy if no thread. */
 static void
-redirsrv_update_work(void *arg)
+redirsrv_step(struct redirsrv_job *j, worker_fn *step, worker_fn *done)
+{
+	if ((j->worker = worker_run(j->s->base, step, done, j)) == NULL) {
+		j->fn(j->ctx, &redirsrv_busy);
+		redirsrv_job_free(j);
+	}
+}
+
+static void
+redirsrv_update_finish(void *arg)
 {
 	struct redirsrv_job *j = arg;
 
-	redirreg_work(&j->reg);
+	redirreg_finish(&j->reg);
 }
 
-static const struct redirsrv_answer redirsrv_busy = { 503, NULL, NULL,
-    "Busy; try again soon.\n", "5", NULL };
+/* What DNS holds is known: write where it differs (blocking, so on a
+ * worker), else answer from here. */
+static void
+redirsrv_update_looked(void *arg)
+{
+	struct redirsrv_job *j = arg;
+
+	if (redirreg_writes(&j->reg)) {
+		redirsrv_step(j, redirsrv_update_finish, redirsrv_update_done);
+		return;
+	}
+	redirreg_finish(&j->reg);
+	redirsrv_update_done(j);
+}
+
+static void
+redirsrv_update_auth(void *arg)
+{
+	struct redirsrv_job *j = arg;
+
+	redirreg_auth(&j->reg);
+}
+
+static void
+redirsrv_update_authed(void *arg)
+{
+	struct redirsrv_job *j = arg;
+
+	j->worker = NULL;
+	if (j->reg.auth_failed) {
+		redirreg_finish(&j->reg);
+		redirsrv_update_done(j);
+		return;
+	}
+	redirreg_look(&j->reg, j->s->dns, redirsrv_update_looked, j);
+}
 
 static void
 redirsrv_update_start(struct redirsrv_job *j)
 {
-	if ((j->worker = worker_run(j->s->base, redirsrv_update_work,
-	    redirsrv_update_done, j)) == NULL) {
-		j->fn(j->ctx, &redirsrv_busy);
-		redirsrv_job_free(j);
-	}
+	redirsrv_step(j, redirsrv_update_auth, redirsrv_update_authed);
 }
 
 static void
