@@ -105,16 +105,12 @@ state_port(const char *text, uint16_t *port)
 	return 0;
 }
 
-static int
-state_parse_ddns(const char *line, struct state *st)
+int
+state_parse_ddns(const char *line, struct ddns_state *d)
 {
-	struct ddns_state *d;
 	char name[64], fam[8], pub[ADDR_STRLEN], result[48];
 	int n = 0;
 
-	if (st->nddns == STATE_MAX_DDNS)
-		return -1;
-	d = &st->ddns[st->nddns];
 	memset(d, 0, sizeof(*d));
 	if (sscanf(line, "ddns %63s %7s %45s %" SCNd64 " %47s %" SCNd64 " %"
 	    SCNd64 " %" SCNu32 " %" SCNx64 "%n", name, fam, pub,
@@ -133,6 +129,15 @@ state_parse_ddns(const char *line, struct state *st)
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(d->last_result, sizeof(d->last_result), "%s",
 	    strcmp(result, "-") ? result : "");
+	return 0;
+}
+
+static int
+state_add_ddns(const char *line, struct state *st)
+{
+	if (st->nddns == STATE_MAX_DDNS ||
+	    state_parse_ddns(line, &st->ddns[st->nddns]) < 0)
+		return -1;
 	st->nddns++;
 	return 0;
 }
@@ -167,7 +172,7 @@ state_parse(const char *text, size_t len, struct state *st, char *why,
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (strncmp(line, "ddns ", 5) == 0) {
-			if (state_parse_ddns(line, st) < 0)
+			if (state_add_ddns(line, st) < 0)
 				return reason(why, whylen, "line %d: bad ddns record",
 				    lineno);
 			continue;
@@ -238,21 +243,49 @@ state_format(const struct state *st, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }
 
+char *
+state_text(const struct state *st, int *len)
+{
+	char *buf = NULL;
+
+	/* A few hundred bytes as a rule: no 64 KB buffer for them, on a
+	 * stack or off it, in a process that lives for months. */
+	for (size_t cap = 2048; cap <= STATE_MAX_BYTES; cap *= 2) {
+		char *more = realloc(buf, cap);
+		if (more == NULL)
+			break;
+		buf = more;
+		if ((*len = state_format(st, buf, cap)) >= 0)
+			return buf;
+	}
+	free(buf);
+	return NULL;
+}
+
 int
 state_load(const char *path, struct state *st, char *why, size_t whylen)
 {
-	char text[STATE_MAX_BYTES];
-	char inner[REASON_LEN];
+	char inner[REASON_LEN], *text;
 	size_t n;
+	struct stat sb;
 	FILE *f = file_fopen_regular(path, why, whylen);
 
 	memset(st, 0, sizeof(*st));
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -errno;
-	n = fread(text, 1, sizeof(text), f);
+	if (fstat(fileno(f), &sb) < 0 || sb.st_size > STATE_MAX_BYTES ||
+	    (text = malloc((size_t)sb.st_size + 1)) == NULL) {
+		fclose(f);
+		return reason(why, whylen, "%s: larger than %d bytes, or "
+		    "unreadable", path, STATE_MAX_BYTES);
+	}
+	n = fread(text, 1, (size_t)sb.st_size, f);
 	fclose(f);
-	if (state_parse(text, n, st, inner, sizeof(inner)) < 0)
+	if (state_parse(text, n, st, inner, sizeof(inner)) < 0) {
+		free(text);
 		return reason(why, whylen, "%s: %s", path, inner);
+	}
+	free(text);
 	return 0;
 }
 
@@ -274,18 +307,30 @@ state_write_all(int fd, const char *buf, size_t len)
 int
 state_save(const char *path, const struct state *st, char *why, size_t whylen)
 {
-	char buf[STATE_MAX_BYTES], tmp[4096];
-	int n = state_format(st, buf, sizeof(buf)), fd, rc;
+	int n, rc;
+	char *text = state_text(st, &n);
+
+	if (text == NULL)
+		return reason(why, whylen, "state too large");
+	rc = state_save_text(path, text, (size_t)n, why, whylen);
+	free(text);
+	return rc;
+}
+
+int
+state_save_text(const char *path, const char *buf, size_t n, char *why,
+    size_t whylen)
+{
+	char tmp[4096];
+	int fd, rc;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0)
-		return reason(why, whylen, "state too large");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
 		return -errno;
 	}
-	rc = state_write_all(fd, buf, (size_t)n);
+	rc = state_write_all(fd, buf, n);
 	if (rc == 0 && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
@@ -374,13 +419,11 @@ state_ddns(struct state *st, const char *name, int family)
 void
 state_fold_ddns(struct state *st, void *arg)
 {
-	const struct state *from = arg;
-	struct ddns_state *d;
+	const struct ddns_state *from = arg;
+	struct ddns_state *d = state_ddns(st, from->name, from->family);
 
-	for (int i = 0; i < from->nddns; i++)
-		if ((d = state_ddns(st, from->ddns[i].name,
-		    from->ddns[i].family)) != NULL)
-			*d = from->ddns[i];
+	if (d != NULL)
+		*d = *from;
 }
 
 const struct ddns_state *

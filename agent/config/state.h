@@ -33,9 +33,15 @@ int state_parse(const char *text, size_t len, struct state *st, char *why,
 int state_format(const struct state *st, char *buf, size_t len);
 /* A missing file is an empty state. */
 int state_load(const char *path, struct state *st, char *why, size_t whylen);
+/* Records as text, in a buffer to free(); NULL if too large (or no
+ * memory). */
+char *state_text(const struct state *st, int *len);
 /* Atomic: temporary file, fsync, rename; mode 0600. */
 int state_save(const char *path, const struct state *st, char *why,
     size_t whylen);
+/* The same for text made by state_text. */
+int state_save_text(const char *path, const char *text, size_t len,
+    char *why, size_t whylen);
 /* Exclusive lock on path.lock for a read-modify-write; returns an fd. */
 int state_lock(const char *path, char *why, size_t whylen);
 /* Under the lock: load path, change(st, arg), save. */
@@ -58,7 +64,10 @@ struct ddns_state *state_ddns(struct state *st, const char *name, int family);
 /* The same without adding: a record not there yet is *empty, zeroed. */
 const struct ddns_state *state_ddns_peek(const struct state *st,
     const char *name, int family, struct ddns_state *empty);
-/* Fold the DNS helper's records into st (each replaces its own). */
+/* One "ddns ..." line of the file (or of the DNS helper's report). */
+int state_parse_ddns(const char *line, struct ddns_state *d);
+/* Fold one of the DNS helper's records (a struct ddns_state) into st:
+ * it replaces its own. */
 void state_fold_ddns(struct state *st, void *arg);
 
 #endif

@@ -62,7 +62,6 @@ struct agent {
 	bool run_again, run_idle;
 	struct timespec run_cause_at;
 	char run_why[160];
-	char report[32768];		/* its "state" lines, folded at its end */
 
 	/* The outside-in check (outside.c). */
 	struct reach *reach;

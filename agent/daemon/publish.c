@@ -24,38 +24,20 @@
 
 #define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
 
-/* The helper's report ("state ddns ..." lines), folded into the state
- * that the agent alone writes. */
+/* The helper's report, one "state ddns ..." line per record it touched,
+ * folded into the state (that the agent alone writes) as it comes. */
 static void
 publish_on_line(const char *line, void *arg)
 {
 	struct agent *a = arg;
-	size_t n = strlen(a->report), add = strlen(line) - 6;
+	struct ddns_state d;
 
-	if (strncmp(line, "state ", 6) != 0 || n + add + 2 > sizeof(a->report))
+	if (strncmp(line, "state ", 6) != 0)
 		return;
-	memcpy(a->report + n, line + 6, add);
-	memcpy(a->report + n + add, "\n", 2);
-}
-
-static void
-publish_fold(struct agent *a)
-{
-	static const char head[] = "homereach-state 1\n";
-	struct state *st = malloc(sizeof(*st));
-	char *text = malloc(sizeof(head) + sizeof(a->report)), why[REASON_LEN];
-
-	if (st != NULL && text != NULL && a->report[0] != '\0') {
-		snprintf(text, sizeof(head) + sizeof(a->report), "%s%s", head,
-		    a->report);
-		if (state_parse(text, strlen(text), st, why, sizeof(why)) < 0)
-			log_warnx("the DNS helper's report: %s", why);
-		else
-			store_change(a->store, state_fold_ddns, st, NULL, NULL);
-	}
-	a->report[0] = '\0';
-	free(text);
-	free(st);
+	if (state_parse_ddns(line + 6, &d) < 0)
+		log_warnx("the DNS helper's report: not a record: %.60s", line);
+	else
+		store_change(a->store, state_fold_ddns, &d, NULL, NULL);
 }
 
 static void
@@ -65,7 +47,6 @@ publish_ddns_done(int status, void *arg)
 
 	a->run_done = a->run;	/* freed at the next run */
 	a->run = NULL;
-	publish_fold(a);
 	if (status < 0 || status > 1)
 		log_warnx("the DNS helper failed (status %d)", status);
 	if (!a->run_idle)
@@ -213,7 +194,6 @@ publish_start(struct agent *a)
 
 	ddnsrun_free(a->run_done);
 	a->run_done = NULL;
-	a->report[0] = '\0';
 	publish_helper_fixed(a, argv);
 	a->run = ddnsrun_start(a->base, argv, true, publish_ddns_done, a);
 	ddnsrun_on_line(a->run, publish_on_line);

@@ -29,7 +29,8 @@ struct store {
 	struct event_base *base;
 	char path[1100];
 	struct state mem;
-	struct state snap;		/* what the worker writes */
+	char *snap;			/* what the worker writes: text */
+	int snaplen;
 	bool writing, dirty;
 	int rc;				/* of the last write */
 	char why[REASON_LEN];
@@ -43,10 +44,16 @@ static void
 store_write(void *arg)
 {
 	struct store *s = arg;
-	int fd = state_lock(s->path, s->why, sizeof(s->why));
+	int fd;
 
-	s->rc = fd < 0 ? -1 :
-	    state_save(s->path, &s->snap, s->why, sizeof(s->why));
+	if (s->snap == NULL) {		/* beyond the limits, or no memory */
+		s->rc = -1;
+		snprintf(s->why, sizeof(s->why), "%s: state too large", s->path);
+		return;
+	}
+	fd = state_lock(s->path, s->why, sizeof(s->why));
+	s->rc = fd < 0 ? -1 : state_save_text(s->path, s->snap,
+	    (size_t)s->snaplen, s->why, sizeof(s->why));
 	if (fd >= 0)
 		close(fd);
 }
@@ -59,6 +66,8 @@ store_written(void *arg)
 
 	s->writing = false;
 	s->now = NULL;
+	free(s->snap);
+	s->snap = NULL;
 	if (s->rc < 0)
 		log_warnx("%s", s->why);
 	for (; w != NULL; w = next) {
@@ -73,12 +82,13 @@ store_written(void *arg)
 static void
 store_write_next(struct store *s)
 {
-	s->snap = s->mem;
+	s->snap = state_text(&s->mem, &s->snaplen);
 	s->dirty = false;
 	s->now = s->next;
 	s->next = NULL;
 	s->writing = true;
-	if (worker_run(s->base, store_write, store_written, s) == NULL) {
+	if (s->snap == NULL ||
+	    worker_run(s->base, store_write, store_written, s) == NULL) {
 		store_write(s);		/* no thread: write here, once */
 		store_written(s);
 	}
