@@ -26,9 +26,9 @@ cf_call(const struct ddns_config *r, const char *method, const char *url,
 	json_t *root = NULL;
 
 	if (http_request(&q, &reply) < 0)
-		ddns_answer_set(a, DDNS_RETRY, "network", reply.error);
+		ddns_answer_set(a, FAULT_NETWORK, "network", reply.error);
 	else if (reply.overflow)
-		ddns_answer_set(a, DDNS_RETRY, "too-long", "the reply is too long");
+		ddns_answer_set(a, FAULT_SERVER, "too-long", "the reply is too long");
 	else
 		root = cloudflare_reply(reply.body ? reply.body : "", reply.len,
 		    reply.status, a);
@@ -72,7 +72,7 @@ cf_write(const struct ddns_config *r, const char *base, const char *zone_id,
 	root = cf_call(r, rec_id[0] ? "PATCH" : "POST", url, body, a);
 	free(body);
 	if (root != NULL)
-		ddns_answer_set(a, DDNS_OK, rec_id[0] ? "updated" : "created",
+		ddns_answer_set(a, FAULT_NONE, rec_id[0] ? "updated" : "created",
 		    rec_id[0] ? "record updated" : "record created");
 	json_decref(root);
 }
@@ -89,7 +89,7 @@ cloudflare_update(const struct ddns_config *r, const struct netaddr *addr,
 	if (cf_lookup(r, url, zone_id, sizeof(zone_id), NULL, 0, a) < 0)
 		goto out;
 	if (zone_id[0] == '\0') {
-		ddns_answer_set(a, DDNS_STOP, "no-zone", "the token sees no such zone");
+		ddns_answer_set(a, FAULT_CONFIG, "no-zone", "the token sees no such zone");
 		goto out;
 	}
 	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
@@ -99,7 +99,7 @@ cloudflare_update(const struct ddns_config *r, const struct netaddr *addr,
 	    a) < 0)
 		goto out;
 	if (rec_id[0] && strcmp(content, addr_ntop(addr, ip, sizeof(ip))) == 0)
-		ddns_answer_set(a, DDNS_NOCHG, "nochg", "the record has this address");
+		ddns_answer_set(a, FAULT_CURRENT, "nochg", "the record has this address");
 	else
 		cf_write(r, base, zone_id, rec_id, addr, a);
 out:

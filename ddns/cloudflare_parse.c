@@ -28,11 +28,10 @@ cf_failure(json_t *root, long status, struct ddns_answer *a)
 		snprintf(result, sizeof(result), "HTTP-%ld", status);
 	snprintf(detail, sizeof(detail), "Cloudflare: %.120s", msg ? msg :
 	    "no error message");
-	/* 401/403: the token is wrong or lacks the DNS edit permission. */
-	if (status == 429 || status >= 500)
-		ddns_answer_set(a, DDNS_RETRY, result, detail);
-	else
-		ddns_answer_set(a, DDNS_STOP, result, detail);
+	/* 401/403: the token is wrong or lacks the DNS edit permission;
+	 * any other refusal is the API's no for this account. */
+	ddns_answer_set(a, ddns_http_fault(status, FAULT_REFUSED), result,
+	    detail);
 }
 
 json_t *
@@ -43,15 +42,15 @@ cloudflare_reply(const char *body, size_t len, long status,
 	json_t *root;
 
 	if (len > CF_MAX_BODY) {
-		ddns_answer_set(a, DDNS_RETRY, "too-long", "the reply is too long");
+		ddns_answer_set(a, FAULT_SERVER, "too-long", "the reply is too long");
 		return NULL;
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &e);
 	if (!json_is_object(root)) {
 		char result[16];
 		snprintf(result, sizeof(result), "HTTP-%ld", status);
-		ddns_answer_set(a, status == 401 || status == 403 ? DDNS_STOP : DDNS_RETRY,
-		    result, "the reply is not Cloudflare's JSON");
+		ddns_answer_set(a, ddns_http_fault(status, FAULT_SERVER), result,
+		    "the reply is not Cloudflare's JSON");
 		json_decref(root);
 		return NULL;
 	}
@@ -82,7 +81,7 @@ cloudflare_first(json_t *root, char *id, size_t idlen, char *content,
 	c = json_string_value(json_object_get(first, "content"));
 	if (i == NULL || strlen(i) >= idlen || strspn(i,
 	    "0123456789abcdefABCDEF") != strlen(i)) {
-		ddns_answer_set(a, DDNS_RETRY, "bad-reply", "Cloudflare sent no usable id");
+		ddns_answer_set(a, FAULT_SERVER, "bad-reply", "Cloudflare sent no usable id");
 		return -1;
 	}
 	snprintf(id, idlen, "%s", i);

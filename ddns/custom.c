@@ -8,24 +8,23 @@
 #include "ddns/http.h"
 
 void
-custom_update(const struct ddns_config *r, const struct netaddr *addr,
-    struct ddns_answer *a)
+custom_update(const struct ddns_config *r, const char *t, const char *success,
+    const struct netaddr *addr, struct ddns_answer *a)
 {
-	const char *t = r->provider == PROV_DUCKDNS ? DUCKDNS_URL : r->url;
 	char url[2048], why[REASON_LEN];
 	struct http_request q = { .url = url, .ca_file = r->ca_file,
 	    .plain_http = r->plain_http };
 	struct http_reply reply;
 
 	if (custom_expand(t, r, addr, url, sizeof(url), why, sizeof(why)) < 0) {
-		ddns_answer_set(a, DDNS_STOP, "bad-url", why);
+		ddns_answer_set(a, FAULT_CONFIG, "bad-url", why);
 		return;
 	}
 	if (http_request(&q, &reply) < 0) {
-		ddns_answer_set(a, DDNS_RETRY, "network", reply.error);
+		ddns_answer_set(a, FAULT_NETWORK, "network", reply.error);
 	} else {
 		custom_judge(reply.body ? reply.body : "", reply.len, reply.status,
-		    r->provider == PROV_DUCKDNS ? "OK" : r->success, a);
+		    success, a);
 	}
 	http_reply_free(&reply);
 }

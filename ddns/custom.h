@@ -15,7 +15,8 @@ int custom_expand(const char *template, const struct ddns_config *r,
 /* Judge a reply: its first line matched against the success glob. Pure. */
 void custom_judge(const char *body, size_t len, long status,
     const char *success, struct ddns_answer *a);
-void custom_update(const struct ddns_config *r, const struct netaddr *addr,
-    struct ddns_answer *a);
+/* GET the template t expanded for r; success: the reply's glob. */
+void custom_update(const struct ddns_config *r, const char *t,
+    const char *success, const struct netaddr *addr, struct ddns_answer *a);
 
 #endif

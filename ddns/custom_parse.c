@@ -80,7 +80,7 @@ void
 custom_judge(const char *body, size_t len, long status, const char *success,
     struct ddns_answer *a)
 {
-	char line[256], result[16];
+	char line[256], result[16], detail[REASON_LEN];
 	size_t n = 0;
 
 	while (n < len && body[n] != '\r' && body[n] != '\n')	/* no NUL needed */
@@ -90,11 +90,11 @@ custom_judge(const char *body, size_t len, long status, const char *success,
 		n = 0;
 	memcpy(line, body, n);
 	line[n] = '\0';
-	a->outcome = status >= 200 && status < 300 &&
-	    fnmatch(success, line, 0) == 0 ? DDNS_OK :
-	    status == 429 || status >= 500 ? DDNS_RETRY : DDNS_STOP;
-	snprintf(a->result, sizeof(a->result), "%s", a->outcome == DDNS_OK ?
-	    "ok" : result);
-	snprintf(a->detail, sizeof(a->detail), a->outcome == DDNS_OK ? "updated" :
-	    "the reply does not match \"%.40s\"", success);
+	if (status >= 200 && status < 300 && fnmatch(success, line, 0) == 0) {
+		ddns_answer_set(a, FAULT_NONE, "ok", "updated");
+		return;
+	}
+	snprintf(detail, sizeof(detail), "the reply does not match \"%.40s\"",
+	    success);
+	ddns_answer_set(a, ddns_http_fault(status, FAULT_CONFIG), result, detail);
 }

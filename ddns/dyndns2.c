@@ -51,11 +51,11 @@ dyndns2_url(const struct ddns_config *const *recs, int n,
 }
 
 static void
-dyndns2_all(struct ddns_answer *a, int n, enum ddns_outcome o,
+dyndns2_all(struct ddns_answer *a, int n, enum ddns_fault f,
     const char *result, const char *detail)
 {
 	for (int i = 0; i < n; i++)
-		ddns_answer_set(&a[i], o, result, detail);
+		ddns_answer_set(&a[i], f, result, detail);
 }
 
 void
@@ -71,13 +71,13 @@ dyndns2_update_hosts(const struct ddns_config *const *recs, int n,
 
 	if (n > DYNDNS2_MAX_HOSTS || dyndns2_url(recs, n, addr, url,
 	    sizeof(url)) < 0) {
-		dyndns2_all(a, n, DDNS_STOP, "bad-url", "the update URL is too long");
+		dyndns2_all(a, n, FAULT_CONFIG, "bad-url", "the update URL is too long");
 		return;
 	}
 	if (http_request(&q, &reply) < 0)
-		dyndns2_all(a, n, DDNS_RETRY, "network", reply.error);
+		dyndns2_all(a, n, FAULT_NETWORK, "network", reply.error);
 	else if (reply.overflow)
-		dyndns2_all(a, n, DDNS_RETRY, "too-long", "the reply is too long");
+		dyndns2_all(a, n, FAULT_SERVER, "too-long", "the reply is too long");
 	else
 		dyndns2_parse_hosts(reply.body ? reply.body : "", reply.len,
 		    reply.status, n, a);

@@ -9,22 +9,22 @@
 
 static const struct {
 	const char *code;
-	enum ddns_outcome outcome;
+	enum ddns_fault fault;
 	const char *meaning;
 } dyndns2_codes[] = {		/* tests/vectors/dyndns2-codes.md */
-	{ "good", DDNS_OK, "updated" },
-	{ "nochg", DDNS_NOCHG, "already current" },
-	{ "badauth", DDNS_STOP, "bad credentials" },
-	{ "!donator", DDNS_STOP, "a paid feature was asked for" },
-	{ "notfqdn", DDNS_STOP, "not a fully qualified host name" },
-	{ "nohost", DDNS_STOP, "no such host in the account" },
-	{ "!yours", DDNS_STOP, "the host belongs to another account" },
-	{ "numhost", DDNS_STOP, "too many hosts, or a round-robin host" },
-	{ "abuse", DDNS_STOP, "blocked for abuse: unblock it at the provider" },
-	{ "badagent", DDNS_STOP, "user agent or method refused" },
-	{ "badsys", DDNS_STOP, "bad system parameter" },
-	{ "dnserr", DDNS_RETRY, "the provider's DNS failed" },
-	{ "911", DDNS_RETRY_LONG, "the provider has an outage" },
+	{ "good", FAULT_NONE, "updated" },
+	{ "nochg", FAULT_CURRENT, "already current" },
+	{ "badauth", FAULT_AUTH, "bad credentials" },
+	{ "!donator", FAULT_REFUSED, "a paid feature was asked for" },
+	{ "notfqdn", FAULT_CONFIG, "not a fully qualified host name" },
+	{ "nohost", FAULT_CONFIG, "no such host in the account" },
+	{ "!yours", FAULT_CONFIG, "the host belongs to another account" },
+	{ "numhost", FAULT_CONFIG, "too many hosts, or a round-robin host" },
+	{ "abuse", FAULT_REFUSED, "blocked for abuse: unblock it at the provider" },
+	{ "badagent", FAULT_REFUSED, "user agent or method refused" },
+	{ "badsys", FAULT_CONFIG, "bad system parameter" },
+	{ "dnserr", FAULT_SERVER, "the provider's DNS failed" },
+	{ "911", FAULT_OUTAGE, "the provider has an outage" },
 };
 
 /* Without a known code: the HTTP status is all there is. */
@@ -34,10 +34,9 @@ dyndns2_unknown(struct ddns_answer *a, long status, const char *why)
 	char result[16];
 
 	snprintf(result, sizeof(result), "HTTP-%ld", status);
-	if (status == 401 || status == 403)
-		ddns_answer_set(a, DDNS_STOP, result, "refused: check the credentials");
-	else
-		ddns_answer_set(a, DDNS_RETRY, result, why);
+	if (ddns_http_fault(status, FAULT_SERVER) == FAULT_AUTH)
+		why = "refused: check the credentials";
+	ddns_answer_set(a, ddns_http_fault(status, FAULT_SERVER), result, why);
 }
 
 static void
@@ -51,19 +50,19 @@ dyndns2_line(const char *line, long status, struct ddns_answer *a)
 		if (strcmp(code, dyndns2_codes[i].code) != 0)
 			continue;
 		/* The status first: "good" on an error page is no success. */
-		if (dyndns2_codes[i].outcome <= DDNS_NOCHG &&
+		if (dyndns2_codes[i].fault <= FAULT_CURRENT &&
 		    (status < 200 || status > 299)) {
 			dyndns2_unknown(a, status, "an HTTP error status with "
 			    "a success word in the body");
 			return;
 		}
-		if (dyndns2_codes[i].outcome <= DDNS_NOCHG &&
+		if (dyndns2_codes[i].fault <= FAULT_CURRENT &&
 		    (extra[0] || (ip[0] && addr_parse(ip, &addr) < 0))) {
 			dyndns2_unknown(a, status, "\"good\" or \"nochg\" without "
 			    "a plain address after it");
 			return;
 		}
-		ddns_answer_set(a, dyndns2_codes[i].outcome, code,
+		ddns_answer_set(a, dyndns2_codes[i].fault, code,
 		    dyndns2_codes[i].meaning);
 		return;
 	}

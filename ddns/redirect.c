@@ -32,9 +32,9 @@ redirect_update(const struct ddns_config *r, const struct netaddr *addr,
 	    base, host ? host : "", addr_ntop(addr, ip, sizeof(ip)), port);
 	curl_free(host);
 	if (http_request(&q, &reply) < 0)
-		ddns_answer_set(a, DDNS_RETRY, "network", reply.error);
+		ddns_answer_set(a, FAULT_NETWORK, "network", reply.error);
 	else if (reply.overflow)
-		ddns_answer_set(a, DDNS_RETRY, "too-long", "the reply is too long");
+		ddns_answer_set(a, FAULT_SERVER, "too-long", "the reply is too long");
 	else
 		dyndns2_parse(reply.body ? reply.body : "", reply.len,
 		    reply.status, a);

@@ -74,7 +74,7 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	ldns_pkt *pkt;
 
 	if (!rfc2136_base64(r->tsig_secret.value)) {
-		ddns_answer_set(a, DDNS_STOP, "bad-key", "the TSIG secret is not base64");
+		ddns_answer_set(a, FAULT_CONFIG, "bad-key", "the TSIG secret is not base64");
 		return NULL;
 	}
 	rfc2136_fqdn(r->zone, zone, sizeof(zone));
@@ -87,7 +87,7 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	if (ldns_pkt_tsig_sign(pkt, key, r->tsig_secret.value,
 	    RFC2136_FUDGE, alg, NULL) != LDNS_STATUS_OK) {
 		ldns_pkt_free(pkt);
-		ddns_answer_set(a, DDNS_STOP, "bad-key", "cannot sign with this TSIG "
+		ddns_answer_set(a, FAULT_CONFIG, "bad-key", "cannot sign with this TSIG "
 		    "key (is the secret base64? the algorithm known?)");
 		return NULL;
 	}
@@ -106,7 +106,7 @@ rfc2136_records(const struct ddns_config *r, const struct netaddr *addr,
 	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
 	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
 	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
-		ddns_answer_set(a, DDNS_STOP, "bad-name", "the host name is not a "
+		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the host name is not a "
 		    "valid DNS name");
 		return -1;
 	}
@@ -140,12 +140,12 @@ rfc2136_connect(const char *server, int type, struct ddns_answer *a)
 	int fd = -1;
 
 	if (resolve_split(server, 53, host, sizeof(host), &p, why, sizeof(why)) < 0) {
-		ddns_answer_set(a, DDNS_STOP, "bad-server", why);
+		ddns_answer_set(a, FAULT_CONFIG, "bad-server", why);
 		return -1;
 	}
 	snprintf(port, sizeof(port), "%u", p);
 	if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
-		ddns_answer_set(a, DDNS_RETRY, "network", "cannot resolve the server");
+		ddns_answer_set(a, FAULT_NETWORK, "network", "cannot resolve the server");
 		return -1;
 	}
 	fd = socket(ai->ai_family, type | SOCK_CLOEXEC, 0);
@@ -155,7 +155,7 @@ rfc2136_connect(const char *server, int type, struct ddns_answer *a)
 	}
 	freeaddrinfo(ai);
 	if (fd < 0)
-		ddns_answer_set(a, DDNS_RETRY, "network", strerror(errno));
+		ddns_answer_set(a, FAULT_NETWORK, "network", strerror(errno));
 	return fd;
 }
 
@@ -222,7 +222,7 @@ rfc2136_exchange(const struct ddns_config *r, const uint8_t *wire, size_t len,
 	    rfc2136_udp(fd, wire, len, buf, cap);
 	close(fd);
 	if (n < 0)
-		ddns_answer_set(a, DDNS_RETRY, "timeout", "no answer from the DNS server");
+		ddns_answer_set(a, FAULT_NETWORK, "timeout", "no answer from the DNS server");
 	return n;
 }
 
@@ -245,7 +245,7 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 	    ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5)) : 0;
 
 	if (terr != 0) {	/* RFC 8945 5.3: such answers are not signed */
-		ddns_answer_set(a, terr == TSIG_BADTIME ? DDNS_RETRY : DDNS_STOP,
+		ddns_answer_set(a, terr == TSIG_BADTIME ? FAULT_CLOCK : FAULT_AUTH,
 		    rfc2136_tsig_error(terr), terr == TSIG_BADTIME ? "the clocks "
 		    "differ by more than the fudge" : "the server does not accept "
 		    "this TSIG key or secret");
@@ -254,17 +254,17 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
 	if (tsig == NULL || !ldns_pkt_tsig_verify(ans, wire, len, key,
 	    r->tsig_secret.value, mac)) {
-		ddns_answer_set(a, DDNS_RETRY, "unsigned", tsig ? "the answer's TSIG "
+		ddns_answer_set(a, FAULT_SERVER, "unsigned", tsig ? "the answer's TSIG "
 		    "does not verify" : "the answer is not signed");
 		return;
 	}
 	name = ldns_pkt_rcode2str(rc);
 	if (rc == LDNS_RCODE_NOERROR)
-		ddns_answer_set(a, DDNS_OK, "NOERROR", "updated");
+		ddns_answer_set(a, FAULT_NONE, "NOERROR", "updated");
 	else if (rc == LDNS_RCODE_SERVFAIL)
-		ddns_answer_set(a, DDNS_RETRY, name, "the server failed");
+		ddns_answer_set(a, FAULT_SERVER, name, "the server failed");
 	else
-		ddns_answer_set(a, DDNS_STOP, name, "the server refused the update");
+		ddns_answer_set(a, FAULT_REFUSED, name, "the server refused the update");
 	free(name);
 }
 
@@ -279,7 +279,7 @@ rfc2136_send(const struct ddns_config *r, ldns_pkt *pkt, uint16_t id,
 	ldns_pkt *ans = NULL;
 
 	if (ldns_pkt2wire(&wire, pkt, &len) != LDNS_STATUS_OK) {
-		ddns_answer_set(a, DDNS_RETRY, "local-error", "cannot encode the update");
+		ddns_answer_set(a, FAULT_SERVER, "local-error", "cannot encode the update");
 		goto out;
 	}
 	n = rfc2136_exchange(r, wire, len, buf, sizeof(buf), false, a);
@@ -289,7 +289,7 @@ rfc2136_send(const struct ddns_config *r, ldns_pkt *pkt, uint16_t id,
 		goto out;
 	if (ldns_wire2pkt(&ans, buf, (size_t)n) != LDNS_STATUS_OK ||
 	    ldns_pkt_id(ans) != id || !ldns_pkt_qr(ans)) {
-		ddns_answer_set(a, DDNS_RETRY, "bad-answer", "the answer is not one "
+		ddns_answer_set(a, FAULT_SERVER, "bad-answer", "the answer is not one "
 		    "to our update");
 		goto out;
 	}

@@ -1,8 +1,8 @@
 /*
  * homereach ddns update|status. update: the diagnose probes give the true
- * public address; each record (and family) is decided by the engine; the
- * updates that are due run on worker threads, at most DDNS_PARALLEL at
- * once, and each answer is folded into the state file as it comes.
+ * public address, and a round of updates (ddns/round.c) does the rest;
+ * each answer is written into the state file as it comes, or, for the
+ * agent's helper, told to the agent.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,23 +25,9 @@
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/verdict.h"
 #include "ddns/provider.h"
+#include "ddns/round.h"
 #include "lib/log.h"
 #include "lib/loop.h"
-#include "lib/worker.h"
-
-#define DDNS_PARALLEL	8
-
-/* One request: a record, or dyndns2 records sharing server, credentials
- * and address, named together. */
-struct ddns_job {
-	struct ddnscmd *cmd;
-	int family, n;
-	struct netaddr addr;
-	uint16_t port;			/* redirect: the service's */
-	const struct ddns_config *recs[DYNDNS2_MAX_HOSTS];
-	struct netaddr old[DYNDNS2_MAX_HOSTS];		/* published before */
-	struct ddns_answer answers[DYNDNS2_MAX_HOSTS];	/* by the worker */
-};
 
 struct ddnscmd {
 	bool update, force, dry_run, json;
@@ -58,8 +44,9 @@ struct ddnscmd {
 	char state_path[1100];
 	struct state st;
 	struct event_base *base;
-	struct ddns_job jobs[2 * CONFIG_MAX_RECORDS];
-	int njobs, started, running, status;
+	struct round *round;
+	bool finished;
+	int status;
 };
 
 static const char *
@@ -293,75 +280,63 @@ ddnscmd_status(struct ddnscmd *c)
 
 /* --- update --- */
 
-struct ddnscmd_fold {
-	const struct ddns_job *job;
-	double jitter;
-};
-
-static void
-ddnscmd_fold(struct state *st, void *arg)
+static struct ddns_state *
+ddnscmd_state(void *arg, const struct ddns_config *r, int family)
 {
-	const struct ddnscmd_fold *f = arg;
-	const struct ddns_job *j = f->job;
+	struct ddnscmd *c = arg;
 
-	struct ddns_target t = { j->addr, j->port };
-
-	for (int i = 0; i < j->n; i++) {
-		struct ddns_state *d = state_ddns(st, j->recs[i]->name, j->family);
-		if (d != NULL)
-			ddns_apply(j->recs[i], d, &t, j->answers[i].outcome,
-			    j->answers[i].result, (int64_t)time(NULL), f->jitter);
-	}
+	return state_ddns(&c->st, r->name, family);
 }
 
-/* The helper's report: the job's records as state lines on stdout. */
-static void
-ddnscmd_tell(struct ddnscmd *c, const struct ddns_job *j,
-    const struct ddnscmd_fold *f)
+static uint16_t
+ddnscmd_port_of(void *arg, const struct ddns_config *r)
 {
-	static struct state one;
-	static char text[8192];
-	char *line, *save = NULL;
+	return ddnscmd_record_port(arg, r);
+}
 
-	ddnscmd_fold(&c->st, (void *)f);
-	memset(&one, 0, sizeof(one));
-	for (int i = 0; i < j->n; i++) {
-		struct ddns_state *d = state_ddns(&c->st, j->recs[i]->name,
-		    j->family);
-		if (d != NULL)
-			one.ddns[one.nddns++] = *d;
-	}
-	if (state_format(&one, text, sizeof(text)) < 0)
+static void
+ddnscmd_decided(void *arg, const struct ddns_config *r, int family,
+    const struct ddns_decision *d, const struct netaddr *addr)
+{
+	struct ddnscmd *c = arg;
+	char ip[ADDR_STRLEN];
+
+	if (d->action == DDNS_SEND) {		/* a dry run */
+		printf("%s %s: would send %s\n", r->name, ddnscmd_family(family),
+		    addr_ntop(addr, ip, sizeof(ip)));
 		return;
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		if (strncmp(line, "ddns ", 5) == 0)
-			printf("state %s\n", line);
-	fflush(stdout);
+	}
+	printf("%s %s: %s: %s\n", r->name, ddnscmd_family(family),
+	    ddns_action_name(d->action), d->why);
+	if (d->action != DDNS_UNCHANGED)
+		c->status = 1;
 }
 
-static void ddnscmd_start_jobs(struct ddnscmd *c);
-
+/* The record's new state: the helper tells the agent, which owns the
+ * file ("state ddns ..." on its output); alone, this writes it. */
 static void
-ddnscmd_work(void *arg)
+ddnscmd_keep(struct ddnscmd *c, const struct ddns_state *st)
 {
-	struct ddns_job *j = arg;
+	char line[512], why[REASON_LEN];
 
-	if (j->n > 1)
-		dyndns2_update_hosts(j->recs, j->n, &j->addr, j->answers);
-	else if (j->recs[0]->provider == PROV_REDIRECT)
-		redirect_update(j->recs[0], &j->addr, j->port, &j->answers[0]);
-	else
-		provider_update(j->recs[0], &j->addr, &j->answers[0]);
+	if (c->helper && state_format_ddns(st, line, sizeof(line)) <
+	    (int)sizeof(line)) {
+		printf("state %s", line);
+		fflush(stdout);
+	} else if (!c->helper && state_update(c->state_path, state_fold_ddns,
+	    (void *)st, why, sizeof(why)) < 0)
+		log_warnx("%s", why);
 }
 
 static void
-ddnscmd_report(struct ddnscmd *c, const struct ddns_config *r, int family,
+ddnscmd_answered(void *arg, const struct ddns_config *r, int family,
     const struct netaddr *addr, const struct netaddr *old,
-    const struct ddns_answer *a)
+    const struct ddns_answer *a, const struct ddns_state *st)
 {
+	struct ddnscmd *c = arg;
 	char ip[ADDR_STRLEN], was[ADDR_STRLEN] = "-";
 
+	ddnscmd_keep(c, st);
 	addr_ntop(addr, ip, sizeof(ip));
 	if (old->family)
 		addr_ntop(old, was, sizeof(was));
@@ -384,99 +359,26 @@ ddnscmd_report(struct ddnscmd *c, const struct ddns_config *r, int family,
 static void
 ddnscmd_done(void *arg)
 {
-	struct ddns_job *j = arg;
-	struct ddnscmd *c = j->cmd;
-	struct ddnscmd_fold f = { j, (double)(random() % 1000) / 1000.0 };
-	char why[REASON_LEN];
+	struct ddnscmd *c = arg;
 
-	if (c->helper)
-		ddnscmd_tell(c, j, &f);
-	else if (state_update(c->state_path, ddnscmd_fold, &f, why,
-	    sizeof(why)) < 0)
-		log_warnx("%s", why);
-	for (int i = 0; i < j->n; i++)
-		ddnscmd_report(c, j->recs[i], j->family, &j->addr, &j->old[i],
-		    &j->answers[i]);
-	c->running--;
-	ddnscmd_start_jobs(c);
+	c->finished = true;
+	event_base_loopbreak(c->base);
 }
 
-static void
-ddnscmd_start_jobs(struct ddnscmd *c)
-{
-	while (c->running < DDNS_PARALLEL && c->started < c->njobs) {
-		struct ddns_job *j = &c->jobs[c->started++];
-		if (worker_run(c->base, ddnscmd_work, ddnscmd_done, j) == NULL) {
-			log_warnx("cannot start a worker thread");
-			c->status = 1;
-			continue;
-		}
-		c->running++;
-	}
-	if (c->running == 0)
-		event_base_loopbreak(c->base);
-}
-
-/* Join a request naming records like this one, or start one. */
-static void
-ddnscmd_enqueue(struct ddnscmd *c, const struct ddns_config *r, int fam,
-    const struct ddns_target *t, const struct netaddr *old)
-{
-	const struct netaddr *addr = &t->addr;
-	struct ddns_job *j;
-
-	for (int i = 0; i < c->njobs; i++) {
-		j = &c->jobs[i];
-		if (j->family == fam && addr_equal(&j->addr, addr) &&
-		    j->n < DYNDNS2_MAX_HOSTS && dyndns2_batchable(j->recs[0], r)) {
-			j->old[j->n] = *old;
-			j->recs[j->n++] = r;
-			return;
-		}
-	}
-	j = &c->jobs[c->njobs++];
-	*j = (struct ddns_job){ .cmd = c, .family = fam, .addr = *addr,
-	    .port = t->port, .n = 1 };
-	j->recs[0] = r;
-	j->old[0] = *old;
-}
-
-static void
-ddnscmd_decide_one(struct ddnscmd *c, const struct ddns_config *r, int fam,
-    const struct netaddr *addr, bool cgnat)
-{
-	struct ddns_state *d = state_ddns(&c->st, r->name, fam);
-	struct ddns_decision dec;
-	struct ddns_target t = { *addr, ddnscmd_record_port(c, r) };
-	char ip[ADDR_STRLEN];
-
-	ddns_decide(r, d, &t, cgnat, (int64_t)time(NULL), c->force, &dec);
-	if (dec.action == DDNS_SEND && c->dry_run) {
-		printf("%s %s: would send %s\n", r->name, ddnscmd_family(fam),
-		    addr_ntop(addr, ip, sizeof(ip)));
-	} else if (dec.action == DDNS_SEND) {
-		ddnscmd_enqueue(c, r, fam, &t, &d->published);
-	} else {
-		printf("%s %s: %s: %s\n", r->name, ddnscmd_family(fam),
-		    ddns_action_name(dec.action), dec.why);
-		if (dec.action != DDNS_UNCHANGED)
-			c->status = 1;
-	}
-}
-
-static void
-ddnscmd_decide_all(struct ddnscmd *c, const struct netaddr *v4,
+/* A round for these addresses; false: it could not start. */
+static bool
+ddnscmd_round(struct ddnscmd *c, const struct netaddr *v4,
     const struct netaddr *v6, bool cgnat)
 {
-	for (int i = 0; i < c->cfg.nddns; i++) {
-		const struct ddns_config *r = &c->cfg.ddns[i];
-		if (c->name && strcmp(c->name, r->name) != 0)
-			continue;
-		if (r->record & REC_A)
-			ddnscmd_decide_one(c, r, AF_INET, v4, cgnat);
-		if (r->record & REC_AAAA)
-			ddnscmd_decide_one(c, r, AF_INET6, v6, false);
-	}
+	static const struct round_ops ops = { ddnscmd_state, ddnscmd_port_of,
+		ddnscmd_decided, ddnscmd_answered, ddnscmd_done };
+	struct round_input in = { .v4 = *v4, .v6 = *v6, .cgnat = cgnat,
+	    .force = c->force, .dry_run = c->dry_run, .only = c->name };
+
+	c->round = round_start(c->base, c->cfg.ddns, c->cfg.nddns, &in, &ops, c);
+	if (c->round == NULL)
+		c->status = 1;
+	return c->round != NULL;
 }
 
 static void
@@ -496,8 +398,8 @@ ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 	}
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
-	ddnscmd_decide_all(c, &v.public_v4, &v6, v.kind == V_CGNAT);
-	ddnscmd_start_jobs(c);
+	if (!ddnscmd_round(c, &v.public_v4, &v6, v.kind == V_CGNAT))
+		event_base_loopbreak(c->base);
 }
 
 static void
@@ -528,12 +430,12 @@ ddnscmd_update(struct ddnscmd *c)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (!c->probe && (c->given[0].family || c->given[1].family)) {
-		ddnscmd_decide_all(c, &c->given[0], &c->given[1], c->cgnat);
-		ddnscmd_start_jobs(c);
 		/* The workers' completions are not pending events: without
 		 * this flag the loop would return before they arrive. */
-		if (c->running > 0)
+		if (ddnscmd_round(c, &c->given[0], &c->given[1], c->cgnat) &&
+		    !c->finished)
 			event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
+		round_free(c->round);
 		event_base_free(c->base);
 		curl_global_cleanup();
 		return c->status;
@@ -544,6 +446,7 @@ ddnscmd_update(struct ddnscmd *c)
 	if (d != NULL)
 		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	diagnosis_free(d);
+	round_free(c->round);
 	if (dns)
 		evdns_base_free(dns, 0);
 	event_base_free(c->base);

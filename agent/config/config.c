@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ddns/provider.h"
+
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
 	SEC_REDIRECT, SEC_UNKNOWN };
 
@@ -132,42 +134,22 @@ cfg_secret(struct cfg_parser *p, struct secret *s, const char *v, bool file)
 	}
 }
 
-/* Providers by name; dyndns2 services differ only in their server, as in
- * inadyn's table of plugins. */
-static const struct {
-	const char *name;
-	enum ddns_provider provider;
-	const char *server;
-} cfg_providers[] = {
-	{ "dyndns2", PROV_DYNDNS2, NULL },
-	{ "rfc2136", PROV_RFC2136, NULL },
-	{ "cloudflare", PROV_CLOUDFLARE, NULL },
-	{ "duckdns", PROV_DUCKDNS, NULL },
-	{ "custom", PROV_CUSTOM, NULL },
-	{ "redirect", PROV_REDIRECT, NULL },
-	{ "dyn", PROV_DYNDNS2, "https://members.dyndns.org" },
-	{ "noip", PROV_DYNDNS2, "https://dynupdate.no-ip.com" },
-	{ "dynu", PROV_DYNDNS2, "https://api.dynu.com" },
-	{ "strato", PROV_DYNDNS2, "https://dyndns.strato.com" },
-	{ "selfhost", PROV_DYNDNS2, "https://carol.selfhost.de" },
-	{ "ovh", PROV_DYNDNS2, "https://www.ovh.com" },
-};
-
+/* Providers by name, from ddns/'s table (a dyndns2 service's name brings
+ * its server). */
 static int
 cfg_provider(struct cfg_parser *p, const char *v)
 {
-	for (size_t i = 0; i < sizeof(cfg_providers) / sizeof(cfg_providers[0]); i++) {
-		if (strcmp(v, cfg_providers[i].name) != 0)
-			continue;
-		p->rec->provider = cfg_providers[i].provider;
-		if (cfg_providers[i].server && p->rec->server[0] == '\0')
-			strcpy(p->rec->server, cfg_providers[i].server);
-		return 0;
+	const struct provider *pr = provider_named(v);
+
+	if (pr == NULL) {
+		config_error(p->cfg, p->line, "provider \"%.40s\" is not one of %s",
+		    v, provider_names());
+		return -1;
 	}
-	config_error(p->cfg, p->line, "provider \"%.40s\" is not one of dyndns2, "
-	    "rfc2136, cloudflare, duckdns, custom, redirect, dyn, noip, dynu, strato, "
-	    "selfhost, ovh", v);
-	return -1;
+	p->rec->provider = pr->kind;
+	if (pr->server && p->rec->server[0] == '\0')
+		snprintf(p->rec->server, sizeof(p->rec->server), "%s", pr->server);
+	return 0;
 }
 
 static int

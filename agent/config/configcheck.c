@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ddns/provider.h"
 #include "lib/addr.h"
 #include "lib/reason.h"
 #include "lib/resolve.h"
@@ -96,54 +97,72 @@ cfg_dns_name(const char *name)
 	return true;
 }
 
-/* What each provider needs. */
+static bool
+cfg_secret_given(const struct secret *s)
+{
+	return s->set || s->file[0] != '\0';
+}
+
+/* Which of the things its provider's entry needs r lacks (NEEDS_*). */
+static unsigned
+cfg_missing(const struct ddns_config *r, unsigned needs)
+{
+	unsigned lacks = 0;
+
+	if (r->server[0] == '\0')
+		lacks |= NEEDS_SERVER;
+	if (r->username[0] == '\0' || !cfg_secret_given(&r->password))
+		lacks |= NEEDS_LOGIN;
+	if (r->zone[0] == '\0')
+		lacks |= NEEDS_ZONE;
+	if (r->tsig_key[0] == '\0' || !cfg_secret_given(&r->tsig_secret))
+		lacks |= NEEDS_TSIG;
+	if (!cfg_secret_given(&r->token))
+		lacks |= NEEDS_TOKEN;
+	if (r->url[0] == '\0' || r->success[0] == '\0')
+		lacks |= NEEDS_URL;
+	if (r->service[0] == '\0')
+		lacks |= NEEDS_SERVICE;
+	return lacks & needs;
+}
+
+/* What r's provider needs, by its entry in ddns/providers.c. */
+static void
+cfg_validate_provider(struct config *cfg, const struct ddns_config *r,
+    const struct provider *p)
+{
+	const char *n = r->name, *url = p->needs & NEEDS_URL ? r->url : r->server;
+
+	if (cfg_missing(r, p->needs))
+		config_error(cfg, r->line, "[ddns %s]: %s needs %s", n, p->name,
+		    p->needs_text);
+	else if ((p->needs & NEEDS_SERVICE) && !config_service(cfg, r->service))
+		config_error(cfg, r->line, "[ddns %s]: service \"%s\" is no "
+		    "[service] of this file", n, r->service);
+	if (p->https_only && strncmp(r->server, "https://", 8))
+		config_error(cfg, r->line, "[ddns %s]: a %s server takes "
+		    "registrations over https:// only", n, p->name);
+	else if ((p->needs & (NEEDS_LOGIN | NEEDS_URL)) &&
+	    !strncmp(url, "http://", 7) && !r->plain_http)
+		config_error(cfg, r->line, "[ddns %s]: plain http://; say "
+		    "plain_http = yes to send credentials unencrypted", n);
+}
+
 static void
 cfg_validate(struct config *cfg, struct ddns_config *r)
 {
+	const struct provider *p = provider_of(r->provider);
 	const char *n = r->name;
 
-	if (r->provider == PROV_NONE)
+	if (p == NULL)
 		config_error(cfg, r->line, "[ddns %s] has no provider", n);
 	if (r->hostname[0] == '\0')
 		config_error(cfg, r->line, "[ddns %s] has no hostname", n);
 	else if (!cfg_dns_name(r->hostname))
 		config_error(cfg, r->line, "[ddns %s]: hostname \"%.60s\" is not a "
 		    "DNS name (letters, digits, hyphens, dots)", n, r->hostname);
-	if (r->provider == PROV_DYNDNS2 && (r->server[0] == '\0' ||
-	    r->username[0] == '\0' || (!r->password.set && !r->password.file[0])))
-		config_error(cfg, r->line, "[ddns %s]: dyndns2 needs server, "
-		    "username and password (or password_file)", n);
-	if (r->provider == PROV_RFC2136 && (r->server[0] == '\0' ||
-	    r->zone[0] == '\0' || r->tsig_key[0] == '\0' ||
-	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
-		config_error(cfg, r->line, "[ddns %s]: rfc2136 needs server, zone, "
-		    "tsig_key and tsig_secret (or tsig_secret_file)", n);
-	if ((r->provider == PROV_CLOUDFLARE && (r->zone[0] == '\0' ||
-	    (!r->token.set && !r->token.file[0]))) ||
-	    (r->provider == PROV_DUCKDNS && !r->token.set && !r->token.file[0]))
-		config_error(cfg, r->line, "[ddns %s]: %s needs %s", n,
-		    r->provider == PROV_CLOUDFLARE ? "cloudflare" : "duckdns",
-		    r->provider == PROV_CLOUDFLARE ? "zone and token (or "
-		    "token_file)" : "token (or token_file)");
-	if (r->provider == PROV_CUSTOM && (r->url[0] == '\0' ||
-	    r->success[0] == '\0'))
-		config_error(cfg, r->line, "[ddns %s]: custom needs url and success", n);
-	if (r->provider == PROV_REDIRECT && (r->server[0] == '\0' ||
-	    r->username[0] == '\0' || r->service[0] == '\0' ||
-	    (!r->password.set && !r->password.file[0])))
-		config_error(cfg, r->line, "[ddns %s]: redirect needs server, "
-		    "username, password_file and service", n);
-	else if (r->provider == PROV_REDIRECT && !config_service(cfg, r->service))
-		config_error(cfg, r->line, "[ddns %s]: service \"%s\" is no "
-		    "[service] of this file", n, r->service);
-	if (r->provider == PROV_REDIRECT && strncmp(r->server, "https://", 8))
-		config_error(cfg, r->line, "[ddns %s]: a redirect server takes "
-		    "registrations over https:// only", n);
-	if ((r->provider == PROV_DYNDNS2 && !strncmp(r->server, "http://", 7) &&
-	    !r->plain_http) || (r->provider == PROV_CUSTOM &&
-	    !strncmp(r->url, "http://", 7) && !r->plain_http))
-		config_error(cfg, r->line, "[ddns %s]: plain http://; say "
-		    "plain_http = yes to send credentials unencrypted", n);
+	if (p != NULL)
+		cfg_validate_provider(cfg, r, p);
 	r->hash = cfg_hash(r);
 }
 

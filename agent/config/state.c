@@ -211,7 +211,7 @@ state_format_mapping(const struct map_record *m, char *buf, size_t len)
 	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain);
 }
 
-static int
+int
 state_format_ddns(const struct ddns_state *d, char *buf, size_t len)
 {
 	char pub[ADDR_STRLEN] = "-", result[48] = "-";

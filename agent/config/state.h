@@ -66,6 +66,8 @@ const struct ddns_state *state_ddns_peek(const struct state *st,
     const char *name, int family, struct ddns_state *empty);
 /* One "ddns ..." line of the file (or of the DNS helper's report). */
 int state_parse_ddns(const char *line, struct ddns_state *d);
+/* d as such a line, with its newline; snprintf's return. */
+int state_format_ddns(const struct ddns_state *d, char *buf, size_t len);
 /* Fold one of the DNS helper's records (a struct ddns_state) into st:
  * it replaces its own. */
 void state_fold_ddns(struct state *st, void *arg);

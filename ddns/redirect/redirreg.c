@@ -227,7 +227,7 @@ redirreg_write(const struct redirreg_job *j, const char *name,
 	if (ok)		/* never the deletions alone */
 		rfc2136_commit(&r, list, a);
 	else
-		ddns_answer_set(a, DDNS_STOP, "bad-name", "the name is too long "
+		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the name is too long "
 		    "for its target");
 	ldns_rr_list_deep_free(list);
 	explicit_bzero(&r, sizeof(r));

@@ -1,4 +1,5 @@
-/* Cloudflare replies, custom URL templates and replies. */
+/* Cloudflare replies, custom URL templates and replies; the providers'
+ * table and the one place that sorts transient from fatal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,6 +126,55 @@ test_custom_judge(void **state)
 	assert_string_equal(a.result, "HTTP-401");
 }
 
+static void
+test_table(void **state)
+{
+	const struct provider *p;
+
+	(void)state;
+	assert_non_null(p = provider_named("noip"));
+	assert_int_equal(p->kind, PROV_DYNDNS2);
+	assert_string_equal(p->server, "https://dynupdate.no-ip.com");
+	assert_true(p->batches);
+	assert_non_null(p = provider_named("rfc2136"));
+	assert_int_equal(p->dns_check, CHECK_ALWAYS);
+	assert_int_equal(p->needs, NEEDS_SERVER | NEEDS_ZONE | NEEDS_TSIG);
+	assert_non_null(p = provider_named("redirect"));
+	assert_true(p->https_only);
+	assert_int_equal(p->dns_check, CHECK_NEVER);
+	assert_null(provider_named("Dyndns2"));
+	assert_null(provider_named(""));
+	assert_string_equal(provider_of(PROV_DYNDNS2)->name, "dyndns2");
+	assert_null(provider_of(PROV_NONE));
+	assert_non_null(strstr(provider_names(), "rfc2136, cloudflare"));
+}
+
+static void
+test_faults(void **state)
+{
+	static const struct { enum ddns_fault f; enum ddns_outcome o; } t[] = {
+		{ FAULT_NONE, DDNS_OK }, { FAULT_CURRENT, DDNS_NOCHG },
+		{ FAULT_NETWORK, DDNS_RETRY }, { FAULT_SERVER, DDNS_RETRY },
+		{ FAULT_BUSY, DDNS_RETRY }, { FAULT_CLOCK, DDNS_RETRY },
+		{ FAULT_OUTAGE, DDNS_RETRY_LONG }, { FAULT_AUTH, DDNS_STOP },
+		{ FAULT_CONFIG, DDNS_STOP }, { FAULT_REFUSED, DDNS_STOP },
+		{ (enum ddns_fault)99, DDNS_RETRY },
+	};
+	struct ddns_answer a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ddns_answer_set(&a, t[i].f, "x", "y");
+		assert_int_equal(a.outcome, t[i].o);
+	}
+	assert_int_equal(ddns_http_fault(401, FAULT_CONFIG), FAULT_AUTH);
+	assert_int_equal(ddns_http_fault(403, FAULT_CONFIG), FAULT_AUTH);
+	assert_int_equal(ddns_http_fault(429, FAULT_CONFIG), FAULT_BUSY);
+	assert_int_equal(ddns_http_fault(503, FAULT_CONFIG), FAULT_SERVER);
+	assert_int_equal(ddns_http_fault(404, FAULT_CONFIG), FAULT_CONFIG);
+	assert_int_equal(ddns_http_fault(200, FAULT_SERVER), FAULT_SERVER);
+}
+
 int
 main(void)
 {
@@ -133,6 +183,8 @@ main(void)
 		cmocka_unit_test(test_cloudflare_first),
 		cmocka_unit_test(test_custom_expand),
 		cmocka_unit_test(test_custom_judge),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
