@@ -107,10 +107,22 @@ addr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out,
 		const struct sockaddr_in6 *sin6 = (const void *)sa;
 		out->family = AF_INET6;
 		memcpy(out->bytes, &sin6->sin6_addr, 16);
+		if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr))
+			out->scope = sin6->sin6_scope_id;
 		if (port)
 			*port = ntohs(sin6->sin6_port);
 		addr_unmap(out);
 	}
+}
+
+const char *
+addr_ntop_port(const struct netaddr *a, uint16_t port, char *buf, size_t len)
+{
+	char ip[ADDR_STRLEN];
+
+	addr_ntop(a, ip, sizeof(ip));
+	snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
+	return buf;
 }
 
 socklen_t
@@ -128,6 +140,7 @@ addr_to_sockaddr(const struct netaddr *a, uint16_t port,
 	struct sockaddr_in6 *sin6 = (void *)ss;
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_port = htons(port);
+	sin6->sin6_scope_id = a->scope;
 	memcpy(&sin6->sin6_addr, a->bytes, 16);
 	return sizeof(*sin6);
 }

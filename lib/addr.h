@@ -12,6 +12,7 @@
 struct netaddr {
 	int family;		/* AF_INET, AF_INET6, or 0 for none */
 	uint8_t bytes[16];	/* network order; IPv4 uses the first 4 */
+	uint32_t scope;		/* IPv6 link-local: the interface index */
 };
 
 enum addr_scope {
@@ -30,6 +31,10 @@ enum addr_scope {
 int addr_parse(const char *text, struct netaddr *out);
 /* Format into buf (ADDR_STRLEN bytes); returns buf. */
 const char *addr_ntop(const struct netaddr *a, char *buf, size_t len);
+/* "192.0.2.1:80" or "[2001:db8::1]:80": where a port is reached. */
+#define ADDR_PORT_STRLEN	(ADDR_STRLEN + 8)
+const char *addr_ntop_port(const struct netaddr *a, uint16_t port, char *buf,
+    size_t len);
 void addr_from_sockaddr(const struct sockaddr *sa, struct netaddr *out,
     uint16_t *port);
 /* Fill a sockaddr_storage; returns its length. */

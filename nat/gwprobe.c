@@ -146,7 +146,7 @@ gwprobe_start(struct event_base *base, const struct netaddr *gateway,
 	p->patience = patient ? GW_PATIENCE : 0;
 	p->cb = cb;
 	p->arg = arg;
-	p->pcp_fd = portsock_open(gateway, &p->client);
+	p->pcp_fd = portsock_open(gateway, NULL, &p->client);
 	p->natpmp_open = portsock_natpmp(&p->natpmp, gateway) == 0;
 	p->fnatpmp.asked = p->fpcp.asked = true;
 	if (p->natpmp_open)

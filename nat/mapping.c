@@ -119,6 +119,8 @@ map_pcp_parse(const uint8_t *buf, size_t n, void *arg)
 	g->ok = true;
 	if (addr_is_host(&r.external))
 		g->external = r.external;
+	else if (op->gateway.family == AF_INET6)	/* a firewall: no NAT */
+		g->external = op->pcp.client;
 	g->external_port = r.external_port;
 	g->lifetime = r.hdr.lifetime;
 	memcpy(g->nonce, op->pcp.nonce, PCP_NONCE_LEN);
@@ -150,7 +152,10 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 	struct pcp_map_request *req = &op->pcp;
 	const struct mapping_spec *s = &op->spec;
 
-	if ((op->fd = portsock_open(&op->gateway, &op->g.internal)) < 0) {
+	/* A pinhole (an IPv6 gateway) is for the address named, and PCP
+	 * wants the request to come from it (RFC 6887 section 8.1). */
+	if ((op->fd = portsock_open(&op->gateway, op->gateway.family ==
+	    AF_INET6 ? &s->client : NULL, &op->g.internal)) < 0) {
 		map_fail(op, "PCP: cannot open a socket");
 		map_step_over(op);
 		return;
@@ -269,6 +274,11 @@ static const struct exchange_ops map_natpmp_addr_ops = {
 static void
 map_try_natpmp(struct mapping_op *op, int timeout_ms)
 {
+	if (op->gateway.family == AF_INET6) {
+		map_fail(op, "NAT-PMP: IPv4 only (RFC 6886)");
+		map_step_over(op);
+		return;
+	}
 	if (op->port_closed || portsock_natpmp(&op->natpmp, &op->gateway) < 0) {
 		if (!op->port_closed)
 			map_fail(op, "NAT-PMP: cannot open a socket");
@@ -320,6 +330,13 @@ static void
 map_try_upnp(struct mapping_op *op, int timeout_ms)
 {
 	const struct mapping_spec *s = &op->spec;
+
+	if (op->gateway.family == AF_INET6) {
+		/* IGDv2 WANIPv6FirewallControl is not spoken yet. */
+		map_fail(op, "UPnP: no IPv6 pinholes over UPnP yet");
+		map_step_over(op);
+		return;
+	}
 	struct upnp_map_args a = {
 		.op = s->remove ? UPNP_OP_DELETE : UPNP_OP_ADD,
 		.protocol = s->protocol, .internal_port = s->internal_port,
@@ -385,6 +402,10 @@ mapping_start(struct event_base *base, const struct netaddr *gateway,
 			op->order[op->norder++] = VIA_PCP;
 			op->order[op->norder++] = VIA_UPNP;
 		}
+	} else if (spec->via == VIA_ANY && gateway->family == AF_INET6) {
+		/* A pinhole in the router's IPv6 firewall: no NAT-PMP there. */
+		op->order[0] = VIA_PCP, op->order[1] = VIA_UPNP;
+		op->norder = 2;
 	} else if (spec->via == VIA_ANY) {
 		op->order[0] = VIA_PCP, op->order[1] = VIA_NATPMP, op->order[2] = VIA_UPNP;
 		op->norder = 3;

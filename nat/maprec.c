@@ -57,6 +57,8 @@ maprec_spec(const struct map_record *m, struct mapping_spec *s)
 	s->upstream = m->chain != 0;
 	s->has_nonce = m->has_nonce;
 	memcpy(s->nonce, m->nonce, sizeof(s->nonce));
+	if (m->gateway.family == AF_INET6)	/* a pinhole: for its address */
+		s->client = m->external;
 }
 
 bool

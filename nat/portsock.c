@@ -9,7 +9,8 @@
 #include "nat/natpmp.h"
 
 int
-portsock_open(const struct netaddr *gateway, struct netaddr *client)
+portsock_open(const struct netaddr *gateway, const struct netaddr *from,
+    struct netaddr *client)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = addr_to_sockaddr(gateway, NATPMP_UDP_PORT, &ss);
@@ -17,6 +18,12 @@ portsock_open(const struct netaddr *gateway, struct netaddr *client)
 
 	if (fd < 0)
 		return -1;
+	if (from != NULL && from->family == gateway->family) {
+		struct sockaddr_storage fs;
+		socklen_t fl = addr_to_sockaddr(from, 0, &fs);
+		if (bind(fd, (struct sockaddr *)&fs, fl) < 0)
+			goto fail;
+	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0)
 		goto fail;
 	sl = sizeof(ss);

@@ -9,9 +9,12 @@
 
 #include "lib/addr.h"
 
-/* A non-blocking UDP socket connected to gateway:5351; client gets our
- * own address toward it (PCP puts it in every request). -1 on error. */
-int portsock_open(const struct netaddr *gateway, struct netaddr *client);
+/* A non-blocking UDP socket connected to gateway:5351, sending from from
+ * (NULL: the kernel's choice; an IPv6 pinhole is for the host's stable
+ * address, not the temporary one the kernel prefers); client gets our own
+ * address toward it (PCP puts it in every request). -1 on error. */
+int portsock_open(const struct netaddr *gateway, const struct netaddr *from,
+    struct netaddr *client);
 /* A non-blocking UDP socket on port, shared with other listeners, in the
  * IPv4 multicast group (network order) on the interface of local (or any
  * if local is NULL). -1 on error, logged. */

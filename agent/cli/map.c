@@ -25,6 +25,7 @@
 #include "agent/config/config.h"
 #include "agent/config/state.h"
 #include "lib/log.h"
+#include "lib/netif.h"
 #include "lib/route.h"
 
 static void
@@ -33,11 +34,15 @@ map_usage(FILE *out)
 	fprintf(out, "Usage: homereach map add PORT[/tcp|/udp] [--external PORT] "
 	    "[--lifetime SECONDS]\n"
 	    "                         [--via pcp|natpmp|upnp] [--keep [--check SECONDS]]\n"
+	    "                         [--family 4|6|both]\n"
 	    "                         [--upstream ADDR | --stun HOST[:PORT]...]\n"
 	    "       homereach map del PORT[/tcp|/udp]\n"
 	    "       homereach map list\n"
 	    "Options for all: --json, --state-dir DIR (default %s), "
 	    "--config FILE,\n  --timeout SECONDS, -v\n"
+	    "Over IPv6, add opens a pinhole in the router's firewall for this host's\n"
+	    "stable address (PCP); --family both (the default) does so when the host\n"
+	    "has one. del removes both.\n"
 	    "Through a double NAT, add maps on the upstream router too: named by\n"
 	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
 	    "While an agent runs, add and del ask it: it keeps the port until "
@@ -135,6 +140,15 @@ map_option(int ch, struct mapctl *c)
 		fprintf(stderr, "homereach map: --upstream \"%s\": want the "
 		    "upstream router's address\n", optarg);
 		return -1;
+	case 'f':
+		if (!strcmp(optarg, "4") || !strcmp(optarg, "6") ||
+		    !strcmp(optarg, "both")) {
+			c->family = optarg[0] == 'b' ? 0 : optarg[0] - '0';
+			return 0;
+		}
+		fprintf(stderr, "homereach map: --family \"%s\": want 4, 6 or "
+		    "both\n", optarg);
+		return -1;
 	case 'V':
 		if (via_parse(optarg, &c->spec.via) == 0 && c->spec.via != VIA_ANY)
 			return 0;
@@ -160,6 +174,7 @@ map_options(int argc, char *argv[], struct mapctl *c)
 		{ "stun", required_argument, NULL, 's' },
 		{ "upstream", required_argument, NULL, 'u' },
 		{ "check", required_argument, NULL, 'c' },
+		{ "family", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -210,7 +225,68 @@ map_parse(int argc, char *argv[], struct mapctl *c)
 		fprintf(stderr, "homereach map: --keep goes with add\n");
 		return -1;
 	}
+	if (c->keep && c->family == 0)
+		c->family = 4;		/* one family kept in the foreground */
 	return argc == 1 ? map_port_proto(argv[0], c) : 0;
+}
+
+/* The pinhole's side of add: the router's IPv6 address, and this host's
+ * stable global one that the pinhole opens. -1 (said when asked for
+ * explicitly) when the host has no IPv6 way out. */
+static int
+map_ipv6(struct mapctl *c)
+{
+	struct route_default rt;
+	char why[REASON_LEN];
+
+	if (route_read_default6(&rt, why, sizeof(why)) < 0 ||
+	    netif_global_ipv6(&c->spec.client) < 0) {
+		if (c->family == 6)
+			fprintf(stderr, "homereach map: no IPv6 pinhole: %s\n",
+			    rt.gateway.family ? "this host has no stable global "
+			    "IPv6 address" : why);
+		return -1;
+	}
+	c->gateway = rt.gateway;
+	c->upstream = (struct netaddr){ 0 };
+	c->nstun = 0;			/* no NAT in front of a firewall */
+	return 0;
+}
+
+/* While an agent runs it owns the state: add and del ask it. */
+static bool
+map_asks_agent(const struct mapctl *c)
+{
+	return !c->keep && !c->state_dir_given && c->spec.via == VIA_ANY &&
+	    c->upstream.family == 0 && c->nstun == 0;
+}
+
+/* add for each family asked for (IPv4 first); the worse exit status. */
+static int
+map_add(struct mapctl *c, const struct config *cfg)
+{
+	struct mapctl c6 = *c;
+	bool agent = map_asks_agent(c) && mapagent_running(cfg->runtime_dir);
+	int rc = 0, rc6;
+
+	if (c->family != 6 && agent)
+		rc = mapagent_run(c, cfg->runtime_dir);
+	else if (c->family != 6 && c->gateway.family == 0) {
+		fprintf(stderr, "homereach map: no IPv4 default route\n");
+		rc = 1;
+	} else if (c->family != 6)
+		rc = mapctl_run(c);
+	/* NAT-PMP has no IPv6; UPnP pinholes are not spoken yet. */
+	if (c->family == 4 || (c->family == 0 && c->spec.via != VIA_ANY &&
+	    c->spec.via != VIA_PCP) || map_ipv6(&c6) < 0)
+		return c->family == 6 ? 1 : rc;
+	if (agent) {
+		fprintf(stderr, "homereach map: the running agent owns the state "
+		    "and does not keep IPv6 pinholes yet: none was opened\n");
+		return c->family == 6 ? 1 : rc;
+	}
+	rc6 = mapctl_run(&c6);
+	return rc > rc6 ? rc : rc6;
 }
 
 int
@@ -235,11 +311,14 @@ map_main(int argc, char *argv[])
 	if (c.state_dir == NULL)
 		c.state_dir = cfg.state_dir;
 	snprintf(c.state_path, sizeof(c.state_path), "%s/state", c.state_dir);
-	if (route_read_default(&rt, why, sizeof(why)) < 0 && c.cmd == MAPCTL_ADD) {
+	if (route_read_default(&rt, why, sizeof(why)) < 0 && c.cmd == MAPCTL_ADD &&
+	    c.family == 4) {
 		fprintf(stderr, "homereach map: %s\n", why);
 		return 1;
 	}
 	c.gateway = rt.gateway;
+	if (c.cmd == MAPCTL_ADD)
+		return map_add(&c, &cfg);
 	if (c.cmd != MAPCTL_LIST && !c.keep && !c.state_dir_given &&
 	    c.spec.via == VIA_ANY && c.upstream.family == 0 && c.nstun == 0 &&
 	    (rc = mapagent_run(&c, cfg.runtime_dir)) >= 0)

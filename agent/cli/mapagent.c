@@ -86,6 +86,16 @@ mapagent_add(const struct mapctl *c, const char *dir, const char *service)
 	return rc;
 }
 
+bool
+mapagent_running(const char *dir)
+{
+	int error;
+	json_t *reply = cli_ask_agent(dir, "status", &error);
+
+	json_decref(reply);
+	return reply != NULL;
+}
+
 int
 mapagent_run(const struct mapctl *c, const char *dir)
 {

@@ -23,11 +23,14 @@ struct mapctl {
 	struct netaddr upstream;	/* --upstream, or found by the probes */
 	const char *stun[8];		/* --stun: observers for that search */
 	int nstun;
+	int family;			/* --family: 4, 6, or 0 for both */
 };
 
 int mapctl_run(const struct mapctl *c);
 /* mapagent.c: add or del asked of the running agent (dir: its runtime
  * directory). -1 when no agent runs; else the exit status. */
 int mapagent_run(const struct mapctl *c, const char *dir);
+/* Does an agent answer on its control socket in dir? */
+bool mapagent_running(const char *dir);
 
 #endif

@@ -41,30 +41,33 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
     const struct mapping_grant *outer)
 {
 	const struct mapping_grant *out = outer ? outer : g;
-	char ext[ADDR_STRLEN], gw[ADDR_STRLEN], in[ADDR_STRLEN];
+	char ext[ADDR_PORT_STRLEN + 32], gw[ADDR_STRLEN], in[ADDR_PORT_STRLEN];
 	json_t *layers;
 
 	if (c->json) {
 		layers = json_pack("[o]", mapout_layer(g));
 		if (outer)
 			json_array_append_new(layers, mapout_layer(outer));
-		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o}",
+		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o, s:b}",
 		    "ok", 1, "protocol", mapout_proto(c->spec.protocol),
 		    "internal_port", c->spec.internal_port,
 		    "internal_address", mapout_addr(&g->internal),
 		    "external_address", mapout_addr(&out->external),
 		    "external_port", out->external_port, "via", via_name(g->via),
 		    "gateway", mapout_addr(&g->gateway),
-		    "lifetime", (json_int_t)g->lifetime, "layers", layers));
+		    "lifetime", (json_int_t)g->lifetime, "layers", layers,
+		    "pinhole", g->gateway.family == AF_INET6));
 		return;
 	}
 	if (out->external.family)
-		addr_ntop(&out->external, ext, sizeof(ext));
+		addr_ntop_port(&out->external, out->external_port, ext, sizeof(ext));
 	else	/* the router named no address a host can hold */
-		snprintf(ext, sizeof(ext), "an unknown address");
-	printf("%s:%u/%s is reachable at %s:%u (via %s on %s, lease %s%u s",
-	    addr_ntop(&g->internal, in, sizeof(in)), c->spec.internal_port,
-	    mapout_proto(c->spec.protocol), ext, out->external_port, via_name(g->via),
+		snprintf(ext, sizeof(ext), "an unknown address, port %u",
+		    out->external_port);
+	printf("%s/%s is reachable at %s (%svia %s on %s, lease %s%u s",
+	    addr_ntop_port(&g->internal, c->spec.internal_port, in, sizeof(in)),
+	    mapout_proto(c->spec.protocol), ext, g->gateway.family == AF_INET6 ?
+	    "a pinhole in the router's IPv6 firewall, " : "", via_name(g->via),
 	    addr_ntop(&g->gateway, gw, sizeof(gw)), g->lifetime ? "" :
 	    "permanent, ", g->lifetime);
 	if (outer)
@@ -101,10 +104,17 @@ mapout_error(const struct mapctl *c, const struct mapping_grant *g)
 void
 mapout_removed(const struct mapctl *c, const struct map_record *m)
 {
+	char ext[ADDR_PORT_STRLEN];
+
 	if (c->json)
-		mapout_json(json_pack("{s:b, s:s, s:i, s:i}", "ok", 1, "protocol",
-		    mapout_proto(m->protocol), "internal_port", m->internal_port,
-		    "external_port", m->external_port));
+		mapout_json(json_pack("{s:b, s:s, s:i, s:i, s:b}", "ok", 1,
+		    "protocol", mapout_proto(m->protocol), "internal_port",
+		    m->internal_port, "external_port", m->external_port, "pinhole",
+		    m->gateway.family == AF_INET6));
+	else if (m->gateway.family == AF_INET6)
+		printf("removed %u/%s (the pinhole to %s)\n", m->internal_port,
+		    mapout_proto(m->protocol), addr_ntop_port(&m->external,
+		    m->external_port, ext, sizeof(ext)));
 	else
 		printf("removed %u/%s (external port %u)\n", m->internal_port,
 		    mapout_proto(m->protocol), m->external_port);
@@ -122,7 +132,7 @@ void
 mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
 {
 	json_t *list = json_array();
-	char gw[ADDR_STRLEN], ext[ADDR_STRLEN];
+	char gw[ADDR_STRLEN];
 
 	if (!c->json)
 		printf("%-10s %-22s %-7s %-16s %-10s %s\n", "PORT", "EXTERNAL",
@@ -130,22 +140,23 @@ mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
 	for (int i = 0; i < st->nmaps; i++) {
 		const struct map_record *m = &st->maps[i];
 		const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
-		char port[16], where[64], left[16] = "permanent";
+		char port[16], where[ADDR_PORT_STRLEN], left[16] = "permanent";
 		snprintf(port, sizeof(port), "%u/%s", m->internal_port,
 		    mapout_proto(m->protocol));
-		snprintf(where, sizeof(where), "%s:%u", addr_ntop(&m->external,
-		    ext, sizeof(ext)), m->external_port);
+		addr_ntop_port(&m->external, m->external_port, where,
+		    sizeof(where));
 		if (mapout_left(m, now) >= 0)
 			snprintf(left, sizeof(left), "%llds",
 			    (long long)mapout_left(m, now));
 		if (c->json)
 			json_array_append_new(list, json_pack("{s:s, s:i, s:o, s:i,"
-			    " s:s, s:o, s:I, s:i}", "protocol", mapout_proto(m->protocol),
+			    " s:s, s:o, s:I, s:i, s:b}", "protocol", mapout_proto(m->protocol),
 			    "internal_port", m->internal_port, "external_address",
 			    mapout_addr(&m->external), "external_port",
 			    m->external_port, "via", via, "gateway",
 			    mapout_addr(&m->gateway), "lease_left",
-			    (json_int_t)mapout_left(m, now), "kept_by", m->owner_pid));
+			    (json_int_t)mapout_left(m, now), "kept_by", m->owner_pid,
+			    "pinhole", m->gateway.family == AF_INET6));
 		else
 			printf("%-10s %-22s %-7s %-16s %-10s %s\n", port, where,
 			    via, addr_ntop(&m->gateway, gw, sizeof(gw)),

@@ -16,7 +16,13 @@ LAB_STUN1=5.0.0.2
 LAB_STUN2=5.0.0.3
 LAB_ECHO=http://5.0.0.2/
 LAB_REDIRECT=5.0.0.4
-LAB_TOPOLOGIES="public single-nat double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+# IPv6: prefixes that exist only in the lab, the internet link's and the
+# home LAN's (single-nat-v6).
+LAB_V6_INET=2a05:5::1
+LAB_V6_WAN=2a05:5::2
+LAB_V6_RTR=2a05:5:1::1
+LAB_V6_HOST=2a05:5:1::10
+LAB_TOPOLOGIES="public single-nat single-nat-v6 double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
@@ -40,6 +46,7 @@ lab_node() {
 	# one a second: back-to-back test runs lost time-exceeded replies and
 	# got a different verdict. Real routers limit too; the lab must not.
 	lab_run "$1" sysctl -qw net.ipv4.icmp_ratelimit=0
+	lab_run "$1" sysctl -qw net.ipv6.icmp.ratelimit=0
 }
 
 # lab_link NODE_A IF_A ADDR_A NODE_B IF_B ADDR_B (an address may be "-")
@@ -359,6 +366,32 @@ lab_topo_single_nat() {
 	lab_nat rtr wan filter
 	lab_home_lan
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# lab_ipv6 ROUTER: IPv6 on the internet link and the LAN behind ROUTER,
+# routed (no NAT); ROUTER's firewall (lab_nat filter, an inet table) drops
+# new inbound connections of both families until a pinhole in miniupnpd's
+# chain lets one through, as a home router's does (RFC 6092).
+lab_ipv6() {
+	lab_run inet ip -6 addr add "$LAB_V6_INET/64" dev up0 nodad
+	lab_run "$1" ip -6 addr add "$LAB_V6_WAN/64" dev wan nodad
+	lab_run "$1" ip -6 addr add "$LAB_V6_RTR/64" dev lan nodad
+	lab_run host ip -6 addr add "$LAB_V6_HOST/64" dev eth0 nodad
+	lab_run "$1" sysctl -qw net.ipv6.conf.all.forwarding=1
+	lab_run "$1" ip -6 route add default via "$LAB_V6_INET"
+	lab_run inet ip -6 route add 2a05:5:1::/64 via "$LAB_V6_WAN"
+	lab_run host ip -6 route add default via "$LAB_V6_RTR"
+}
+
+# single-nat, and IPv6 through the same router: miniupnpd also serves
+# IGDv2 pinholes (WANIPv6FirewallControl) and PCP for IPv6.
+lab_topo_single_nat_v6() {
+	lab_wan_router rtr
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_ipv6 rtr
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
+		"$(printf 'ipv6_listening_ip=%s\next_ifname6=wan' "$LAB_V6_RTR")"
 }
 
 lab_topo_no_mapping() {

@@ -48,7 +48,7 @@ case_router() {
 		> "$LAB_DIR/map.out" 2>&1
 	check_eq "map add: no 255.255.255.255 printed" "$(grep -c '255\.255' "$LAB_DIR/map.out")" 0
 	check_eq "map add: an unknown address said so" \
-		"$(grep -c 'reachable at an unknown address:8080' "$LAB_DIR/map.out")" 1
+		"$(grep -c 'reachable at an unknown address, port 8080' "$LAB_DIR/map.out")" 1
 }
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }

@@ -15,6 +15,11 @@
 #              and it works
 #   double     double NAT where both routers map: services reached through
 #              both layers (upstream found by the probes, or named)
+#   pinhole    single-nat-v6: the router's IPv6 firewall drops inbound
+#              connections until map add opens a pinhole (PCP) for this
+#              host's stable address; TCP and UDP then answer over IPv6
+#              from the internet namespace, map list shows the pinholes,
+#              map del closes them again
 #   readonly   the state directory cannot be written: map add asks nothing
 #              and exits 1, map del removes nothing and exits 1; a mapping
 #              recorded as pending by a process that died is removed
@@ -58,6 +63,49 @@ case_protocols() {
 	done
 }
 
+reach_tcp6() {
+	lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:$1" < /dev/null 2>/dev/null
+}
+reach_udp6() {
+	echo ping | lab_run inet timeout 2 socat -T1 - "UDP6:[$LAB_V6_HOST]:$1" 2>/dev/null
+}
+pinholes() {	# pinholes: how many the router's IPv6 firewall holds
+	lab_run rtr nft list chain inet filter miniupnpd | grep -c 0x2a05000500010000
+}
+
+case_pinhole() {
+	lab_setup single-nat-v6
+	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
+	lab_bg host game6 socat UDP6-RECVFROM:5353,fork SYSTEM:'echo pong6'
+	lab_wait_tcp host 8080
+	lab_wait_udp host 5353
+	check_eq "no way in before the pinhole (TCP)" "$(reach_tcp6 8080)" ""
+	check_eq "no way in before the pinhole (UDP)" "$(reach_udp6 5353)" ""
+	hr map add 8080 > "$LAB_DIR/add.out"
+	check_eq "map add exit status" "$?" 0
+	check_eq "both ways in printed" "$(grep -c "reachable at 5.0.1.2:8080\|reachable at \[$LAB_V6_HOST\]:8080" "$LAB_DIR/add.out")" 2
+	check_eq "TCP reached over IPv6" "$(reach_tcp6 8080)" hello-over-v6
+	hr map add 5353/udp --family 6 --json > "$LAB_DIR/udp.json"
+	check_eq "map add --family 6 exit status" "$?" 0
+	check "the pinhole's address" .external_address "$LAB_V6_HOST" "$LAB_DIR/udp.json"
+	check "said to be a pinhole" .pinhole true "$LAB_DIR/udp.json"
+	check_eq "UDP reached over IPv6" "$(reach_udp6 5353)" pong6
+	check_eq "no IPv4 mapping for --family 6" "$(lab_upnpd_rules rtr)" 1
+	hr map list --json > "$LAB_DIR/list.json"
+	check_eq "map list: the pinholes with their lease" \
+		"$(jq -r '[.[] | select(.pinhole) | "\(.internal_port):\(.lease_left > 7000)"] | sort | join(" ")' "$LAB_DIR/list.json")" \
+		"5353:true 8080:true"
+	check_eq "two pinholes on the router" "$(pinholes)" 2
+	hr map del 8080 > "$LAB_DIR/del.out"
+	check_eq "map del exit status" "$?" 0
+	check_eq "map del names the pinhole" "$(grep -c "the pinhole to \[$LAB_V6_HOST\]:8080" "$LAB_DIR/del.out")" 1
+	check_eq "TCP closed again over IPv6" "$(reach_tcp6 8080)" ""
+	check_eq "one pinhole left" "$(pinholes)" 1
+	hr map del 5353/udp > /dev/null
+	check_eq "none left" "$(pinholes)" 0
+	check_eq "no IPv4 mapping left" "$(lab_upnpd_rules rtr)" 0
+}
+
 case_refused() {
 	for topo in cgnat no-mapping double-nat-upnp; do
 		lab_setup "$topo"
@@ -67,6 +115,10 @@ case_refused() {
 			"$(grep -c 'no gateway could map it' "$LAB_DIR/err")" 1
 		[ "$topo" != no-mapping ] && check_eq "$topo: points to diagnose" \
 			"$(grep -c 'no public address.*homereach diagnose' "$LAB_DIR/err")" 1
+		hr map add 8080/tcp --family 6 > /dev/null 2> "$LAB_DIR/err6"
+		check_eq "$topo: --family 6 without IPv6: exit status" "$?" 1
+		check_eq "$topo: says there is no IPv6 way" \
+			"$(grep -c 'no IPv6 pinhole: no IPv6 default route' "$LAB_DIR/err6")" 1
 		lab_teardown
 	done
 }

@@ -184,6 +184,46 @@ test_route(void **state)
 	    "0\t0\t0\t00000000\t0\t0\t0\n", &rt, why, sizeof(why)), -EBADMSG);
 }
 
+static unsigned
+test_ifindex(const char *name)
+{
+	return strcmp(name, "eth0") == 0 ? 2 : 0;
+}
+
+/* /proc/net/ipv6_route as the kernel prints it (lab and a home LAN). */
+static void
+test_route6(void **state)
+{
+	static const char text[] =
+	    "2a050005000100000000000000000000 40 00000000000000000000000000000000 00 "
+	    "00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "2a050005000100000000000000000001 00000400 00000002 00000000 00000003    wlan0\n"
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "fe800000000000000000000000000001 00000100 00000002 00000000 00000003     eth0\n"
+	    "00000000000000000000000000000000 00 00000000000000000000000000000000 00 "
+	    "00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n";
+	struct route_default rt;
+	char why[REASON_LEN], a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(route_parse_default6(text, test_ifindex, &rt, why,
+	    sizeof(why)), 0);
+	assert_string_equal(rt.ifname, "eth0");	/* metric 0x100 < 0x400 */
+	assert_string_equal(addr_ntop(&rt.gateway, a, sizeof(a)), "fe80::1");
+	assert_int_equal(rt.gateway.scope, 2);
+	assert_int_equal(route_parse_default6(text + 450, test_ifindex, &rt, why,
+	    sizeof(why)), -EBADMSG);	/* only the unreachable default on lo */
+	assert_string_equal(why, "no IPv6 default route");
+	assert_int_equal(route_parse_default6("", test_ifindex, &rt, why,
+	    sizeof(why)), -EBADMSG);
+	assert_int_equal(route_parse_default6("0000 00 zz\n", test_ifindex, &rt,
+	    why, sizeof(why)), -EBADMSG);
+	assert_int_equal(route_parse_default6(text + 300, test_ifindex, &rt, why,
+	    sizeof(why)), 0);		/* the link-local one alone */
+	assert_string_equal(addr_ntop(&rt.gateway, a, sizeof(a)), "fe80::1");
+}
+
 static void
 test_desc(void **state)
 {
@@ -401,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_upnphttp_url),
 		cmocka_unit_test(test_upnphttp_reply),
 		cmocka_unit_test(test_route),
+		cmocka_unit_test(test_route6),
 		cmocka_unit_test(test_desc),
 		cmocka_unit_test(test_echo_body),
 		cmocka_unit_test(test_resolve_split),
