@@ -6,6 +6,7 @@
  */
 #include "nat/desc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct { const char *name; char c; } desc_entities[] = {
@@ -96,4 +97,19 @@ desc_parse_info(const char *xml, size_t len, struct desc_info *out)
 	    sizeof(out->manufacturer));
 	desc_field(xml, len, "modelName", out->model_name,
 	    sizeof(out->model_name));
+}
+
+int
+desc_pinhole_id(const char *text, uint16_t *id)
+{
+	unsigned long v;
+	char *end;
+
+	if (text == NULL || *text < '0' || *text > '9' || strlen(text) > 5)
+		return -1;
+	v = strtoul(text, &end, 10);
+	if (*end != '\0' || v == 0 || v > 65535)
+		return -1;
+	*id = (uint16_t)v;
+	return 0;
 }

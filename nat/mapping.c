@@ -311,7 +311,13 @@ map_upnp_done(const struct upnp_result *r, void *arg)
 	struct mapping_op *op = arg;
 	struct mapping_grant *g = &op->g;
 
-	if (r->done) {
+	if (r->done && op->gateway.family == AF_INET6) {
+		g->ok = true;			/* a pinhole: no NAT */
+		g->external = op->g.internal;
+		g->external_port = op->spec.remove ? 0 : r->external_port;
+		g->lifetime = r->lifetime;
+		g->pinhole_id = r->pinhole_id;
+	} else if (r->done) {
 		g->ok = true;
 		g->external = r->finding.external;
 		g->external_port = op->spec.remove ? 0 : r->external_port;
@@ -330,17 +336,13 @@ static void
 map_try_upnp(struct mapping_op *op, int timeout_ms)
 {
 	const struct mapping_spec *s = &op->spec;
-
-	if (op->gateway.family == AF_INET6) {
-		/* IGDv2 WANIPv6FirewallControl is not spoken yet. */
-		map_fail(op, "UPnP: no IPv6 pinholes over UPnP yet");
-		map_step_over(op);
-		return;
-	}
+	bool pin = op->gateway.family == AF_INET6;	/* IGDv2 pinhole */
 	struct upnp_map_args a = {
-		.op = s->remove ? UPNP_OP_DELETE : UPNP_OP_ADD,
+		.op = pin ? (s->remove ? UPNP_OP_PIN_DELETE : UPNP_OP_PIN_ADD) :
+		    s->remove ? UPNP_OP_DELETE : UPNP_OP_ADD,
 		.protocol = s->protocol, .internal_port = s->internal_port,
 		.external_port = s->external_port, .lifetime = s->lifetime,
+		.pinhole_id = s->pinhole_id,
 	};
 
 	netif_source_for(&op->gateway, &op->g.internal);

@@ -24,6 +24,7 @@ struct mapping_spec {
 					 * this host (PCP client, UPnP client) */
 	uint8_t nonce[PCP_NONCE_LEN];	/* PCP: the one used to create it */
 	bool has_nonce;
+	uint16_t pinhole_id;		/* UPnP IGDv2: the pinhole to remove */
 };
 
 struct mapping_grant {
@@ -36,6 +37,7 @@ struct mapping_grant {
 	uint32_t lifetime;		/* granted; 0 permanent (UPnP only) */
 	uint32_t epoch;			/* NAT-PMP and PCP */
 	uint8_t nonce[PCP_NONCE_LEN];	/* PCP */
+	uint16_t pinhole_id;		/* UPnP IGDv2 */
 	bool no_public_address;		/* refused: the gateway has none */
 	char error[3 * REASON_LEN];	/* each protocol's reason, when !ok */
 };

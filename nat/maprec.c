@@ -22,6 +22,7 @@ maprec_of_grant(const struct mapping_grant *g, const struct mapping_spec *s,
 	m->epoch = g->epoch;
 	m->has_nonce = g->via == VIA_PCP;
 	memcpy(m->nonce, g->nonce, sizeof(m->nonce));
+	m->pinhole_id = g->pinhole_id;
 	m->chain = chain;
 }
 
@@ -59,6 +60,7 @@ maprec_spec(const struct map_record *m, struct mapping_spec *s)
 	memcpy(s->nonce, m->nonce, sizeof(s->nonce));
 	if (m->gateway.family == AF_INET6)	/* a pinhole: for its address */
 		s->client = m->external;
+	s->pinhole_id = m->pinhole_id;
 }
 
 bool

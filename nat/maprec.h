@@ -26,6 +26,7 @@ struct map_record {
 	uint16_t chain;			/* upstream layer of a double NAT: the
 					 * internal port of the host's mapping
 					 * it extends; 0 for the host's own */
+	uint16_t pinhole_id;		/* IGDv2's UniqueID of a pinhole, or 0 */
 	int owner_pid;			/* a process that keeps it, or 0 */
 	uint64_t owner_start;		/* its start time, against pid reuse */
 };

@@ -322,6 +322,80 @@ upnp_delete(struct upnp_result *r, struct upnp_call *c,
 		    "DeletePortMapping: %s (%d)", upnp_error_text(c, rc), rc);
 }
 
+/* --- IGDv2 pinholes (WANIPv6FirewallControl:1) --- */
+
+#define UPNP_PIN_LEASE_MAX	86400	/* the service's LeaseTime range */
+
+/* May pinholes be opened? 0, or -1 with the reason in r. */
+static int
+upnp_pin_allowed(struct upnp_result *r, struct upnp_call *c)
+{
+	static const char *const none[] = { NULL };
+	struct NameValueParserData pd;
+	char on[8], allowed[8];
+	int rc = upnp_call(c, "GetFirewallStatus", none, &pd);
+
+	upnp_value(&pd, "FirewallEnabled", on, sizeof(on));
+	upnp_value(&pd, "InboundPinholeAllowed", allowed, sizeof(allowed));
+	ClearNameValueList(&pd);
+	if (rc != UPNPCOMMAND_SUCCESS)
+		return reason(r->map_error, sizeof(r->map_error), "GetFirewall"
+		    "Status: %s (%d)", upnp_error_text(c, rc), rc);
+	if (strcmp(on, "1") == 0 && strcmp(allowed, "1") != 0)
+		return reason(r->map_error, sizeof(r->map_error), "the router's "
+		    "IPv6 firewall allows no pinholes (InboundPinholeAllowed 0)");
+	return 0;
+}
+
+static void
+upnp_pin_add(struct upnp_result *r, struct upnp_call *c,
+    const struct upnp_map_args *a)
+{
+	struct NameValueParserData pd;
+	char lease[16], id[8];
+	const char *proto = a->protocol == IPPROTO_TCP ? "6" : "17";
+	const char *const args[] = { "RemoteHost", "", "RemotePort", "0",
+	    "InternalClient", c->client, "InternalPort", c->in,
+	    "Protocol", proto, "LeaseTime", lease, NULL };
+	uint32_t l = a->lifetime == 0 || a->lifetime > UPNP_PIN_LEASE_MAX ?
+	    UPNP_PIN_LEASE_MAX : a->lifetime;
+	int rc;
+
+	if (upnp_pin_allowed(r, c) < 0)
+		return;
+	snprintf(lease, sizeof(lease), "%u", l);
+	rc = upnp_call(c, "AddPinhole", args, &pd);
+	upnp_value(&pd, "UniqueID", id, sizeof(id));
+	ClearNameValueList(&pd);
+	if (rc != UPNPCOMMAND_SUCCESS || desc_pinhole_id(id, &r->pinhole_id) < 0) {
+		snprintf(r->map_error, sizeof(r->map_error), rc ==
+		    UPNPCOMMAND_SUCCESS ? "AddPinhole: no usable UniqueID" :
+		    "AddPinhole: %s (%d)", upnp_error_text(c, rc), rc);
+		return;
+	}
+	r->done = true;
+	r->external_port = a->internal_port;
+	r->lifetime = l;
+}
+
+static void
+upnp_pin_delete(struct upnp_result *r, struct upnp_call *c,
+    const struct upnp_map_args *a)
+{
+	struct NameValueParserData pd;
+	char id[8];
+	const char *const args[] = { "UniqueID", id, NULL };
+	int rc;
+
+	snprintf(id, sizeof(id), "%u", a->pinhole_id);
+	rc = upnp_call(c, "DeletePinhole", args, &pd);
+	ClearNameValueList(&pd);
+	r->done = rc == UPNPCOMMAND_SUCCESS;
+	if (!r->done)
+		snprintf(r->map_error, sizeof(r->map_error),
+		    "DeletePinhole %s: %s (%d)", id, upnp_error_text(c, rc), rc);
+}
+
 static void
 upnp_map_op(struct upnp_job *job, struct upnp_call *c)
 {
@@ -330,7 +404,11 @@ upnp_map_op(struct upnp_job *job, struct upnp_call *c)
 	c->proto = a->protocol == IPPROTO_TCP ? "TCP" : "UDP";
 	addr_ntop(&a->internal_client, c->client, sizeof(c->client));
 	snprintf(c->in, sizeof(c->in), "%u", a->internal_port);
-	if (a->op == UPNP_OP_ADD)
+	if (a->op == UPNP_OP_PIN_ADD)
+		upnp_pin_add(&job->res, c, a);
+	else if (a->op == UPNP_OP_PIN_DELETE)
+		upnp_pin_delete(&job->res, c, a);
+	else if (a->op == UPNP_OP_ADD)
 		upnp_add(&job->res, c, a);
 	else if (a->op == UPNP_OP_CHECK)
 		upnp_check(&job->res, c, a);
@@ -375,6 +453,33 @@ upnp_describe(struct upnp_job *job, struct IGDdatas *data,
 	return 0;
 }
 
+/* The pinhole service instead of WANIPConnection: its control URL must be
+ * on the gateway too (c->control NULL, with the reason, if there is none). */
+static void
+upnp_pinhole(struct upnp_job *job, struct upnp_call *c,
+    const struct IGDdatas *data, const struct UPNPUrls *urls)
+{
+	struct upnp_result *r = &job->res;
+	struct upnphttp_url u;
+	char why[REASON_LEN];
+
+	c->control = NULL;
+	if (data->IPv6FC.servicetype[0] == '\0' || urls->controlURL_6FC == NULL) {
+		snprintf(r->map_error, sizeof(r->map_error), "the router offers "
+		    "no IPv6 pinholes (no WANIPv6FirewallControl service)");
+		return;
+	}
+	if (upnphttp_parse_url(urls->controlURL_6FC, &u, why, sizeof(why)) < 0 ||
+	    !addr_equal(&u.host, &job->lim.gateway)) {
+		snprintf(r->map_error, sizeof(r->map_error), "its pinhole control "
+		    "URL %.100s is not on the gateway", urls->controlURL_6FC);
+		return;
+	}
+	c->control = urls->controlURL_6FC;
+	c->service = data->IPv6FC.servicetype;
+	snprintf(r->finding.detail, sizeof(r->finding.detail), "IGDv2 pinholes");
+}
+
 /* Worker thread: description, status and external address, then args. */
 static void
 upnp_fetch(void *arg)
@@ -389,8 +494,12 @@ upnp_fetch(void *arg)
 		c.control = urls.controlURL;
 		c.service = data.first.servicetype;
 		job->res.finding.answered = true;
-		upnp_soap(&job->res, &c);
-		if (job->args.op != UPNP_OP_STATUS)
+		if (job->args.op == UPNP_OP_PIN_ADD ||
+		    job->args.op == UPNP_OP_PIN_DELETE)
+			upnp_pinhole(job, &c, &data, &urls);
+		else
+			upnp_soap(&job->res, &c);
+		if (job->args.op != UPNP_OP_STATUS && c.control != NULL)
 			upnp_map_op(job, &c);
 	}
 	FreeUPNPUrls(&urls);
@@ -417,18 +526,18 @@ upnp_fetched(void *arg)
 static void
 upnp_send(struct upnpprobe *p)
 {
-	char msg[512], host[ADDR_STRLEN + 8], a[ADDR_STRLEN];
+	char msg[512], host[ADDR_PORT_STRLEN], a[ADDR_STRLEN];
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	size_t n;
 
-	snprintf(host, sizeof(host), "%s:%d", addr_ntop(&p->gateway, a,
-	    sizeof(a)), SSDP_PORT);
+	addr_ntop(&p->gateway, a, sizeof(a));
+	addr_ntop_port(&p->gateway, SSDP_PORT, host, sizeof(host));
 	n = ssdp_build_msearch(msg, sizeof(msg), host, 0);
 	sl = addr_to_sockaddr(&p->gateway, SSDP_PORT, &ss);
 	if (sendto(p->s.fd, msg, n, 0, (struct sockaddr *)&ss, sl) < 0)
 		log_debug("ssdp: unicast to %s: %s", a, strerror(errno));
-	if (p->lan && p->sends == 0) {
+	if (p->lan && p->sends == 0 && p->gateway.family == AF_INET) {
 		struct netaddr m;
 		addr_parse(SSDP_MCAST, &m);
 		n = ssdp_build_msearch(msg, sizeof(msg), SSDP_MCAST ":1900", 1);
@@ -558,12 +667,12 @@ upnp_on_deadline(evutil_socket_t fd, short what, void *arg)
 }
 
 static int
-upnp_socket(void)
+upnp_socket(int family)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unsigned char ttl = 2;
 
-	if (fd >= 0) {
+	if (fd >= 0 && family == AF_INET) {
 		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
 		icmperr_enable(fd);
 	}
@@ -583,7 +692,7 @@ upnpprobe_start(struct event_base *base, const struct netaddr *gateway,
 	int fd = -1;
 
 	if (p == NULL || (p->job = upnp_job_new(p, gateway, timeout_ms)) == NULL ||
-	    (fd = upnp_socket()) < 0 ||
+	    (fd = upnp_socket(gateway->family)) < 0 ||
 	    loop_sock_open(&p->s, base, fd, true, &cbs, p) < 0) {
 		upnp_job_release(p ? p->job : NULL);
 		free(p);

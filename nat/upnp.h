@@ -12,8 +12,10 @@
 struct event_base;
 struct upnpprobe;
 
-/* What to do once the gateway's IGD is found. */
-enum upnp_op { UPNP_OP_STATUS, UPNP_OP_ADD, UPNP_OP_DELETE, UPNP_OP_CHECK };
+/* What to do once the gateway's IGD is found. The pinhole operations speak
+ * IGDv2's WANIPv6FirewallControl to a gateway found over IPv6. */
+enum upnp_op { UPNP_OP_STATUS, UPNP_OP_ADD, UPNP_OP_DELETE, UPNP_OP_CHECK,
+	UPNP_OP_PIN_ADD, UPNP_OP_PIN_DELETE };
 
 struct upnp_map_args {
 	enum upnp_op op;
@@ -22,6 +24,7 @@ struct upnp_map_args {
 	uint16_t external_port;		/* wanted (ADD) or mapped (DELETE, CHECK) */
 	uint32_t lifetime;		/* wanted lease; 0 asks for a permanent one */
 	struct netaddr internal_client;	/* this host */
+	uint16_t pinhole_id;		/* PIN_DELETE: the router's UniqueID */
 };
 
 struct upnp_result {
@@ -32,12 +35,14 @@ struct upnp_result {
 	bool done;		/* ADD made it, DELETE removed it, CHECK found it */
 	uint16_t external_port;	/* granted (ADD) */
 	uint32_t lifetime;	/* granted lease, 0 permanent (ADD, CHECK) */
+	uint16_t pinhole_id;	/* PIN_ADD: the router's UniqueID */
 	char map_error[REASON_LEN];
 };
 
 typedef void upnp_result_cb(const struct upnp_result *r, void *arg);
 
-/* Search gateway (unicast; also multicast on the LAN when lan is true),
+/* Search gateway (unicast; also multicast on the LAN when lan is true and
+ * the gateway is an IPv4 one),
  * ask its status, then do args (NULL: nothing more). */
 struct upnpprobe *upnpprobe_start(struct event_base *base,
     const struct netaddr *gateway, bool lan, int timeout_ms,

@@ -41,8 +41,8 @@ map_usage(FILE *out)
 	    "Options for all: --json, --state-dir DIR (default %s), "
 	    "--config FILE,\n  --timeout SECONDS, -v\n"
 	    "Over IPv6, add opens a pinhole in the router's firewall for this host's\n"
-	    "stable address (PCP); --family both (the default) does so when the host\n"
-	    "has one. del removes both.\n"
+	    "stable address (PCP, else UPnP IGDv2); --family both (the default) does\n"
+	    "so when the host has one. del removes both.\n"
 	    "Through a double NAT, add maps on the upstream router too: named by\n"
 	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
 	    "While an agent runs, add and del ask it: it keeps the port until "
@@ -276,9 +276,9 @@ map_add(struct mapctl *c, const struct config *cfg)
 		rc = 1;
 	} else if (c->family != 6)
 		rc = mapctl_run(c);
-	/* NAT-PMP has no IPv6; UPnP pinholes are not spoken yet. */
-	if (c->family == 4 || (c->family == 0 && c->spec.via != VIA_ANY &&
-	    c->spec.via != VIA_PCP) || map_ipv6(&c6) < 0)
+	/* NAT-PMP has no IPv6. */
+	if (c->family == 4 || (c->family == 0 && c->spec.via == VIA_NATPMP) ||
+	    map_ipv6(&c6) < 0)
 		return c->family == 6 ? 1 : rc;
 	if (agent) {
 		fprintf(stderr, "homereach map: the running agent owns the state "

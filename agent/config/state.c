@@ -5,7 +5,9 @@
  * fields: protocol, internal port, external port, protocol used, gateway,
  * external address, granted at, lifetime, epoch, PCP nonce (hex or -),
  * owner pid, owner start time, and for the upstream layer of a double NAT
- * the internal port of the host's mapping it extends (or -).
+ * the internal port of the host's mapping it extends (or -), and for an
+ * IPv6 pinhole made over UPnP (IGDv2) the router's UniqueID of it (older
+ * files and other records lack it).
  *   ddns home A 5.0.1.2 1763700000 good 1763700000 0 0 0
  * fields: record name, A or AAAA, published address (or -), published at,
  * last result, last attempt, next attempt, failures in a row, the
@@ -63,6 +65,18 @@ state_chain(const char *text, uint16_t *chain)
 }
 
 static int
+state_port(const char *text, uint16_t *port)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0' || n < 0 || n > 65535)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
 state_parse_mapping(char *line, struct map_record *m)
 {
 	char proto[8], via[8], gw[ADDR_STRLEN], ext[ADDR_STRLEN], nonce[32];
@@ -74,8 +88,12 @@ state_parse_mapping(char *line, struct map_record *m)
 	if (sscanf(line, "mapping %7s %u %u %7s %45s %45s %" SCNd64 " %" SCNu32
 	    " %" SCNu32 " %31s %d %" SCNu64 " %7s%n", proto, &ip, &ep, via, gw,
 	    ext, &m->granted_at, &m->lifetime, &m->epoch, nonce, &m->owner_pid,
-	    &m->owner_start, chain, &n) != 13 || line[n] != '\0' ||
-	    state_chain(chain, &m->chain) < 0)
+	    &m->owner_start, chain, &n) != 13 || state_chain(chain, &m->chain) < 0)
+		return -1;
+	if (line[n] == ' ' && state_port(line + n + 1, &m->pinhole_id) == 0 &&
+	    m->pinhole_id != 0)
+		n = (int)strlen(line);
+	if (line[n] != '\0')
 		return -1;
 	if (strcmp(proto, "tcp") == 0)
 		m->protocol = IPPROTO_TCP;
@@ -93,17 +111,6 @@ state_parse_mapping(char *line, struct map_record *m)
 	return 0;
 }
 
-static int
-state_port(const char *text, uint16_t *port)
-{
-	char *end;
-	long n = strtol(text, &end, 10);
-
-	if (*text < '0' || *text > '9' || *end != '\0' || n < 0 || n > 65535)
-		return -1;
-	*port = (uint16_t)n;
-	return 0;
-}
 
 int
 state_parse_ddns(const char *line, struct ddns_state *d)
@@ -194,7 +201,7 @@ static int
 state_format_mapping(const struct map_record *m, char *buf, size_t len)
 {
 	char gw[ADDR_STRLEN], ext[ADDR_STRLEN] = "-", nonce[32] = "-";
-	char chain[8] = "-";
+	char chain[8] = "-", pin[8] = "";
 
 	if (m->chain)
 		snprintf(chain, sizeof(chain), "%u", m->chain);
@@ -204,11 +211,13 @@ state_format_mapping(const struct map_record *m, char *buf, size_t len)
 	if (m->has_nonce)
 		for (int i = 0; i < PCP_NONCE_LEN; i++)
 			snprintf(nonce + 2 * i, 3, "%02x", m->nonce[i]);
+	if (m->pinhole_id)
+		snprintf(pin, sizeof(pin), " %u", m->pinhole_id);
 	return snprintf(buf, len, "mapping %s %u %u %s %s %s %" PRId64 " %" PRIu32
-	    " %" PRIu32 " %s %d %" PRIu64 " %s\n",
+	    " %" PRIu32 " %s %d %" PRIu64 " %s%s\n",
 	    m->protocol == IPPROTO_TCP ? "tcp" : "udp", m->internal_port,
 	    m->external_port, via_name(m->via), gw, ext, m->granted_at,
-	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain);
+	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain, pin);
 }
 
 int

@@ -104,6 +104,21 @@ case_pinhole() {
 	hr map del 5353/udp > /dev/null
 	check_eq "none left" "$(pinholes)" 0
 	check_eq "no IPv4 mapping left" "$(lab_upnpd_rules rtr)" 0
+	# UPnP IGDv2: found over IPv6, GetFirewallStatus, AddPinhole.
+	for proto in tcp udp; do
+		port=8080; [ $proto = udp ] && port=5353
+		hr map add $port/$proto --family 6 --via upnp --json > "$LAB_DIR/upnp.json"
+		check_eq "upnp $proto: map add exit status" "$?" 0
+		check "upnp $proto: via" .via upnp "$LAB_DIR/upnp.json"
+		check "upnp $proto: the pinhole's address" .external_address "$LAB_V6_HOST" "$LAB_DIR/upnp.json"
+	done
+	check_eq "upnp: TCP reached over IPv6" "$(reach_tcp6 8080)" hello-over-v6
+	check_eq "upnp: UDP reached over IPv6" "$(reach_udp6 5353)" pong6
+	check_eq "upnp: the router's UniqueIDs are kept" \
+		"$(grep -c '^mapping .* 2a05:5:1::1 .* - [0-9][0-9]*$' "$LAB_DIR/state/state")" 2
+	hr map del 8080 > /dev/null && hr map del 5353/udp > /dev/null
+	check_eq "upnp: map del closes both" "$(pinholes)" 0
+	check_eq "upnp: TCP closed again" "$(reach_tcp6 8080)" ""
 }
 
 case_refused() {

@@ -270,6 +270,46 @@ test_pcp_map_refused(void **state)
 	assert_string_equal(pcp_result_name(r.hdr.result), "no resources");
 }
 
+/* A pinhole (RFC 6887 section 11, the server a firewall): the client's
+ * IPv6 address in the header, no suggested external address (::), and the
+ * reply's assigned address the host's own. */
+static void
+test_pcp_map_ipv6(void **state)
+{
+	uint8_t buf[PCP_MAP_LEN], zero[16] = { 0 };
+	char why[REASON_LEN], a[ADDR_STRLEN];
+	struct pcp_map_request req = { .protocol = 6, .internal_port = 8080,
+	    .external_port = 8080, .lifetime = 7200 };
+	struct pcp_map_reply r;
+
+	(void)state;
+	addr_parse("2a05:5:1::10", &req.client);
+	for (int i = 0; i < PCP_NONCE_LEN; i++)
+		req.nonce[i] = (uint8_t)(0xa0 + i);
+	assert_int_equal(pcp_build_map(buf, &req), PCP_MAP_LEN);
+	assert_memory_equal(buf + 8, req.client.bytes, 16);
+	assert_memory_equal(buf + 44, zero, 16);
+	/* The reply: opcode with the R bit, result 0, epoch, assigned port
+	 * and address (the same host: no NAT). */
+	buf[1] = 0x81;
+	buf[3] = 0;
+	memset(buf + 8, 0, 16);
+	buf[11] = 1;			/* epoch 1 (bytes 8-11) */
+	memcpy(buf + 44, req.client.bytes, 16);
+	assert_int_equal(pcp_parse_map(buf, sizeof(buf), &req, &r, why,
+	    sizeof(why)), 0);
+	assert_int_equal(r.hdr.result, 0);
+	assert_int_equal(r.external_port, 8080);
+	assert_string_equal(addr_ntop(&r.external, a, sizeof(a)), "2a05:5:1::10");
+	/* An IPv4-mapped assigned address reads as IPv4. */
+	buf[44 + 10] = buf[44 + 11] = 0xff;
+	memset(buf + 44, 0, 10);
+	buf[56] = 5, buf[57] = 0, buf[58] = 1, buf[59] = 2;
+	assert_int_equal(pcp_parse_map(buf, sizeof(buf), &req, &r, why,
+	    sizeof(why)), 0);
+	assert_string_equal(addr_ntop(&r.external, a, sizeof(a)), "5.0.1.2");
+}
+
 static void
 test_epochs(void **state)
 {
@@ -340,6 +380,7 @@ main(void)
 		cmocka_unit_test(test_pcp_map_build),
 		cmocka_unit_test(test_pcp_map_reply),
 		cmocka_unit_test(test_pcp_map_refused),
+		cmocka_unit_test(test_pcp_map_ipv6),
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_announcements),
 	};

@@ -225,6 +225,25 @@ test_route6(void **state)
 }
 
 static void
+test_pinhole_id(void **state)
+{
+	static const char *bad[] = { NULL, "", "0", "65536", "-1", "+1", " 1",
+	    "1 ", "12a", "0x10", "999999", "00000000001" };
+	uint16_t id;
+
+	(void)state;
+	assert_int_equal(desc_pinhole_id("1", &id), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(desc_pinhole_id("65535", &id), 0);
+	assert_int_equal(id, 65535);
+	assert_int_equal(desc_pinhole_id("00042", &id), 0);
+	assert_int_equal(id, 42);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (desc_pinhole_id(bad[i], &id) != -1)
+			fail_msg("\"%s\" taken", bad[i] ? bad[i] : "(null)");
+}
+
+static void
 test_desc(void **state)
 {
 	static const char xml[] = "<?xml version=\"1.0\"?><root><device>"
@@ -442,6 +461,7 @@ main(void)
 		cmocka_unit_test(test_upnphttp_reply),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_route6),
+		cmocka_unit_test(test_pinhole_id),
 		cmocka_unit_test(test_desc),
 		cmocka_unit_test(test_echo_body),
 		cmocka_unit_test(test_resolve_split),
