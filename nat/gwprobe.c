@@ -147,19 +147,22 @@ gwprobe_start(struct event_base *base, const struct netaddr *gateway,
 	p->cb = cb;
 	p->arg = arg;
 	p->pcp_fd = portsock_open(gateway, NULL, &p->client);
-	p->natpmp_open = portsock_natpmp(&p->natpmp, gateway) == 0;
-	p->fnatpmp.asked = p->fpcp.asked = true;
+	/* An IPv6 gateway (a firewall with pinholes) speaks PCP alone. */
+	p->natpmp_open = gateway->family == AF_INET &&
+	    portsock_natpmp(&p->natpmp, gateway) == 0;
+	p->fnatpmp.asked = gateway->family == AF_INET;
+	p->fpcp.asked = true;
 	if (p->natpmp_open)
 		p->xnatpmp = exchange_start(base, p->natpmp.s, timeout_ms,
 		    &gw_natpmp_ops, p);
 	if (p->pcp_fd >= 0)
 		p->xpcp = exchange_start(base, p->pcp_fd, timeout_ms,
 		    &gw_pcp_ops, p);
-	if (p->xnatpmp == NULL || p->xpcp == NULL) {
+	if ((gateway->family == AF_INET && p->xnatpmp == NULL) || p->xpcp == NULL) {
 		gwprobe_free(p);
 		return NULL;
 	}
-	p->pending = 2;
+	p->pending = p->xnatpmp != NULL ? 2 : 1;
 	return p;
 }
 

@@ -110,6 +110,15 @@ keep_epoch_from(struct keep_layer *l, const struct mapping_grant *g)
 
 static void keep_remap(struct keep_layer *l, const char *why);
 
+/* A UPnP mapping is looked up now and then (GetSpecificPortMappingEntry):
+ * a router may drop it and say nothing. Not a pinhole: IGDv2 has no
+ * lookup by port, and its lease is short and renewed. */
+static bool
+keep_checks(const struct map_record *r)
+{
+	return r->via == VIA_UPNP && r->gateway.family == AF_INET;
+}
+
 static void
 keep_remapped(const struct mapping_grant *g, void *arg)
 {
@@ -143,7 +152,7 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 	l->confirming = false;
 	keep_epoch_from(l, g);
 	keep_schedule_renew(l);
-	if (g->via == VIA_UPNP && !event_pending(l->checker, EV_TIMEOUT, NULL))
+	if (keep_checks(&l->rec) && !event_pending(l->checker, EV_TIMEOUT, NULL))
 		loop_after(l->checker, l->k->check_s * 1000);
 	if (l->k->granted && news)
 		l->k->granted(l->index, true, l->k->arg);
@@ -291,6 +300,7 @@ mapkeep_stop(struct mapkeep *k)
 		memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
 		s.external_port = l->rec.external_port;
 		s.via = l->rec.via;
+		s.pinhole_id = l->rec.pinhole_id;
 		l->op = mapping_start(k->base, &l->rec.gateway, &s, k->timeout_ms,
 		    keep_removed, l);
 		k->removing += l->op != NULL;
@@ -339,7 +349,7 @@ mapkeep_start(struct event_base *base, mapkeep_save_cb *save, int timeout_ms,
 	for (int i = 0; i < n; i++) {
 		struct keep_layer *l = &k->layer[i];
 		struct mapping_grant g = { .via = recs[i].via, .epoch = recs[i].epoch };
-		if (recs[i].via == VIA_UPNP)
+		if (keep_checks(&recs[i]))
 			loop_after(l->checker, check_s * 1000);
 		keep_epoch_from(l, &g);
 		keep_schedule_renew(l);

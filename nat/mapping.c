@@ -36,6 +36,8 @@ struct mapping_op {
 	int fd;
 	natpmp_t natpmp, natpmp_addr;	/* libnatpmp: one request each */
 	bool natpmp_open, natpmp_addr_open, port_closed;
+	uint32_t pin_lifetime;		/* a pinhole renewal: asked once the
+					 * old one is deleted, else 0 */
 	int natpmp_pending, natpmp_status;
 	struct exchange *x, *xaddr;
 	struct upnpprobe *upnp;
@@ -106,6 +108,14 @@ map_pcp_parse(const uint8_t *buf, size_t n, void *arg)
 
 	if (pcp_parse_map(buf, n, &op->pcp, &r, why, sizeof(why)) < 0)
 		return 0;	/* not ours or malformed: keep waiting */
+	if (op->pin_lifetime != 0) {	/* the old pinhole is gone: ask anew */
+		op->pcp.lifetime = op->pin_lifetime;
+		op->pin_lifetime = 0;
+		exchange_again(op->x, 0);
+		return 0;
+	}
+	if (op->pcp.lifetime != 0 && r.hdr.result == 0 && r.hdr.lifetime == 0)
+		return 0;	/* a late answer to that deletion */
 	if (r.hdr.version == 0) {
 		map_fail(op, "PCP: not spoken (a NAT-PMP gateway)");
 		return 1;
@@ -172,6 +182,17 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 	req->internal_port = s->internal_port;
 	req->external_port = s->external_port ? s->external_port : s->internal_port;
 	req->lifetime = s->remove ? 0 : s->lifetime;
+	/*
+	 * Renewing a pinhole: miniupnpd (2.3.1 with nftables, and its PF
+	 * backend: miniupnp issues 744, 747) "updates" one by adding a second
+	 * rule without the request's nonce, which no PCP deletion can remove
+	 * after. Deleted first and made again, it stays removable; what is
+	 * established through it stays (the firewall tracks connections).
+	 */
+	if (op->gateway.family == AF_INET6 && s->has_nonce && !s->remove) {
+		op->pin_lifetime = req->lifetime;
+		req->lifetime = 0;
+	}
 	op->x = exchange_start(op->base, op->fd, timeout_ms, &map_pcp_ops, op);
 	if (op->x == NULL)
 		map_step_over(op);

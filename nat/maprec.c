@@ -36,6 +36,8 @@ maprec_pending(const struct mapping_spec *s, const struct netaddr *gateway,
 	m->external_port = s->external_port ? s->external_port : s->internal_port;
 	m->via = VIA_ANY;
 	m->gateway = *gateway;
+	if (gateway->family == AF_INET6)	/* a pinhole: for its address */
+		m->external = s->client;
 	m->granted_at = (int64_t)time(NULL);	/* forgotten when it would end */
 	m->lifetime = s->lifetime;
 	m->has_nonce = s->has_nonce;

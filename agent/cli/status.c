@@ -42,10 +42,11 @@ status_mappings(json_t *list)
 		printf("  %-12s %s %5lld -> ", status_str(m, "service"),
 		    status_str(m, "protocol"), status_int(m, "port"));
 		if (json_object_get(m, "external_port") != NULL)
-			printf("%s:%lld via %s, %s", status_str(m,
-			    "external_address"), status_int(m, "external_port"),
-			    status_str(m, "via"), status_int(m, "lease_left") < 0 ?
-			    "permanent" : "");
+			printf(json_is_true(json_object_get(m, "pinhole")) ?
+			    "[%s]:%lld (pinhole) via %s, %s" : "%s:%lld via %s, %s",
+			    status_str(m, "external_address"), status_int(m,
+			    "external_port"), status_str(m, "via"), status_int(m,
+			    "lease_left") < 0 ? "permanent" : "");
 		else
 			printf("(%s)", status_str(m, "state"));
 		if (status_int(m, "lease_left") >= 0 &&

@@ -459,12 +459,29 @@ state_remove(struct state *st, struct map_record *m)
 
 /* A process's start time (field 22 of /proc/PID/stat), 0 if it is gone. */
 
+/* m's own record in st: the same port on the same router, and for a
+ * pinhole (an IPv6 router) for the same address. */
+static struct map_record *
+state_find_record(struct state *st, const struct map_record *m)
+{
+	for (int i = 0; i < st->nmaps; i++) {
+		struct map_record *o = &st->maps[i];
+		if (o->protocol == m->protocol &&
+		    o->internal_port == m->internal_port &&
+		    addr_equal(&o->gateway, &m->gateway) &&
+		    (m->gateway.family != AF_INET6 ||
+		    addr_equal(&o->external, &m->external)))
+			return o;
+	}
+	return NULL;
+}
+
 void
 state_store_new(struct state *st, void *arg)
 {
 	const struct map_record *m = arg;
 
-	if (state_find(st, m->protocol, m->internal_port, &m->gateway) == NULL &&
+	if (state_find_record(st, m) == NULL &&
 	    st->nmaps < STATE_MAX_MAPPINGS)
 		st->maps[st->nmaps++] = *m;
 }
@@ -473,8 +490,7 @@ void
 state_store(struct state *st, void *arg)
 {
 	const struct map_record *m = arg;
-	struct map_record *old = state_find(st, m->protocol,
-	    m->internal_port, &m->gateway);
+	struct map_record *old = state_find_record(st, m);
 
 	if (old == NULL && st->nmaps < STATE_MAX_MAPPINGS)
 		old = &st->maps[st->nmaps++];
@@ -497,8 +513,7 @@ void
 state_drop(struct state *st, void *arg)
 {
 	const struct map_record *m = arg;
-	struct map_record *old = state_find(st, m->protocol,
-	    m->internal_port, &m->gateway);
+	struct map_record *old = state_find_record(st, m);
 
 	if (old != NULL)
 		state_remove(st, old);

@@ -30,6 +30,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "lib/netif.h"
 #include "lib/netlink.h"
 #include "lib/route.h"
 #include "nat/announce.h"
@@ -95,15 +96,35 @@ agent_on_notify(const char *what, void *arg)
 
 static void agent_watch_gateway(struct agent *a);
 
+/* The IPv6 side: the router's address and this host's stable one, for
+ * pinholes (none when either is missing). */
+static void
+agent_watch_ipv6(struct agent *a)
+{
+	struct route_default rt;
+	char why[REASON_LEN];
+
+	if (route_read_default6(&rt, why, sizeof(why)) < 0 ||
+	    netif_global_ipv6(&a->ways.host6) < 0) {
+		memset(&a->ways.gateway6, 0, sizeof(a->ways.gateway6));
+		memset(&a->ways.host6, 0, sizeof(a->ways.host6));
+		return;
+	}
+	a->ways.gateway6 = rt.gateway;
+}
+
 static void
 agent_on_netlink(const char *what, void *arg)
 {
 	struct agent *a = arg;
-	struct netaddr old = a->gateway;
+	struct services_ways old = a->ways;
 
 	agent_watch_gateway(a);
-	if (!addr_equal(&old, &a->gateway))
-		services_apply(a->svc, a->cfg, &a->gateway);
+	agent_watch_ipv6(a);
+	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
+	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
+	    !addr_equal(&old.host6, &a->ways.host6))
+		services_apply(a->svc, a->cfg, &a->ways);
 	agent_check(a, what, CHECK_MAPPINGS);
 }
 
@@ -124,7 +145,7 @@ agent_watch_gateway(struct agent *a)
 	notify_free(a->ntf);
 	a->ann = NULL;
 	a->ntf = NULL;
-	a->gateway = rt.gateway;
+	a->gateway = a->ways.gateway = rt.gateway;
 	if (rt.gateway.family == 0)
 		return;
 	a->ann = announce_start(a->base, &a->gateway, agent_on_announce, a);
@@ -168,8 +189,7 @@ agent_reload(struct agent *a)
 	memcpy(n->state_dir, a->cfg->state_dir, sizeof(n->state_dir));
 	memcpy(n->runtime_dir, a->cfg->runtime_dir, sizeof(n->runtime_dir));
 	agent_ondemand_merge(a, n);
-	if (a->gateway.family)
-		services_apply(a->svc, n, &a->gateway);
+	services_apply(a->svc, n, &a->ways);
 	free(a->cfg);
 	a->cfg = n;
 	log_info("configuration reloaded: %d services, %d records",
@@ -433,10 +453,11 @@ agent_setup(struct agent *a)
 		return -1;
 	services_on_change(a->svc, agent_on_service, a);
 	agent_watch_gateway(a);
+	agent_watch_ipv6(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
-	if (a->gateway.family) {
-		services_reclaim(a->svc, a->cfg, &a->gateway);
-		services_apply(a->svc, a->cfg, &a->gateway);
+	if (a->gateway.family || a->ways.gateway6.family) {
+		services_reclaim(a->svc, a->cfg, &a->ways);
+		services_apply(a->svc, a->cfg, &a->ways);
 	}
 	return 0;
 }

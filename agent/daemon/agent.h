@@ -12,6 +12,7 @@
 
 #include "agent/config/config.h"
 #include "agent/diagnosis/verdict.h"
+#include "agent/daemon/service.h"
 #include "ddns/ddns.h"
 
 /* CHECK_MAPPINGS: map every service again as well (a router event).
@@ -37,6 +38,8 @@ struct agent {
 	struct notify *ntf;
 	struct netlink *nl;
 	struct netaddr gateway;
+	struct services_ways ways;	/* the gateway again, and for pinholes
+					 * the IPv6 router and stable address */
 	struct timespec announced_at;	/* the last announcement acted on */
 	struct netaddr announced;	/* and the address it named */
 	struct event *sigs[AGENT_SIGNALS], *interval, *ddns_timer, *stop_guard;

@@ -57,8 +57,7 @@ agent_ondemand_merge(struct agent *a, struct config *cfg)
 static void
 ondemand_apply(struct agent *a)
 {
-	if (a->gateway.family)
-		services_apply(a->svc, a->cfg, &a->gateway);
+	services_apply(a->svc, a->cfg, &a->ways);
 }
 
 static char *

@@ -92,8 +92,8 @@ agent_outside_json(struct agent *a, json_t *mappings)
 	json_array_foreach(mappings, i, o) {
 		const char *name = json_string_value(json_object_get(o, "service"));
 		const struct reach_result *r = name ? reach_last(a->reach, name) : NULL;
-		if (r == NULL)
-			continue;
+		if (r == NULL || json_is_true(json_object_get(o, "pinhole")))
+			continue;	/* checked over IPv4 only, for now */
 		json_object_set_new(o, "outside", json_pack("{s:s, s:i, s:I}",
 		    "result", r->result, "port", r->port, "checked_at",
 		    (json_int_t)r->at));

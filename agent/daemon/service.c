@@ -62,6 +62,12 @@ struct services {
 	void *changed_arg;
 };
 
+/* One way a service is kept open: a gateway, and for a pinhole the
+ * address it opens (family 0 for a mapping). */
+struct svc_way {
+	struct netaddr gateway, client;
+};
+
 static const char *
 svc_proto(int protocol)
 {
@@ -162,7 +168,7 @@ static void
 svc_keep(struct svc *e, const struct mapping_grant *g)
 {
 	struct map_record rec;
-	char ext[ADDR_STRLEN];
+	char ext[ADDR_PORT_STRLEN];
 
 	maprec_of_grant(g, &e->spec, 0, &rec);
 	rec.owner_pid = getpid();
@@ -178,9 +184,10 @@ svc_keep(struct svc *e, const struct mapping_grant *g)
 	mapkeep_on_grant(e->keep, svc_regranted);
 	e->error[0] = '\0';
 	e->retry_ms = SVC_RETRY_MIN;
-	log_info("service %s: %u/%s -> %s:%u via %s", e->cfg.name, e->cfg.port,
-	    svc_proto(e->cfg.protocol), addr_ntop(&g->external, ext, sizeof(ext)),
-	    g->external_port, via_name(g->via));
+	log_info("service %s: %u/%s -> %s via %s%s", e->cfg.name, e->cfg.port,
+	    svc_proto(e->cfg.protocol), addr_ntop_port(&g->external,
+	    g->external_port, ext, sizeof(ext)), via_name(g->via),
+	    e->gateway.family == AF_INET6 ? " (a pinhole)" : "");
 	if (e->stopping)	/* removed while its first mapping was made */
 		mapkeep_stop(e->keep);
 }
@@ -212,6 +219,9 @@ svc_adopt(struct svc *e)
 	const struct map_record *m = state_find_const(store_state(e->set->store),
 	    e->cfg.protocol, e->cfg.port, &e->gateway);
 
+	if (m != NULL && e->gateway.family == AF_INET6 &&
+	    !addr_equal(&m->external, &e->spec.client))
+		return false;	/* a pinhole for an address we had before */
 	if (m == NULL || m->chain != 0)
 		return m != NULL;
 	e->spec.external_port = m->external_port;
@@ -272,7 +282,7 @@ svc_map(struct svc *e)
 
 static void
 svc_start(struct services *set, const struct service_config *c,
-    const struct netaddr *gateway)
+    const struct svc_way *w)
 {
 	struct svc *e = NULL;
 
@@ -285,10 +295,11 @@ svc_start(struct services *set, const struct service_config *c,
 	}
 	e->set = set;
 	e->cfg = *c;
-	e->gateway = *gateway;
+	e->gateway = w->gateway;
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
-	    .external_port = c->external_port ? c->external_port : c->port };
+	    .external_port = c->external_port ? c->external_port : c->port,
+	    .client = w->client };
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
 	svc_map(e);
@@ -356,7 +367,8 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	}
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
-		svc_start(set, &again[i]->cfg, &again[i]->gateway);
+		struct svc_way w = { again[i]->gateway, again[i]->spec.client };
+		svc_start(set, &again[i]->cfg, &w);
 		svc_free(again[i]);
 	}
 	svc_settled(set);
@@ -375,7 +387,7 @@ services_port(const struct services *set, const char *name)
 		const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) :
 		    NULL;
 		if (!e->gone && !e->stopping && m != NULL &&
-		    !strcmp(e->cfg.name, name))
+		    e->gateway.family == AF_INET && !strcmp(e->cfg.name, name))
 			return m->external_port;
 	}
 	return 0;
@@ -394,8 +406,8 @@ services_remake(struct services *set, const char *name)
 	for (int i = 0; i < set->n; i++) {
 		struct svc *e = set->list[i];
 		if (e->gone || e->stopping || e->keep == NULL ||
-		    strcmp(e->cfg.name, name) != 0)
-			continue;
+		    e->gateway.family != AF_INET || strcmp(e->cfg.name, name) != 0)
+			continue;	/* checked from outside over IPv4 only */
 		log_info("service %s: the router lists its mapping, but it does "
 		    "not answer from outside: deleting and making it again", name);
 		e->remake = true;
@@ -420,12 +432,31 @@ services_new(struct event_base *base, struct store *store, int timeout_ms)
 }
 
 static bool
+svc_on_way(const struct svc *e, const struct svc_way *w)
+{
+	return addr_equal(&e->gateway, &w->gateway) &&
+	    addr_equal(&e->spec.client, &w->client);
+}
+
+static bool
 svc_same(const struct svc *e, const struct service_config *c,
-    const struct netaddr *gateway)
+    const struct svc_way *w)
 {
 	return e->cfg.protocol == c->protocol && e->cfg.port == c->port &&
-	    e->cfg.external_port == c->external_port &&
-	    addr_equal(&e->gateway, gateway);
+	    e->cfg.external_port == c->external_port && svc_on_way(e, w);
+}
+
+/* The ways of w: the IPv4 mapping, then the IPv6 pinhole. */
+static int
+svc_ways(const struct services_ways *w, struct svc_way out[2])
+{
+	int n = 0;
+
+	if (w->gateway.family)
+		out[n++] = (struct svc_way){ .gateway = w->gateway };
+	if (w->gateway6.family && w->host6.family)
+		out[n++] = (struct svc_way){ w->gateway6, w->host6 };
+	return n;
 }
 
 /* The same port with another external port: the old mapping must be gone
@@ -434,12 +465,12 @@ svc_same(const struct svc *e, const struct service_config *c,
  * the removal then takes it). Returns its index, or n. */
 static int
 svc_moved(struct services *set, int n, const bool *wanted,
-    const struct service_config *c, const struct netaddr *gateway)
+    const struct service_config *c, const struct svc_way *w)
 {
 	for (int j = 0; j < n; j++) {
 		struct svc *e = set->list[j];
 		if (wanted[j] || e->stopping || e->cfg.protocol != c->protocol ||
-		    e->cfg.port != c->port || !addr_equal(&e->gateway, gateway))
+		    e->cfg.port != c->port || !svc_on_way(e, w))
 			continue;
 		log_info("service %s: external port %u -> %u: removing, then "
 		    "mapping again", c->name, e->cfg.external_port ?
@@ -453,37 +484,52 @@ svc_moved(struct services *set, int n, const bool *wanted,
 	return n;
 }
 
+/* Is e's router one of ways (not one we left: that one is gone)? */
+static bool
+svc_router_ours(const struct svc *e, const struct svc_way *ways, int nways)
+{
+	for (int k = 0; k < nways; k++)
+		if (addr_equal(&e->gateway, &ways[k].gateway))
+			return true;
+	return false;
+}
+
 void
 services_apply(struct services *set, const struct config *cfg,
-    const struct netaddr *gateway)
+    const struct services_ways *w)
 {
-	const struct service_config *fresh[CONFIG_MAX_SERVICES];
+	const struct service_config *fresh[SVC_MAX];
+	const struct svc_way *fresh_way[SVC_MAX];
+	struct svc_way ways[2];
 	bool wanted[SVC_MAX] = { false };
-	int n = set->n, nfresh = 0;
+	int n = set->n, nfresh = 0, nways = svc_ways(w, ways);
 
-	for (int i = 0; i < cfg->nservices; i++) {
-		const struct service_config *c = &cfg->services[i];
-		int j = 0;
-		while (j < n && (wanted[j] || set->list[j]->stopping ||
-		    !svc_same(set->list[j], c, gateway)))
-			j++;
-		if (j == n && (j = svc_moved(set, n, wanted, c, gateway)) < n) {
-			wanted[j] = true;	/* removed first, then made anew */
-			continue;
+	for (int k = 0; k < nways; k++)
+		for (int i = 0; i < cfg->nservices; i++) {
+			const struct service_config *c = &cfg->services[i];
+			int j = 0;
+			while (j < n && (wanted[j] || set->list[j]->stopping ||
+			    !svc_same(set->list[j], c, &ways[k])))
+				j++;
+			if (j == n && (j = svc_moved(set, n, wanted, c,
+			    &ways[k])) < n) {
+				wanted[j] = true;	/* removed, then made anew */
+				continue;
+			}
+			if (j == n) {
+				fresh_way[nfresh] = &ways[k];
+				fresh[nfresh++] = c;
+				continue;
+			}
+			wanted[j] = true;
+			memcpy(set->list[j]->cfg.name, c->name, sizeof(c->name));
 		}
-		if (j == n) {
-			fresh[nfresh++] = c;
-			continue;
-		}
-		wanted[j] = true;
-		memcpy(set->list[j]->cfg.name, c->name, sizeof(c->name));
-	}
 	for (int j = 0; j < n; j++)
-		if (!wanted[j])	/* a router that is not ours any more is gone */
-			svc_stop(set->list[j],
-			    addr_equal(&set->list[j]->gateway, gateway));
+		if (!wanted[j])
+			svc_stop(set->list[j], svc_router_ours(set->list[j], ways,
+			    nways));
 	for (int i = 0; i < nfresh; i++)
-		svc_start(set, fresh[i], gateway);
+		svc_start(set, fresh[i], fresh_way[i]);
 }
 
 /* --- mappings that a dead process left and no service wants --- */
@@ -510,21 +556,27 @@ svc_orphan_removed(const struct mapping_grant *g, void *arg)
 	}
 }
 
+/* A record of a mapping (or of a pinhole for the host's address now)
+ * that one of cfg's services keeps on one of the ways. */
 static bool
 svc_wanted(const struct config *cfg, const struct map_record *m,
-    const struct netaddr *gateway)
+    const struct services_ways *w)
 {
-	for (int i = 0; i < cfg->nservices; i++)
+	bool way = m->gateway.family == AF_INET6 ?
+	    addr_equal(&m->gateway, &w->gateway6) &&
+	    addr_equal(&m->external, &w->host6) :
+	    addr_equal(&m->gateway, &w->gateway);
+
+	for (int i = 0; way && i < cfg->nservices; i++)
 		if (m->chain == 0 && cfg->services[i].protocol == m->protocol &&
-		    cfg->services[i].port == m->internal_port &&
-		    addr_equal(&m->gateway, gateway))
+		    cfg->services[i].port == m->internal_port)
 			return true;
 	return false;
 }
 
 void
 services_reclaim(struct services *set, const struct config *cfg,
-    const struct netaddr *gateway)
+    const struct services_ways *w)
 {
 	const struct state *st = store_state(set->store);
 
@@ -533,7 +585,7 @@ services_reclaim(struct services *set, const struct config *cfg,
 		struct svc_orphan *o;
 		struct mapping_spec spec;
 		if (m->owner_pid == 0 || maprec_owner_alive(m) ||
-		    svc_wanted(cfg, m, gateway))
+		    svc_wanted(cfg, m, w))
 			continue;
 		if ((o = calloc(1, sizeof(*o))) == NULL)
 			break;
@@ -555,8 +607,9 @@ services_json(const struct services *set, int64_t now)
 		const struct svc *e = set->list[i];
 		const struct map_record *m = e->keep ?
 		    mapkeep_layer(e->keep, 0) : NULL;
-		json_t *o = json_pack("{s:s, s:s, s:i}", "service", e->cfg.name,
-		    "protocol", svc_proto(e->cfg.protocol), "port", e->cfg.port);
+		json_t *o = json_pack("{s:s, s:s, s:i, s:b}", "service",
+		    e->cfg.name, "protocol", svc_proto(e->cfg.protocol), "port",
+		    e->cfg.port, "pinhole", e->gateway.family == AF_INET6);
 		char ext[ADDR_STRLEN];
 
 		if (m != NULL) {

@@ -17,16 +17,25 @@ typedef void services_cb(void *arg);
 struct store;
 struct services *services_new(struct event_base *base, struct store *store,
     int timeout_ms);
-/* Make the kept set equal to cfg's services on gateway: map the new ones,
- * remove the gone ones, leave the unchanged ones alone. A mapping that a
- * dead agent left is taken over, not made twice; one that no service
- * wants any more is removed from its router. */
+/* Where each service is kept open: a mapping on the IPv4 gateway, and a
+ * pinhole on the router's IPv6 address for this host's stable address
+ * (family 0: none). */
+struct services_ways {
+	struct netaddr gateway;
+	struct netaddr gateway6, host6;
+};
+
+/* Make the kept set equal to cfg's services on those ways: map the new
+ * ones, remove the gone ones, leave the unchanged ones alone. A mapping
+ * that a dead agent left is taken over, not made twice; one that no
+ * service wants any more (or a pinhole for an address the host no longer
+ * has) is removed from its router. */
 void services_apply(struct services *s, const struct config *cfg,
-    const struct netaddr *gateway);
+    const struct services_ways *w);
 /* Remove from the router what a dead process left that no service of
  * cfg wants (a mapping that one wants is taken over instead). */
 void services_reclaim(struct services *s, const struct config *cfg,
-    const struct netaddr *gateway);
+    const struct services_ways *w);
 /* Map every service again now; done runs when all have answered. */
 void services_refresh(struct services *s, const char *why, services_cb *done,
     void *arg);

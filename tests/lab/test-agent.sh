@@ -21,6 +21,13 @@
 #   forged      a LAN host's forged NAT-PMP announcements (the gateway's
 #               source address, a public address that is not the house's),
 #               twice: never published; a real change still is, at once
+#   pinhole     single-nat-v6: the agent keeps each service open over IPv6
+#               too (a pinhole for the host's stable address, by PCP): TCP
+#               and UDP answer over IPv6 from outside, status lists them;
+#               the router restarts with its rules flushed: reachable
+#               again within 2 s of its return; SIGTERM leaves no pinhole;
+#               kill -9 and a restart without one service leave none that
+#               no service wants
 #   owner       map add, map del and ddns update while the agent runs ask
 #               the agent, which alone writes the state: they work with the
 #               state directory read-only to them, the agent keeps the port
@@ -343,6 +350,56 @@ owner_pid_of() {	# the keeper's pid in the state file's record for PORT
 }
 has_owner() { [ -n "$(owner_pid_of 8080)" ]; }
 no_owner() { [ -z "$(owner_pid_of 8080)" ]; }
+
+reach_tcp6() {
+	lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:$1" < /dev/null 2>/dev/null
+}
+reach_udp6() {
+	echo ping | lab_run inet timeout 2 socat -T1 - "UDP6:[$LAB_V6_HOST]:$1" 2>/dev/null
+}
+pinholes() { lab_run rtr nft list chain inet filter miniupnpd | grep -c 0x2a05000500010000; }
+pinholes_are() { [ "$(pinholes)" = "$1" ]; }
+reached6() { [ "$(reach_tcp6 8080)" = hello-over-v6 ]; }
+
+case_pinhole() {
+	lab_setup single-nat-v6
+	lab_knot "$SECRET"
+	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
+	lab_bg host game6 socat UDP6-RECVFROM:5353,fork SYSTEM:'echo pong6'
+	lab_wait_tcp host 8080
+	lab_wait_udp host 5353
+	write_conf "web 8080" "game 5353 udp"
+	check_eq "closed before the agent" "$(reach_tcp6 8080)" ""
+	start_agent
+	wait_for 3 pinholes_are 2
+	check_eq "TCP over IPv6" "$(reach_tcp6 8080)" hello-over-v6
+	check_eq "UDP over IPv6" "$(reach_udp6 5353)" pong6
+	status_json
+	check_eq "status lists the pinholes" \
+		"$(jq -r '[.mappings[] | select(.pinhole) | "\(.service):\(.external_address):\(.state)"] | sort | join(" ")' "$LAB_DIR/status.json")" \
+		"game:$LAB_V6_HOST:mapped web:$LAB_V6_HOST:mapped"
+	check_eq "and the IPv4 mappings beside them" "$(lab_upnpd_rules rtr)" 2
+	lab_upnpd_crash rtr
+	check_eq "closed while the router is down" "$(reach_tcp6 8080)" ""
+	sleep 3
+	lab_upnpd_start rtr
+	back=$(now_ms)
+	wait_for 4 reached6
+	took=$(( $(now_ms) - back ))
+	echo "info: reachable over IPv6 again $took ms after the router's return"
+	check_eq "reachable again over IPv6" "$(reach_tcp6 8080)" hello-over-v6
+	check_eq "within 2 seconds" "$([ "$took" -le 2000 ] && echo yes)" yes
+	stop_agent KILL
+	write_conf "web 8080"		# game goes while no agent runs
+	start_agent
+	wait_for 3 pinholes_are 1
+	check_eq "after kill -9: the unwanted pinhole is removed" "$(pinholes)" 1
+	check_eq "the kept one answers" "$(reach_tcp6 8080)" hello-over-v6
+	stop_agent
+	check_eq "SIGTERM leaves no pinhole" "$(pinholes)" 0
+	check_eq "nor a mapping" "$(lab_upnpd_rules rtr)" 0
+	check_eq "nor a record" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
 
 case_owner() {
 	lab_setup single-nat
