@@ -166,7 +166,12 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 	 * wants the request to come from it (RFC 6887 section 8.1). */
 	if ((op->fd = portsock_open(&op->gateway, op->gateway.family ==
 	    AF_INET6 ? &s->client : NULL, &op->g.internal)) < 0) {
-		map_fail(op, "PCP: cannot open a socket");
+		char a[ADDR_STRLEN];
+		if (errno == EADDRNOTAVAIL)	/* renumbered: it ends by its lease */
+			map_fail(op, "PCP: this host no longer has %s to ask from",
+			    addr_ntop(&s->client, a, sizeof(a)));
+		else
+			map_fail(op, "PCP: cannot open a socket");
 		map_step_over(op);
 		return;
 	}

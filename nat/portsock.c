@@ -1,5 +1,6 @@
 #include "nat/portsock.h"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,7 +15,7 @@ portsock_open(const struct netaddr *gateway, const struct netaddr *from,
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = addr_to_sockaddr(gateway, NATPMP_UDP_PORT, &ss);
-	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), e;
 
 	if (fd < 0)
 		return -1;
@@ -32,7 +33,9 @@ portsock_open(const struct netaddr *gateway, const struct netaddr *from,
 	addr_from_sockaddr((struct sockaddr *)&ss, client, NULL);
 	return fd;
 fail:
+	e = errno;
 	close(fd);
+	errno = e;			/* the caller tells EADDRNOTAVAIL apart */
 	return -1;
 }
 

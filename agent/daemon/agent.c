@@ -125,6 +125,16 @@ agent_on_netlink(const char *what, void *arg)
 	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
 	    !addr_equal(&old.host6, &a->ways.host6))
 		services_apply(a->svc, a->cfg, &a->ways);
+	if (!addr_equal(&old.host6, &a->ways.host6) && a->ways.host6.family &&
+	    a->have_verdict) {
+		/* Renumbered: the host's own stable address is what its AAAA
+		 * names (no NAT before it; the check reads the same), so the
+		 * record need not wait for the observers. */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		a->public_v6 = a->ways.host6;
+		agent_ddns_for(a, what, &now);
+	}
 	agent_check(a, what, CHECK_MAPPINGS);
 }
 

@@ -28,6 +28,11 @@
 #               again within 2 s of its return; SIGTERM leaves no pinhole;
 #               kill -9 and a restart without one service leave none that
 #               no service wants
+#   renumber    single-nat-v6, the LAN's IPv6 prefix changes (2a05:5:1::/64
+#               -> 2a05:5:2::/64): knot serves the new AAAA and the service
+#               answers on the new address through a new pinhole (timed);
+#               the old record leaves the state (the old pinhole, which the
+#               host can no longer ask to remove, ends with its lease)
 #   owner       map add, map del and ddns update while the agent runs ask
 #               the agent, which alone writes the state: they work with the
 #               state directory read-only to them, the agent keeps the port
@@ -61,6 +66,7 @@ write_conf() {
 			printf '[service %s]\nport = %s\nprotocol = %s\n' "$1" "$2" "${3:-tcp}"
 		done
 		printf '[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n'
+		[ -n "${RECORD:-}" ] && printf 'record = %s\n' "$RECORD"
 		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
 		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
 	} > "$conf.new"
@@ -399,6 +405,48 @@ case_pinhole() {
 	check_eq "SIGTERM leaves no pinhole" "$(pinholes)" 0
 	check_eq "nor a mapping" "$(lab_upnpd_rules rtr)" 0
 	check_eq "nor a record" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
+
+aaaa_is() { [ "$(lab_run inet kdig +short +timeout=1 @"$LAB_STUN1" nas.example.com AAAA)" = "$1" ]; }
+reached_at6() { [ "$(lab_run inet timeout 1 socat -T1 - "TCP6:[$1]:8080" < /dev/null 2>/dev/null)" = hello-over-v6 ]; }
+
+case_renumber() {
+	local new=2a05:5:2::10 t0 took
+	lab_setup single-nat-v6
+	lab_knot "$SECRET"
+	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
+	lab_wait_tcp host 8080
+	RECORD=both write_conf "web 8080"
+	start_agent
+	wait_for 3 aaaa_is "$LAB_V6_HOST"
+	check_eq "AAAA published" "$(aaaa_is "$LAB_V6_HOST" && echo yes)" yes
+	check_eq "reached at the first address" "$(reached_at6 "$LAB_V6_HOST" && echo yes)" yes
+	# The ISP delegates another prefix: the router's LAN gets it, the
+	# host's address follows; the router stays reachable on-link.
+	lab_run inet ip -6 route add 2a05:5:2::/64 via "$LAB_V6_WAN"
+	lab_run rtr ip -6 addr add 2a05:5:2::1/64 dev lan nodad
+	t0=$(now_ms)
+	lab_run host ip -6 -batch - <<-EOF
+	addr add $new/64 dev eth0 nodad
+	addr del $LAB_V6_HOST/64 dev eth0
+	route add $LAB_V6_RTR/128 dev eth0
+	route replace default via $LAB_V6_RTR
+	EOF
+	wait_for 5 aaaa_is "$new"
+	took=$(( $(now_ms) - t0 ))
+	echo "info: AAAA at the new address $took ms after the renumbering"
+	check_eq "AAAA follows the prefix" "$(aaaa_is "$new" && echo yes)" yes
+	check_eq "within 2 s (timed in bench/, not here)" "$([ "$took" -le 2000 ] && echo yes)" yes
+	wait_for 3 reached_at6 "$new"
+	took=$(( $(now_ms) - t0 ))
+	echo "info: reached at the new address $took ms after the renumbering"
+	check_eq "reached at the new address" "$(reached_at6 "$new" && echo yes)" yes
+	check_eq "the pinhole within 2 s" "$([ "$took" -le 2000 ] && echo yes)" yes
+	check_eq "the state keeps the new pinhole only" \
+		"$(grep '^mapping tcp 8080 .* 2a05:5:1::1 ' "$LAB_DIR/state/state" | awk '{ print $7 }')" "$new"
+	check_eq "said why the old one stays until its lease ends" \
+		"$(grep -c 'no longer has 2a05:5:1::10' "$LAB_DIR/agent.log")" 1
+	stop_agent
 }
 
 case_owner() {
