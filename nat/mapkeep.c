@@ -175,6 +175,7 @@ keep_remap(struct keep_layer *l, const char *why)
 		log_info("port %u: %s: mapping again", l->rec.internal_port, why);
 	s.has_nonce = l->rec.has_nonce;
 	memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
+	s.renew = true;
 	l->op = mapping_start(l->k->base, &l->rec.gateway, &s, l->k->timeout_ms,
 	    keep_remapped, l);
 	l->remapping = l->op != NULL;

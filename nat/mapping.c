@@ -194,7 +194,7 @@ map_try_pcp(struct mapping_op *op, int timeout_ms)
 	 * after. Deleted first and made again, it stays removable; what is
 	 * established through it stays (the firewall tracks connections).
 	 */
-	if (op->gateway.family == AF_INET6 && s->has_nonce && !s->remove) {
+	if (op->gateway.family == AF_INET6 && s->renew && !s->remove) {
 		op->pin_lifetime = req->lifetime;
 		req->lifetime = 0;
 	}

@@ -25,6 +25,7 @@ struct mapping_spec {
 	uint8_t nonce[PCP_NONCE_LEN];	/* PCP: the one used to create it */
 	bool has_nonce;
 	uint16_t pinhole_id;		/* UPnP IGDv2: the pinhole to remove */
+	bool renew;			/* it exists already: a renewal */
 };
 
 struct mapping_grant {

@@ -367,6 +367,7 @@ mapctl_add(struct mapctl_ctx *x)
 	}
 	if (old != NULL && old->has_nonce) {	/* PCP: renew, not re-create */
 		s->has_nonce = true;
+		s->renew = old->via != VIA_ANY;	/* granted, not just intended */
 		memcpy(s->nonce, old->nonce, sizeof(s->nonce));
 	}
 	if (mapctl_intend(x, s, &x->c.gateway, 0) < 0) {

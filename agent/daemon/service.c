@@ -226,6 +226,7 @@ svc_adopt(struct svc *e)
 		return m != NULL;
 	e->spec.external_port = m->external_port;
 	e->spec.has_nonce = m->has_nonce;
+	e->spec.renew = m->via != VIA_ANY;	/* granted, not just intended */
 	memcpy(e->spec.nonce, m->nonce, sizeof(e->spec.nonce));
 	return true;
 }

@@ -391,7 +391,7 @@ lab_topo_single_nat_v6() {
 	lab_home_lan
 	lab_ipv6 rtr
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
-		"$(printf 'ipv6_listening_ip=%s\next_ifname6=wan' "$LAB_V6_RTR")"
+		"ext_ifname6=wan"
 }
 
 lab_topo_no_mapping() {
