@@ -176,6 +176,7 @@ keep_remap(struct keep_layer *l, const char *why)
 	s.has_nonce = l->rec.has_nonce;
 	memcpy(s.nonce, l->rec.nonce, sizeof(s.nonce));
 	s.renew = true;
+	s.pinhole_id = l->rec.pinhole_id;	/* IGDv2: UpdatePinhole */
 	l->op = mapping_start(l->k->base, &l->rec.gateway, &s, l->k->timeout_ms,
 	    keep_remapped, l);
 	l->remapping = l->op != NULL;

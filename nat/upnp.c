@@ -347,6 +347,22 @@ upnp_pin_allowed(struct upnp_result *r, struct upnp_call *c)
 	return 0;
 }
 
+/* UpdatePinhole: 0 renewed; otherwise (704 NoSuchEntry after a router
+ * restart, or any error) the caller adds it anew. */
+static int
+upnp_pin_update(struct upnp_call *c, uint16_t uid, const char *lease)
+{
+	struct NameValueParserData pd;
+	char id[8];
+	const char *const args[] = { "UniqueID", id, "NewLeaseTime", lease, NULL };
+	int rc;
+
+	snprintf(id, sizeof(id), "%u", uid);
+	rc = upnp_call(c, "UpdatePinhole", args, &pd);
+	ClearNameValueList(&pd);
+	return rc == UPNPCOMMAND_SUCCESS ? 0 : -1;
+}
+
 static void
 upnp_pin_add(struct upnp_result *r, struct upnp_call *c,
     const struct upnp_map_args *a)
@@ -364,6 +380,13 @@ upnp_pin_add(struct upnp_result *r, struct upnp_call *c,
 	if (upnp_pin_allowed(r, c) < 0)
 		return;
 	snprintf(lease, sizeof(lease), "%u", l);
+	if (a->pinhole_id != 0 && upnp_pin_update(c, a->pinhole_id, lease) == 0) {
+		r->done = true;		/* renewed in place */
+		r->pinhole_id = a->pinhole_id;
+		r->external_port = a->internal_port;
+		r->lifetime = l;
+		return;
+	}
 	rc = upnp_call(c, "AddPinhole", args, &pd);
 	upnp_value(&pd, "UniqueID", id, sizeof(id));
 	ClearNameValueList(&pd);

@@ -24,7 +24,9 @@ struct upnp_map_args {
 	uint16_t external_port;		/* wanted (ADD) or mapped (DELETE, CHECK) */
 	uint32_t lifetime;		/* wanted lease; 0 asks for a permanent one */
 	struct netaddr internal_client;	/* this host */
-	uint16_t pinhole_id;		/* PIN_DELETE: the router's UniqueID */
+	uint16_t pinhole_id;		/* PIN_DELETE: the router's UniqueID;
+					 * PIN_ADD: renew this one if it is
+					 * still there (UpdatePinhole) */
 };
 
 struct upnp_result {

@@ -45,8 +45,8 @@ map_usage(FILE *out)
 	    "so when the host has one. del removes both.\n"
 	    "Through a double NAT, add maps on the upstream router too: named by\n"
 	    "--upstream, or found by the diagnose probes (with --stun observers)\n"
-	    "While an agent runs, add and del ask it: it keeps the port until "
-	    "del or its exit.\n"
+	    "While an agent runs, add and del ask it: it keeps the port (and its\n"
+	    "pinhole) until del or its exit.\n"
 	    "Exit status: 0 done, 1 no gateway could map, 2 usage error.\n",
 	    STATE_DEFAULT_DIR);
 }
@@ -269,9 +269,9 @@ map_add(struct mapctl *c, const struct config *cfg)
 	bool agent = map_asks_agent(c) && mapagent_running(cfg->runtime_dir);
 	int rc = 0, rc6;
 
-	if (c->family != 6 && agent)
-		rc = mapagent_run(c, cfg->runtime_dir);
-	else if (c->family != 6 && c->gateway.family == 0) {
+	if (agent)		/* it keeps the port on every way it has */
+		return mapagent_run(c, cfg->runtime_dir);
+	if (c->family != 6 && c->gateway.family == 0) {
 		fprintf(stderr, "homereach map: no IPv4 default route\n");
 		rc = 1;
 	} else if (c->family != 6)
@@ -280,11 +280,6 @@ map_add(struct mapctl *c, const struct config *cfg)
 	if (c->family == 4 || (c->family == 0 && c->spec.via == VIA_NATPMP) ||
 	    map_ipv6(&c6) < 0)
 		return c->family == 6 ? 1 : rc;
-	if (agent) {
-		fprintf(stderr, "homereach map: the running agent owns the state "
-		    "and does not keep IPv6 pinholes yet: none was opened\n");
-		return c->family == 6 ? 1 : rc;
-	}
 	rc6 = mapctl_run(&c6);
 	return rc > rc6 ? rc : rc6;
 }

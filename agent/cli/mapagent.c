@@ -25,22 +25,32 @@ mapagent_proto(int protocol)
 	return protocol == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-/* The agent's status entry for service, once it is mapped or failed. */
+/* The agent's status entries for service (its IPv4 mapping, and its
+ * pinhole where the host has IPv6), once each is mapped or failed. */
 static json_t *
-mapagent_entry(const char *dir, const char *service)
+mapagent_entries(const char *dir, const char *service)
 {
 	int error;
-	json_t *st = cli_ask_agent(dir, "status", &error), *m, *found = NULL;
+	json_t *st = cli_ask_agent(dir, "status", &error), *m;
+	json_t *found = json_array();
+	bool settled = true;
 	size_t i;
 
 	json_array_foreach(json_object_get(st, "mappings"), i, m) {
 		const char *name = json_string_value(json_object_get(m, "service"));
 		const char *state = json_string_value(json_object_get(m, "state"));
-		if (name && !strcmp(name, service) && state &&
-		    (!strcmp(state, "mapped") || json_object_get(m, "error")))
-			found = json_incref(m);
+		if (name == NULL || strcmp(name, service) != 0)
+			continue;
+		if (state && (!strcmp(state, "mapped") || json_object_get(m, "error")))
+			json_array_append(found, m);
+		else
+			settled = false;
 	}
 	json_decref(st);
+	if (!settled || json_array_size(found) == 0) {
+		json_decref(found);
+		return NULL;
+	}
 	return found;
 }
 
@@ -48,15 +58,18 @@ static int
 mapagent_print(const struct mapctl *c, json_t *m)
 {
 	const char *err = json_string_value(json_object_get(m, "error"));
+	bool pin = json_is_true(json_object_get(m, "pinhole"));
 
 	if (c->json) {
 		json_dumpf(m, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 	} else if (err != NULL)
-		printf("%u/%s: not mapped: %s\n", c->spec.internal_port,
-		    mapagent_proto(c->spec.protocol), err);
+		printf("%u/%s: %s: %s\n", c->spec.internal_port,
+		    mapagent_proto(c->spec.protocol), pin ? "no IPv6 pinhole" :
+		    "not mapped", err);
 	else
-		printf("%u/%s -> %s:%lld via %s, kept by the agent\n",
+		printf(pin ? "%u/%s -> [%s]:%lld via %s (a pinhole), kept by the "
+		    "agent\n" : "%u/%s -> %s:%lld via %s, kept by the agent\n",
 		    c->spec.internal_port, mapagent_proto(c->spec.protocol),
 		    json_string_value(json_object_get(m, "external_address")),
 		    json_integer_value(json_object_get(m, "external_port")),
@@ -71,7 +84,7 @@ mapagent_add(const struct mapctl *c, const char *dir, const char *service)
 	json_t *m;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while ((m = mapagent_entry(dir, service)) == NULL) {
+	while ((m = mapagent_entries(dir, service)) == NULL) {
 		if (clock_ms_since(&start) > c->timeout_ms) {
 			fprintf(stderr, "homereach map: the agent keeps %u/%s, but "
 			    "no router granted it yet; `homereach status` will "
@@ -81,7 +94,12 @@ mapagent_add(const struct mapctl *c, const char *dir, const char *service)
 		}
 		usleep(MAPAGENT_POLL_US);
 	}
-	int rc = mapagent_print(c, m);
+	int rc = 0;
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(m, i, e)
+		rc |= mapagent_print(c, e);
 	json_decref(m);
 	return rc;
 }

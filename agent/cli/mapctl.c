@@ -367,8 +367,11 @@ mapctl_add(struct mapctl_ctx *x)
 	}
 	if (old != NULL && old->has_nonce) {	/* PCP: renew, not re-create */
 		s->has_nonce = true;
-		s->renew = old->via != VIA_ANY;	/* granted, not just intended */
 		memcpy(s->nonce, old->nonce, sizeof(s->nonce));
+	}
+	if (old != NULL && old->via != VIA_ANY) {	/* granted: a renewal */
+		s->renew = true;
+		s->pinhole_id = old->pinhole_id;	/* IGDv2: UpdatePinhole */
 	}
 	if (mapctl_intend(x, s, &x->c.gateway, 0) < 0) {
 		fprintf(stderr, "homereach map: cannot record %u/%s in %s before "

@@ -227,6 +227,7 @@ svc_adopt(struct svc *e)
 	e->spec.external_port = m->external_port;
 	e->spec.has_nonce = m->has_nonce;
 	e->spec.renew = m->via != VIA_ANY;	/* granted, not just intended */
+	e->spec.pinhole_id = m->pinhole_id;
 	memcpy(e->spec.nonce, m->nonce, sizeof(e->spec.nonce));
 	return true;
 }

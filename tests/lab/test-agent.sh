@@ -385,6 +385,16 @@ case_pinhole() {
 		"$(jq -r '[.mappings[] | select(.pinhole) | "\(.service):\(.external_address):\(.state)"] | sort | join(" ")' "$LAB_DIR/status.json")" \
 		"game:$LAB_V6_HOST:mapped web:$LAB_V6_HOST:mapped"
 	check_eq "and the IPv4 mappings beside them" "$(lab_upnpd_rules rtr)" 2
+	# map add while the agent runs: the agent keeps both ways in.
+	lab_bg host extra6 socat TCP6-LISTEN:9090,fork,reuseaddr SYSTEM:'echo extra-over-v6'
+	lab_wait_tcp host 9090
+	out=$(lab_run host "$bin" map add 9090 --config "$conf" 2>&1)
+	check_eq "map add asks the agent: both ways printed" \
+		"$(echo "$out" | grep -c "9090/tcp -> 5.0.1.2:9090 via .*, kept by the agent\|9090/tcp -> \[$LAB_V6_HOST\]:9090 via .* (a pinhole), kept by the agent")" 2
+	check_eq "its pinhole answers" "$(lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:9090" < /dev/null 2>/dev/null)" extra-over-v6
+	lab_run host "$bin" map del 9090 --config "$conf" > /dev/null
+	wait_for 3 pinholes_are 2
+	check_eq "map del: the agent closes it" "$(pinholes)" 2
 	lab_upnpd_crash rtr
 	check_eq "closed while the router is down" "$(reach_tcp6 8080)" ""
 	sleep 3

@@ -116,6 +116,11 @@ case_pinhole() {
 	check_eq "upnp: UDP reached over IPv6" "$(reach_udp6 5353)" pong6
 	check_eq "upnp: the router's UniqueIDs are kept" \
 		"$(grep -c '^mapping .* 2a05:5:1::1 .* - [0-9][0-9]*$' "$LAB_DIR/state/state")" 2
+	id=$(awk '$2 == "tcp" && $6 == "2a05:5:1::1" { print $NF }' "$LAB_DIR/state/state")
+	hr map add 8080 --family 6 --via upnp > /dev/null
+	check_eq "upnp: a second add renews in place (UpdatePinhole)" \
+		"$(awk '$2 == "tcp" && $6 == "2a05:5:1::1" { print $NF }' "$LAB_DIR/state/state")" "$id"
+	check_eq "upnp: one pinhole each, none doubled" "$(pinholes)" 2
 	hr map del 8080 > /dev/null && hr map del 5353/udp > /dev/null
 	check_eq "upnp: map del closes both" "$(pinholes)" 0
 	check_eq "upnp: TCP closed again" "$(reach_tcp6 8080)" ""
