@@ -146,3 +146,46 @@ ddns_next_text(const struct ddns_config *r, const struct ddns_state *d,
 	else
 		snprintf(buf, len, "update when the address changes");
 }
+
+void
+ddns_record_addr(const struct ddns_config *r, int family,
+    const struct netaddr *v4, const struct netaddr *v6, struct netaddr *out)
+{
+	*out = family == AF_INET6 ? *v6 : *v4;
+	if (family == AF_INET6 && r->has_iid && out->family == AF_INET6)
+		memcpy(out->bytes + 8, r->ipv6_iid, 8);
+}
+
+int
+ddns_iid_from_suffix(const char *text, uint8_t iid[8])
+{
+	static const uint8_t zero[8] = { 0 };
+	struct netaddr a;
+
+	if (addr_parse(text, &a) < 0 || a.family != AF_INET6 ||
+	    memcmp(a.bytes, zero, 8) != 0 || memcmp(a.bytes + 8, zero, 8) == 0)
+		return -1;
+	memcpy(iid, a.bytes + 8, 8);
+	return 0;
+}
+
+int
+ddns_iid_from_mac(const char *text, uint8_t iid[8])
+{
+	unsigned m[6];
+	char end;
+
+	if (strlen(text) != 17 || sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c",
+	    &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &end) != 6 ||
+	    (m[0] & 1))		/* a multicast address is no interface */
+		return -1;
+	iid[0] = (uint8_t)(m[0] ^ 0x02);	/* the universal/local bit */
+	iid[1] = (uint8_t)m[1];
+	iid[2] = (uint8_t)m[2];
+	iid[3] = 0xff;
+	iid[4] = 0xfe;
+	iid[5] = (uint8_t)m[3];
+	iid[6] = (uint8_t)m[4];
+	iid[7] = (uint8_t)m[5];
+	return 0;
+}

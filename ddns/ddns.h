@@ -63,6 +63,16 @@ void ddns_apply(const struct ddns_config *r, struct ddns_state *st,
     const struct ddns_target *sent, enum ddns_outcome outcome,
     const char *result, int64_t now, double jitter);
 const char *ddns_action_name(enum ddns_action a);
+/* The address r publishes for family, from this host's public v4 and its
+ * stable v6: for an AAAA with an interface identifier, the /64 of v6
+ * joined to it (the printer, the camera behind the same prefix). */
+void ddns_record_addr(const struct ddns_config *r, int family,
+    const struct netaddr *v4, const struct netaddr *v6, struct netaddr *out);
+/* An interface identifier from ipv6_suffix ("::1234": an IPv6 address
+ * within ::/64, not ::) or ipv6_eui64 (a MAC, "00:11:22:33:44:55", made
+ * EUI-64 as RFC 4291 appendix A says). 0, or -1. Pure. */
+int ddns_iid_from_suffix(const char *text, uint8_t iid[8]);
+int ddns_iid_from_mac(const char *text, uint8_t iid[8]);
 /* What happens next to the record, in words, for status. */
 void ddns_next_text(const struct ddns_config *r, const struct ddns_state *d,
     int64_t now, char *buf, size_t len);

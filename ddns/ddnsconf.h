@@ -39,6 +39,10 @@ struct ddns_config {
 	bool allow_private;		/* split horizon: publish private too */
 	int refresh_days;		/* forced refresh, default 25 */
 	uint32_t ttl;
+	/* AAAA of another host of the LAN: its interface identifier, joined
+	 * to this host's current /64 (ipv6_suffix or ipv6_eui64). */
+	uint8_t ipv6_iid[8];
+	bool has_iid;
 	uint64_t hash;			/* of every setting: changed config? */
 };
 

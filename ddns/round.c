@@ -113,11 +113,11 @@ static void
 round_decide(struct round *r, const struct ddns_config *rec, int family,
     const struct round_input *in)
 {
-	const struct netaddr *addr = family == AF_INET6 ? &in->v6 : &in->v4;
 	struct ddns_state *st = r->ops->state(r->arg, rec, family);
-	struct ddns_target t = { *addr, r->ops->port(r->arg, rec) };
+	struct ddns_target t = { .port = r->ops->port(r->arg, rec) };
 	struct ddns_decision d;
 
+	ddns_record_addr(rec, family, &in->v4, &in->v6, &t.addr);
 	if (st == NULL)
 		return;
 	ddns_decide(rec, st, &t, family == AF_INET && in->cgnat,
@@ -125,7 +125,7 @@ round_decide(struct round *r, const struct ddns_config *rec, int family,
 	if (d.action == DDNS_SEND && !in->dry_run)
 		round_enqueue(r, rec, family, &t, &st->published);
 	else
-		r->ops->decided(r->arg, rec, family, &d, addr);
+		r->ops->decided(r->arg, rec, family, &d, &t.addr);
 }
 
 struct round *

@@ -230,6 +230,18 @@ cfg_ddns_key(struct cfg_parser *p, const char *key, const char *v)
 	} else if (!strcmp(key, "ttl")) {
 		if (cfg_number(p, v, 30, 86400, &n, key) == 0)
 			r->ttl = (uint32_t)n;
+	} else if (!strcmp(key, "ipv6_suffix") || !strcmp(key, "ipv6_eui64")) {
+		bool mac = key[5] == 'e';
+		if (r->has_iid)
+			config_error(p->cfg, p->line, "[ddns %s]: one of ipv6_suffix "
+			    "and ipv6_eui64", r->name);
+		else if ((mac ? ddns_iid_from_mac(v, r->ipv6_iid) :
+		    ddns_iid_from_suffix(v, r->ipv6_iid)) < 0)
+			config_error(p->cfg, p->line, "%s \"%.40s\": want %s", key,
+			    v, mac ? "a MAC address, 00:11:22:33:44:55" :
+			    "an interface identifier within ::/64, like ::1234");
+		else
+			r->has_iid = true;
 	} else
 		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [ddns %s]",
 		    key, r->name);

@@ -163,6 +163,9 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 		    "DNS name (letters, digits, hyphens, dots)", n, r->hostname);
 	if (p != NULL)
 		cfg_validate_provider(cfg, r, p);
+	if (r->has_iid && !(r->record & REC_AAAA))
+		config_error(cfg, r->line, "[ddns %s]: ipv6_suffix and ipv6_eui64 "
+		    "name an AAAA: say record = AAAA (or both)", n);
 	r->hash = cfg_hash(r);
 }
 

@@ -66,7 +66,7 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 {
 	const struct service_config *c = config_service(a->cfg, r->service);
 
-	t->addr = family == AF_INET6 ? a->public_v6 : a->public_v4;
+	ddns_record_addr(r, family, &a->public_v4, &a->public_v6, &t->addr);
 	t->port = 0;
 	if (r->provider != PROV_REDIRECT || c == NULL)
 		return;

@@ -32,7 +32,8 @@
 #               -> 2a05:5:2::/64): knot serves the new AAAA and the service
 #               answers on the new address through a new pinhole (timed);
 #               the old record leaves the state (the old pinhole, which the
-#               host can no longer ask to remove, ends with its lease)
+#               host can no longer ask to remove, ends with its lease); a
+#               second LAN host's AAAA (ipv6_suffix) follows the prefix too
 #   owner       map add, map del and ddns update while the agent runs ask
 #               the agent, which alone writes the state: they work with the
 #               state directory read-only to them, the agent keeps the port
@@ -69,6 +70,7 @@ write_conf() {
 		[ -n "${RECORD:-}" ] && printf 'record = %s\n' "$RECORD"
 		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
 		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
+		[ -z "${EXTRA_CONF:-}" ] || printf '%s\n' "$EXTRA_CONF"
 	} > "$conf.new"
 	chmod 600 "$conf.new"
 	mv "$conf.new" "$conf"
@@ -418,6 +420,7 @@ case_pinhole() {
 }
 
 aaaa_is() { [ "$(lab_run inet kdig +short +timeout=1 @"$LAB_STUN1" nas.example.com AAAA)" = "$1" ]; }
+printer_is() { [ "$(lab_run inet kdig +short +timeout=1 @"$LAB_STUN1" printer.example.com AAAA)" = "$1" ]; }
 reached_at6() { [ "$(lab_run inet timeout 1 socat -T1 - "TCP6:[$1]:8080" < /dev/null 2>/dev/null)" = hello-over-v6 ]; }
 
 case_renumber() {
@@ -426,9 +429,13 @@ case_renumber() {
 	lab_knot "$SECRET"
 	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
 	lab_wait_tcp host 8080
-	RECORD=both write_conf "web 8080"
+	EXTRA_CONF=$(printf '[ddns printer]\nprovider = rfc2136\nhostname = printer.example.com\nrecord = AAAA\nipv6_suffix = ::1234\nserver = %s\nzone = example.com\ntsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key' "$LAB_STUN1") \
+		RECORD=both write_conf "web 8080"
 	start_agent
 	wait_for 3 aaaa_is "$LAB_V6_HOST"
+	wait_for 3 printer_is 2a05:5:1::1234
+	check_eq "the printer's AAAA: the prefix and its suffix" \
+		"$(printer_is 2a05:5:1::1234 && echo yes)" yes
 	check_eq "AAAA published" "$(aaaa_is "$LAB_V6_HOST" && echo yes)" yes
 	check_eq "reached at the first address" "$(reached_at6 "$LAB_V6_HOST" && echo yes)" yes
 	# The ISP delegates another prefix: the router's LAN gets it, the
@@ -447,6 +454,9 @@ case_renumber() {
 	echo "info: AAAA at the new address $took ms after the renumbering"
 	check_eq "AAAA follows the prefix" "$(aaaa_is "$new" && echo yes)" yes
 	check_eq "within 2 s (timed in bench/, not here)" "$([ "$took" -le 2000 ] && echo yes)" yes
+	wait_for 3 printer_is 2a05:5:2::1234
+	check_eq "the printer's AAAA follows the prefix" \
+		"$(printer_is 2a05:5:2::1234 && echo yes)" yes
 	wait_for 3 reached_at6 "$new"
 	took=$(( $(now_ms) - t0 ))
 	echo "info: reached at the new address $took ms after the renumbering"

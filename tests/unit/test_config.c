@@ -129,6 +129,10 @@ static const struct { const char *text, *error; } bad[] = {
 	{ "[ddns a]\nprovider = cloudflare\nhostname = h\n", "cloudflare needs zone and token" },
 	{ "[ddns a]\nprovider = duckdns\nhostname = h\n", "duckdns needs token" },
 	{ "[ddns a]\nprovider = custom\nhostname = h\nurl = https://x/{ip}\n", "custom needs url and success" },
+	{ "[ddns a]\nipv6_suffix = 2a05:5:1::1234\n", "t.conf:2: ipv6_suffix \"2a05:5:1::1234\": want an interface identifier within ::/64" },
+	{ "[ddns a]\nipv6_eui64 = 01:00:5e:00:00:01\n", "t.conf:2: ipv6_eui64 \"01:00:5e:00:00:01\": want a MAC address" },
+	{ "[ddns a]\nipv6_suffix = ::1\nipv6_eui64 = 00:11:22:33:44:55\n", "t.conf:3: [ddns a]: one of ipv6_suffix and ipv6_eui64" },
+	{ "[ddns a]\nprovider = duckdns\nhostname = h\ntoken = t\nipv6_suffix = ::1\n", "ipv6_eui64 name an AAAA: say record = AAAA" },
 	{ "[agent]\nstate_dir = \0\n", "t.conf:1: not a text file (it holds NUL bytes)" },
 	/* What an audit found accepted without a word. */
 	{ "[agent]\n[agent]\n", "t.conf:2: [agent] appears twice (first at line 1)" },

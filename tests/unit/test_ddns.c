@@ -217,6 +217,46 @@ test_state_records(void **state)
 	assert_string_equal(why, "line 2: bad ddns record");
 }
 
+/* Another LAN host's AAAA: an interface identifier joined to this host's
+ * /64 (RFC 4291 section 2.5.1 and appendix A for EUI-64). */
+static void
+test_iid(void **state)
+{
+	static const char *bad_suffix[] = { "", "::", "2a05:5:1::1234",
+	    "1::1", "::1:0:0:0:0", "5.0.1.2", "::12345", "x" };
+	static const char *bad_mac[] = { "", "00:11:22:33:44", "00:11:22:33:44:55:66",
+	    "01:11:22:33:44:55", "00-11-22-33-44-55", "0:11:22:33:44:55",
+	    "00:11:22:33:44:5g", "00:11:22:33:44:55 " };
+	static const uint8_t eui[8] = { 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33,
+	    0x44, 0x55 };
+	struct ddns_config r = { .record = REC_BOTH };
+	struct netaddr v4, v6, out;
+	char a[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(ddns_iid_from_suffix("::1234", r.ipv6_iid), 0);
+	assert_int_equal(ddns_iid_from_suffix("::1:2:3:4", r.ipv6_iid), 0);
+	for (size_t i = 0; i < sizeof(bad_suffix) / sizeof(bad_suffix[0]); i++)
+		if (ddns_iid_from_suffix(bad_suffix[i], r.ipv6_iid) != -1)
+			fail_msg("suffix \"%s\" taken", bad_suffix[i]);
+	assert_int_equal(ddns_iid_from_mac("00:11:22:33:44:55", r.ipv6_iid), 0);
+	assert_memory_equal(r.ipv6_iid, eui, 8);
+	for (size_t i = 0; i < sizeof(bad_mac) / sizeof(bad_mac[0]); i++)
+		if (ddns_iid_from_mac(bad_mac[i], r.ipv6_iid) != -1)
+			fail_msg("MAC \"%s\" taken", bad_mac[i]);
+	addr_parse("5.0.1.2", &v4);
+	addr_parse("2a05:5:1::10", &v6);
+	assert_int_equal(ddns_iid_from_suffix("::1234", r.ipv6_iid), 0);
+	r.has_iid = true;
+	ddns_record_addr(&r, AF_INET6, &v4, &v6, &out);
+	assert_string_equal(addr_ntop(&out, a, sizeof(a)), "2a05:5:1::1234");
+	ddns_record_addr(&r, AF_INET, &v4, &v6, &out);
+	assert_string_equal(addr_ntop(&out, a, sizeof(a)), "5.0.1.2");
+	memset(&v6, 0, sizeof(v6));		/* no IPv6 now: none made up */
+	ddns_record_addr(&r, AF_INET6, &v4, &v6, &out);
+	assert_int_equal(out.family, 0);
+}
+
 int
 main(void)
 {
@@ -228,6 +268,7 @@ main(void)
 		cmocka_unit_test_setup(test_backoff, setup),
 		cmocka_unit_test_setup(test_911, setup),
 		cmocka_unit_test_setup(test_state_records, setup),
+		cmocka_unit_test(test_iid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
