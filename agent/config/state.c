@@ -76,16 +76,38 @@ state_port(const char *text, uint16_t *port)
 	return 0;
 }
 
+/* A router's address; a link-local one carries its interface index as
+ * "fe80::1%2", or it could not be asked again. */
+static int
+state_gateway(char *text, struct netaddr *a)
+{
+	char *pct = strchr(text, '%'), *end;
+	unsigned long scope = 0;
+
+	if (pct != NULL) {
+		*pct = '\0';
+		scope = strtoul(pct + 1, &end, 10);
+		if (pct[1] < '0' || pct[1] > '9' || *end != '\0' ||
+		    scope == 0 || scope > 0xffffffffUL)
+			return -1;
+	}
+	if (addr_parse(text, a) < 0 || (scope != 0 && (a->family != AF_INET6 ||
+	    a->bytes[0] != 0xfe || (a->bytes[1] & 0xc0) != 0x80)))
+		return -1;	/* a scope only on a link-local address */
+	a->scope = (uint32_t)scope;
+	return 0;
+}
+
 static int
 state_parse_mapping(char *line, struct map_record *m)
 {
-	char proto[8], via[8], gw[ADDR_STRLEN], ext[ADDR_STRLEN], nonce[32];
+	char proto[8], via[8], gw[ADDR_STRLEN + 12], ext[ADDR_STRLEN], nonce[32];
 	char chain[8];
 	unsigned ip, ep;
 	int n = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (sscanf(line, "mapping %7s %u %u %7s %45s %45s %" SCNd64 " %" SCNu32
+	if (sscanf(line, "mapping %7s %u %u %7s %57s %45s %" SCNd64 " %" SCNu32
 	    " %" SCNu32 " %31s %d %" SCNu64 " %7s%n", proto, &ip, &ep, via, gw,
 	    ext, &m->granted_at, &m->lifetime, &m->epoch, nonce, &m->owner_pid,
 	    &m->owner_start, chain, &n) != 13 || state_chain(chain, &m->chain) < 0)
@@ -103,7 +125,7 @@ state_parse_mapping(char *line, struct map_record *m)
 		return -1;
 	if (ip == 0 || ip > 65535 || ep > 65535 || m->owner_pid < 0 ||
 	    via_parse(via, &m->via) < 0 ||	/* "any": pending */
-	    addr_parse(gw, &m->gateway) < 0 || state_nonce(nonce, m) < 0 ||
+	    state_gateway(gw, &m->gateway) < 0 || state_nonce(nonce, m) < 0 ||
 	    (strcmp(ext, "-") != 0 && addr_parse(ext, &m->external) < 0))
 		return -1;
 	m->internal_port = (uint16_t)ip;
@@ -200,12 +222,15 @@ state_parse(const char *text, size_t len, struct state *st, char *why,
 static int
 state_format_mapping(const struct map_record *m, char *buf, size_t len)
 {
-	char gw[ADDR_STRLEN], ext[ADDR_STRLEN] = "-", nonce[32] = "-";
+	char gw[ADDR_STRLEN + 12], ext[ADDR_STRLEN] = "-", nonce[32] = "-";
 	char chain[8] = "-", pin[8] = "";
 
 	if (m->chain)
 		snprintf(chain, sizeof(chain), "%u", m->chain);
 	addr_ntop(&m->gateway, gw, sizeof(gw));
+	if (m->gateway.scope)
+		snprintf(gw + strlen(gw), sizeof(gw) - strlen(gw), "%%%u",
+		    m->gateway.scope);
 	if (m->external.family)
 		addr_ntop(&m->external, ext, sizeof(ext));
 	if (m->has_nonce)

@@ -52,6 +52,32 @@ test_round_trip(void **state)
 	assert_int_equal(state_format(&st, text, 40), -ENOSPC);
 }
 
+/* A pinhole on a router known by its link-local address: the interface
+ * is kept, or it could not be asked again; and the IGDv2 UniqueID. */
+static void
+test_pinhole_records(void **state)
+{
+	static const char text[] = "homereach-state 1\n"
+	    "mapping tcp 8080 8080 pcp fe80::1%2 2a05:5:1::10 1763700000 7200 1 - 0 0 -\n"
+	    "mapping udp 5353 5353 upnp 2a05:5:1::1 2a05:5:1::10 1763700000 3600 0 - 0 0 - 7\n";
+	struct state st, again;
+	char why[REASON_LEN], out[4096], a[ADDR_STRLEN];
+	int n;
+
+	(void)state;
+	assert_int_equal(state_parse(text, strlen(text), &st, why, sizeof(why)), 0);
+	assert_string_equal(addr_ntop(&st.maps[0].gateway, a, sizeof(a)), "fe80::1");
+	assert_int_equal(st.maps[0].gateway.scope, 2);
+	assert_int_equal(st.maps[1].pinhole_id, 7);
+	assert_int_equal(st.maps[0].pinhole_id, 0);
+	n = state_format(&st, out, sizeof(out));
+	assert_true(n > 0);
+	assert_non_null(strstr(out, " fe80::1%2 "));
+	assert_non_null(strstr(out, " - 7\n"));
+	assert_int_equal(state_parse(out, (size_t)n, &again, why, sizeof(why)), 0);
+	assert_memory_equal(&st, &again, sizeof(st));
+}
+
 static const struct { const char *text, *reason; } bad[] = {
 	{ "", "line 1: empty state file" },
 	{ "hello\n", "line 1: not a homereach state file" },
@@ -66,6 +92,13 @@ static const struct { const char *text, *reason; } bad[] = {
 	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 - extra\n", "line 2" },
 	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 0\n", "line 2" },
 	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1 - 0 0 0 - 0 0 70000\n", "line 2" },
+	/* A scope only on a link-local router, a number, not 0. */
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 1.1.1.1%2 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp 2a05::1%2 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp fe80::1%eth0 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp fe80::1%0 - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp fe80::1% - 0 0 0 - 0 0 -\n", "line 2" },
+	{ "homereach-state 1\nmapping tcp 1 1 pcp fe80::1%-2 - 0 0 0 - 0 0 -\n", "line 2" },
 };
 
 static void
@@ -125,6 +158,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_pinhole_records),
 		cmocka_unit_test(test_save_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
