@@ -45,7 +45,7 @@ netif_parse_inet6(const char *text, struct netaddr *out)
 		    (flags & (IFA_FLAG_TEMPORARY | IFA_FLAG_DEPRECATED |
 		    IFA_FLAG_TENTATIVE)))
 			continue;
-		out->family = AF_INET6;
+		*out = (struct netaddr){ .family = AF_INET6 };
 		for (int k = 0; k < 16; k++) {
 			unsigned b;
 			sscanf(hex + 2 * k, "%2x", &b);

@@ -46,7 +46,7 @@ route_parse_default(const char *text, struct route_default *out,
 static int
 route_hex6(const char *hex, struct netaddr *a)
 {
-	a->family = AF_INET6;
+	*a = (struct netaddr){ .family = AF_INET6 };
 	for (int i = 0; i < 16; i++) {
 		unsigned b;
 		if (sscanf(hex + 2 * i, "%2x", &b) != 1)

@@ -104,7 +104,7 @@ pcp_build_map(uint8_t *buf, const struct pcp_map_request *req)
 static void
 pcp_get_address(const uint8_t *p, struct netaddr *a)
 {
-	a->family = AF_INET6;
+	*a = (struct netaddr){ .family = AF_INET6 };
 	memcpy(a->bytes, p, 16);
 	addr_unmap(a);
 }

@@ -228,7 +228,8 @@ state_format_mapping(const struct map_record *m, char *buf, size_t len)
 	if (m->chain)
 		snprintf(chain, sizeof(chain), "%u", m->chain);
 	addr_ntop(&m->gateway, gw, sizeof(gw));
-	if (m->gateway.scope)
+	if (m->gateway.scope && m->gateway.family == AF_INET6 &&
+	    m->gateway.bytes[0] == 0xfe && (m->gateway.bytes[1] & 0xc0) == 0x80)
 		snprintf(gw + strlen(gw), sizeof(gw) - strlen(gw), "%%%u",
 		    m->gateway.scope);
 	if (m->external.family)
