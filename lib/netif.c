@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/route.h"
+
 #define IFA_FLAG_TEMPORARY	0x01	/* linux/if_addr.h IFA_F_TEMPORARY */
 #define IFA_FLAG_DEPRECATED	0x20
 #define IFA_FLAG_TENTATIVE	0x40
@@ -92,4 +94,22 @@ netif_source_for(const struct netaddr *dst, struct netaddr *out)
 	}
 	close(fd);
 	return rc;
+}
+
+int
+netif_ipv6_way(struct netaddr *gateway, struct netaddr *host, char *why,
+    size_t len)
+{
+	struct route_default rt;
+
+	if (route_read_default6(&rt, why, len) == 0 &&
+	    netif_global_ipv6(host) == 0) {
+		*gateway = rt.gateway;
+		return 0;
+	}
+	if (rt.gateway.family)
+		snprintf(why, len, "this host has no stable global IPv6 address");
+	memset(gateway, 0, sizeof(*gateway));
+	memset(host, 0, sizeof(*host));
+	return -1;
 }

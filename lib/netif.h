@@ -23,6 +23,11 @@ int netif_ipv4(struct netif_addr *out, int max);
 int netif_parse_inet6(const char *text, struct netaddr *out);
 /* The host's first stable global IPv6 address: 0, or -1 (out zeroed). */
 int netif_global_ipv6(struct netaddr *out);
+/* What a pinhole needs: the router's IPv6 address (the default route's
+ * gateway) and this host's stable global address. 0, or -1 with why
+ * (both zeroed). */
+int netif_ipv6_way(struct netaddr *gateway, struct netaddr *host, char *why,
+    size_t len);
 /* The source address the kernel picks toward dst (no packet is sent). */
 int netif_source_for(const struct netaddr *dst, struct netaddr *out);
 

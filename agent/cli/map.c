@@ -236,18 +236,13 @@ map_parse(int argc, char *argv[], struct mapctl *c)
 static int
 map_ipv6(struct mapctl *c)
 {
-	struct route_default rt;
 	char why[REASON_LEN];
 
-	if (route_read_default6(&rt, why, sizeof(why)) < 0 ||
-	    netif_global_ipv6(&c->spec.client) < 0) {
+	if (netif_ipv6_way(&c->gateway, &c->spec.client, why, sizeof(why)) < 0) {
 		if (c->family == 6)
-			fprintf(stderr, "homereach map: no IPv6 pinhole: %s\n",
-			    rt.gateway.family ? "this host has no stable global "
-			    "IPv6 address" : why);
+			fprintf(stderr, "homereach map: no IPv6 pinhole: %s\n", why);
 		return -1;
 	}
-	c->gateway = rt.gateway;
 	c->upstream = (struct netaddr){ 0 };
 	c->nstun = 0;			/* no NAT in front of a firewall */
 	return 0;

@@ -101,16 +101,9 @@ static void agent_watch_gateway(struct agent *a);
 static void
 agent_watch_ipv6(struct agent *a)
 {
-	struct route_default rt;
 	char why[REASON_LEN];
 
-	if (route_read_default6(&rt, why, sizeof(why)) < 0 ||
-	    netif_global_ipv6(&a->ways.host6) < 0) {
-		memset(&a->ways.gateway6, 0, sizeof(a->ways.gateway6));
-		memset(&a->ways.host6, 0, sizeof(a->ways.host6));
-		return;
-	}
-	a->ways.gateway6 = rt.gateway;
+	(void)netif_ipv6_way(&a->ways.gateway6, &a->ways.host6, why, sizeof(why));
 }
 
 static void
