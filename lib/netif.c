@@ -33,46 +33,92 @@ netif_ipv4(struct netif_addr *out, int max)
 	return n;
 }
 
-int
-netif_parse_inet6(const char *text, struct netaddr *out)
+/* One line of /proc/net/if_inet6: 1 a public global address (into out),
+ * 0 another, -1 the end of the text. */
+static int
+netif_inet6_line(const char **text, struct netif_addr6 *out)
 {
-	char hex[33];
+	char hex[33], name[IF_NAMESIZE + 1];
 	unsigned idx, plen, scope, flags;
 	int used;
 
-	while (sscanf(text, "%32s %x %x %x %x %*s%n", hex, &idx, &plen, &scope,
-	    &flags, &used) == 5) {
-		text += used;
-		if (strlen(hex) != 32 || scope != 0 ||
-		    (flags & (IFA_FLAG_TEMPORARY | IFA_FLAG_DEPRECATED |
-		    IFA_FLAG_TENTATIVE)))
-			continue;
-		*out = (struct netaddr){ .family = AF_INET6 };
-		for (int k = 0; k < 16; k++) {
-			unsigned b;
-			sscanf(hex + 2 * k, "%2x", &b);
-			out->bytes[k] = (uint8_t)b;
-		}
-		if (addr_is_public(out))
-			return 0;
+	if (sscanf(*text, "%32s %x %x %x %x %16s%n", hex, &idx, &plen, &scope,
+	    &flags, name, &used) != 6)
+		return -1;
+	*text += used;
+	if (strlen(hex) != 32 || scope != 0 || (flags & IFA_FLAG_TENTATIVE))
+		return 0;
+	*out = (struct netif_addr6){ .address.family = AF_INET6,
+	    .temporary = flags & IFA_FLAG_TEMPORARY,
+	    .deprecated = flags & IFA_FLAG_DEPRECATED };
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	for (int k = 0; k < 16; k++) {
+		unsigned b;
+		sscanf(hex + 2 * k, "%2x", &b);
+		out->address.bytes[k] = (uint8_t)b;
 	}
+	return addr_is_public(&out->address);
+}
+
+int
+netif_parse_inet6_all(const char *text, struct netif_addr6 *out, int max)
+{
+	int n = 0, rc;
+
+	while (n < max && (rc = netif_inet6_line(&text, &out[n])) >= 0)
+		n += rc;
+	return n;
+}
+
+int
+netif_parse_inet6(const char *text, struct netaddr *out)
+{
+	struct netif_addr6 list[NETIF_MAX];
+	int n = netif_parse_inet6_all(text, list, NETIF_MAX);
+
+	for (int i = 0; i < n; i++)
+		if (!list[i].temporary && !list[i].deprecated) {
+			*out = list[i].address;
+			return 0;
+		}
 	memset(out, 0, sizeof(*out));
 	return -1;
+}
+
+/* /proc/net/if_inet6 into text (len bytes at most); 0, or -1. */
+static int
+netif_read_inet6(char *text, size_t len)
+{
+	size_t n;
+	FILE *f = fopen("/proc/net/if_inet6", "re");
+
+	text[0] = '\0';
+	if (f == NULL)
+		return -1;
+	n = fread(text, 1, len - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return 0;
+}
+
+int
+netif_ipv6(struct netif_addr6 *out, int max)
+{
+	char text[8192];
+
+	if (netif_read_inet6(text, sizeof(text)) < 0)
+		return 0;
+	return netif_parse_inet6_all(text, out, max);
 }
 
 int
 netif_global_ipv6(struct netaddr *out)
 {
 	char text[8192];
-	size_t n;
-	FILE *f = fopen("/proc/net/if_inet6", "re");
 
 	memset(out, 0, sizeof(*out));
-	if (f == NULL)
+	if (netif_read_inet6(text, sizeof(text)) < 0)
 		return -1;
-	n = fread(text, 1, sizeof(text) - 1, f);
-	fclose(f);
-	text[n] = '\0';
 	return netif_parse_inet6(text, out);
 }
 

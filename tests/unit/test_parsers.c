@@ -367,6 +367,35 @@ test_inet6(void **state)
 	assert_int_equal(a.family, 0);
 }
 
+/* Every global address, with what the kernel says of it; a tentative one
+ * (duplicate address detection under way) is not usable yet. */
+static void
+test_inet6_all(void **state)
+{
+	static const char text[] =
+	    "fe800000000000000000000000000001 02 40 20 80     eth0\n"
+	    "2a0100000000000000000000000000aa 02 40 00 01     eth0\n"
+	    "2a0100000000000000000000000000bb 02 40 00 20     eth0\n"
+	    "2a0100000000000000000000000000dd 03 40 00 40     wlan0\n"
+	    "20010db8000000000000000000000001 02 40 00 80     eth0\n"
+	    "2a0100000000000000000000000000cc 02 40 00 80     eth0\n"
+	    "garbage\n"
+	    "2a0100000000000000000000000000ee 02 40 00 80     eth0\n";
+	struct netif_addr6 l[4];
+	char s[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(netif_parse_inet6_all(text, l, 4), 3);
+	assert_string_equal(addr_ntop(&l[0].address, s, sizeof(s)), "2a01::aa");
+	assert_true(l[0].temporary && !l[0].deprecated);
+	assert_true(!l[1].temporary && l[1].deprecated);
+	assert_string_equal(addr_ntop(&l[2].address, s, sizeof(s)), "2a01::cc");
+	assert_true(!l[2].temporary && !l[2].deprecated);
+	assert_string_equal(l[2].name, "eth0");
+	assert_int_equal(netif_parse_inet6_all(text, l, 2), 2);
+	assert_int_equal(netif_parse_inet6_all("", l, 4), 0);
+}
+
 /* The gateway's URLs: an address literal, a port, a path without spaces
  * or control bytes (they would end up in our request line). */
 static void
@@ -466,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_echo_body),
 		cmocka_unit_test(test_resolve_split),
 		cmocka_unit_test(test_inet6),
+		cmocka_unit_test(test_inet6_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
