@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <event2/dns.h>
@@ -98,4 +99,76 @@ loop_signals_free(struct event **evs, int n)
 {
 	for (int i = 0; i < n; i++)
 		loop_event_free(&evs[i]);
+}
+
+void
+loop_dns_free(struct event_base *base, struct evdns_base *dns)
+{
+	if (dns == NULL)
+		return;
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	evdns_base_free(dns, 0);
+}
+
+struct loop_lookup {
+	struct evdns_getaddrinfo_request *req;
+	loop_lookup_cb *cb;		/* NULL once cancelled */
+	void *arg;
+	bool starting, answered;	/* answered while starting */
+};
+
+static void
+loop_looked_up(int err, struct evutil_addrinfo *ai, void *arg)
+{
+	struct loop_lookup *l = arg;
+	struct netaddr a = { 0 };
+	loop_lookup_cb *cb = l->cb;
+	void *cbarg = l->arg;
+
+	if (ai != NULL) {
+		addr_from_sockaddr(ai->ai_addr, &a, NULL);
+		evutil_freeaddrinfo(ai);
+	}
+	if (l->starting)
+		l->answered = true;	/* loop_lookup_start frees it */
+	else
+		free(l);
+	if (cb != NULL && err != EVUTIL_EAI_CANCEL)
+		cb(err, &a, cbarg);
+}
+
+struct loop_lookup *
+loop_lookup_start(struct evdns_base *dns, const char *host, int family,
+    int socktype, loop_lookup_cb *cb, void *arg)
+{
+	struct evutil_addrinfo hints = { .ai_family = family,
+	    .ai_socktype = socktype };
+	struct loop_lookup *l = calloc(1, sizeof(*l));
+	struct evdns_getaddrinfo_request *req;
+
+	if (l == NULL) {
+		cb(EVUTIL_EAI_MEMORY, &(struct netaddr){ 0 }, arg);
+		return NULL;
+	}
+	*l = (struct loop_lookup){ .cb = cb, .arg = arg, .starting = true };
+	req = evdns_getaddrinfo(dns, host, NULL, &hints, loop_looked_up, l);
+	if (l->answered || req == NULL) {
+		bool answered = l->answered;
+		free(l);
+		if (!answered)
+			cb(EVUTIL_EAI_FAIL, &(struct netaddr){ 0 }, arg);
+		return NULL;
+	}
+	l->starting = false;
+	l->req = req;
+	return l;
+}
+
+void
+loop_lookup_cancel(struct loop_lookup *l)
+{
+	if (l == NULL)
+		return;
+	l->cb = NULL;
+	evdns_getaddrinfo_cancel(l->req);
 }

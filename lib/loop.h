@@ -12,6 +12,8 @@
 
 #include <event2/event.h>
 
+#include "lib/addr.h"
+
 /*
  * The event base of a command or the agent: made after
  * evthread_use_pthreads(), since worker threads end their jobs on it.
@@ -21,6 +23,9 @@ struct event_base *loop_base_new(void);
 /* A resolver on base from /etc/resolv.conf that does not keep the loop
  * running while it has nothing to do; NULL, said in the log. */
 struct evdns_base *loop_dns_new(struct event_base *base);
+/* Lets the loop finish cancelled lookups (loop_lookup), then frees dns.
+ * Takes NULL. */
+void loop_dns_free(struct event_base *base, struct evdns_base *dns);
 
 struct loop_sock {
 	int fd;			/* -1 once closed */
@@ -54,6 +59,22 @@ void loop_sock_close(struct loop_sock *s);
 int loop_signals(struct event_base *base, const int *sigs, int n,
     event_callback_fn cb, void *arg, struct event **evs);
 void loop_signals_free(struct event **evs, int n);
+
+/*
+ * A name lookup (evdns) that its owner may drop at any time. libevent runs
+ * a cancelled lookup's callback later, from the loop, when the owner may
+ * be gone: after loop_lookup_cancel, cb never runs, and the lookup frees
+ * itself when libevent is done with it. cb gets 0 and the first address,
+ * or an EVUTIL_EAI_* error. Returns the lookup, or NULL when cb already
+ * ran (an address literal, an immediate failure).
+ */
+struct loop_lookup;
+typedef void loop_lookup_cb(int err, const struct netaddr *a, void *arg);
+struct loop_lookup *loop_lookup_start(struct evdns_base *dns,
+    const char *host, int family, int socktype, loop_lookup_cb *cb,
+    void *arg);
+/* Takes NULL. */
+void loop_lookup_cancel(struct loop_lookup *l);
 
 /* event_free that takes NULL, and leaves NULL behind. */
 void loop_event_free(struct event **ev);

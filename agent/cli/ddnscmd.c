@@ -447,8 +447,7 @@ ddnscmd_update(struct ddnscmd *c)
 		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	diagnosis_free(d);
 	round_free(c->round);
-	if (dns)
-		evdns_base_free(dns, 0);
+	loop_dns_free(c->base, dns);
 	event_base_free(c->base);
 	curl_global_cleanup();
 	return d ? c->status : 1;

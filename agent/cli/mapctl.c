@@ -486,8 +486,7 @@ mapctl_free(struct mapctl_ctx *x)
 	mapping_free(x->op);
 	mapping_free(x->retired);
 	diagnosis_free(x->diag);
-	if (x->dns)
-		evdns_base_free(x->dns, 0);
+	loop_dns_free(x->base, x->dns);
 	event_base_free(x->base);
 }
 
