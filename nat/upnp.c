@@ -427,7 +427,9 @@ upnp_map_op(struct upnp_job *job, struct upnp_call *c)
 	c->proto = a->protocol == IPPROTO_TCP ? "TCP" : "UDP";
 	addr_ntop(&a->internal_client, c->client, sizeof(c->client));
 	snprintf(c->in, sizeof(c->in), "%u", a->internal_port);
-	if (a->op == UPNP_OP_PIN_ADD)
+	if (a->op == UPNP_OP_PIN_STATUS)
+		job->res.done = upnp_pin_allowed(&job->res, c) == 0;
+	else if (a->op == UPNP_OP_PIN_ADD)
 		upnp_pin_add(&job->res, c, a);
 	else if (a->op == UPNP_OP_PIN_DELETE)
 		upnp_pin_delete(&job->res, c, a);
@@ -517,8 +519,7 @@ upnp_fetch(void *arg)
 		c.control = urls.controlURL;
 		c.service = data.first.servicetype;
 		job->res.finding.answered = true;
-		if (job->args.op == UPNP_OP_PIN_ADD ||
-		    job->args.op == UPNP_OP_PIN_DELETE)
+		if (job->args.op >= UPNP_OP_PIN_STATUS)
 			upnp_pinhole(job, &c, &data, &urls);
 		else
 			upnp_soap(&job->res, &c);

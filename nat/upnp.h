@@ -13,9 +13,10 @@ struct event_base;
 struct upnpprobe;
 
 /* What to do once the gateway's IGD is found. The pinhole operations speak
- * IGDv2's WANIPv6FirewallControl to a gateway found over IPv6. */
+ * IGDv2's WANIPv6FirewallControl to a gateway found over IPv6; PIN_STATUS
+ * asks whether pinholes may be opened (done: yes; map_error: why not). */
 enum upnp_op { UPNP_OP_STATUS, UPNP_OP_ADD, UPNP_OP_DELETE, UPNP_OP_CHECK,
-	UPNP_OP_PIN_ADD, UPNP_OP_PIN_DELETE };
+	UPNP_OP_PIN_STATUS, UPNP_OP_PIN_ADD, UPNP_OP_PIN_DELETE };
 
 struct upnp_map_args {
 	enum upnp_op op;

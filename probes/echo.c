@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -28,6 +29,8 @@ struct echoprobe {
 	size_t len;
 	bool overflow, finished;
 	char curl_error[CURL_ERROR_SIZE];
+	char source[ADDR_STRLEN + 8];	/* CURLOPT_INTERFACE: "host!ADDR" */
+	int family;
 	struct echo_result res;
 	echo_result_cb *cb;
 	void *arg;
@@ -58,7 +61,10 @@ echo_judge(struct echoprobe *p, CURLcode rc)
 	if (p->overflow)
 		snprintf(r->error, sizeof(r->error), "body longer than %d "
 		    "bytes: not an address", ECHO_MAX_BODY);
-	else if (rc != CURLE_OK)
+	else if (rc == CURLE_COULDNT_RESOLVE_HOST && p->family == AF_INET6) {
+		r->no_address = true;
+		snprintf(r->error, sizeof(r->error), "no IPv6 address");
+	} else if (rc != CURLE_OK)
 		snprintf(r->error, sizeof(r->error), "%s", p->curl_error[0] ?
 		    p->curl_error : curl_easy_strerror(rc));
 	else if (status != 200)
@@ -150,15 +156,23 @@ echo_timer_cb(CURLM *m, long ms, void *arg)
 }
 
 static void
-echo_setup(struct echoprobe *p, const char *url, int timeout_ms)
+echo_setup(struct echoprobe *p, const char *url, const struct netaddr *source,
+    int timeout_ms)
 {
 	CURL *e = p->easy;
+	char a[ADDR_STRLEN];
 
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-	curl_easy_setopt(e, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
+	curl_easy_setopt(e, CURLOPT_IPRESOLVE, p->family == AF_INET6 ?
+	    CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
+	if (source != NULL) {
+		snprintf(p->source, sizeof(p->source), "host!%s",
+		    addr_ntop(source, a, sizeof(a)));
+		curl_easy_setopt(e, CURLOPT_INTERFACE, p->source);
+	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "homereach/" HOMEREACH_VERSION);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, echo_write);
@@ -171,14 +185,15 @@ echo_setup(struct echoprobe *p, const char *url, int timeout_ms)
 }
 
 struct echoprobe *
-echoprobe_start(struct event_base *base, const char *url, int timeout_ms,
-    echo_result_cb *cb, void *arg)
+echoprobe_start(struct event_base *base, const char *url,
+    const struct netaddr *source, int timeout_ms, echo_result_cb *cb, void *arg)
 {
 	struct echoprobe *p = calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		return NULL;
 	p->base = base;
+	p->family = source ? source->family : AF_INET;
 	p->cb = cb;
 	p->arg = arg;
 	p->res.url = url;
@@ -189,7 +204,7 @@ echoprobe_start(struct event_base *base, const char *url, int timeout_ms,
 		echoprobe_free(p);
 		return NULL;
 	}
-	echo_setup(p, url, timeout_ms);
+	echo_setup(p, url, source, timeout_ms);
 	curl_multi_add_handle(p->multi, p->easy);
 	return p;
 }

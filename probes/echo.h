@@ -16,6 +16,7 @@ struct echoprobe;
 struct echo_result {
 	const char *url;
 	bool ok;
+	bool no_address;	/* a name without an IPv6 address */
 	struct netaddr address;
 	char error[REASON_LEN];
 };
@@ -25,9 +26,11 @@ typedef void echo_result_cb(const struct echo_result *r, void *arg);
 /* The body must be one address, optionally followed by a line end. */
 int echo_parse_body(const char *body, size_t len, struct netaddr *out,
     char *why, size_t whylen);
-/* Fetch url; cb runs once for it. */
+/* Fetch url; cb runs once for it. source: NULL over IPv4 from the
+ * kernel's choice of address; an address, from it in its family. */
 struct echoprobe *echoprobe_start(struct event_base *base, const char *url,
-    int timeout_ms, echo_result_cb *cb, void *arg);
+    const struct netaddr *source, int timeout_ms, echo_result_cb *cb,
+    void *arg);
 void echoprobe_free(struct echoprobe *p);
 /* false in the agent's build, which has no HTTP client (echo_none.c). */
 bool echoprobe_available(void);

@@ -7,10 +7,11 @@
 #include "probes/echo.h"
 
 struct echoprobe *
-echoprobe_start(struct event_base *base, const char *url, int timeout_ms,
-    echo_result_cb *cb, void *arg)
+echoprobe_start(struct event_base *base, const char *url,
+    const struct netaddr *source, int timeout_ms, echo_result_cb *cb, void *arg)
 {
-	(void)base, (void)url, (void)timeout_ms, (void)cb, (void)arg;
+	(void)base, (void)url, (void)source, (void)timeout_ms, (void)cb;
+	(void)arg;
 	return NULL;
 }
 

@@ -58,11 +58,12 @@ struct stunprobe {
 	/* Sockets A and B; A's deadline is the probe's, B's the behaviour
 	 * tests'. */
 	struct loop_sock sk[2];
-	struct evdns_getaddrinfo_request *dns_req;
+	struct loop_lookup *lookup;
 	struct stun_txn t[T_COUNT];
 	struct stun_endpoint other;
 	struct timespec started;	/* CLOCK_MONOTONIC */
 	char server[128];
+	int family;			/* of the sockets and the server */
 	char last_error[REASON_LEN];
 	bool finished, behaviour;
 	int first_rto_ms;
@@ -236,7 +237,7 @@ stun_main_answered(struct stunprobe *p, struct stun_txn *t)
 	r->reflexive_port = ep->port;
 	p->other = t->reply.other;
 	r->has_other = p->behaviour && p->other.present &&
-	    p->other.addr.family == AF_INET &&
+	    p->other.addr.family == p->family &&
 	    !addr_equal(&p->other.addr, &r->server_addr) &&
 	    p->other.port != r->server_port;
 	if (!r->has_other) {
@@ -376,35 +377,55 @@ stun_begin(struct stunprobe *p)
 }
 
 static void
-stun_resolved(int err, struct evutil_addrinfo *ai, void *arg)
+stun_resolved(int err, const struct netaddr *a, void *arg)
 {
 	struct stunprobe *p = arg;
 
-	p->dns_req = NULL;
-	if (err == EVUTIL_EAI_CANCEL)
-		return;		/* stunprobe_free() is running */
+	p->lookup = NULL;
+	if (err == EVUTIL_EAI_NODATA || err == EVUTIL_EAI_NONAME) {
+		p->res.no_address = p->family == AF_INET6;
+		stun_fail(p, "no IPv%d address", p->family == AF_INET6 ? 6 : 4);
+		return;
+	}
 	if (err != 0) {
 		stun_fail(p, "cannot resolve: %s", evutil_gai_strerror(err));
 		return;
 	}
-	addr_from_sockaddr(ai->ai_addr, &p->res.server_addr, NULL);
-	evutil_freeaddrinfo(ai);
+	p->res.server_addr = *a;
 	stun_begin(p);
+}
+
+/* A UDP socket of the probe's family, bound to source if there is one. */
+static int
+stun_socket(const struct netaddr *source, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || source == NULL)
+		return fd < 0 ? -errno : fd;
+	sl = addr_to_sockaddr(source, 0, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 /* Sockets A and B, and a resend timer for each transaction. */
 static int
-stun_sockets(struct stunprobe *p)
+stun_sockets(struct stunprobe *p, const struct netaddr *source)
 {
 	static const struct loop_sock_cbs cbs = {
 		.io = stun_on_read, .deadline = stun_on_deadline
 	};
 
 	for (int i = 0; i < 2; i++) {
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
+		int fd = stun_socket(source, p->family);
 		if (fd < 0)
-			return -errno;
+			return fd;
 		icmperr_enable(fd);
 		if (loop_sock_open(&p->sk[i], p->base, fd, true, &cbs, p) < 0)
 			return -ENOMEM;
@@ -419,24 +440,22 @@ stun_sockets(struct stunprobe *p)
 static void
 stun_lookup(struct stunprobe *p, struct evdns_base *dns, const char *host)
 {
-	struct evutil_addrinfo hints = { .ai_family = AF_INET,
-	    .ai_socktype = SOCK_DGRAM };
-	struct evdns_getaddrinfo_request *req;
-
-	if (addr_parse(host, &p->res.server_addr) == 0 &&
-	    p->res.server_addr.family == AF_INET) {
-		stun_begin(p);
+	if (addr_parse(host, &p->res.server_addr) == 0) {
+		if (p->res.server_addr.family == p->family)
+			stun_begin(p);
+		else
+			stun_fail(p, "not an IPv%d address", p->family ==
+			    AF_INET6 ? 6 : 4);
 		return;
 	}
-	req = evdns_getaddrinfo(dns, host, NULL, &hints, stun_resolved, p);
-	if (!p->finished && req != NULL)
-		p->dns_req = req;
+	p->lookup = loop_lookup_start(dns, host, p->family, SOCK_DGRAM,
+	    stun_resolved, p);
 }
 
 struct stunprobe *
 stunprobe_start(struct event_base *base, struct evdns_base *dns,
-    const char *server, int timeout_ms, int flags, stun_result_cb *cb,
-    void *arg)
+    const char *server, const struct netaddr *source, int timeout_ms,
+    int flags, stun_result_cb *cb, void *arg)
 {
 	struct stunprobe *p = calloc(1, sizeof(*p));
 	char host[128], why[REASON_LEN];
@@ -445,6 +464,7 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 		return NULL;
 	p->sk[0].fd = p->sk[1].fd = -1;
 	p->base = base;
+	p->family = source ? source->family : AF_INET;
 	p->behaviour = flags & STUNPROBE_BEHAVIOUR;
 	p->first_rto_ms = flags & STUNPROBE_URGENT ? STUN_URGENT_RTO_MS :
 	    STUN_FIRST_RTO_MS;
@@ -452,7 +472,7 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 	p->arg = arg;
 	p->res.server = server;
 	snprintf(p->server, sizeof(p->server), "%s", server);
-	if (stun_sockets(p) < 0) {
+	if (stun_sockets(p, source) < 0) {
 		stunprobe_free(p);
 		return NULL;
 	}
@@ -470,8 +490,7 @@ stunprobe_free(struct stunprobe *p)
 {
 	if (p == NULL)
 		return;
-	if (p->dns_req)
-		evdns_getaddrinfo_cancel(p->dns_req);
+	loop_lookup_cancel(p->lookup);
 	for (int i = 0; i < T_COUNT; i++)
 		if (p->t[i].resend)
 			event_free(p->t[i].resend);

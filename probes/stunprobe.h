@@ -21,6 +21,7 @@ struct stunprobe;
 struct stun_result {
 	const char *server;		/* as configured */
 	bool ok;
+	bool no_address;		/* a name without an IPv6 address */
 	struct netaddr server_addr;
 	uint16_t server_port;
 	struct netaddr reflexive;
@@ -39,9 +40,12 @@ typedef void stun_result_cb(const struct stun_result *r, void *arg);
  * check after an announcement, while the router's WAN side may still be
  * coming up and drop the first request without a word). */
 enum { STUNPROBE_BEHAVIOUR = 1, STUNPROBE_URGENT = 2 };
+/* source: NULL asks over IPv4 from the kernel's choice of address; an
+ * address asks from it, in its family (a name is looked up in that family;
+ * an address literal of the other family fails at once). */
 struct stunprobe *stunprobe_start(struct event_base *base,
-    struct evdns_base *dns, const char *server, int timeout_ms,
-    int flags, stun_result_cb *cb, void *arg);
+    struct evdns_base *dns, const char *server, const struct netaddr *source,
+    int timeout_ms, int flags, stun_result_cb *cb, void *arg);
 void stunprobe_free(struct stunprobe *p);
 
 #endif

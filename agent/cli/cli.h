@@ -5,6 +5,8 @@
 /* Exit status shared by all subcommands. */
 enum { EXIT_USAGE = 2 };
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 struct config;
@@ -22,6 +24,12 @@ void cli_global_flags(int *argc, char ***argv);
 /* --timeout, the same for every command: 0.1 to 60 seconds; a one-line
  * error naming cmd otherwise. */
 int cli_seconds(const char *cmd, const char *arg, int *ms);
+/* A port, 1 to 65535 (what names the option in the error), and
+ * "PORT[/tcp|/udp]" (TCP when not said). */
+int cli_port(const char *cmd, const char *what, const char *text,
+    uint16_t *port);
+int cli_port_proto(const char *cmd, const char *text, uint16_t *port,
+    int *proto);
 /* Ask the running agent (it owns the state): its JSON reply, or NULL
  * with *error -ENOENT or -ECONNREFUSED when none runs. */
 json_t *cli_ask_agent(const char *runtime_dir, const char *request,

@@ -32,7 +32,12 @@ diagnose_usage(FILE *out)
 {
 	fprintf(out, "Usage: homereach diagnose [--json] [--stun HOST[:PORT]]... "
 	    "[--http-echo URL]...\n"
+	    "                          [--check-url URL] [--check-port PORT[/tcp|/udp]]\n"
 	    "                          [--timeout SECONDS] [--config FILE] [-v]...\n\n"
+	    "Observers named by host name are asked over IPv4 and IPv6, address "
+	    "literals in\ntheir own family. With a check URL (a redirect "
+	    "server's /check) and a port\n(default: the first [service]), "
+	    "whether the port answers over IPv6.\n\n"
 	    "Exit status: 0 inbound connections can work, 1 the topology blocks "
 	    "them,\n2 usage error, 3 nothing outside answered.\n");
 }
@@ -58,6 +63,8 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		{ "stun", required_argument, NULL, 's' },
 		{ "http-echo", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "check-url", required_argument, NULL, 'u' },
+		{ "check-port", required_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -72,6 +79,9 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		case 's': rc = diagnose_add(c->stun, &c->nstun, optarg, "--stun"); break;
 		case 'e': rc = diagnose_add(c->echo, &c->necho, optarg, "--http-echo"); break;
 		case 't': rc = cli_seconds("diagnose", optarg, &c->timeout_ms); break;
+		case 'u': c->check_url = optarg; break;
+		case 'p': rc = cli_port_proto("diagnose", optarg, &c->check_port,
+		    &c->check_proto); break;
 		case 'v': log_set_level(log_get_level() + 1); break;
 		case 'h': diagnose_usage(stdout); exit(0);
 		default: rc = -1;
@@ -101,6 +111,12 @@ diagnose_defaults(struct diagnose_run *run)
 			c->echo[c->necho++] = cfg.http_echo[i];
 	}
 	diagnosis_use_defaults(c);
+	if (c->check_url == NULL && cfg.check_url[0])
+		c->check_url = cfg.check_url;
+	if (c->check_port == 0 && cfg.nservices > 0) {
+		c->check_port = cfg.services[0].port;	/* a pinhole's */
+		c->check_proto = cfg.services[0].protocol;
+	}
 	return 0;
 }
 
@@ -143,8 +159,7 @@ diagnose_run(struct diagnose_run *run)
 	}
 	event_base_dispatch(run->base);
 	diagnosis_free(d);
-	if (dns)
-		evdns_base_free(dns, 0);
+	loop_dns_free(run->base, dns);
 	event_base_free(run->base);
 	curl_global_cleanup();
 	return run->status;
@@ -154,7 +169,7 @@ int
 diagnose_main(int argc, char *argv[])
 {
 	struct diagnose_run run = { .cfg = { .timeout_ms = 2000,
-	    .behaviour = true }, .status = 1 };
+	    .behaviour = true, .ipv6 = true }, .status = 1 };
 
 	if (diagnose_options(argc, argv, &run) < 0) {
 		diagnose_usage(stderr);

@@ -51,41 +51,12 @@ map_usage(FILE *out)
 	    STATE_DEFAULT_DIR);
 }
 
-static int
-map_port(const char *text, uint16_t *port, const char *what)
-{
-	char *end;
-	long v = strtol(text, &end, 10);
-
-	if (*text == '\0' || *end != '\0' || v < 1 || v > 65535) {
-		fprintf(stderr, "homereach map: %s \"%s\": want a port from 1 to "
-		    "65535\n", what, text);
-		return -1;
-	}
-	*port = (uint16_t)v;
-	return 0;
-}
-
 /* "8080", "8080/tcp", "53/udp" */
 static int
 map_port_proto(const char *text, struct mapctl *c)
 {
-	char buf[16];
-	char *slash;
-
-	snprintf(buf, sizeof(buf), "%s", text);
-	c->spec.protocol = IPPROTO_TCP;
-	if ((slash = strchr(buf, '/')) != NULL) {
-		*slash = '\0';
-		if (strcmp(slash + 1, "udp") == 0)
-			c->spec.protocol = IPPROTO_UDP;
-		else if (strcmp(slash + 1, "tcp") != 0) {
-			fprintf(stderr, "homereach map: \"%s\": protocol must be "
-			    "tcp or udp\n", text);
-			return -1;
-		}
-	}
-	return map_port(buf, &c->spec.internal_port, "port");
+	return cli_port_proto("map", text, &c->spec.internal_port,
+	    &c->spec.protocol);
 }
 
 static int
@@ -114,7 +85,8 @@ map_option(int ch, struct mapctl *c)
 	case 'd': c->state_dir = optarg; c->state_dir_given = true; return 0;
 	case 'C': c->config = optarg; return 0;
 	case 'v': log_set_level(log_get_level() + 1); return 0;
-	case 'e': return map_port(optarg, &c->spec.external_port, "--external");
+	case 'e': return cli_port("map", "--external", optarg,
+	    &c->spec.external_port);
 	case 'l':
 		if (map_number(optarg, 1, 86400 * 7, &v, "--lifetime") < 0)
 			return -1;

@@ -1,5 +1,6 @@
 /* What every command line shares. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,42 @@ cli_seconds(const char *cmd, const char *arg, int *ms)
 	}
 	*ms = (int)(s * 1000);
 	return 0;
+}
+
+int
+cli_port(const char *cmd, const char *what, const char *text, uint16_t *port)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end != '\0' || v < 1 || v > 65535) {
+		fprintf(stderr, "homereach %s: %s \"%s\": want a port from 1 to "
+		    "65535\n", cmd, what, text);
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int
+cli_port_proto(const char *cmd, const char *text, uint16_t *port, int *proto)
+{
+	char buf[16];
+	char *slash;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	*proto = IPPROTO_TCP;
+	if ((slash = strchr(buf, '/')) != NULL) {
+		*slash = '\0';
+		if (strcmp(slash + 1, "udp") == 0)
+			*proto = IPPROTO_UDP;
+		else if (strcmp(slash + 1, "tcp") != 0) {
+			fprintf(stderr, "homereach %s: \"%s\": protocol must be "
+			    "tcp or udp\n", cmd, text);
+			return -1;
+		}
+	}
+	return cli_port(cmd, "port", buf, port);
 }
 
 json_t *

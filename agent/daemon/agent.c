@@ -24,7 +24,6 @@
 #include "agent/daemon/agent.h"
 #include "agent/daemon/control.h"
 #include "agent/daemon/daemon.h"
-#include "agent/daemon/reach.h"
 #include "agent/daemon/service.h"
 #include "agent/daemon/store.h"
 #include "lib/clock.h"
@@ -35,6 +34,7 @@
 #include "lib/route.h"
 #include "nat/announce.h"
 #include "nat/notify.h"
+#include "probes/reach.h"
 
 #define AGENT_STOP_GUARD_S	10	/* removals that hang do not hold exit */
 #define AGENT_REPEAT_MS		20000	/* a gateway's repeats span 64 s at most */
@@ -449,7 +449,7 @@ agent_setup(struct agent *a)
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
 	a->svc = services_new(a->base, a->store, 2000);
-	a->reach = reach_new(a->base, a->dns);
+	a->reach = reach_new(a->base, a->dns, 2 * CONFIG_MAX_SERVICES);
 	if (a->interval == NULL || a->ddns_timer == NULL ||
 	    a->stop_guard == NULL || a->svc == NULL || a->reach == NULL ||
 	    agent_signals(a) < 0)
@@ -480,8 +480,7 @@ agent_free(struct agent *a)
 	loop_event_free(&a->interval);
 	loop_event_free(&a->ddns_timer);
 	loop_event_free(&a->stop_guard);
-	if (a->dns)
-		evdns_base_free(a->dns, 0);
+	loop_dns_free(a->base, a->dns);
 	if (a->base)
 		event_base_free(a->base);
 }

@@ -68,7 +68,8 @@ struct agent {
 
 	/* The outside-in check (outside.c). */
 	struct reach *reach;
-	bool remade[CONFIG_MAX_SERVICES];	/* deleted and made again */
+	bool remade[CONFIG_MAX_SERVICES][2];	/* deleted and made again:
+						 * mapping, pinhole */
 
 	/* Ports `map add` asked the agent to keep (ondemand.c). */
 	struct service_config extra[CONFIG_MAX_SERVICES];
@@ -95,7 +96,7 @@ void agent_check_free(struct agent *a);
 char *agent_ondemand(struct agent *a, const char *request);
 void agent_ondemand_merge(struct agent *a, struct config *cfg);
 /* outside.c: a service got a mapping (services_on_change). */
-void agent_on_service(const char *name, void *arg);
+void agent_on_service(const char *name, int family, void *arg);
 /* Check every mapped service from outside (check_url). */
 void agent_outside_all(struct agent *a);
 /* Add each service's last outside check to status's mappings. */

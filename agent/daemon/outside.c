@@ -2,38 +2,58 @@
  * After a service gets a mapping: its DNS (a redirect record publishes
  * the external port), and the outside-in check when check_url is set;
  * the check also runs after each periodic check that changed nothing.
- * A mapping that the router lists but that does not answer from outside
- * is deleted and made again, once, and only when the home router is the
- * only NAT (behind another, its mapping is not the whole path in).
+ * A pinhole is checked over IPv6 from this host's stable address, which it
+ * opens. A mapping or pinhole that the router lists but that does not
+ * answer from outside is deleted and made again, once.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <jansson.h>
 
 #include "agent/daemon/agent.h"
-#include "agent/daemon/reach.h"
 #include "agent/daemon/service.h"
 #include "lib/log.h"
+#include "probes/reach.h"
 
+/* Whether the service's way of family was deleted and made again since
+ * it last answered from outside. */
 static bool *
-outside_remade(struct agent *a, const char *service)
+outside_remade(struct agent *a, const char *service, int family)
 {
 	const struct service_config *c = config_service(a->cfg, service);
 
-	return c ? &a->remade[c - a->cfg->services] : NULL;
+	return c ? &a->remade[c - a->cfg->services][family == AF_INET6] : NULL;
+}
+
+static const char *
+outside_way(int family)
+{
+	return family == AF_INET6 ? "pinhole" : "port";
+}
+
+/* Made again only where the router's rule is the whole way in: a pinhole
+ * always (no NAT on IPv6), a mapping when the home router is the only
+ * NAT (behind another, its mapping is not the whole path). */
+static bool
+outside_may_remake(const struct agent *a, int family)
+{
+	return !a->stopping && (family == AF_INET6 || (a->have_verdict &&
+	    a->kind == V_SINGLE_NAT));
 }
 
 static void
 outside_on_reach(const struct reach_result *r, void *arg)
 {
 	struct agent *a = arg;
-	bool *remade = outside_remade(a, r->service);
+	bool *remade = outside_remade(a, r->service, r->family);
 
 	if (!strcmp(r->result, "open")) {
-		log_info("service %s: port %u answers from outside", r->service,
-		    r->port);
+		log_info("service %s: %s %u answers from outside over IPv%d",
+		    r->service, outside_way(r->family), r->port,
+		    r->family == AF_INET6 ? 6 : 4);
 		if (remade)
 			*remade = false;
 		return;
@@ -42,63 +62,72 @@ outside_on_reach(const struct reach_result *r, void *arg)
 		log_warnx("service %s: outside check: %s", r->service, r->detail);
 		return;
 	}
-	log_warnx("service %s: port %u does not answer from outside (%s)",
-	    r->service, r->port, r->result);
-	if (remade == NULL || *remade || a->stopping || !a->have_verdict ||
-	    a->kind != V_SINGLE_NAT)
+	log_warnx("service %s: %s %u does not answer from outside over IPv%d "
+	    "(%s)", r->service, outside_way(r->family), r->port,
+	    r->family == AF_INET6 ? 6 : 4, r->result);
+	if (remade == NULL || *remade || !outside_may_remake(a, r->family))
 		return;
 	*remade = true;
-	services_remake(a->svc, r->service);
+	services_remake(a->svc, r->service, r->family);
 }
 
 static void
-agent_outside_one(struct agent *a, const char *name)
+agent_outside_one(struct agent *a, const char *name, int family)
 {
 	const struct service_config *c = config_service(a->cfg, name);
-	uint16_t port = services_port(a->svc, name);
+	uint16_t port = services_port(a->svc, name, family);
+	const struct netaddr *source = family == AF_INET6 ? &a->ways.host6 :
+	    NULL;
 
-	if (a->cfg->check_url[0] == '\0' || c == NULL || port == 0 || a->stopping)
+	if (a->cfg->check_url[0] == '\0' || c == NULL || port == 0 ||
+	    a->stopping || (source != NULL && source->family != AF_INET6))
 		return;
-	if (reach_check(a->reach, a->cfg->check_url, name, port, c->protocol,
-	    outside_on_reach, a) < 0)
+	if (reach_check(a->reach, a->cfg->check_url, name, source, port,
+	    c->protocol, outside_on_reach, a) < 0)
 		log_warnx("service %s: cannot ask %s", name, a->cfg->check_url);
 }
 
 void
-agent_on_service(const char *name, void *arg)
+agent_on_service(const char *name, int family, void *arg)
 {
 	struct agent *a = arg;
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	agent_ddns_for(a, "a service got its mapping", &now);
-	agent_outside_one(a, name);
+	if (family == AF_INET)	/* a redirect record publishes its port */
+		agent_ddns_for(a, "a service got its mapping", &now);
+	agent_outside_one(a, name, family);
 }
 
 void
 agent_outside_all(struct agent *a)
 {
+	static const int families[] = { AF_INET, AF_INET6 };
+
 	for (int i = 0; i < a->cfg->nservices && a->cfg->check_url[0]; i++)
-		if (services_port(a->svc, a->cfg->services[i].name) != 0)
-			agent_outside_one(a, a->cfg->services[i].name);
+		for (size_t f = 0; f < 2; f++)
+			agent_outside_one(a, a->cfg->services[i].name,
+			    families[f]);
 }
 
 void
 agent_outside_json(struct agent *a, json_t *mappings)
 {
 	size_t i;
-	json_t *o;
+	json_t *o, *j;
 
 	json_array_foreach(mappings, i, o) {
 		const char *name = json_string_value(json_object_get(o, "service"));
-		const struct reach_result *r = name ? reach_last(a->reach, name) : NULL;
-		if (r == NULL || json_is_true(json_object_get(o, "pinhole")))
-			continue;	/* checked over IPv4 only, for now */
-		json_object_set_new(o, "outside", json_pack("{s:s, s:i, s:I}",
-		    "result", r->result, "port", r->port, "checked_at",
-		    (json_int_t)r->at));
+		int family = json_is_true(json_object_get(o, "pinhole")) ?
+		    AF_INET6 : AF_INET;
+		const struct reach_result *r = name ? reach_last(a->reach, name,
+		    family) : NULL;
+		if (r == NULL)
+			continue;
+		j = json_pack("{s:s, s:i, s:I}", "result", r->result, "port",
+		    r->port, "checked_at", (json_int_t)r->at);
 		if (r->detail[0])
-			json_object_set_new(json_object_get(o, "outside"), "detail",
-			    json_string(r->detail));
+			json_object_set_new(j, "detail", json_string(r->detail));
+		json_object_set_new(o, "outside", j);
 	}
 }

@@ -70,7 +70,7 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 	t->port = 0;
 	if (r->provider != PROV_REDIRECT || c == NULL)
 		return;
-	t->port = services_port(a->svc, c->name);
+	t->port = services_port(a->svc, c->name, AF_INET);
 	if (t->port == 0)	/* not mapped by us: forwarded by hand? */
 		t->port = c->external_port ? c->external_port : c->port;
 }
@@ -119,7 +119,7 @@ publish_helper_ports(struct agent *a, char *argv[], int n, char bufs[][80])
 		const struct ddns_config *r = &a->cfg->ddns[i];
 		uint16_t port;
 		if (r->provider != PROV_REDIRECT ||
-		    (port = services_port(a->svc, r->service)) == 0)
+		    (port = services_port(a->svc, r->service, AF_INET)) == 0)
 			continue;
 		snprintf(bufs[k], sizeof(bufs[k]), "%s=%u", r->service, port);
 		argv[n++] = "--port";

@@ -131,7 +131,8 @@ svc_regranted(int layer, bool ok, void *arg)
 		snprintf(e->error, sizeof(e->error), "cannot map again");
 	svc_settled(e->set);
 	if (ok && e->set->changed != NULL)
-		e->set->changed(e->cfg.name, e->set->changed_arg);
+		e->set->changed(e->cfg.name, e->gateway.family,
+		    e->set->changed_arg);
 }
 
 static void svc_map(struct svc *e);
@@ -208,7 +209,8 @@ svc_granted(const struct mapping_grant *g, void *arg)
 		svc_failed(e, g->error);
 	svc_settled(e->set);
 	if (g->ok && !e->stopping && e->set->changed != NULL)
-		e->set->changed(e->cfg.name, e->set->changed_arg);
+		e->set->changed(e->cfg.name, e->gateway.family,
+		    e->set->changed_arg);
 }
 
 /* Take over what a dead agent (or an earlier run of this one) recorded;
@@ -382,14 +384,14 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 }
 
 uint16_t
-services_port(const struct services *set, const char *name)
+services_port(const struct services *set, const char *name, int family)
 {
 	for (int i = 0; i < set->n; i++) {
 		const struct svc *e = set->list[i];
 		const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) :
 		    NULL;
 		if (!e->gone && !e->stopping && m != NULL &&
-		    e->gateway.family == AF_INET && !strcmp(e->cfg.name, name))
+		    e->gateway.family == family && !strcmp(e->cfg.name, name))
 			return m->external_port;
 	}
 	return 0;
@@ -403,15 +405,16 @@ services_on_change(struct services *set, services_changed_cb *cb, void *arg)
 }
 
 void
-services_remake(struct services *set, const char *name)
+services_remake(struct services *set, const char *name, int family)
 {
 	for (int i = 0; i < set->n; i++) {
 		struct svc *e = set->list[i];
 		if (e->gone || e->stopping || e->keep == NULL ||
-		    e->gateway.family != AF_INET || strcmp(e->cfg.name, name) != 0)
-			continue;	/* checked from outside over IPv4 only */
-		log_info("service %s: the router lists its mapping, but it does "
-		    "not answer from outside: deleting and making it again", name);
+		    e->gateway.family != family || strcmp(e->cfg.name, name) != 0)
+			continue;
+		log_info("service %s: the router lists its %s, but it does not "
+		    "answer from outside: deleting and making it again", name,
+		    family == AF_INET6 ? "pinhole" : "mapping");
 		e->remake = true;
 		svc_stop(e, true);
 	}

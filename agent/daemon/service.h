@@ -43,16 +43,19 @@ void services_refresh(struct services *s, const char *why, services_cb *done,
  * the next agent), then done. */
 void services_stop(struct services *s, bool remove, services_cb *done,
     void *arg);
-/* The external port a service holds now, or 0 if it holds none. */
-uint16_t services_port(const struct services *s, const char *name);
-/* changed(name, arg) runs after a service got a mapping (the first, or
- * again after a reboot or a refresh), from the loop. */
-typedef void services_changed_cb(const char *name, void *arg);
+/* The external port a service holds now on the way of family (AF_INET:
+ * its mapping; AF_INET6: its pinhole), or 0 if it holds none. */
+uint16_t services_port(const struct services *s, const char *name,
+    int family);
+/* changed(name, family, arg) runs after a service got a mapping or a
+ * pinhole (the first, or again after a reboot or a refresh), from the
+ * loop. */
+typedef void services_changed_cb(const char *name, int family, void *arg);
 void services_on_change(struct services *s, services_changed_cb *cb,
     void *arg);
-/* Delete the service's mapping from the router and make it anew (the
- * router lists it, but it does not answer from outside). */
-void services_remake(struct services *s, const char *name);
+/* Delete the service's mapping (or pinhole) from the router and make it
+ * anew (the router lists it, but it does not answer from outside). */
+void services_remake(struct services *s, const char *name, int family);
 /* For status: one object a service. */
 json_t *services_json(const struct services *s, int64_t now);
 void services_free(struct services *s);

@@ -5,6 +5,7 @@
 #include "agent/diagnosis/verdict.h"
 
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,22 +135,113 @@ advice_double(const struct evidence *ev, struct verdict *v)
 	    "can do both layers" : "");
 }
 
+static const char *
+advice_proto(int proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+/* "the router at fe80::1%2 opens pinholes by PCP: ..." or what it said. */
+static void
+advice_pinhole_offer(const struct evidence *ev, const struct verdict6 *v6,
+    char *buf, size_t len)
+{
+	const struct inbound_check *in = &ev->v6.inbound;
+	char r[ADDR_STRLEN], port[16] = "PORT";
+
+	addr_ntop(&ev->v6.router, r, sizeof(r));
+	if (in->asked)
+		snprintf(port, sizeof(port), "%u/%s", in->port,
+		    advice_proto(in->proto));
+	if (v6->pinhole_via != NULL)
+		snprintf(buf, len, "The router at %s opens pinholes on request "
+		    "(%s): `homereach map add %s` opens the port to this host "
+		    "over IPv6 too, and the agent keeps it open", r,
+		    !strcmp(v6->pinhole_via, "pcp") ? "PCP" : "UPnP IGDv2", port);
+	else if (ev->v6.router.family != 0)
+		snprintf(buf, len, "The router at %s opens no pinholes on "
+		    "request (%s): allow the port to this host in its IPv6 "
+		    "firewall settings by hand (often \"IPv6 firewall\" or "
+		    "\"allow incoming connections\")", r, v6->pinhole_why);
+	else
+		snprintf(buf, len, "No IPv6 default route: this host has an "
+		    "address but no router to send through");
+}
+
+/* Checked from outside: the address and port that work, or what blocks
+ * them. */
+static void
+advice_ipv6_checked(const struct evidence *ev, struct verdict *v,
+    const char *host)
+{
+	const struct inbound_check *in = &ev->v6.inbound;
+	char offer[600];
+
+	if (v->v6.kind == V6_OPEN) {
+		advice_add(v, "use-ipv6", "Use IPv6: it works now",
+		    "Visitors with IPv6 reach [%s]:%u/%s now. Publish %s as an "
+		    "AAAA record (a [ddns] record with ipv6 = yes keeps it).",
+		    host, in->port, advice_proto(in->proto), host);
+		return;
+	}
+	if (!strcmp(in->result, "closed")) {
+		advice_add(v, "use-ipv6", "Use IPv6: start the service",
+		    "[%s]:%u/%s is reached from outside, but nothing listens "
+		    "there (connection refused): the firewall lets it through; "
+		    "start the service on port %u.", host, in->port,
+		    advice_proto(in->proto), in->port);
+		return;
+	}
+	advice_pinhole_offer(ev, &v->v6, offer, sizeof(offer));
+	advice_add(v, "use-ipv6", "Use IPv6: open the router's firewall",
+	    "[%s]:%u/%s does not answer from outside (%s): the router's IPv6 "
+	    "firewall drops it. %s.", host, in->port, advice_proto(in->proto),
+	    in->result, offer);
+}
+
 static void
 advice_ipv6(const struct evidence *ev, struct verdict *v)
 {
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], p[ADDR_STRLEN], offer[600];
+	const struct verdict6 *v6 = &v->v6;
 
-	if (ev->has_global_ipv6)
+	if (!ev->has_global_ipv6) {
+		advice_add(v, "use-ipv6", "Use IPv6", ev->v6.naddrs > 0 ?
+		    "This host has only temporary (privacy) IPv6 addresses, "
+		    "which change and take no inbound connections: give it a "
+		    "stable one (SLAAC with a stable interface identifier, or a "
+		    "DHCPv6 reservation)." : "This host has no global IPv6 "
+		    "address. Ask the ISP whether the line offers IPv6 and "
+		    "enable it on the router: IPv6 addresses are public, with "
+		    "no carrier NAT in the way.");
+		return;
+	}
+	addr_ntop(&ev->global_ipv6, a, sizeof(a));
+	if (v6->kind == V6_NO_INTERNET) {
+		advice_add(v, "use-ipv6", "Use IPv6: the line's IPv6 is not "
+		    "through", "This host has the global IPv6 address %s, but no "
+		    "outside observer answered over IPv6: check that the "
+		    "router's IPv6 internet connection is up.", a);
+	} else if (v6->translated) {
+		advice_add(v, "use-ipv6", "Use IPv6 through the translated "
+		    "address", "The router translates this host's address %s "
+		    "to %s (NPTv6 or NAT66): visitors reach %s, so publish that "
+		    "one as AAAA, and forward the port to %s on the router.", a,
+		    addr_ntop(&v6->public_v6, p, sizeof(p)), p, a);
+	} else if (v6->kind == V6_OPEN || v6->kind == V6_BLOCKED) {
+		advice_ipv6_checked(ev, v, a);
+	} else if (ev->v6.asked) {
+		advice_pinhole_offer(ev, v6, offer, sizeof(offer));
+		advice_add(v, "use-ipv6", "Use IPv6",
+		    "This host has the global IPv6 address %s, which no NAT "
+		    "hides. %s; publish %s as an AAAA record. Visitors need IPv6 "
+		    "too.", a, offer, a);
+	} else {
 		advice_add(v, "use-ipv6", "Use IPv6",
 		    "This host has the global IPv6 address %s, which no NAT "
 		    "hides: publish it as an AAAA record and open the port in "
-		    "the router's IPv6 firewall. Visitors need IPv6 too.",
-		    addr_ntop(&ev->global_ipv6, a, sizeof(a)));
-	else
-		advice_add(v, "use-ipv6", "Use IPv6",
-		    "This host has no global IPv6 address. Ask the ISP whether "
-		    "the line offers IPv6 and enable it on the router: IPv6 "
-		    "addresses are public, with no carrier NAT in the way.");
+		    "the router's IPv6 firewall. Visitors need IPv6 too.", a);
+	}
 }
 
 static void

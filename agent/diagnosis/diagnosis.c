@@ -2,8 +2,11 @@
  * The diagnosis starts the local reads (route, interfaces), the gateway
  * probes, every STUN server and HTTP echo at once. The first STUN answer
  * gives a public target for the hop probe; a private hop after the home
- * router is probed as the upstream router. done runs when all have
- * reported, or at the deadline with what there is.
+ * router is probed as the upstream router. With cfg.ipv6, the IPv6 way in
+ * too: the host's global addresses, the same observers over IPv6 from the
+ * stable address, the IPv6 router's pinhole offer, and the check server.
+ * done runs when all have reported, or at the deadline with what there
+ * is.
  */
 #include "agent/diagnosis/diagnosis.h"
 
@@ -13,18 +16,22 @@
 #include <sys/time.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/netif.h"
+#include "lib/resolve.h"
 #include "lib/route.h"
 #include "nat/gwprobe.h"
 #include "nat/upnp.h"
 #include "probes/echo.h"
 #include "probes/hop.h"
+#include "probes/reach.h"
 #include "probes/stunprobe.h"
 
 #define DIAG_HOPS	3
+#define DIAG_INBOUND_MS	4500	/* the check server waits 3 s */
 
 struct diag_gw {
 	struct diagnosis *d;
@@ -38,9 +45,12 @@ struct diagnosis {
 	struct diagnosis_config cfg;
 	struct evidence ev;
 	struct timeval deadline_at;
-	struct stunprobe *stun[DIAG_MAX_SERVERS];
-	struct echoprobe *echo[DIAG_MAX_SERVERS];
+	struct stunprobe *stun[DIAG_MAX_SERVERS], *stun6[DIAG_MAX_SERVERS];
+	struct echoprobe *echo[DIAG_MAX_SERVERS], *echo6[DIAG_MAX_SERVERS];
 	struct diag_gw gws[2];		/* home, upstream */
+	struct gwprobe *pcp6;		/* the IPv6 router: PCP */
+	struct upnpprobe *igd6;		/* ... and IGDv2 firewall control */
+	struct reach *reach;		/* the inbound check over IPv6 */
 	struct hopprobe *hop;
 	struct event *deadline, *finish;
 	int pending;
@@ -84,13 +94,14 @@ diag_remaining_ms(const struct diagnosis *d)
 /* An outside observer's answer: only a public address is a real view. */
 static void
 diag_outside(struct diagnosis *d, enum obs_source src, const char *server,
-    bool ok, const struct netaddr *a, const char *error)
+    bool v6, bool ok, const struct netaddr *a, const char *error)
 {
 	struct observation *o = evidence_add_obs(&d->ev, src, server);
 	char text[ADDR_STRLEN];
 
 	if (o == NULL)
 		return;
+	o->over_ipv6 = v6;
 	if (!ok) {
 		snprintf(o->error, sizeof(o->error), "%s", error);
 	} else if (!addr_is_public(a)) {
@@ -130,7 +141,8 @@ diag_on_stun(const struct stun_result *r, void *arg)
 	struct diagnosis *d = arg;
 	int left = diag_remaining_ms(d);
 
-	diag_outside(d, OBS_STUN, r->server, r->ok, &r->reflexive, r->error);
+	diag_outside(d, OBS_STUN, r->server, false, r->ok, &r->reflexive,
+	    r->error);
 	if (r->ok && r->has_other && d->ev.mapping == BEH_UNKNOWN) {
 		d->ev.mapping = r->mapping;
 		d->ev.filtering = r->filtering;
@@ -148,7 +160,30 @@ diag_on_echo(const struct echo_result *r, void *arg)
 {
 	struct diagnosis *d = arg;
 
-	diag_outside(d, OBS_HTTP, r->url, r->ok, &r->address, r->error);
+	diag_outside(d, OBS_HTTP, r->url, false, r->ok, &r->address, r->error);
+	diag_settle(d);
+}
+
+/* Over IPv6: a name without an IPv6 address is no observation. */
+static void
+diag_on_stun6(const struct stun_result *r, void *arg)
+{
+	struct diagnosis *d = arg;
+
+	if (!r->no_address)
+		diag_outside(d, OBS_STUN, r->server, true, r->ok, &r->reflexive,
+		    r->error);
+	diag_settle(d);
+}
+
+static void
+diag_on_echo6(const struct echo_result *r, void *arg)
+{
+	struct diagnosis *d = arg;
+
+	if (!r->no_address)
+		diag_outside(d, OBS_HTTP, r->url, true, r->ok, &r->address,
+		    r->error);
 	diag_settle(d);
 }
 
@@ -249,6 +284,156 @@ diag_local(struct diagnosis *d)
 	diag_probe_gateway(d, 0, &rt.gateway, GW_HOME);
 }
 
+/* --- the IPv6 way in (cfg.ipv6) --- */
+
+static void
+diag_on_pcp6(const struct proto_finding *natpmp, const struct proto_finding *pcp,
+    void *arg)
+{
+	struct diagnosis *d = arg;
+
+	(void)natpmp;
+	d->ev.v6.pcp = *pcp;
+	diag_settle(d);
+}
+
+static void
+diag_on_igd6(const struct upnp_result *r, void *arg)
+{
+	struct diagnosis *d = arg;
+	struct proto_finding *f = &d->ev.v6.igd;
+
+	f->asked = true;
+	f->answered = r->finding.answered;
+	f->can_map = r->done;
+	snprintf(f->detail, sizeof(f->detail), "%s", r->done ? "pinholes "
+	    "allowed" : r->map_error[0] ? r->map_error : r->finding.detail);
+	diag_settle(d);
+}
+
+static void
+diag_on_inbound(const struct reach_result *r, void *arg)
+{
+	struct diagnosis *d = arg;
+	struct inbound_check *in = &d->ev.v6.inbound;
+
+	snprintf(in->result, sizeof(in->result), "%s", r->result);
+	snprintf(in->detail, sizeof(in->detail), "%s", r->detail);
+	diag_settle(d);
+}
+
+/* The router in front of the IPv6 addresses: does it open pinholes? */
+static void
+diag_ipv6_router(struct diagnosis *d)
+{
+	static const struct upnp_map_args status = { .op = UPNP_OP_PIN_STATUS };
+	struct route_default rt;
+	char why[REASON_LEN];
+	int left = diag_remaining_ms(d);
+
+	if (route_read_default6(&rt, why, sizeof(why)) < 0) {
+		log_debug("%s", why);
+		return;
+	}
+	d->ev.v6.router = rt.gateway;
+	d->ev.v6.pcp.asked = true;
+	d->pcp6 = gwprobe_start(d->base, &rt.gateway, left, false, diag_on_pcp6,
+	    d);
+	d->pending += d->pcp6 != NULL;
+	d->igd6 = upnpprobe_start(d->base, &rt.gateway, false, left, &status,
+	    diag_on_igd6, d);
+	d->pending += d->igd6 != NULL;
+}
+
+/* The family of an observer's address literal ("5.0.0.2",
+ * "[2001:db8::1]:3478", a URL's "[2001:db8::1]"), 0 for a name. */
+static int
+diag_literal_family(const char *text)
+{
+	char host[128], why[REASON_LEN];
+	struct netaddr a;
+	uint16_t port;
+
+	if (resolve_split(text, 0, host, sizeof(host), &port, why,
+	    sizeof(why)) < 0 || addr_parse(host, &a) < 0)
+		return 0;
+	return a.family;
+}
+
+static int
+diag_echo_family(const char *url)
+{
+	struct evhttp_uri *u = evhttp_uri_parse(url);
+	int family = u != NULL && evhttp_uri_get_host(u) != NULL ?
+	    diag_literal_family(evhttp_uri_get_host(u)) : 0;
+
+	evhttp_uri_free(u);
+	return family;
+}
+
+/* Each observer that may be asked over IPv6 (a name, or an IPv6
+ * literal), from source. */
+static void
+diag_ipv6_observers(struct diagnosis *d, struct evdns_base *dns,
+    const struct netaddr *source)
+{
+	for (int i = 0; i < d->cfg.nstun; i++) {
+		if (diag_literal_family(d->cfg.stun[i]) == AF_INET)
+			continue;
+		d->pending++;
+		d->stun6[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
+		    source, d->cfg.timeout_ms, 0, diag_on_stun6, d);
+		d->pending -= d->stun6[i] == NULL;
+	}
+	for (int i = 0; i < d->cfg.necho; i++) {
+		if (diag_echo_family(d->cfg.echo[i]) == AF_INET)
+			continue;
+		d->echo6[i] = echoprobe_start(d->base, d->cfg.echo[i], source,
+		    d->cfg.timeout_ms, diag_on_echo6, d);
+		d->pending += d->echo6[i] != NULL;
+	}
+}
+
+/* Does the port answer from outside over IPv6, at the stable address? */
+static void
+diag_ipv6_inbound(struct diagnosis *d, struct evdns_base *dns)
+{
+	struct inbound_check *in = &d->ev.v6.inbound;
+
+	if (d->cfg.check_url == NULL || d->cfg.check_port == 0 ||
+	    !d->ev.has_global_ipv6 || (d->reach = reach_new(d->base, dns,
+	    1)) == NULL)
+		return;
+	in->asked = true;
+	in->port = d->cfg.check_port;
+	in->proto = d->cfg.check_proto;
+	snprintf(in->result, sizeof(in->result), "error");
+	snprintf(in->detail, sizeof(in->detail), "no answer from the check "
+	    "server in time");
+	d->pending++;
+	if (reach_check(d->reach, d->cfg.check_url, "diagnose",
+	    &d->ev.global_ipv6, in->port, in->proto, diag_on_inbound, d) < 0) {
+		snprintf(in->detail, sizeof(in->detail), "cannot ask %s",
+		    d->cfg.check_url);
+		d->pending--;
+	}
+}
+
+static void
+diag_ipv6(struct diagnosis *d, struct evdns_base *dns)
+{
+	struct ipv6_evidence *e = &d->ev.v6;
+
+	e->asked = true;
+	e->naddrs = netif_ipv6(e->addrs, EV_MAX_ADDR6);
+	if (e->naddrs == 0)
+		return;
+	diag_ipv6_router(d);
+	diag_ipv6_observers(d, dns, d->ev.has_global_ipv6 ?
+	    &d->ev.global_ipv6 : &e->addrs[0].address);
+	diag_ipv6_inbound(d, dns);
+}
+
 static void
 diag_on_deadline(evutil_socket_t fd, short what, void *arg)
 {
@@ -261,15 +446,19 @@ static void
 diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 {
 	for (int i = 0; i < d->cfg.nstun; i++) {
+		if (diag_literal_family(d->cfg.stun[i]) == AF_INET6)
+			continue;	/* asked over IPv6 only */
 		d->pending++;	/* before start: the callback may run at once */
 		d->stun[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
-		    d->cfg.timeout_ms, (d->cfg.behaviour ? STUNPROBE_BEHAVIOUR : 0) |
+		    NULL, d->cfg.timeout_ms, (d->cfg.behaviour ? STUNPROBE_BEHAVIOUR : 0) |
 		    (d->cfg.quick ? STUNPROBE_URGENT : 0), diag_on_stun, d);
 		if (d->stun[i] == NULL)
 			d->pending--;
 	}
 	for (int i = 0; i < d->cfg.necho; i++) {
-		d->echo[i] = echoprobe_start(d->base, d->cfg.echo[i],
+		if (diag_echo_family(d->cfg.echo[i]) == AF_INET6)
+			continue;
+		d->echo[i] = echoprobe_start(d->base, d->cfg.echo[i], NULL,
 		    d->cfg.timeout_ms, diag_on_echo, d);
 		d->pending += d->echo[i] != NULL;
 	}
@@ -279,7 +468,7 @@ static const char *diagnosis_default_stun[] = {
 	"stun.l.google.com:19302", "stun.cloudflare.com:3478",
 };
 static const char *diagnosis_default_echo[] = {
-	"https://api.ipify.org", "https://ipv4.icanhazip.com",
+	"https://api64.ipify.org", "https://icanhazip.com",	/* both families */
 };
 
 void
@@ -311,14 +500,18 @@ diagnosis_start(struct event_base *base, struct evdns_base *dns,
 	d->done = done;
 	d->arg = arg;
 	d->starting = true;
-	struct timeval span = { cfg->timeout_ms / 1000,
-	    cfg->timeout_ms % 1000 * 1000 };
+	/* The check server waits 3 s for an answer from our port. */
+	int ms = cfg->ipv6 && cfg->check_port && cfg->timeout_ms <
+	    DIAG_INBOUND_MS ? DIAG_INBOUND_MS : cfg->timeout_ms;
+	struct timeval span = { ms / 1000, ms % 1000 * 1000 };
 
 	gettimeofday(&now, NULL);
 	timeradd(&now, &span, &d->deadline_at);
-	loop_after(d->deadline, cfg->timeout_ms + 100);	/* probes first */
+	loop_after(d->deadline, ms + 100);	/* probes first */
 	diag_local(d);
 	diag_outside_probes(d, dns);
+	if (cfg->ipv6)
+		diag_ipv6(d, dns);
 	d->starting = false;
 	if (d->pending == 0)
 		event_active(d->finish, 0, 0);
@@ -338,8 +531,13 @@ diagnosis_free(struct diagnosis *d)
 		return;
 	for (int i = 0; i < DIAG_MAX_SERVERS; i++) {
 		stunprobe_free(d->stun[i]);
+		stunprobe_free(d->stun6[i]);
 		echoprobe_free(d->echo[i]);
+		echoprobe_free(d->echo6[i]);
 	}
+	gwprobe_free(d->pcp6);
+	upnpprobe_free(d->igd6);
+	reach_free(d->reach);
 	for (int i = 0; i < 2; i++) {
 		gwprobe_free(d->gws[i].gwp);
 		upnpprobe_free(d->gws[i].upnp);

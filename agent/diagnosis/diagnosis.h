@@ -3,6 +3,7 @@
 #define HOMEREACH_DIAGNOSIS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "agent/diagnosis/evidence.h"
 
@@ -21,6 +22,10 @@ struct diagnosis_config {
 	bool behaviour;		/* RFC 5780 tests: diagnose only, they wait */
 	bool quick;		/* the gateway's unicast answers and the
 				 * observers only: no UPnP, no hops */
+	bool ipv6;		/* the IPv6 way in too (diagnose) */
+	const char *check_url;	/* with ipv6: does check_port/check_proto */
+	uint16_t check_port;	/* answer from outside over IPv6? */
+	int check_proto;
 };
 
 typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);

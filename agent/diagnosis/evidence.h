@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "lib/addr.h"
+#include "lib/netif.h"
 #include "lib/reason.h"
 #include "nat/desc.h"
 #include "nat/finding.h"
@@ -15,6 +16,7 @@
 #define EV_MAX_GATEWAYS	4
 #define EV_MAX_OBS	32
 #define EV_MAX_HOPS	HOP_MAX
+#define EV_MAX_ADDR6	8
 
 enum obs_source { OBS_STUN, OBS_HTTP, OBS_UPNP, OBS_NATPMP, OBS_PCP,
 	OBS_INTERFACE };
@@ -22,6 +24,7 @@ enum obs_source { OBS_STUN, OBS_HTTP, OBS_UPNP, OBS_NATPMP, OBS_PCP,
 struct observation {
 	enum obs_source source;
 	char server[128];	/* who was asked: host:port, URL, gateway, ifname */
+	bool over_ipv6;		/* an outside observer asked over IPv6 */
 	bool ok;
 	struct netaddr address;	/* when ok */
 	char error[REASON_LEN];	/* when not */
@@ -36,6 +39,29 @@ struct gateway {
 	struct desc_info desc;
 };
 
+/* Whether a port answers from outside, asked of a check server. */
+struct inbound_check {
+	bool asked;
+	uint16_t port;
+	int proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	char result[32];		/* "open", "closed", "no-answer", "error" */
+	char detail[96];
+};
+
+/* The IPv6 way in (diagnose only): this host's global addresses, the
+ * router in front of them, what it offers for pinholes, and whether a
+ * port answers from outside. Observers' IPv6 answers are in obs. */
+struct ipv6_evidence {
+	bool asked;
+	struct netif_addr6 addrs[EV_MAX_ADDR6];
+	int naddrs;
+	struct netaddr router;		/* the IPv6 default route's gateway */
+	struct proto_finding pcp;	/* PCP at the router, over IPv6 */
+	struct proto_finding igd;	/* IGDv2 firewall control; can_map:
+					 * it allows pinholes */
+	struct inbound_check inbound;	/* over IPv6, to the stable address */
+};
+
 struct evidence {
 	struct gateway gateways[EV_MAX_GATEWAYS];
 	int ngateways;
@@ -46,7 +72,8 @@ struct evidence {
 	enum nat_behaviour mapping, filtering;
 	struct netaddr lan_address;	/* this host's source address */
 	bool has_global_ipv6;
-	struct netaddr global_ipv6;
+	struct netaddr global_ipv6;	/* this host's stable one */
+	struct ipv6_evidence v6;
 };
 
 struct observation *evidence_add_obs(struct evidence *ev,

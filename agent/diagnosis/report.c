@@ -1,6 +1,7 @@
 /* Report: the verdict first, then the advice, then the evidence. */
 #include "agent/diagnosis/report.h"
 
+#include <netinet/in.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -99,6 +100,53 @@ report_observations(FILE *out, const struct evidence *ev)
 		    evidence_behaviour_name(ev->filtering));
 }
 
+static const char *
+report_proto(int proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+static void
+report_ipv6_addresses(FILE *out, const struct ipv6_evidence *e)
+{
+	char a[ADDR_STRLEN];
+
+	fprintf(out, "  this host:");
+	for (int i = 0; i < e->naddrs; i++)
+		fprintf(out, "%s %s (%s%s, %s)", i ? "," : "",
+		    addr_ntop(&e->addrs[i].address, a, sizeof(a)),
+		    e->addrs[i].temporary ? "temporary" : "stable",
+		    e->addrs[i].deprecated ? ", deprecated" : "",
+		    e->addrs[i].name);
+	fprintf(out, "%s\n", e->naddrs ? "" : " no global address");
+}
+
+/* The IPv6 way in: addresses, what observers see, pinholes, inbound. */
+static void
+report_ipv6(FILE *out, const struct evidence *ev, const struct verdict6 *v6)
+{
+	const struct ipv6_evidence *e = &ev->v6;
+	char a[ADDR_STRLEN];
+
+	if (!e->asked)
+		return;
+	fprintf(out, "\nIPv6: %s\n", verdict6_name(v6->kind));
+	report_ipv6_addresses(out, e);
+	for (int i = 0; i < v6->nwhy; i++)
+		report_wrap(out, v6->why[i], 2);
+	if (e->router.family)
+		fprintf(out, "  router %s: %s%s\n", addr_ntop(&e->router, a,
+		    sizeof(a)), v6->pinhole_via ? "opens pinholes by " :
+		    "opens no pinholes: ", v6->pinhole_via ? (strcmp(
+		    v6->pinhole_via, "pcp") ? "UPnP IGDv2" : "PCP") :
+		    v6->pinhole_why);
+	if (e->inbound.asked)
+		fprintf(out, "  inbound [%s]:%u/%s from outside: %s%s%s\n",
+		    addr_ntop(&ev->global_ipv6, a, sizeof(a)), e->inbound.port,
+		    report_proto(e->inbound.proto), e->inbound.result,
+		    e->inbound.detail[0] ? ": " : "", e->inbound.detail);
+}
+
 void
 report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
     bool color)
@@ -125,6 +173,7 @@ report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
 		    v->advice[i].title, RESET(color), v->advice[i].id);
 		report_wrap(out, v->advice[i].detail, 3);
 	}
+	report_ipv6(out, ev, &v->v6);
 	report_gateways(out, ev);
 	report_observations(out, ev);
 }
@@ -175,8 +224,9 @@ report_json_observations(const struct evidence *ev)
 
 	for (int i = 0; i < ev->nobs; i++) {
 		const struct observation *o = &ev->obs[i];
-		json_t *j = json_pack("{s:s, s:s}", "source",
-		    evidence_source_name(o->source), "server", o->server);
+		json_t *j = json_pack("{s:s, s:s, s:i}", "source",
+		    evidence_source_name(o->source), "server", o->server,
+		    "family", o->over_ipv6 ? 6 : 4);
 		if (o->ok)
 			json_object_set_new(j, "address", report_addr(&o->address));
 		else
@@ -199,12 +249,12 @@ report_json_advice(const struct verdict *v)
 }
 
 static json_t *
-report_json_strings(const struct verdict *v)
+report_json_lines(const char (*lines)[256], int n)
 {
 	json_t *list = json_array();
 
-	for (int i = 0; i < v->nwhy; i++)
-		json_array_append_new(list, json_string(v->why[i]));
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_string(lines[i]));
 	return list;
 }
 
@@ -218,17 +268,68 @@ report_json_hops(const struct evidence *ev)
 	return list;
 }
 
+static json_t *
+report_json_addresses6(const struct ipv6_evidence *e)
+{
+	json_t *list = json_array();
+
+	for (int i = 0; i < e->naddrs; i++)
+		json_array_append_new(list, json_pack("{s:o, s:s, s:b, s:b}",
+		    "address", report_addr(&e->addrs[i].address),
+		    "interface", e->addrs[i].name,
+		    "temporary", e->addrs[i].temporary,
+		    "deprecated", e->addrs[i].deprecated));
+	return list;
+}
+
+static json_t *
+report_json_inbound(const struct evidence *ev)
+{
+	const struct inbound_check *in = &ev->v6.inbound;
+
+	if (!in->asked)
+		return json_null();
+	return json_pack("{s:o, s:i, s:s, s:s, s:s}",
+	    "address", report_addr(&ev->global_ipv6), "port", in->port,
+	    "proto", report_proto(in->proto), "result", in->result,
+	    "detail", in->detail);
+}
+
+/* "ipv6": null when not asked (the agent's checks). */
+static json_t *
+report_json_ipv6(const struct evidence *ev, const struct verdict6 *v6)
+{
+	const struct ipv6_evidence *e = &ev->v6;
+
+	if (!e->asked)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:{s:b, s:o, s:o, s:o},"
+	    " s:o, s:o}",
+	    "state", verdict6_name(v6->kind),
+	    "addresses", report_json_addresses6(e),
+	    "stable", report_addr(&ev->global_ipv6),
+	    "router", report_addr(&e->router),
+	    "observed", report_addr(&v6->public_v6),
+	    "translated", v6->translated,
+	    "pinhole", "offered", v6->pinhole_via != NULL,
+	    "via", v6->pinhole_via ? json_string(v6->pinhole_via) : json_null(),
+	    "pcp", report_json_finding(&e->pcp),
+	    "upnp", report_json_finding(&e->igd),
+	    "inbound", report_json_inbound(ev),
+	    "evidence", report_json_lines(v6->why, v6->nwhy));
+}
+
 int
 report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
     int elapsed_ms)
 {
 	json_t *root = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o,"
-	    " s:{s:s, s:s}, s:o, s:o, s:i}",
+	    " s:{s:s, s:s}, s:o, s:o, s:o, s:i}",
 	    "verdict", verdict_name(v->kind),
 	    "nat_layers", v->nat_layers >= 0 ? json_integer(v->nat_layers) :
 	    json_null(),
 	    "public_ipv4", report_addr(&v->public_v4),
-	    "public_ipv6", report_addr(&ev->global_ipv6),
+	    "public_ipv6", report_addr(&v->v6.public_v6),
 	    "inbound_possible", v->inbound_possible,
 	    "lan_address", report_addr(&ev->lan_address),
 	    "gateways", report_json_gateways(ev),
@@ -236,8 +337,9 @@ report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
 	    "hops", report_json_hops(ev),
 	    "nat_behaviour", "mapping", evidence_behaviour_name(ev->mapping),
 	    "filtering", evidence_behaviour_name(ev->filtering),
-	    "evidence", report_json_strings(v),
+	    "evidence", report_json_lines(v->why, v->nwhy),
 	    "advice", report_json_advice(v),
+	    "ipv6", report_json_ipv6(ev, &v->v6),
 	    "elapsed_ms", elapsed_ms);
 	int rc;
 

@@ -274,6 +274,7 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 	}
 	v->inbound_possible = v->kind == V_PUBLIC || (v->kind == V_SINGLE_NAT &&
 	    v->home != NULL && evidence_gateway_can_map(v->home));
+	verdict6_decide(ev, &v->v6);
 	advice_decide(ev, v);
 }
 

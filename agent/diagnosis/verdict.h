@@ -18,6 +18,24 @@ struct advice {
 	char detail[640];
 };
 
+#define VERDICT6_MAX_LINES	4
+
+/* The IPv6 way in (verdict6.c). */
+enum v6_kind { V6_NOT_ASKED, V6_NO_ADDRESS, V6_NO_INTERNET, V6_OPEN,
+	V6_BLOCKED, V6_UNCHECKED };
+
+struct verdict6 {
+	enum v6_kind kind;
+	struct netaddr host;		/* this host's stable address */
+	struct netaddr public_v6;	/* what outside observers agree on */
+	bool translated;		/* ... and this host does not hold it */
+	int observers;			/* that answered over IPv6 */
+	const char *pinhole_via;	/* "pcp", "upnp" or NULL */
+	char pinhole_why[2 * REASON_LEN + 32];	/* when NULL: each answer */
+	char why[VERDICT6_MAX_LINES][256];
+	int nwhy;
+};
+
 struct verdict {
 	enum verdict_kind kind;
 	int nat_layers;			/* -1 when not known */
@@ -28,6 +46,7 @@ struct verdict {
 	int nwhy;
 	struct advice advice[VERDICT_MAX_ADVICE];
 	int nadvice;
+	struct verdict6 v6;
 };
 
 void verdict_decide(const struct evidence *ev, struct verdict *v);
@@ -36,6 +55,9 @@ const char *verdict_name(enum verdict_kind kind);
 int verdict_exit_code(const struct verdict *v);
 void verdict_add_why(struct verdict *v, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+void verdict6_decide(const struct evidence *ev, struct verdict6 *v);
+const char *verdict6_name(enum v6_kind kind);
 
 /* advice.c: fill v->advice for v->kind. */
 void advice_decide(const struct evidence *ev, struct verdict *v);

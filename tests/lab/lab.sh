@@ -5,7 +5,7 @@
 # the host's network: the "internet" is 5.0.0.0/16 inside the namespaces.
 #
 # Nodes: inet (the internet: STUN on 5.0.0.2 and 5.0.0.3, HTTP echo on
-# 5.0.0.2), isp or cgn (an upstream router), rtr (the home router), host
+# 5.0.0.2, both on 2a05:5:f::2 too), isp or cgn (an upstream router), rtr (the home router), host
 # (where homereach runs). See lab_topologies for what each topology builds.
 
 LAB_ID=${LAB_ID:-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}
@@ -22,7 +22,12 @@ LAB_V6_INET=2a05:5::1
 LAB_V6_WAN=2a05:5::2
 LAB_V6_RTR=2a05:5:1::1
 LAB_V6_HOST=2a05:5:1::10
-LAB_TOPOLOGIES="public single-nat single-nat-v6 double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+# The internet's IPv6 observers (STUN and HTTP echo on LAB_OBS6, the
+# redirect server on LAB_REDIRECT6), on inet's lo in every topology.
+LAB_OBS6=2a05:5:f::2
+LAB_ECHO6="http://[$LAB_OBS6]/"
+LAB_REDIRECT6=2a05:5:f::4
+LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
@@ -88,13 +93,15 @@ lab_internet() {
 	# On lo: this kernel has no dummy links.
 	lab_run inet ip addr add "$LAB_STUN1/32" dev lo
 	lab_run inet ip addr add "$LAB_STUN2/32" dev lo
+	lab_run inet ip -6 addr add "$LAB_OBS6/128" dev lo nodad
 	lab_stun_server
 	lab_echo_server
 }
 
 lab_stun_server() {
 	lab_bg inet coturn turnserver -n --listening-ip="$LAB_STUN1" \
-		--listening-ip="$LAB_STUN2" --listening-port=3478 \
+		--listening-ip="$LAB_STUN2" --listening-ip="$LAB_OBS6" \
+		--listening-port=3478 \
 		--alt-listening-port=3479 --stun-only --no-cli --no-tls \
 		--no-dtls --log-file=stdout --simple-log \
 		--pidfile="$LAB_DIR/coturn.pid" --db="$LAB_DIR/turndb"
@@ -120,6 +127,7 @@ lab_echo_server() {
 	    default_type text/plain;
 	    server {
 	        listen $LAB_STUN1:80;
+	        listen [$LAB_OBS6]:80;
 	        location = / { return 200 "\$remote_addr\n"; }
 	        location = /html { default_type text/html;
 	            return 200 "<html><body>Your IP: \$remote_addr</body></html>\n"; }
@@ -148,6 +156,7 @@ lab_knot() {
 	bad A 192.0.2.9
 	www A $LAB_REDIRECT
 	redir A $LAB_REDIRECT
+	redir AAAA $LAB_REDIRECT6
 	ZONE
 	cat > "$dir/knot.conf" <<-CONF
 	server:
@@ -209,19 +218,21 @@ lab_dyndns2() {
 }
 
 # lab_redirect_server HOMEREACH SECRET [EXTRA]: homereach's redirect server
-# in inet on 5.0.0.4 (http on 80, https on 443 with the lab CA's
+# in inet on 5.0.0.4 and 2a05:5:f::4 (http on 80, https on 443 with the lab CA's
 # certificate), writing example.com into knot (lab_knot SECRET first);
 # EXTRA is more lines of its section. Users: lab_redirect_user.
 lab_redirect_server() {
 	local d=$LAB_DIR/redirect
 	[ -e "$LAB_DIR/ca/ca.pem" ] || lab_ca
 	lab_run inet ip addr add "$LAB_REDIRECT/32" dev lo
+	lab_run inet ip -6 addr add "$LAB_REDIRECT6/128" dev lo nodad
 	mkdir -p "$d"
 	: > "$d/users"
 	printf '%s\n' "$2" > "$d/tsig.key"
 	cat > "$d/redirect.conf" <<-CONF
 	[redirect-server]
 	listen = $LAB_REDIRECT:80
+	listen = [$LAB_REDIRECT6]:80
 	tls_listen = $LAB_REDIRECT:443
 	tls_cert = $LAB_DIR/ca/server.pem
 	tls_key = $LAB_DIR/ca/server.key
@@ -255,8 +266,9 @@ lab_wan_change() {
 # lab_dig NAME: the A record knot serves for NAME
 lab_dig() { lab_run inet kdig +short @"$LAB_STUN1" "$1" A 2>/dev/null; }
 
-# lab_nat NODE WAN [filter|-] [SRCNET]: masquerade out of WAN (only from
-# SRCNET if given); with "filter", drop unsolicited inbound as a home router
+# lab_nat NODE WAN [filter|-] [SRCNET]: masquerade IPv4 out of WAN (only
+# from SRCNET if given; IPv6 is routed, as a home router does); with
+# "filter", drop unsolicited inbound of both families as a home router
 # does. Tables and chains named as miniupnpd expects them.
 lab_nat() {
 	local node=$1 wan=$2 drop="" src=""
@@ -275,7 +287,8 @@ lab_nat() {
 	    chain prerouting { type nat hook prerouting priority -100; policy accept;
 	        jump prerouting_miniupnpd; }
 	    chain postrouting { type nat hook postrouting priority 100; policy accept;
-	        jump postrouting_miniupnpd; $src oifname "$wan" masquerade; }
+	        jump postrouting_miniupnpd;
+	        meta nfproto ipv4 $src oifname "$wan" masquerade; }
 	}
 	NFT
 }
@@ -429,6 +442,30 @@ lab_topo_cgnat() {
 	lab_nat rtr wan filter
 	lab_home_lan
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# cgnat, with native IPv6 routed through the carrier (no NAT, no filter
+# there: only the home router's firewall stands in the way).
+lab_topo_cgnat_v6() {
+	lab_upstream cgn 100.64.0.1/10 100.64.0.2/10 100.64.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_run cgn nft insert rule inet filter forward meta nfproto ipv6 accept
+	lab_run inet ip -6 addr add "$LAB_V6_INET/64" dev up0 nodad
+	lab_run cgn ip -6 addr add "$LAB_V6_WAN/64" dev wan nodad
+	lab_run cgn ip -6 addr add 2a05:5:2::1/64 dev lan nodad
+	lab_run rtr ip -6 addr add 2a05:5:2::2/64 dev wan nodad
+	lab_run rtr ip -6 addr add "$LAB_V6_RTR/64" dev lan nodad
+	lab_run host ip -6 addr add "$LAB_V6_HOST/64" dev eth0 nodad
+	lab_run cgn sysctl -qw net.ipv6.conf.all.forwarding=1
+	lab_run rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+	lab_run inet ip -6 route add 2a05:5::/32 via "$LAB_V6_WAN"
+	lab_run cgn ip -6 route add default via "$LAB_V6_INET"
+	lab_run cgn ip -6 route add 2a05:5:1::/64 via 2a05:5:2::2
+	lab_run rtr ip -6 route add default via 2a05:5:2::1
+	lab_run host ip -6 route add default via "$LAB_V6_RTR"
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
+		"ext_ifname6=wan"
 }
 
 # Twin IP / Super DMZ: the ISP box routes its one public address (5.0.1.2)

@@ -62,6 +62,7 @@ write_conf() {
 		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
 			"$LAB_DIR/state" "$LAB_DIR/run"
 		printf '[probes]\nstun = %s\n' "$LAB_STUN1"
+		[ -z "${CHECK_URL:-}" ] || printf 'check_url = %s\n' "$CHECK_URL"
 		for s in "$@"; do
 			set -- $s
 			printf '[service %s]\nport = %s\nprotocol = %s\n' "$1" "$2" "${3:-tcp}"
@@ -376,7 +377,10 @@ case_pinhole() {
 	lab_bg host game6 socat UDP6-RECVFROM:5353,fork SYSTEM:'echo pong6'
 	lab_wait_tcp host 8080
 	lab_wait_udp host 5353
-	write_conf "web 8080" "game 5353 udp"
+	# The outside check: a redirect server known by a name with A and
+	# AAAA, asked over each family.
+	lab_redirect_server "$bin" "$SECRET" "server_name = redir.example.com"
+	CHECK_URL=http://redir.example.com/check write_conf "web 8080" "game 5353 udp"
 	check_eq "closed before the agent" "$(reach_tcp6 8080)" ""
 	start_agent
 	wait_for 3 pinholes_are 2
@@ -386,6 +390,12 @@ case_pinhole() {
 	check_eq "status lists the pinholes" \
 		"$(jq -r '[.mappings[] | select(.pinhole) | "\(.service):\(.external_address):\(.state)"] | sort | join(" ")' "$LAB_DIR/status.json")" \
 		"game:$LAB_V6_HOST:mapped web:$LAB_V6_HOST:mapped"
+	wait_for 8 checked_outside 4
+	check_eq "each pinhole and mapping answers from outside" \
+		"$(jq -r '[.mappings[] | "\(.service):\(if .pinhole then 6 else 4 end):\(.outside.result)"] | sort | join(" ")' "$LAB_DIR/status.json")" \
+		"game:4:open game:6:open web:4:open web:6:open"
+	check_eq "the IPv6 check came from the stable address" \
+		"$(grep -q "check $LAB_V6_HOST port 8080/tcp: open" "$LAB_DIR/redirect.log" && echo yes)" yes
 	check_eq "and the IPv4 mappings beside them" "$(lab_upnpd_rules rtr)" 2
 	# map add while the agent runs: the agent keeps both ways in.
 	lab_bg host extra6 socat TCP6-LISTEN:9090,fork,reuseaddr SYSTEM:'echo extra-over-v6'
@@ -417,6 +427,11 @@ case_pinhole() {
 	check_eq "SIGTERM leaves no pinhole" "$(pinholes)" 0
 	check_eq "nor a mapping" "$(lab_upnpd_rules rtr)" 0
 	check_eq "nor a record" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
+
+# checked_outside N: status shows N mappings and pinholes checked from outside
+checked_outside() {
+	status_json && [ "$(jq '[.mappings[] | select(.outside.result)] | length' "$LAB_DIR/status.json")" = "$1" ]
 }
 
 aaaa_is() { [ "$(lab_run inet kdig +short +timeout=1 @"$LAB_STUN1" nas.example.com AAAA)" = "$1" ]; }

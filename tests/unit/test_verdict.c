@@ -349,6 +349,117 @@ test_ipv6_advice(void **state)
 	assert_non_null(strstr(v.advice[4].detail, "2a01:4f8::10"));
 }
 
+/*
+ * The IPv6 way in, from recorded evidence: the host 2a01:4f8::10 (and a
+ * temporary address), behind carrier NAT on IPv4. Each case: what the
+ * observers over IPv6 saw, what the router offered, what the check server
+ * said; the state, the address taken, and words the use-ipv6 advice must
+ * hold.
+ */
+struct v6_case {
+	const char *name;
+	const char *seen[3];		/* IPv6 observers' answers; "-" none */
+	bool pcp, igd;			/* the router offers pinholes by */
+	const char *inbound;		/* the check server's result, or NULL */
+	enum v6_kind kind;
+	const char *public_v6;		/* "" none */
+	bool translated;
+	const char *advice;		/* in the use-ipv6 detail */
+};
+
+static const struct v6_case v6_cases[] = {
+	{ "open", { "2a01:4f8::10", NULL }, true, false, "open", V6_OPEN,
+	    "2a01:4f8::10", false, "reach [2a01:4f8::10]:8080/tcp now" },
+	{ "firewall, PCP", { "2a01:4f8::10", NULL }, true, true, "no-answer",
+	    V6_BLOCKED, "2a01:4f8::10", false,
+	    "does not answer from outside (no-answer)" },
+	{ "firewall, IGDv2 only", { "2a01:4f8::10", NULL }, false, true,
+	    "no-answer", V6_BLOCKED, "2a01:4f8::10", false,
+	    "(UPnP IGDv2): `homereach map add 8080/tcp`" },
+	{ "firewall, no pinholes", { "2a01:4f8::10", NULL }, false, false,
+	    "no-answer", V6_BLOCKED, "2a01:4f8::10", false,
+	    "opens no pinholes on request (PCP: no answer; UPnP IGDv2: "
+	    "no answer): allow the port" },
+	{ "nothing listens", { "2a01:4f8::10", NULL }, true, false, "closed",
+	    V6_BLOCKED, "2a01:4f8::10", false, "nothing listens there" },
+	{ "not checked", { "2a01:4f8::10", NULL }, true, false, NULL,
+	    V6_UNCHECKED, "2a01:4f8::10", false, "`homereach map add PORT`" },
+	{ "translated, two witnesses", { "2a01:4f8:9::10", "2a01:4f8:9::10",
+	    NULL }, false, false, NULL, V6_UNCHECKED, "2a01:4f8:9::10", true,
+	    "translates this host's address 2a01:4f8::10 to 2a01:4f8:9::10" },
+	{ "one stranger alone", { "2a01:4f8:9::10", NULL }, true, false, NULL,
+	    V6_UNCHECKED, "", false, "`homereach map add PORT`" },
+	{ "observers disagree", { "2a01:4f8:9::10", "2a01:4f8:8::10", NULL },
+	    true, false, NULL, V6_UNCHECKED, "", false, "opens pinholes" },
+	{ "the temporary address counts as the host's", { "2a01:4f8::99",
+	    NULL }, true, false, NULL, V6_UNCHECKED, "2a01:4f8::99", false,
+	    "opens pinholes" },
+	{ "no IPv6 through", { "-", "-", NULL }, true, false, NULL,
+	    V6_NO_INTERNET, "", false, "no outside observer answered over IPv6" },
+};
+
+static void
+v6_evidence(struct evidence *ev, const struct v6_case *c)
+{
+	struct ipv6_evidence *e = &ev->v6;
+
+	home_lan(ev);
+	natpmp(gw(ev, "192.168.1.1", GW_HOME), 3, NULL);
+	hops(ev, "192.168.1.1", "100.64.0.1", "5.0.0.2");
+	ev->has_global_ipv6 = true;
+	addr_parse("2a01:4f8::10", &ev->global_ipv6);
+	e->asked = true;
+	e->naddrs = 2;
+	addr_parse("2a01:4f8::10", &e->addrs[0].address);
+	addr_parse("2a01:4f8::99", &e->addrs[1].address);
+	e->addrs[1].temporary = true;
+	addr_parse("fe80::1", &e->router);
+	e->pcp.answered = e->pcp.can_map = c->pcp;
+	e->igd.answered = e->igd.can_map = c->igd;
+	for (int i = 0; i < 3 && c->seen[i]; i++) {
+		obs(ev, i ? OBS_HTTP : OBS_STUN, "v6", strcmp(c->seen[i], "-") ?
+		    c->seen[i] : NULL);
+		ev->obs[ev->nobs - 1].over_ipv6 = true;
+	}
+	if (c->inbound) {
+		e->inbound = (struct inbound_check){ .asked = true, .port = 8080,
+		    .proto = 6 };
+		snprintf(e->inbound.result, sizeof(e->inbound.result), "%s",
+		    c->inbound);
+	}
+}
+
+static void
+test_ipv6_way_in(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(v6_cases) / sizeof(v6_cases[0]); i++) {
+		const struct v6_case *c = &v6_cases[i];
+		struct evidence ev;
+		struct verdict v;
+		char pub[ADDR_STRLEN] = "";
+		const char *detail = "";
+
+		v6_evidence(&ev, c);
+		verdict_decide(&ev, &v);
+		if (v.v6.public_v6.family)
+			addr_ntop(&v.v6.public_v6, pub, sizeof(pub));
+		for (int k = 0; k < v.nadvice; k++)
+			if (!strcmp(v.advice[k].id, "use-ipv6"))
+				detail = v.advice[k].detail;
+		if (v.kind != V_CGNAT || !addr_equal(&v.public_v4,
+		    &ev.obs[1].address))
+			fail_msg("%s: the IPv4 verdict moved: %s", c->name,
+			    verdict_name(v.kind));
+		if (v.v6.kind != c->kind || strcmp(pub, c->public_v6) ||
+		    v.v6.translated != c->translated ||
+		    strstr(detail, c->advice) == NULL)
+			fail_msg("%s: got %s, \"%s\", translated %d, advice \"%s\"",
+			    c->name, verdict6_name(v.v6.kind), pub,
+			    v.v6.translated, detail);
+	}
+}
+
 int
 main(void)
 {
@@ -369,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_votes),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_ipv6_advice),
+		cmocka_unit_test(test_ipv6_way_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
