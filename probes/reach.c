@@ -23,7 +23,6 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <jansson.h>
 
 #include "lib/loop.h"
 #include "lib/reason.h"
@@ -121,27 +120,15 @@ reach_read(struct evhttp_request *req, struct reach_result *res)
 	struct evbuffer *in = req ? evhttp_request_get_input_buffer(req) : NULL;
 	int code = req ? evhttp_request_get_response_code(req) : 0;
 	size_t n = in ? evbuffer_get_length(in) : 0;
-	json_t *j = NULL;
-	const char *v;
 
-	snprintf(res->result, sizeof(res->result), "error");
 	if (req == NULL || code == 0) {
+		snprintf(res->result, sizeof(res->result), "error");
 		snprintf(res->detail, sizeof(res->detail), "no answer from the "
 		    "check server");
 		return;
 	}
-	if (code != 200 || n == 0 || n > 4096 ||
-	    (j = json_loadb((const char *)evbuffer_pullup(in, (ssize_t)n), n, 0,
-	    NULL)) == NULL || (v = json_string_value(json_object_get(j,
-	    "result"))) == NULL) {
-		snprintf(res->detail, sizeof(res->detail), "the check server "
-		    "answered HTTP %d without a result", code);
-		json_decref(j);
-		return;
-	}
-	snprintf(res->result, sizeof(res->result), "%s", v);
-	res->detail[0] = '\0';
-	json_decref(j);
+	reach_parse(code, n > REACH_MAX_BODY ? NULL :
+	    (const char *)evbuffer_pullup(in, (ssize_t)n), n, res);
 }
 
 static void reach_answered(struct reach_slot *s);

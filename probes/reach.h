@@ -4,6 +4,7 @@
 #ifndef HOMEREACH_REACH_H
 #define HOMEREACH_REACH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/addr.h"
@@ -21,6 +22,15 @@ struct reach_result {
 	int proto;			/* IPPROTO_TCP or IPPROTO_UDP */
 	int64_t at;			/* time() of the answer */
 };
+
+#define REACH_MAX_BODY	4096
+
+/* The check server's answer (HTTP status code, body of n bytes; NULL when
+ * longer than REACH_MAX_BODY) into res->result and res->detail: a result
+ * is one of "open", "closed", "no-answer", "unreachable", else "error"
+ * with the reason. Pure (reach_parse.c). */
+void reach_parse(int code, const char *body, size_t n,
+    struct reach_result *res);
 
 typedef void reach_cb(const struct reach_result *r, void *arg);
 

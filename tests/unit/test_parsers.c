@@ -18,6 +18,7 @@
 #include "nat/upnphttp.h"
 #include "probes/echo.h"
 #include "lib/netif.h"
+#include "probes/reach.h"
 #include "lib/resolve.h"
 
 /* As miniupnpd 2.3.1 sends it. */
@@ -367,6 +368,50 @@ test_inet6(void **state)
 	assert_int_equal(a.family, 0);
 }
 
+/* A check server's answers: only the known words are taken. */
+static void
+test_reach_parse(void **state)
+{
+	static const struct { int code; const char *body, *result, *detail; }
+	cases[] = {
+		{ 200, "{\"address\": \"5.0.1.2\", \"port\": 8080, \"proto\": "
+		    "\"tcp\", \"result\": \"open\", \"ms\": 0}\n", "open", "" },
+		{ 200, "{\"result\": \"closed\"}", "closed", "" },
+		{ 200, "{\"result\": \"no-answer\"}", "no-answer", "" },
+		{ 200, "{\"result\": \"unreachable\"}", "unreachable", "" },
+		{ 200, "{\"result\": \"pwned\"}", "error",
+		    "the check server answered an unknown result \"pwned\"" },
+		{ 200, "{\"result\": \"op\\u001b[2Jen\"}", "error",
+		    "the check server answered an unknown result \"(not printable)\"" },
+		{ 200, "{\"result\": \"open\", \"result\": \"closed\"}", "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 200, "{\"result\": 1}", "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 200, "[\"open\"]", "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 200, "open", "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 200, "", "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 200, NULL, "error",
+		    "the check server answered HTTP 200 without a result" },
+		{ 429, "One check at a time from your address.\n", "error",
+		    "the check server answered HTTP 429 without a result" },
+		{ 404, "{\"result\": \"open\"}", "error",
+		    "the check server answered HTTP 404 without a result" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct reach_result r;
+		const char *b = cases[i].body;
+		reach_parse(cases[i].code, b, b ? strlen(b) : 0, &r);
+		if (strcmp(r.result, cases[i].result) ||
+		    strcmp(r.detail, cases[i].detail))
+			fail_msg("case %zu: got %s \"%s\"", i, r.result, r.detail);
+	}
+}
+
 /* Every global address, with what the kernel says of it; a tentative one
  * (duplicate address detection under way) is not usable yet. */
 static void
@@ -496,6 +541,7 @@ main(void)
 		cmocka_unit_test(test_resolve_split),
 		cmocka_unit_test(test_inet6),
 		cmocka_unit_test(test_inet6_all),
+		cmocka_unit_test(test_reach_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
