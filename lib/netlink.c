@@ -3,6 +3,12 @@
  * messages only wake us: after they settle, the host's view (its IPv4
  * addresses, its first stable global IPv6 address, its default gateway)
  * is read again and compared, so that only a real change is reported.
+ * Settled means quiet for NETLINK_QUIET_MS, or NETLINK_MAX_MS after the
+ * first message of a burst: a renumbering applied in one step (address
+ * added, old one removed, route replaced: microseconds apart) is read 15
+ * ms after it, not 100 (the fixed delay before), and a client applying a
+ * lease in steps a few ms apart keeps the view unread until it is done.
+ * Only the kernel's messages count (sender port 0).
  */
 #include "lib/netlink.h"
 
@@ -12,18 +18,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/netif.h"
 #include "lib/reason.h"
 #include "lib/route.h"
 
-#define NETLINK_SETTLE_MS	100
+#define NETLINK_QUIET_MS	15
+#define NETLINK_MAX_MS		300
 
 struct netlink_view {
 	struct netif_addr v4[NETIF_MAX];
@@ -34,7 +43,11 @@ struct netlink_view {
 
 struct netlink {
 	struct loop_sock s;	/* timer: the settle delay */
+	struct timespec burst;	/* the first message since the last read */
+	bool stirred;		/* a message that may change the IPv6 address */
+	struct timespec stir_at;	/* ... came then */
 	struct netlink_view view;
+	void (*on_stir)(void *arg);
 	netlink_cb *cb;
 	void *arg;
 };
@@ -51,21 +64,32 @@ netlink_read_view(struct netlink_view *v)
 		memset(&v->rt, 0, sizeof(v->rt));
 }
 
-/* What differs, in words, or NULL. */
+/* What differs: NL_CHANGED_* bits, and the first of them in words (NULL
+ * when nothing does). */
 static const char *
-netlink_diff(const struct netlink_view *a, const struct netlink_view *b)
+netlink_diff(const struct netlink_view *a, const struct netlink_view *b,
+    unsigned *changes)
 {
+	const char *what = NULL;
+
+	*changes = 0;
 	if (!addr_equal(&a->rt.gateway, &b->rt.gateway) ||
-	    strcmp(a->rt.ifname, b->rt.ifname) != 0)
-		return "the default route changed";
-	if (!addr_equal(&a->v6, &b->v6))
-		return "this host's IPv6 address changed";
-	if (a->nv4 != b->nv4)
-		return "this host's IPv4 addresses changed";
-	for (int i = 0; i < a->nv4; i++)
-		if (!addr_equal(&a->v4[i].address, &b->v4[i].address))
-			return "this host's IPv4 addresses changed";
-	return NULL;
+	    strcmp(a->rt.ifname, b->rt.ifname) != 0) {
+		*changes |= NL_CHANGED_ROUTE;
+		what = "the default route changed";
+	}
+	if (!addr_equal(&a->v6, &b->v6)) {
+		*changes |= NL_CHANGED_IPV6;
+		what = what ? what : "this host's IPv6 address changed";
+	}
+	bool v4 = a->nv4 != b->nv4;
+	for (int i = 0; i < a->nv4 && !v4; i++)
+		v4 = !addr_equal(&a->v4[i].address, &b->v4[i].address);
+	if (v4) {
+		*changes |= NL_CHANGED_IPV4;
+		what = what ? what : "this host's IPv4 addresses changed";
+	}
+	return what;
 }
 
 static void
@@ -74,30 +98,70 @@ netlink_on_settle(evutil_socket_t fd, short what, void *arg)
 	struct netlink *n = arg;
 	struct netlink_view now;
 	const char *change;
+	unsigned changes;
 
 	(void)fd, (void)what;
 	netlink_read_view(&now);
-	change = netlink_diff(&n->view, &now);
+	change = netlink_diff(&n->view, &now, &changes);
 	n->view = now;
-	if (change != NULL)
-		n->cb(change, n->arg);
+	if (change == NULL && n->stirred &&
+	    clock_ms_since(&n->stir_at) < NETLINK_MAX_MS) {
+		/* The rest of the renumbering may still come. */
+		loop_after(n->s.timer, NETLINK_MAX_MS -
+		    clock_ms_since(&n->stir_at));
+		return;
+	}
+	if (change != NULL || n->stirred)
+		n->cb(change, changes, n->arg);
+	n->stirred = false;
+}
+
+/* One datagram: 1 from the kernel (stirs set when it may change the IPv6
+ * address), 0 from anyone else, -1 nothing more to read. */
+static int
+netlink_recv(struct netlink *n, int fd, bool *stirs)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct sockaddr_nl from;
+	socklen_t fl = sizeof(from);
+	ssize_t len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
+	    (struct sockaddr *)&from, &fl);
+
+	if (len < 0)
+		return errno == ENOBUFS ? 1 : -1;	/* missed some: look */
+	if (fl != sizeof(from) || from.nl_pid != 0)
+		return 0;
+	*stirs = *stirs || netlink_parse_stirs(buf, (size_t)len, &n->view.v6);
+	return 1;
 }
 
 static void
 netlink_on_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct netlink *n = arg;
-	char buf[8192];
-	ssize_t len;
-	bool woke = false;
+	bool woke = false, stirs = false;
+	int rc;
 
 	(void)what;
-	while ((len = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-		woke = true;
-	if (len < 0 && errno == ENOBUFS)
-		woke = true;	/* we missed some: look anyway */
-	if (woke && !evtimer_pending(n->s.timer, NULL))
-		loop_after(n->s.timer, NETLINK_SETTLE_MS);
+	while ((rc = netlink_recv(n, fd, &stirs)) >= 0)
+		woke = woke || rc == 1;
+	if (!woke)
+		return;
+	if (!evtimer_pending(n->s.timer, NULL))
+		clock_gettime(CLOCK_MONOTONIC, &n->burst);
+	if (clock_ms_since(&n->burst) < NETLINK_MAX_MS - NETLINK_QUIET_MS)
+		loop_after(n->s.timer, NETLINK_QUIET_MS);
+	if (stirs && !n->stirred && n->on_stir != NULL) {
+		n->stirred = true;
+		clock_gettime(CLOCK_MONOTONIC, &n->stir_at);
+		n->on_stir(n->arg);
+	}
+}
+
+void
+netlink_on_stir(struct netlink *n, void (*stirred)(void *arg))
+{
+	n->on_stir = stirred;
 }
 
 struct netlink *

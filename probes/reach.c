@@ -51,7 +51,7 @@ struct reach {
 	struct event_base *base;
 	struct evdns_base *dns;
 	int nslots;
-	struct reach_slot slots[];
+	struct reach_slot *slots[];	/* made when first asked */
 };
 
 static void
@@ -89,16 +89,21 @@ reach_new(struct event_base *base, struct evdns_base *dns, int nslots)
 	r->base = base;
 	r->dns = dns;
 	r->nslots = nslots;
-	for (int i = 0; i < nslots; i++) {
-		r->slots[i].r = r;
-		r->slots[i].reap = event_new(base, -1, 0, reach_on_reap,
-		    &r->slots[i]);
-		if (r->slots[i].reap == NULL) {
-			reach_free(r);
-			return NULL;
-		}
-	}
 	return r;
+}
+
+static struct reach_slot *
+reach_slot_new(struct reach *r)
+{
+	struct reach_slot *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (s->reap = event_new(r->base, -1, 0, reach_on_reap,
+	    s)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->r = r;
+	return s;
 }
 
 void
@@ -106,9 +111,10 @@ reach_free(struct reach *r)
 {
 	if (r == NULL)
 		return;
-	for (int i = 0; i < r->nslots; i++) {
-		reach_drop(&r->slots[i]);
-		loop_event_free(&r->slots[i].reap);
+	for (int i = 0; i < r->nslots && r->slots[i] != NULL; i++) {
+		reach_drop(r->slots[i]);
+		loop_event_free(&r->slots[i]->reap);
+		free(r->slots[i]);
 	}
 	free(r);
 }
@@ -150,19 +156,18 @@ reach_is(const struct reach_result *res, const char *service, int family)
 	    !strcmp(res->service, service);
 }
 
+/* The service's slot for family, made if new; NULL when all are taken. */
 static struct reach_slot *
 reach_slot_of(struct reach *r, const char *service, int family)
 {
-	struct reach_slot *free_slot = NULL;
+	int i;
 
-	for (int i = 0; i < r->nslots; i++) {
-		struct reach_slot *s = &r->slots[i];
-		if (reach_is(&s->res, service, family))
-			return s;
-		if (free_slot == NULL && s->res.service[0] == '\0')
-			free_slot = s;
-	}
-	return free_slot;
+	for (i = 0; i < r->nslots && r->slots[i] != NULL; i++)
+		if (reach_is(&r->slots[i]->res, service, family))
+			return r->slots[i];
+	if (i == r->nslots)
+		return NULL;
+	return r->slots[i] = reach_slot_new(r);
 }
 
 /* The answer without a request: what went wrong, from the loop. */
@@ -264,8 +269,8 @@ reach_prepare(struct reach_slot *s, const char *url)
 static bool
 reach_family_busy(const struct reach *r, int family)
 {
-	for (int i = 0; i < r->nslots; i++)
-		if (r->slots[i].busy && r->slots[i].res.family == family)
+	for (int i = 0; i < r->nslots && r->slots[i] != NULL; i++)
+		if (r->slots[i]->busy && r->slots[i]->res.family == family)
 			return true;
 	return false;
 }
@@ -273,8 +278,8 @@ reach_family_busy(const struct reach *r, int family)
 static void
 reach_next(struct reach *r, int family)
 {
-	for (int i = 0; i < r->nslots; i++) {
-		struct reach_slot *s = &r->slots[i];
+	for (int i = 0; i < r->nslots && r->slots[i] != NULL; i++) {
+		struct reach_slot *s = r->slots[i];
 		if (!s->waiting || s->res.family != family)
 			continue;
 		s->waiting = false;
@@ -345,9 +350,9 @@ reach_check(struct reach *r, const char *url, const char *service,
 const struct reach_result *
 reach_last(const struct reach *r, const char *service, int family)
 {
-	for (int i = 0; i < r->nslots; i++)
-		if (reach_is(&r->slots[i].res, service, family) &&
-		    r->slots[i].res.at != 0)
-			return &r->slots[i].res;
+	for (int i = 0; i < r->nslots && r->slots[i] != NULL; i++)
+		if (reach_is(&r->slots[i]->res, service, family) &&
+		    r->slots[i]->res.at != 0)
+			return &r->slots[i]->res;
 	return NULL;
 }

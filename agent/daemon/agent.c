@@ -106,12 +106,25 @@ agent_watch_ipv6(struct agent *a)
 	(void)netif_ipv6_way(&a->ways.gateway6, &a->ways.host6, why, sizeof(why));
 }
 
+/* An IPv6 address came or went: the DNS helper starts loading now, while
+ * the messages settle (a renumbering's AAAA is then 30 ms sooner). */
 static void
-agent_on_netlink(const char *what, void *arg)
+agent_on_netlink_stir(void *arg)
+{
+	publish_warm(arg);
+}
+
+static void
+agent_on_netlink(const char *what, unsigned changes, void *arg)
 {
 	struct agent *a = arg;
 	struct services_ways old = a->ways;
 
+	if (what == NULL) {		/* stirred, but nothing changed */
+		if (!a->checking)
+			publish_idle(a);
+		return;
+	}
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
 	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
@@ -128,7 +141,11 @@ agent_on_netlink(const char *what, void *arg)
 		a->public_v6 = a->ways.host6;
 		agent_ddns_for(a, what, &now);
 	}
-	agent_check(a, what, CHECK_MAPPINGS);
+	/* A renumbering alone leaves IPv4 as it was: its pinholes are made
+	 * anew above, and a check now would only compete with the DNS
+	 * helper for the CPU (two of them on a small NAS). */
+	if (changes != NL_CHANGED_IPV6)
+		agent_check(a, what, CHECK_MAPPINGS);
 }
 
 /* Announcements and NOTIFY count only from the default gateway. */
@@ -458,6 +475,8 @@ agent_setup(struct agent *a)
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
+	if (a->nl != NULL)
+		netlink_on_stir(a->nl, agent_on_netlink_stir);
 	if (a->gateway.family || a->ways.gateway6.family) {
 		services_reclaim(a->svc, a->cfg, &a->ways);
 		services_apply(a->svc, a->cfg, &a->ways);

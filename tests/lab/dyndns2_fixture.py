@@ -57,7 +57,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 {"code": 9109, "message": "Invalid access token"}]}), "application/json")
         url = urllib.parse.urlsplit(self.path)
         q = urllib.parse.parse_qs(url.query)
-        parts = url.path.split("/")[3:]  # after /client/v4
+        parts = [p for p in url.path.split("/")[3:] if p]  # after /client/v4
         result = None
         if parts == ["zones"]:
             result = [{"id": ZONE_ID, "name": "example.com"}] if q.get("name") == ["example.com"] else []
@@ -70,6 +70,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             RECORDS.setdefault(rid, {"id": rid})
             RECORDS[rid].update(body)
             result = RECORDS[rid]
+            if FORWARD and "name" in result and "content" in result:
+                self.forward_record(result.get("type", "A"), result["name"],
+                                    result["content"])
             with open(answers + ".cloudflare", "w") as f:
                 json.dump(list(RECORDS.values()), f)
         self.reply(200 if result is not None else 404, json.dumps(
@@ -120,12 +123,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward(self, myip):
         """bench/ip-change: write what was accepted into knot, as a real
-        provider's DNS would serve it."""
+        provider's DNS would serve it (AAAA for an IPv6 myip)."""
+        rtype = "AAAA" if ":" in myip else "A"
+        for h in self.hostnames:
+            self.forward_record(rtype, h, myip)
+
+    def forward_record(self, rtype, name, content):
         server, key, secret = FORWARD.split()
         lines = [f"server {server}", "zone example.com.",
-                 f"key hmac-sha256:{key} {secret}"]
-        for h in self.hostnames:
-            lines += [f"update delete {h}. A", f"update add {h}. 60 A {myip}"]
+                 f"key hmac-sha256:{key} {secret}",
+                 f"update delete {name}. {rtype}",
+                 f"update add {name}. 60 {rtype} {content}"]
         subprocess.run(["knsupdate"], input="\n".join(lines + ["send", ""]),
                        text=True, check=False)
 

@@ -255,12 +255,12 @@ lab_redirect_user() {
 }
 
 # lab_wan_change NODE ADDR/LEN GATEWAY: the ISP gives NODE's WAN another
-# address. (Deleting a primary address drops its secondaries: flush.) One
+# IPv4 address (its IPv6 stays: a flush of both families took it away). (Deleting a primary address drops its secondaries: flush.) One
 # ip process for the three steps, as a DHCP client applies a lease: three
 # left the router without an address or a route for tens of ms.
 lab_wan_change() {
 	printf 'addr flush dev wan\naddr add %s dev wan\nroute replace default via %s\n' \
-		"$2" "$3" | lab_run "$1" ip -batch -
+		"$2" "$3" | lab_run "$1" ip -4 -batch -
 }
 
 # lab_dig NAME: the A record knot serves for NAME

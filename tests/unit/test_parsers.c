@@ -11,6 +11,11 @@
 
 #include <cmocka.h>
 
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
 #include "lib/reason.h"
 #include "nat/desc.h"
 #include "lib/route.h"
@@ -18,6 +23,7 @@
 #include "nat/upnphttp.h"
 #include "probes/echo.h"
 #include "lib/netif.h"
+#include "lib/netlink.h"
 #include "probes/reach.h"
 #include "lib/resolve.h"
 
@@ -368,6 +374,77 @@ test_inet6(void **state)
 	assert_int_equal(a.family, 0);
 }
 
+/* One RTM_NEWADDR or RTM_DELADDR message into buf: its length. */
+static size_t
+nl_addr_msg(uint8_t *buf, int type, int family, int scope, const char *addr,
+    uint32_t flags)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	struct ifaddrmsg *ifa = NLMSG_DATA(h);
+	struct rtattr *rta;
+	struct netaddr a;
+	size_t alen = family == AF_INET6 ? 16 : 4;
+
+	memset(buf, 0, 256);
+	addr_parse(addr, &a);
+	h->nlmsg_type = (uint16_t)type;
+	ifa->ifa_family = (uint8_t)family;
+	ifa->ifa_scope = (uint8_t)scope;
+	ifa->ifa_flags = (uint8_t)flags;
+	rta = IFA_RTA(ifa);
+	rta->rta_type = IFA_ADDRESS;
+	rta->rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(RTA_DATA(rta), a.bytes, alen);
+	rta = (struct rtattr *)((uint8_t *)rta + RTA_ALIGN(rta->rta_len));
+	rta->rta_type = IFA_FLAGS;
+	rta->rta_len = RTA_LENGTH(sizeof(uint32_t));
+	memcpy(RTA_DATA(rta), &flags, sizeof(flags));
+	h->nlmsg_len = (uint32_t)((uint8_t *)rta + RTA_ALIGN(rta->rta_len) - buf);
+	return h->nlmsg_len;
+}
+
+/* Which kernel messages may change the stable IPv6 address: the helper
+ * starts loading at them, so a lifetime refresh must not count. */
+static void
+test_netlink_stirs(void **state)
+{
+	static const struct { int type, family, scope; const char *addr;
+	    uint32_t flags; bool stirs; } cases[] = {
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:2::10", 0, true },
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:1::10", 0, false },
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:1::10",
+		    IFA_F_DEPRECATED, true },
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:2::99",
+		    IFA_F_TEMPORARY, false },
+		{ RTM_DELADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:1::10", 0, true },
+		{ RTM_DELADDR, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:2::10", 0, false },
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_LINK, "fe80::1", 0, false },
+		{ RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE, "fd00::10", 0, false },
+		{ RTM_NEWADDR, AF_INET, RT_SCOPE_UNIVERSE, "5.0.1.7", 0, false },
+		{ RTM_NEWROUTE, AF_INET6, RT_SCOPE_UNIVERSE, "2a05:5:2::10", 0, false },
+	};
+	uint8_t buf[512];
+	struct netaddr known;
+
+	(void)state;
+	addr_parse("2a05:5:1::10", &known);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = nl_addr_msg(buf, cases[i].type, cases[i].family,
+		    cases[i].scope, cases[i].addr, cases[i].flags);
+		if (netlink_parse_stirs(buf, n, &known) != cases[i].stirs)
+			fail_msg("case %zu (%s)", i, cases[i].addr);
+		/* Cut anywhere: never read past the end, never a stir. */
+		for (size_t cut = 0; cut < n; cut++)
+			assert_false(netlink_parse_stirs(buf, cut, &known));
+	}
+	/* Two messages in one datagram: the second one counts. */
+	size_t n = nl_addr_msg(buf, RTM_NEWADDR, AF_INET6, RT_SCOPE_UNIVERSE,
+	    "2a05:5:1::10", 0);
+	n += nl_addr_msg(buf + NLMSG_ALIGN(n), RTM_DELADDR, AF_INET6,
+	    RT_SCOPE_UNIVERSE, "2a05:5:1::10", 0);
+	assert_true(netlink_parse_stirs(buf, NLMSG_ALIGN(n), &known));
+}
+
 /* A check server's answers: only the known words are taken. */
 static void
 test_reach_parse(void **state)
@@ -542,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_inet6),
 		cmocka_unit_test(test_inet6_all),
 		cmocka_unit_test(test_reach_parse),
+		cmocka_unit_test(test_netlink_stirs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
