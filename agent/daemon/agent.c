@@ -127,22 +127,23 @@ agent_on_netlink(const char *what, unsigned changes, void *arg)
 	}
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
-	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
-	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
-	    !addr_equal(&old.host6, &a->ways.host6))
-		services_apply(a->svc, a->cfg, &a->ways);
 	if (!addr_equal(&old.host6, &a->ways.host6) && a->ways.host6.family &&
 	    a->have_verdict) {
 		/* Renumbered: the host's own stable address is what its AAAA
 		 * names (no NAT before it; the check reads the same), so the
-		 * record need not wait for the observers. */
+		 * record need not wait for the observers. First: visitors look
+		 * the name up before they connect. */
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		a->public_v6 = a->ways.host6;
 		agent_ddns_for(a, what, &now);
 	}
+	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
+	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
+	    !addr_equal(&old.host6, &a->ways.host6))
+		services_apply(a->svc, a->cfg, &a->ways);
 	/* A renumbering alone leaves IPv4 as it was: its pinholes are made
-	 * anew above, and a check now would only compete with the DNS
+	 * anew just above, and a check now would only compete with the DNS
 	 * helper for the CPU (two of them on a small NAS). */
 	if (changes != NL_CHANGED_IPV6)
 		agent_check(a, what, CHECK_MAPPINGS);
