@@ -204,6 +204,13 @@ addr_is_public(const struct netaddr *a)
 }
 
 bool
+addr_is_dslite(const struct netaddr *a)
+{
+	return a->family == AF_INET && a->bytes[0] == 192 && a->bytes[1] == 0 &&
+	    a->bytes[2] == 0 && a->bytes[3] < 8;
+}
+
+bool
 addr_is_host(const struct netaddr *a)
 {
 	const char *rfc = addr_rfc(a);

@@ -49,6 +49,8 @@ const char *addr_rfc(const struct netaddr *a);
 const char *addr_scope_name(enum addr_scope scope);
 /* True only for globally reachable unicast addresses. */
 bool addr_is_public(const struct netaddr *a);
+/* In 192.0.0.0/29, DS-Lite's B4 and AFTR addresses (RFC 6333 5.7). */
+bool addr_is_dslite(const struct netaddr *a);
 /* Could a host (a router's WAN) hold a? Not "this network", loopback,
  * link-local, multicast, 240/4 with broadcast, nor ::. A router that
  * claims such an address has told us nothing. */

@@ -68,16 +68,31 @@ hop_complete(const struct hopprobe *p)
 {
 	int last = p->reached ? p->reached : p->nhops;
 
-	for (int i = 0; i < last; i++)
+	for (int i = 0; i < last; i++) {
 		if (p->hops[i].family == 0)
 			return false;
+		if (addr_is_public(&p->hops[i]))
+			return true;
+	}
 	return true;
+}
+
+/* The hops up to the first public one (or the target, or the last). */
+static int
+hop_count(const struct hopprobe *p)
+{
+	int last = p->reached ? p->reached : p->nhops;
+
+	for (int i = 0; i < last; i++)
+		if (p->hops[i].family != 0 && addr_is_public(&p->hops[i]))
+			return i + 1;
+	return last;
 }
 
 static void
 hop_finish(struct hopprobe *p)
 {
-	int n = p->reached ? p->reached : p->nhops;
+	int n = hop_count(p);
 
 	if (p->finished)
 		return;

@@ -398,7 +398,7 @@ ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 	}
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
-	if (!ddnscmd_round(c, &v.public_v4, &v6, v.kind == V_CGNAT))
+	if (!ddnscmd_round(c, &v.public_v4, &v6, verdict_ipv4_shared(v.kind)))
 		event_base_loopbreak(c->base);
 }
 

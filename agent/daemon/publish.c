@@ -95,7 +95,7 @@ publish_ddns_due(struct agent *a)
 			    &empty);
 			struct ddns_target t;
 			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
-			ddns_decide(r, ds, &t, !fam && a->kind == V_CGNAT, now,
+			ddns_decide(r, ds, &t, !fam && verdict_ipv4_shared(a->kind), now,
 			    false, &d);
 			due |= d.action == DDNS_SEND;
 			if (d.action == DDNS_WAITING &&
@@ -159,7 +159,7 @@ publish_helper_found(struct agent *a, char *argv[], int n, char bufs[][80])
 		argv[n++] = "--public";
 		argv[n++] = (char *)addr_ntop(&a->public_v6, bufs[1], 80);
 	}
-	if (a->kind == V_CGNAT)
+	if (verdict_ipv4_shared(a->kind))
 		argv[n++] = "--cgnat";
 	n = publish_helper_ports(a, argv, n, bufs + 2);
 	argv[n] = NULL;

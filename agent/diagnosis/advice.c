@@ -244,22 +244,78 @@ advice_ipv6(const struct evidence *ev, struct verdict *v)
 	}
 }
 
+/* The ISP box between the home router and the carrier: the upstream
+ * router probed, else the first private hop before the carrier's. */
+static bool
+advice_isp_box(const struct evidence *ev, const struct verdict *v,
+    struct netaddr *box)
+{
+	if (v->upstream != NULL && addr_classify(&v->upstream->address) ==
+	    ADDR_PRIVATE) {
+		*box = v->upstream->address;
+		return true;
+	}
+	for (int i = 1; i < ev->nhops; i++) {
+		enum addr_scope s = ev->hops[i].family ?
+		    addr_classify(&ev->hops[i]) : ADDR_RESERVED;
+		if (s == ADDR_PUBLIC || s == ADDR_SHARED)
+			break;
+		if (s == ADDR_PRIVATE) {
+			*box = ev->hops[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 advice_cgnat(const struct evidence *ev, struct verdict *v)
 {
-	char p[ADDR_STRLEN];
+	char p[ADDR_STRLEN], dev[200];
+	struct netaddr box;
 
 	addr_ntop(&v->public_v4, p, sizeof(p));
 	advice_add(v, "request-public-ip", "Ask the ISP for a public IPv4 address",
 	    "The line is behind carrier-grade NAT: %s is shared with other "
 	    "customers and no port on it can reach this house. Many ISPs give a "
 	    "public (often \"static\" or \"fixed\") IPv4 address on request, "
-	    "sometimes for a fee.", p);
+	    "sometimes for a fee: ask for \"a public IPv4 address instead of "
+	    "carrier-grade NAT (CGN)\", or for dual stack if the line has "
+	    "IPv6.", p);
 	advice_ipv6(ev, v);
+	if (advice_isp_box(ev, v, &box)) {
+		struct gateway g = { .address = box };
+		const struct gateway *up = v->upstream ? v->upstream : &g;
+		advice_device(up, "ISP router", dev, sizeof(dev));
+		advice_add(v, "bridge-mode", "Also put the ISP router in bridge "
+		    "mode (not enough alone)", "Bridge mode for %s removes one NAT "
+		    "layer, so that port mapping on the home router reaches the "
+		    "carrier's NAT; the carrier's NAT stays, so this alone opens "
+		    "nothing: do it together with a public address from the ISP.",
+		    dev);
+	}
 	advice_add(v, "port-redirect", "Or use a relay with a public address",
 	    "A port-redirect or tunnel service (for example a small server with "
 	    "a public address that forwards a port over a tunnel this host "
 	    "opens) reaches the house from outside without any inbound port.");
+}
+
+/* DS-Lite: no inbound IPv4 at all, whatever the home router does; IPv6
+ * is the way in, and the line itself can change. */
+static void
+advice_dslite(const struct evidence *ev, struct verdict *v)
+{
+	advice_ipv6(ev, v);
+	advice_add(v, "request-public-ip", "Ask the ISP for dual stack",
+	    "The line is DS-Lite: its IPv4 is the ISP's, shared with other "
+	    "customers behind their AFTR, and no port forwarding or mapping can "
+	    "open it. Some ISPs switch a line to dual stack (a public IPv4 "
+	    "address beside IPv6) on request: ask for \"dual stack instead of "
+	    "DS-Lite\".");
+	advice_add(v, "port-redirect", "Or use a relay with a public address",
+	    "A port-redirect or tunnel service (a small server with a public "
+	    "IPv4 address that forwards a port over a tunnel this host opens, "
+	    "over IPv6 if need be) reaches the house from IPv4-only visitors.");
 }
 
 void
@@ -280,6 +336,9 @@ advice_decide(const struct evidence *ev, struct verdict *v)
 		break;
 	case V_CGNAT:
 		advice_cgnat(ev, v);
+		break;
+	case V_DSLITE:
+		advice_dslite(ev, v);
 		break;
 	case V_NO_INTERNET:
 		break;

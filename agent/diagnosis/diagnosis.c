@@ -30,7 +30,7 @@
 #include "probes/reach.h"
 #include "probes/stunprobe.h"
 
-#define DIAG_HOPS	3
+#define DIAG_HOPS	HOP_MAX
 #define DIAG_INBOUND_MS	4500	/* the check server waits 3 s */
 
 struct diag_gw {

@@ -249,7 +249,7 @@ report_json_advice(const struct verdict *v)
 }
 
 static json_t *
-report_json_lines(const char (*lines)[256], int n)
+report_json_lines(const char (*lines)[VERDICT_LINE], int n)
 {
 	json_t *list = json_array();
 

@@ -16,19 +16,26 @@ const char *
 verdict_name(enum verdict_kind kind)
 {
 	static const char *const names[] = { "public", "single-nat", "double-nat",
-	    "cgnat", "no-internet", "unknown" };
+	    "cgnat", "no-internet", "unknown", "ds-lite" };
 	return NAME_OF(names, kind, "unknown");
 }
 
+bool
+verdict_ipv4_shared(enum verdict_kind kind)
+{
+	return kind == V_CGNAT || kind == V_DSLITE;
+}
+
 void
-verdict_add_why(struct verdict *v, const char *fmt, ...)
+verdict_line(char (*lines)[VERDICT_LINE], int *n, int max, const char *fmt,
+    ...)
 {
 	va_list ap;
 
-	if (v->nwhy == VERDICT_MAX_LINES)
+	if (*n == max)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(v->why[v->nwhy++], sizeof(v->why[0]), fmt, ap);
+	vsnprintf(lines[(*n)++], VERDICT_LINE, fmt, ap);
 	va_end(ap);
 }
 
@@ -154,7 +161,13 @@ verdict_from_wan(const struct evidence *ev, struct verdict *v,
 	addr_ntop(wan, w, sizeof(w));
 	addr_ntop(&v->public_v4, p, sizeof(p));
 	(void)ev;
-	if (addr_equal(wan, &v->public_v4) && up_wan != NULL &&
+	if (addr_is_dslite(wan)) {
+		verdict_add_why(v, "the home router's WAN address %s is a DS-Lite "
+		    "B4 address (192.0.0.0/29, RFC 6333): its IPv4 goes through "
+		    "a tunnel to the ISP's AFTR, which NATs it; outside observers "
+		    "see %s", w, p);
+		verdict_set(v, V_DSLITE, 1);
+	} else if (addr_equal(wan, &v->public_v4) && up_wan != NULL &&
 	    addr_equal(up_wan, wan)) {
 		verdict_add_why(v, "the home router and the upstream router both "
 		    "claim %s: the upstream router holds it, and the home router "
@@ -188,36 +201,106 @@ verdict_from_wan(const struct evidence *ev, struct verdict *v,
 	}
 }
 
-/* Routers silent about their WAN: the hop after the home router decides. */
+/*
+ * The NATs the path shows after the home router, up to the first public
+ * hop: each private router before the carrier (an ISP box), and the
+ * carrier's network (shared space, RFC 6598, or DS-Lite's AFTR at
+ * 192.0.0.1) once, however many of its routers answer. Hops after the first public one are the ISP's core,
+ * whatever their addresses. Fills the index of the first carrier hop
+ * (-1: none) and of the first public one (-1: none answered).
+ */
+static int
+verdict_path_nats(const struct evidence *ev, int *carrier, int *public_hop)
+{
+	int n = 0;
+
+	*carrier = *public_hop = -1;
+	for (int i = 1; i < ev->nhops && *public_hop < 0; i++) {
+		enum addr_scope s = ev->hops[i].family ?
+		    addr_classify(&ev->hops[i]) : ADDR_RESERVED;
+		if (ev->hops[i].family == 0)
+			continue;
+		if (s == ADDR_PUBLIC)
+			*public_hop = i;
+		else if ((s == ADDR_SHARED || addr_is_dslite(&ev->hops[i])) &&
+		    *carrier < 0)
+			*carrier = i;	/* a carrier NAT, or DS-Lite's AFTR */
+		else if (s == ADDR_PRIVATE && *carrier < 0)
+			n++;
+	}
+	return n + (*carrier >= 0);
+}
+
+/* DS-Lite (RFC 6333): the home router sends IPv4 through a tunnel to the
+ * ISP's AFTR, which NATs it with every other customer's; the home router
+ * itself need not NAT. */
+static void
+verdict_dslite_hop(const struct evidence *ev, struct verdict *v, int hop,
+    int nats)
+{
+	char h[ADDR_STRLEN];
+
+	verdict_add_why(v, "hop %d, %s, is a DS-Lite AFTR address "
+	    "(192.0.0.0/29, RFC 6333): IPv4 goes through a tunnel to the ISP, "
+	    "which NATs it", hop + 1, addr_ntop(&ev->hops[hop], h, sizeof(h)));
+	verdict_set(v, V_DSLITE, nats);
+}
+
+/* Routers silent about their WAN: the path after the home router decides. */
 static void
 verdict_from_hops(const struct evidence *ev, struct verdict *v)
 {
 	char h[ADDR_STRLEN];
+	int carrier, public_hop, nats = verdict_path_nats(ev, &carrier,
+	    &public_hop);
 
-	if (ev->nhops < 2 || ev->hops[1].family == 0) {
-		verdict_add_why(v, "no router named its WAN address and the "
-		    "hop after the home router did not answer");
+	if (nats == 0 && public_hop < 0) {
+		verdict_add_why(v, "no router named its WAN address and no "
+		    "hop after the home router answered");
 		verdict_set(v, V_UNKNOWN, -1);
+	} else if (nats == 0) {
+		verdict_add_why(v, "the first hop after the home router that "
+		    "answered, %s, is public: one NAT, at the home router",
+		    addr_ntop(&ev->hops[public_hop], h, sizeof(h)));
+		verdict_set(v, V_SINGLE_NAT, 1);
+	} else if (carrier >= 0 && addr_is_dslite(&ev->hops[carrier])) {
+		verdict_dslite_hop(ev, v, carrier, nats);
+	} else if (carrier >= 0) {
+		verdict_add_why(v, "hop %d, %s, is in carrier-grade NAT space "
+		    "(RFC 6598)", carrier + 1, addr_ntop(&ev->hops[carrier], h,
+		    sizeof(h)));
+		verdict_set(v, V_CGNAT, 1 + nats);
+	} else {
+		verdict_add_why(v, "%d private router%s after the home router "
+		    "before the internet: another NAT in front of it",
+		    nats, nats == 1 ? "" : "s");
+		verdict_set(v, V_DOUBLE_NAT, 1 + nats);
+	}
+}
+
+/* The WAN claims named the topology; the path may show more of it: a
+ * carrier NAT behind the ISP box, or more layers than the claims. */
+static void
+verdict_from_path(const struct evidence *ev, struct verdict *v)
+{
+	char h[ADDR_STRLEN];
+	int carrier, public_hop, nats = verdict_path_nats(ev, &carrier,
+	    &public_hop);
+
+	if (v->kind != V_DOUBLE_NAT && v->kind != V_CGNAT)
+		return;
+	if (carrier >= 0 && addr_is_dslite(&ev->hops[carrier])) {
+		verdict_dslite_hop(ev, v, carrier, nats);
 		return;
 	}
-	addr_ntop(&ev->hops[1], h, sizeof(h));
-	switch (addr_classify(&ev->hops[1])) {
-	case ADDR_PUBLIC:
-		verdict_add_why(v, "the hop after the home router, %s, is "
-		    "public: one NAT, at the home router", h);
-		verdict_set(v, V_SINGLE_NAT, 1);
-		break;
-	case ADDR_SHARED:
-		verdict_add_why(v, "the hop after the home router, %s, is in "
-		    "carrier-grade NAT space (RFC 6598)", h);
-		verdict_set(v, V_CGNAT, 2);
-		break;
-	default:
-		verdict_add_why(v, "the hop after the home router, %s, is %s: "
-		    "another router sits in front of it", h,
-		    addr_scope_name(addr_classify(&ev->hops[1])));
-		verdict_set(v, V_DOUBLE_NAT, 2);
+	if (carrier >= 0 && v->kind == V_DOUBLE_NAT) {
+		verdict_add_why(v, "hop %d, %s, is in carrier-grade NAT space "
+		    "(RFC 6598): the ISP's network is a NAT too", carrier + 1,
+		    addr_ntop(&ev->hops[carrier], h, sizeof(h)));
+		v->kind = V_CGNAT;
 	}
+	if (1 + nats > v->nat_layers)
+		v->nat_layers = 1 + nats;
 }
 
 /* What the home router's own refusals say (miniupnpd answers this way when
@@ -248,6 +331,7 @@ verdict_topology(const struct evidence *ev, struct verdict *v)
 		verdict_set(v, V_PUBLIC, 0);
 	} else if (wan != NULL) {
 		verdict_from_wan(ev, v, wan);
+		verdict_from_path(ev, v);
 	} else {
 		verdict_home_refusals(v);
 		verdict_from_hops(ev, v);

@@ -10,7 +10,7 @@
 #define VERDICT_MAX_ADVICE	6
 
 enum verdict_kind { V_PUBLIC, V_SINGLE_NAT, V_DOUBLE_NAT, V_CGNAT,
-	V_NO_INTERNET, V_UNKNOWN };
+	V_NO_INTERNET, V_UNKNOWN, V_DSLITE };
 
 struct advice {
 	const char *id;
@@ -19,6 +19,7 @@ struct advice {
 };
 
 #define VERDICT6_MAX_LINES	4
+#define VERDICT_LINE		256
 
 /* The IPv6 way in (verdict6.c). */
 enum v6_kind { V6_NOT_ASKED, V6_NO_ADDRESS, V6_NO_INTERNET, V6_OPEN,
@@ -32,7 +33,7 @@ struct verdict6 {
 	int observers;			/* that answered over IPv6 */
 	const char *pinhole_via;	/* "pcp", "upnp" or NULL */
 	char pinhole_why[2 * REASON_LEN + 32];	/* when NULL: each answer */
-	char why[VERDICT6_MAX_LINES][256];
+	char why[VERDICT6_MAX_LINES][VERDICT_LINE];
 	int nwhy;
 };
 
@@ -42,7 +43,8 @@ struct verdict {
 	struct netaddr public_v4;	/* what outside observers agree on */
 	bool inbound_possible;
 	const struct gateway *home, *upstream;
-	char why[VERDICT_MAX_LINES][256];	/* the evidence that led here */
+	char why[VERDICT_MAX_LINES][VERDICT_LINE];	/* the evidence that
+							 * led here */
 	int nwhy;
 	struct advice advice[VERDICT_MAX_ADVICE];
 	int nadvice;
@@ -51,10 +53,16 @@ struct verdict {
 
 void verdict_decide(const struct evidence *ev, struct verdict *v);
 const char *verdict_name(enum verdict_kind kind);
+/* The public IPv4 address is the carrier's, shared with other customers
+ * (carrier NAT, DS-Lite): never published as this house's. */
+bool verdict_ipv4_shared(enum verdict_kind kind);
 /* 0 inbound can work, 1 topology blocks it, 3 nothing outside answered. */
 int verdict_exit_code(const struct verdict *v);
-void verdict_add_why(struct verdict *v, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* One more line of evidence into lines (n of max used), if there is room. */
+void verdict_line(char (*lines)[VERDICT_LINE], int *n, int max,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define verdict_add_why(v, ...) \
+	verdict_line((v)->why, &(v)->nwhy, VERDICT_MAX_LINES, __VA_ARGS__)
 
 void verdict6_decide(const struct evidence *ev, struct verdict6 *v);
 const char *verdict6_name(enum v6_kind kind);

@@ -7,24 +7,14 @@
  */
 #include "agent/diagnosis/verdict.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "lib/names.h"
 
-static void __attribute__((format(printf, 2, 3)))
-verdict6_why(struct verdict6 *v, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (v->nwhy == VERDICT6_MAX_LINES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(v->why[v->nwhy++], sizeof(v->why[0]), fmt, ap);
-	va_end(ap);
-}
+#define verdict6_why(v, ...) \
+	verdict_line((v)->why, &(v)->nwhy, VERDICT6_MAX_LINES, __VA_ARGS__)
 
 static bool
 verdict6_holds(const struct evidence *ev, const struct netaddr *a)

@@ -27,7 +27,7 @@ LAB_V6_HOST=2a05:5:1::10
 LAB_OBS6=2a05:5:f::2
 LAB_ECHO6="http://[$LAB_OBS6]/"
 LAB_REDIRECT6=2a05:5:f::4
-LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
@@ -266,14 +266,15 @@ lab_wan_change() {
 # lab_dig NAME: the A record knot serves for NAME
 lab_dig() { lab_run inet kdig +short @"$LAB_STUN1" "$1" A 2>/dev/null; }
 
-# lab_nat NODE WAN [filter|-] [SRCNET]: masquerade IPv4 out of WAN (only
-# from SRCNET if given; IPv6 is routed, as a home router does); with
+# lab_nat NODE WAN [filter|-] [SRCNET|none]: masquerade IPv4 out of WAN
+# (only from SRCNET if given, never with none; IPv6 is routed, as a home router does); with
 # "filter", drop unsolicited inbound of both families as a home router
 # does. Tables and chains named as miniupnpd expects them.
 lab_nat() {
 	local node=$1 wan=$2 drop="" src=""
 	[ "${3:-}" = filter ] && drop="iifname \"$wan\" drop;"
 	[ -n "${4:-}" ] && src="ip saddr ${4}"
+	[ "${4:-}" = none ] && src="ip saddr 0.0.0.0/32"	# a B4: no NAT
 	lab_run "$node" sysctl -qw net.ipv4.ip_forward=1
 	lab_run "$node" nft -f - <<-NFT
 	table inet filter {
@@ -444,26 +445,67 @@ lab_topo_cgnat() {
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
 }
 
-# cgnat, with native IPv6 routed through the carrier (no NAT, no filter
-# there: only the home router's firewall stands in the way).
+# The ISP box behind a carrier NAT, the home router behind the box: three
+# NATs (carrier 100.64.0.1, box 192.168.0.1, home router 192.168.1.1).
+lab_topo_cgnat_isp() {
+	lab_wan_router cgn
+	lab_nat cgn wan filter
+	lab_node isp
+	lab_link cgn lan 100.64.0.1/10 isp wan 100.64.0.2/10
+	lab_run isp ip route add default via 100.64.0.1
+	lab_nat isp wan filter
+	lab_node rtr
+	lab_link isp lan 192.168.0.1/24 rtr wan 192.168.0.2/24
+	lab_run rtr ip route add default via 192.168.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# IPv6 routed from inet through UPSTREAM (unfiltered there: only the home
+# router's firewall stands in the way) to rtr and the home LAN.
+lab_ipv6_via() {
+	lab_run "$1" nft insert rule inet filter forward meta nfproto ipv6 accept
+	lab_run inet ip -6 addr add "$LAB_V6_INET/64" dev up0 nodad
+	lab_run "$1" ip -6 addr add "$LAB_V6_WAN/64" dev wan nodad
+	lab_run "$1" ip -6 addr add 2a05:5:2::1/64 dev lan nodad
+	lab_run rtr ip -6 addr add 2a05:5:2::2/64 dev wan nodad
+	lab_run rtr ip -6 addr add "$LAB_V6_RTR/64" dev lan nodad
+	lab_run host ip -6 addr add "$LAB_V6_HOST/64" dev eth0 nodad
+	lab_run "$1" sysctl -qw net.ipv6.conf.all.forwarding=1
+	lab_run rtr sysctl -qw net.ipv6.conf.all.forwarding=1
+	lab_run inet ip -6 route add 2a05:5::/32 via "$LAB_V6_WAN"
+	lab_run "$1" ip -6 route add default via "$LAB_V6_INET"
+	lab_run "$1" ip -6 route add 2a05:5:1::/64 via 2a05:5:2::2
+	lab_run rtr ip -6 route add default via 2a05:5:2::1
+	lab_run host ip -6 route add default via "$LAB_V6_RTR"
+}
+
+# cgnat, with native IPv6 routed through the carrier.
 lab_topo_cgnat_v6() {
 	lab_upstream cgn 100.64.0.1/10 100.64.0.2/10 100.64.0.1
 	lab_nat rtr wan filter
 	lab_home_lan
-	lab_run cgn nft insert rule inet filter forward meta nfproto ipv6 accept
-	lab_run inet ip -6 addr add "$LAB_V6_INET/64" dev up0 nodad
-	lab_run cgn ip -6 addr add "$LAB_V6_WAN/64" dev wan nodad
-	lab_run cgn ip -6 addr add 2a05:5:2::1/64 dev lan nodad
-	lab_run rtr ip -6 addr add 2a05:5:2::2/64 dev wan nodad
-	lab_run rtr ip -6 addr add "$LAB_V6_RTR/64" dev lan nodad
-	lab_run host ip -6 addr add "$LAB_V6_HOST/64" dev eth0 nodad
-	lab_run cgn sysctl -qw net.ipv6.conf.all.forwarding=1
-	lab_run rtr sysctl -qw net.ipv6.conf.all.forwarding=1
-	lab_run inet ip -6 route add 2a05:5::/32 via "$LAB_V6_WAN"
-	lab_run cgn ip -6 route add default via "$LAB_V6_INET"
-	lab_run cgn ip -6 route add 2a05:5:1::/64 via 2a05:5:2::2
-	lab_run rtr ip -6 route add default via 2a05:5:2::1
-	lab_run host ip -6 route add default via "$LAB_V6_RTR"
+	lab_ipv6_via cgn
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
+		"ext_ifname6=wan"
+}
+
+# DS-Lite (RFC 6333): the home router's IPv4 goes to the ISP's AFTR (cgn),
+# which NATs it; the home router, the B4, does not NAT. This kernel has no
+# ip6tnl: the B4/AFTR pair (192.0.0.2/29, 192.0.0.1) sits on the IPv6
+# access link itself (NETLAB.md), so from the LAN the addresses and hops
+# are DS-Lite's. Native IPv6 as in cgnat-v6.
+lab_topo_ds_lite() {
+	lab_wan_router cgn
+	lab_nat cgn wan filter
+	lab_node rtr
+	lab_link cgn lan 192.0.0.1/29 rtr wan 192.0.0.2/29
+	lab_run rtr ip route add default via 192.0.0.1
+	lab_run cgn ip route add 192.168.1.0/24 via 192.0.0.2
+	lab_nat rtr wan filter none
+	lab_home_lan
+	lab_ipv6_via cgn
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
 		"ext_ifname6=wan"
 }

@@ -24,6 +24,8 @@ no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz" "
 double-nat|double-nat-upnp|double-nat-chain)
 		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward" 192.168.0.1) ;;
 cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
+cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode port-redirect" 192.168.0.1) ;;
+ds-lite)	want=(ds-lite 1 1 "use-ipv6 request-public-ip port-redirect" 192.0.0.1) ;;
 esac
 [ "$topo" = twin-ip ] && want[4]=192.168.0.1	# the ISP box, routing only
 
@@ -48,8 +50,17 @@ double-nat-upnp)
 	check "ISP box speaks UPnP" '.gateways[] | select(.role == "upstream-router") | .upnp.can_map' true "$json"
 	check "ISP box named" '.gateways[] | select(.role == "upstream-router") | .friendly_name' "ISP Box" "$json"
 	check "advice names the ISP box" '.advice[0].detail | test("Speedlink 5000")' true "$json" ;;
-double-nat|cgnat)
-	check "home router refuses NAT-PMP" '.gateways[0].natpmp.result' 3 "$json" ;;
+double-nat|cgnat|cgnat-isp)
+	check "home router refuses NAT-PMP" '.gateways[0].natpmp.result' 3 "$json" ;;&
+ds-lite)
+	check "the AFTR on the path" '[.hops[]] | join(" ")' "192.168.1.1 192.0.0.1 5.0.0.2" "$json"
+	check "IPv6 is the way in: the host's address named" \
+		'.advice[0].detail | test("2a05:5:1::10")' true "$json" ;;
+cgnat-isp)
+	check "every hop to the first public one" '[.hops[]] | join(" ")' \
+		"192.168.1.1 192.168.0.1 100.64.0.1 5.0.0.2" "$json"
+	check "bridge mode said not to be enough alone" \
+		'.advice[] | select(.id == "bridge-mode") | .title | test("not enough alone")' true "$json" ;;
 public)
 	check "filtering behaviour" .nat_behaviour.filtering endpoint-independent "$json" ;;
 esac

@@ -199,7 +199,8 @@ test_cgnat_behind_isp_box(void **state)
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
 	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "100.70.1.2");
-	expect(&ev, V_CGNAT, 3, 1, "request-public-ip use-ipv6 port-redirect");
+	expect(&ev, V_CGNAT, 3, 1,
+	    "request-public-ip use-ipv6 bridge-mode port-redirect");
 }
 
 /* A home router told the outer address (miniupnpd's ext_ip=) behind an ISP
@@ -350,6 +351,92 @@ test_ipv6_advice(void **state)
 }
 
 /*
+ * The path, from recorded hop evidence (TTL 1 first, "*" silent): every
+ * NAT up to the first public hop counts, the carrier's network once;
+ * whatever comes after the first public hop (an ISP's core on private or
+ * shared addresses) counts for nothing. wan: the home router's claim
+ * (NULL: it names none).
+ */
+struct path_case {
+	const char *name;
+	const char *hops[HOP_MAX + 1];
+	const char *wan;
+	enum verdict_kind kind;
+	int layers;
+};
+
+static const struct path_case path_cases[] = {
+	{ "one NAT, core routers on private and shared addresses after the "
+	    "first public hop", { "192.168.1.1", "5.0.1.1", "10.0.0.1",
+	    "100.64.7.1", "172.16.0.1", "5.0.0.2", NULL }, NULL, V_SINGLE_NAT, 1 },
+	{ "the same, the home router naming its public WAN", { "192.168.1.1",
+	    "5.0.1.1", "10.0.0.1", "100.64.7.1", NULL }, "5.0.1.2",
+	    V_SINGLE_NAT, 1 },
+	{ "a silent hop before the first public one", { "192.168.1.1", "*",
+	    "5.0.1.1", "100.64.0.9", NULL }, NULL, V_SINGLE_NAT, 1 },
+	{ "home router, ISP box, carrier NAT", { "192.168.1.1", "192.168.0.1",
+	    "100.64.0.1", "5.0.0.2", NULL }, NULL, V_CGNAT, 3 },
+	{ "the same, the home router naming its private WAN", { "192.168.1.1",
+	    "192.168.0.1", "100.64.0.1", "5.0.0.2", NULL }, "192.168.0.2",
+	    V_CGNAT, 3 },
+	{ "the carrier's network of several routers counts once",
+	    { "192.168.1.1", "192.168.0.1", "100.64.0.1", "100.64.9.1",
+	    "10.20.0.1", "5.0.0.2", NULL }, NULL, V_CGNAT, 3 },
+	{ "carrier NAT directly", { "192.168.1.1", "100.64.0.1", "5.0.0.2",
+	    NULL }, "100.64.0.2", V_CGNAT, 2 },
+	{ "two private routers", { "192.168.1.1", "192.168.0.1", "10.0.0.1",
+	    "5.0.0.2", NULL }, NULL, V_DOUBLE_NAT, 3 },
+	{ "nothing after the home router", { "192.168.1.1", "*", "*", NULL },
+	    NULL, V_UNKNOWN, -1 },
+	{ "DS-Lite: the home router's WAN is the B4 address", { "192.168.1.1",
+	    "192.0.0.1", "5.0.0.2", NULL }, "192.0.0.2", V_DSLITE, 1 },
+	{ "DS-Lite: the AFTR on the path, the router silent", { "192.168.1.1",
+	    "192.0.0.1", "5.0.0.2", NULL }, NULL, V_DSLITE, 1 },
+	{ "DS-Lite behind an ISP box", { "192.168.1.1", "192.168.0.1",
+	    "192.0.0.1", "5.0.0.2", NULL }, "192.168.0.2", V_DSLITE, 2 },
+};
+
+/* DS-Lite's advice: IPv6 first, then the line itself, then a relay. */
+static void
+test_dslite_advice(void **state)
+{
+	struct evidence ev;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.0.0.2");
+	hops(&ev, "192.168.1.1", "192.0.0.1", "5.0.0.2");
+	expect(&ev, V_DSLITE, 1, 1, "use-ipv6 request-public-ip port-redirect");
+}
+
+static void
+test_path(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(path_cases) / sizeof(path_cases[0]); i++) {
+		const struct path_case *c = &path_cases[i];
+		struct evidence ev;
+		struct verdict v;
+		struct gateway *home;
+
+		home_lan(&ev);
+		home = gw(&ev, "192.168.1.1", GW_HOME);
+		if (c->wan != NULL)
+			natpmp(home, 0, c->wan);
+		for (int k = 0; c->hops[k] != NULL; k++)
+			if (strcmp(c->hops[k], "*") == 0)
+				ev.nhops++;
+			else
+				addr_parse(c->hops[k], &ev.hops[ev.nhops++]);
+		verdict_decide(&ev, &v);
+		if (v.kind != c->kind || v.nat_layers != c->layers)
+			fail_msg("%s: got %s, %d layers (%s)", c->name,
+			    verdict_name(v.kind), v.nat_layers,
+			    v.nwhy ? v.why[v.nwhy - 1] : "");
+	}
+}
+
+/*
  * The IPv6 way in, from recorded evidence: the host 2a01:4f8::10 (and a
  * temporary address), behind carrier NAT on IPv4. Each case: what the
  * observers over IPv6 saw, what the router offered, what the check server
@@ -481,6 +568,8 @@ main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_ipv6_advice),
 		cmocka_unit_test(test_ipv6_way_in),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_dslite_advice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
