@@ -1,6 +1,7 @@
 /* Evidence bookkeeping: bounded arrays, no allocation. */
 #include "agent/diagnosis/evidence.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,4 +79,17 @@ bool
 evidence_gateway_can_map(const struct gateway *gw)
 {
 	return gw->upnp.can_map || gw->natpmp.can_map || gw->pcp.can_map;
+}
+
+void
+evidence_line(char (*lines)[EV_LINE], int *n, int max, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	if (*n == max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(lines[(*n)++], EV_LINE, fmt, ap);
+	va_end(ap);
 }

@@ -17,6 +17,7 @@
 #define EV_MAX_OBS	32
 #define EV_MAX_HOPS	HOP_MAX
 #define EV_MAX_ADDR6	8
+#define EV_LINE		256	/* one sentence of what led to a verdict */
 
 enum obs_source { OBS_STUN, OBS_HTTP, OBS_UPNP, OBS_NATPMP, OBS_PCP,
 	OBS_INTERFACE };
@@ -87,5 +88,8 @@ const char *evidence_behaviour_name(enum nat_behaviour b);
 /* WAN address the gateway claims (NAT-PMP first, then UPnP), or NULL. */
 const struct netaddr *evidence_gateway_wan(const struct gateway *gw);
 bool evidence_gateway_can_map(const struct gateway *gw);
+/* One more sentence into lines (n of max used), if there is room. */
+void evidence_line(char (*lines)[EV_LINE], int *n, int max,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

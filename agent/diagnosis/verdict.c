@@ -5,7 +5,6 @@
  */
 #include "agent/diagnosis/verdict.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,19 +23,6 @@ bool
 verdict_ipv4_shared(enum verdict_kind kind)
 {
 	return kind == V_CGNAT || kind == V_DSLITE;
-}
-
-void
-verdict_line(char (*lines)[VERDICT_LINE], int *n, int max, const char *fmt,
-    ...)
-{
-	va_list ap;
-
-	if (*n == max)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(lines[(*n)++], VERDICT_LINE, fmt, ap);
-	va_end(ap);
 }
 
 static bool

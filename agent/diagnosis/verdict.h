@@ -19,7 +19,7 @@ struct advice {
 };
 
 #define VERDICT6_MAX_LINES	4
-#define VERDICT_LINE		256
+#define VERDICT_LINE		EV_LINE
 
 /* The IPv6 way in (verdict6.c). */
 enum v6_kind { V6_NOT_ASKED, V6_NO_ADDRESS, V6_NO_INTERNET, V6_OPEN,
@@ -58,11 +58,8 @@ const char *verdict_name(enum verdict_kind kind);
 bool verdict_ipv4_shared(enum verdict_kind kind);
 /* 0 inbound can work, 1 topology blocks it, 3 nothing outside answered. */
 int verdict_exit_code(const struct verdict *v);
-/* One more line of evidence into lines (n of max used), if there is room. */
-void verdict_line(char (*lines)[VERDICT_LINE], int *n, int max,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 #define verdict_add_why(v, ...) \
-	verdict_line((v)->why, &(v)->nwhy, VERDICT_MAX_LINES, __VA_ARGS__)
+	evidence_line((v)->why, &(v)->nwhy, VERDICT_MAX_LINES, __VA_ARGS__)
 
 void verdict6_decide(const struct evidence *ev, struct verdict6 *v);
 const char *verdict6_name(enum v6_kind kind);

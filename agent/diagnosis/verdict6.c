@@ -14,7 +14,7 @@
 #include "lib/names.h"
 
 #define verdict6_why(v, ...) \
-	verdict_line((v)->why, &(v)->nwhy, VERDICT6_MAX_LINES, __VA_ARGS__)
+	evidence_line((v)->why, &(v)->nwhy, VERDICT6_MAX_LINES, __VA_ARGS__)
 
 static bool
 verdict6_holds(const struct evidence *ev, const struct netaddr *a)
