@@ -30,8 +30,8 @@ json=$LAB_DIR/before.json
 diagnose "$json"
 check "the host's stable address" '[.ipv6.addresses[] | select(.temporary | not) | .address] | join(" ")' "$LAB_V6_HOST" "$json"
 check "public_ipv6 from the observers" .public_ipv6 "$LAB_V6_HOST" "$json"
-check "IPv6 observers" '[.observations[] | select(.family == 6) | "\(.source)=\(.address)"] | join(" ")' \
-	"stun=$LAB_V6_HOST http=$LAB_V6_HOST" "$json"
+check "IPv6 observers" '[.observations[] | select(.family == 6) | "\(.source)=\(.address)"] | sort | join(" ")' \
+	"http=$LAB_V6_HOST stun=$LAB_V6_HOST" "$json"
 check "IPv4 observers unchanged" '[.observations[] | select(.family == 4 and (.source == "stun" or .source == "http")) | .address] | join(" ")' \
 	"5.0.1.2 5.0.1.2" "$json"
 check "no translation" .ipv6.translated false "$json"
