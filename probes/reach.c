@@ -232,7 +232,8 @@ reach_lookup(struct reach_slot *s)
 	    sizeof(why)) < 0)
 		return -1;
 	if (addr_parse(bare, &a) == 0)
-		return a.family == s->res.family ? reach_request(s, bare) : -1;
+		return a.family == s->res.family ? reach_request(s, bare) :
+		    REACH_OTHER_FAMILY;
 	s->busy = true;
 	s->lookup = loop_lookup_start(s->r->dns, bare, s->res.family,
 	    SOCK_STREAM, reach_resolved, s);
@@ -316,7 +317,7 @@ reach_check(struct reach *r, const char *url, const char *service,
     const struct netaddr *source, uint16_t port, int proto, reach_cb *cb,
     void *arg)
 {
-	int family = source ? source->family : AF_INET;
+	int family = source ? source->family : AF_INET, rc;
 	struct reach_slot *s = reach_slot_of(r, service, family);
 
 	if (s == NULL)
@@ -333,18 +334,17 @@ reach_check(struct reach *r, const char *url, const char *service,
 	s->cb = cb;
 	s->arg = arg;
 	if (reach_prepare(s, url) < 0) {
-		reach_drop(s);
-		return -1;
-	}
-	if (reach_family_busy(r, family)) {
+		rc = -1;
+	} else if (reach_family_busy(r, family)) {
 		s->waiting = true;
 		return 0;
+	} else if ((rc = reach_lookup(s)) == 0) {
+		return 0;
 	}
-	if (reach_lookup(s) < 0) {
-		reach_drop(s);
-		return -1;
-	}
-	return 0;
+	reach_drop(s);
+	if (!reach_family_busy(r, family))
+		reach_next(r, family);	/* those waiting go on */
+	return rc;
 }
 
 const struct reach_result *

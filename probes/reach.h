@@ -42,7 +42,9 @@ void reach_free(struct reach *r);
  * once, from the loop. source: NULL over IPv4; an IPv6 address, over IPv6
  * from it. The same question under way is not asked twice (the server
  * takes one check at a time from an address); another one of the same
- * service and family replaces it. */
+ * service and family replaces it. 0, REACH_OTHER_FAMILY, or -1. */
+#define REACH_OTHER_FAMILY	(-2)	/* url names an address of the
+					 * other family */
 int reach_check(struct reach *r, const char *url, const char *service,
     const struct netaddr *source, uint16_t port, int proto, reach_cb *cb,
     void *arg);

@@ -78,12 +78,17 @@ agent_outside_one(struct agent *a, const char *name, int family)
 	uint16_t port = services_port(a->svc, name, family);
 	const struct netaddr *source = family == AF_INET6 ? &a->ways.host6 :
 	    NULL;
+	int rc;
 
 	if (a->cfg->check_url[0] == '\0' || c == NULL || port == 0 ||
 	    a->stopping || (source != NULL && source->family != AF_INET6))
 		return;
-	if (reach_check(a->reach, a->cfg->check_url, name, source, port,
-	    c->protocol, outside_on_reach, a) < 0)
+	rc = reach_check(a->reach, a->cfg->check_url, name, source, port,
+	    c->protocol, outside_on_reach, a);
+	if (rc == REACH_OTHER_FAMILY)	/* said once in the README: a name */
+		log_debug("service %s: %s is no IPv%d server: not checked",
+		    name, a->cfg->check_url, family == AF_INET6 ? 6 : 4);
+	else if (rc < 0)
 		log_warnx("service %s: cannot ask %s", name, a->cfg->check_url);
 }
 

@@ -399,6 +399,7 @@ static void
 diag_ipv6_inbound(struct diagnosis *d, struct evdns_base *dns)
 {
 	struct inbound_check *in = &d->ev.v6.inbound;
+	int rc;
 
 	if (d->cfg.check_url == NULL || d->cfg.check_port == 0 ||
 	    !d->ev.has_global_ipv6 || (d->reach = reach_new(d->base, dns,
@@ -411,9 +412,11 @@ diag_ipv6_inbound(struct diagnosis *d, struct evdns_base *dns)
 	snprintf(in->detail, sizeof(in->detail), "no answer from the check "
 	    "server in time");
 	d->pending++;
-	if (reach_check(d->reach, d->cfg.check_url, "diagnose",
-	    &d->ev.global_ipv6, in->port, in->proto, diag_on_inbound, d) < 0) {
-		snprintf(in->detail, sizeof(in->detail), "cannot ask %s",
+	rc = reach_check(d->reach, d->cfg.check_url, "diagnose",
+	    &d->ev.global_ipv6, in->port, in->proto, diag_on_inbound, d);
+	if (rc < 0) {
+		snprintf(in->detail, sizeof(in->detail), rc == REACH_OTHER_FAMILY ?
+		    "%.60s names no IPv6 server" : "cannot ask %.60s",
 		    d->cfg.check_url);
 		d->pending--;
 	}
