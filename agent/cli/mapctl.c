@@ -21,6 +21,7 @@
 
 #include "agent/cli/mapout.h"
 #include "agent/diagnosis/diagnosis.h"
+#include "agent/diagnosis/verdict.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/proc.h"
@@ -309,12 +310,26 @@ mapctl_diagnosed(struct diagnosis *d, void *arg)
 	mapctl_added_all(x);
 }
 
+/* The probes of diagnose, with --stun's observers; false if they cannot
+ * start. */
+static bool
+mapctl_diagnose(struct mapctl_ctx *x, void (*cb)(struct diagnosis *, void *))
+{
+	struct diagnosis_config cfg = { .timeout_ms = 2000 };
+
+	for (int i = 0; i < x->c.nstun; i++)
+		cfg.stun[cfg.nstun++] = x->c.stun[i];
+	diagnosis_use_defaults(&cfg);
+	x->dns = loop_dns_new(x->base);
+	x->diag = x->dns == NULL ? NULL :
+	    diagnosis_start(x->base, x->dns, &cfg, cb, x);
+	return x->diag != NULL;
+}
+
 /* After the home router's grant: is there a NAT in front of it? */
 static void
 mapctl_find_upstream(struct mapctl_ctx *x)
 {
-	struct diagnosis_config cfg = { .timeout_ms = 2000 };
-
 	if (x->c.upstream.family) {
 		mapctl_map_upstream(x);
 		return;
@@ -323,14 +338,33 @@ mapctl_find_upstream(struct mapctl_ctx *x)
 		mapctl_added_all(x);	/* one NAT, as far as we were told */
 		return;
 	}
-	for (int i = 0; i < x->c.nstun; i++)
-		cfg.stun[cfg.nstun++] = x->c.stun[i];
-	diagnosis_use_defaults(&cfg);
-	x->dns = loop_dns_new(x->base);
-	x->diag = x->dns == NULL ? NULL :
-	    diagnosis_start(x->base, x->dns, &cfg, mapctl_diagnosed, x);
-	if (x->diag == NULL)
+	if (!mapctl_diagnose(x, mapctl_diagnosed))
 		mapctl_added_all(x);
+}
+
+/* The home router refused for want of a public address: what the probes
+ * say to do (behind a carrier that maps, what to set on the home router). */
+static void
+mapctl_refused_diagnosed(struct diagnosis *d, void *arg)
+{
+	struct mapctl_ctx *x = arg;
+	struct verdict v;
+
+	verdict_decide(diagnosis_evidence(d), &v);
+	mapout_error(&x->c, &x->grants[0], v.nadvice > 0 ?
+	    v.advice[0].detail : NULL);
+	mapctl_finish(x, 1);
+}
+
+static void
+mapctl_refused(struct mapctl_ctx *x, const struct mapping_grant *g)
+{
+	x->grants[0] = *g;
+	if (!g->no_public_address || !mapctl_diagnose(x,
+	    mapctl_refused_diagnosed)) {
+		mapout_error(&x->c, g, NULL);
+		mapctl_finish(x, 1);
+	}
 }
 
 static void
@@ -340,8 +374,7 @@ mapctl_added(const struct mapping_grant *g, void *arg)
 
 	mapctl_retire(x);
 	if (!g->ok) {
-		mapout_error(&x->c, g);
-		mapctl_finish(x, 1);
+		mapctl_refused(x, g);
 		return;
 	}
 	if (mapctl_keep_record(x, g, 0) < 0) {
@@ -406,7 +439,7 @@ mapctl_deleted(const struct mapping_grant *g, void *arg)
 
 	mapctl_retire(x);
 	if (!g->ok) {
-		mapout_error(&x->c, g);
+		mapout_error(&x->c, g, NULL);
 		x->status = 1;
 	} else if (mapctl_save(x, state_drop, &m) < 0) {
 		fprintf(stderr, "homereach map: %u/%s was removed from its router, "

@@ -78,15 +78,16 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 }
 
 void
-mapout_error(const struct mapctl *c, const struct mapping_grant *g)
+mapout_error(const struct mapctl *c, const struct mapping_grant *g,
+    const char *what)
 {
-	char gw[ADDR_STRLEN], hint[256] = "";
+	char gw[ADDR_STRLEN], hint[1024] = "";
 
 	if (g->no_public_address)
 		snprintf(hint, sizeof(hint), "the router at %s has no public "
-		    "address: another NAT sits in front of it; `homereach "
-		    "diagnose` says what to do", addr_ntop(&g->gateway, gw,
-		    sizeof(gw)));
+		    "address: another NAT sits in front of it. %s",
+		    addr_ntop(&g->gateway, gw, sizeof(gw)), what ? what :
+		    "`homereach diagnose` says what to do");
 	if (c->json) {
 		mapout_json(json_pack("{s:b, s:s, s:i, s:s, s:b, s:s}", "ok", 0,
 		    "protocol", mapout_proto(c->spec.protocol), "internal_port",

@@ -9,7 +9,9 @@
 /* outer: the upstream router's grant through a double NAT, or NULL. */
 void mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
     const struct mapping_grant *outer);
-void mapout_error(const struct mapctl *c, const struct mapping_grant *g);
+/* hint: what to do, or NULL for the default one. */
+void mapout_error(const struct mapctl *c, const struct mapping_grant *g,
+    const char *hint);
 void mapout_removed(const struct mapctl *c, const struct map_record *m);
 void mapout_list(const struct mapctl *c, const struct state *st, int64_t now);
 

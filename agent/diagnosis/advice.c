@@ -268,21 +268,107 @@ advice_isp_box(const struct evidence *ev, const struct verdict *v,
 	return false;
 }
 
-static void
-advice_cgnat(const struct evidence *ev, struct verdict *v)
+/* The first protocol a gateway maps by, as users know it. */
+static const char *
+advice_maps_by(const struct gateway *gw)
 {
-	char p[ADDR_STRLEN], dev[200];
-	struct netaddr box;
+	return gw->pcp.can_map ? "PCP" : gw->natpmp.can_map ? "NAT-PMP" :
+	    "UPnP";
+}
 
-	addr_ntop(&v->public_v4, p, sizeof(p));
+/* The carrier's NAT maps on request (PCP at the carrier, RFC 6887): the
+ * way in through it, or what stands in the way. */
+static void
+advice_carrier_maps(struct verdict *v)
+{
+	char car[200], home[200], box[ADDR_STRLEN], p[ADDR_STRLEN];
+	const struct netaddr *pub = evidence_gateway_wan(v->carrier);
+
+	advice_device(v->carrier, "carrier's NAT", car, sizeof(car));
+	advice_device(v->home, "home router", home, sizeof(home));
+	addr_ntop(pub ? pub : &v->public_v4, p, sizeof(p));
+	if (v->carrier->role == GW_CARRIER && v->upstream != NULL)
+		advice_add(v, "carrier-pcp", "Map at the carrier's NAT, after "
+		    "bridge mode", "%s maps ports on request (%s), but the ISP "
+		    "router at %s stands between it and %s. Put the ISP router in "
+		    "bridge mode; then `homereach map add PORT` maps on the home "
+		    "router and on the carrier, and visitors reach %s:PORT.", car,
+		    advice_maps_by(v->carrier), addr_ntop(&v->upstream->address,
+		    box, sizeof(box)), home, p);
+	else if (v->inbound_possible)
+		advice_add(v, "carrier-pcp", "Map at the carrier's NAT",
+		    "%s maps ports on request (%s): `homereach map add PORT` maps "
+		    "on %s and then there, and visitors reach %s at the port the "
+		    "carrier grants (its address is shared: often not the one "
+		    "asked; `map add` says which).", car,
+		    advice_maps_by(v->carrier), home, p);
+	else
+		advice_add(v, "carrier-pcp", "Let the home router map behind the "
+		    "carrier", "%s maps ports on request (%s), but %s refuses to: "
+		    "its WAN address is in the carrier's shared space (RFC 6598), "
+		    "so it takes every port for closed. Tell it the public "
+		    "address %s (miniupnpd: ext_ip=%s; other routers call it "
+		    "\"behind another NAT\" or a PCP proxy); then `homereach map "
+		    "add PORT` maps on both.",
+		    car, advice_maps_by(v->carrier), home, p, p);
+}
+
+/* homereach's redirect server: visitors of a name go on to the port that
+ * works. */
+static void
+advice_port_redirect(struct verdict *v, const char *when)
+{
+	advice_add(v, "port-redirect", "Send visitors on to the port that "
+	    "works", "%s: homereach's redirect server (a [ddns] record with "
+	    "provider = redirect) sends visitors of http://NAME/ on to the "
+	    "address and port that answer, so nobody has to type a port.",
+	    when);
+}
+
+#define ADVICE_PORT_BLOCKED	"If the ISP blocks the port visitors " \
+	"expect (80 or 443), or the router grants another external port"
+
+static void
+advice_relay(struct verdict *v, const char *over)
+{
+	advice_add(v, "relay", "Or use a relay with a public address",
+	    "Where nothing inbound can work, a relay or tunnel with a public "
+	    "address (a small server%s that forwards a port over a tunnel this "
+	    "host opens) reaches the house from outside without any inbound "
+	    "port.", over);
+}
+
+static void
+advice_ask_public_ip(struct verdict *v)
+{
+	char p[ADDR_STRLEN];
+
 	advice_add(v, "request-public-ip", "Ask the ISP for a public IPv4 address",
 	    "The line is behind carrier-grade NAT: %s is shared with other "
-	    "customers and no port on it can reach this house. Many ISPs give a "
+	    "customers and no port on it is this house's own. Many ISPs give a "
 	    "public (often \"static\" or \"fixed\") IPv4 address on request, "
 	    "sometimes for a fee: ask for \"a public IPv4 address instead of "
 	    "carrier-grade NAT (CGN)\", or for dual stack if the line has "
-	    "IPv6.", p);
-	advice_ipv6(ev, v);
+	    "IPv6.", addr_ntop(&v->public_v4, p, sizeof(p)));
+}
+
+/* The ways out, in order: the carrier's own mapping when it offers one,
+ * IPv6 when this host has it, a public address from the ISP, bridge mode
+ * for an ISP box (not enough alone), then the redirect server or a relay. */
+static void
+advice_cgnat(const struct evidence *ev, struct verdict *v)
+{
+	char dev[200];
+	struct netaddr box;
+	bool carrier_maps = v->carrier && evidence_gateway_can_map(v->carrier);
+
+	if (carrier_maps)
+		advice_carrier_maps(v);
+	if (ev->has_global_ipv6)
+		advice_ipv6(ev, v);
+	advice_ask_public_ip(v);
+	if (!ev->has_global_ipv6)
+		advice_ipv6(ev, v);
 	if (advice_isp_box(ev, v, &box)) {
 		struct gateway g = { .address = box };
 		const struct gateway *up = v->upstream ? v->upstream : &g;
@@ -291,13 +377,14 @@ advice_cgnat(const struct evidence *ev, struct verdict *v)
 		    "mode (not enough alone)", "Bridge mode for %s removes one NAT "
 		    "layer, so that port mapping on the home router reaches the "
 		    "carrier's NAT; the carrier's NAT stays, so this alone opens "
-		    "nothing: do it together with a public address from the ISP.",
-		    dev);
+		    "nothing: do it together with a public address from the ISP%s.",
+		    dev, carrier_maps ? " or the carrier's mapping" : "");
 	}
-	advice_add(v, "port-redirect", "Or use a relay with a public address",
-	    "A port-redirect or tunnel service (for example a small server with "
-	    "a public address that forwards a port over a tunnel this host "
-	    "opens) reaches the house from outside without any inbound port.");
+	if (carrier_maps)
+		advice_port_redirect(v, "The carrier grants whatever port is "
+		    "free on its shared address, rarely 80 or 443");
+	else
+		advice_relay(v, "");
 }
 
 /* DS-Lite: no inbound IPv4 at all, whatever the home router does; IPv6
@@ -312,10 +399,8 @@ advice_dslite(const struct evidence *ev, struct verdict *v)
 	    "open it. Some ISPs switch a line to dual stack (a public IPv4 "
 	    "address beside IPv6) on request: ask for \"dual stack instead of "
 	    "DS-Lite\".");
-	advice_add(v, "port-redirect", "Or use a relay with a public address",
-	    "A port-redirect or tunnel service (a small server with a public "
-	    "IPv4 address that forwards a port over a tunnel this host opens, "
-	    "over IPv6 if need be) reaches the house from IPv4-only visitors.");
+	advice_relay(v, " with a public IPv4 address, reached over IPv6 if "
+	    "need be");
 }
 
 void
@@ -326,6 +411,9 @@ advice_decide(const struct evidence *ev, struct verdict *v)
 		advice_public(v);
 		break;
 	case V_SINGLE_NAT:
+		advice_single(ev, v);
+		advice_port_redirect(v, ADVICE_PORT_BLOCKED);
+		break;
 	case V_UNKNOWN:
 		advice_single(ev, v);
 		break;
@@ -333,6 +421,7 @@ advice_decide(const struct evidence *ev, struct verdict *v)
 		advice_double(ev, v);
 		if (ev->has_global_ipv6)
 			advice_ipv6(ev, v);
+		advice_port_redirect(v, ADVICE_PORT_BLOCKED);
 		break;
 	case V_CGNAT:
 		advice_cgnat(ev, v);

@@ -47,7 +47,7 @@ struct diagnosis {
 	struct timeval deadline_at;
 	struct stunprobe *stun[DIAG_MAX_SERVERS], *stun6[DIAG_MAX_SERVERS];
 	struct echoprobe *echo[DIAG_MAX_SERVERS], *echo6[DIAG_MAX_SERVERS];
-	struct diag_gw gws[2];		/* home, upstream */
+	struct diag_gw gws[3];		/* home, upstream, carrier */
 	struct gwprobe *pcp6;		/* the IPv6 router: PCP */
 	struct upnpprobe *igd6;		/* ... and IGDv2 firewall control */
 	struct reach *reach;		/* the inbound check over IPv6 */
@@ -126,12 +126,16 @@ diag_on_hops(const struct netaddr *hops, int nhops, void *arg)
 {
 	struct diagnosis *d = arg;
 	const struct gateway *home = evidence_role(&d->ev, GW_HOME);
+	int carrier = evidence_carrier_hop(hops, nhops);
 
 	memcpy(d->ev.hops, hops, sizeof(*hops) * (size_t)nhops);
 	d->ev.nhops = nhops;
 	if (nhops >= 2 && hops[1].family != 0 && !addr_is_public(&hops[1]) &&
 	    (home == NULL || !addr_equal(&home->address, &hops[1])))
 		diag_probe_gateway(d, 1, &hops[1], GW_UPSTREAM);
+	/* Behind an ISP box: the carrier's NAT may map too (PCP, RFC 6887). */
+	if (carrier > 1)
+		diag_probe_gateway(d, 2, &hops[carrier], GW_CARRIER);
 	diag_settle(d);
 }
 
@@ -541,7 +545,7 @@ diagnosis_free(struct diagnosis *d)
 	gwprobe_free(d->pcp6);
 	upnpprobe_free(d->igd6);
 	reach_free(d->reach);
-	for (int i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(d->gws) / sizeof(d->gws[0]); i++) {
 		gwprobe_free(d->gws[i].gwp);
 		upnpprobe_free(d->gws[i].upnp);
 	}

@@ -49,6 +49,21 @@ evidence_role(const struct evidence *ev, enum gw_role role)
 	return NULL;
 }
 
+int
+evidence_carrier_hop(const struct netaddr *hops, int nhops)
+{
+	for (int i = 1; i < nhops; i++) {
+		if (hops[i].family == 0)
+			continue;
+		if (addr_is_public(&hops[i]))
+			return -1;
+		if (addr_classify(&hops[i]) == ADDR_SHARED ||
+		    addr_is_dslite(&hops[i]))
+			return i;
+	}
+	return -1;
+}
+
 const char *
 evidence_source_name(enum obs_source source)
 {

@@ -31,7 +31,10 @@ struct observation {
 	char error[REASON_LEN];	/* when not */
 };
 
-enum gw_role { GW_HOME, GW_UPSTREAM };
+/* The home router (default gateway), the router after it (an ISP box or
+ * the carrier), and the carrier's NAT when it is further out (behind an
+ * ISP box). */
+enum gw_role { GW_HOME, GW_UPSTREAM, GW_CARRIER };
 
 struct gateway {
 	struct netaddr address;
@@ -83,6 +86,9 @@ struct observation *evidence_add_obs(struct evidence *ev,
 struct gateway *evidence_gateway(struct evidence *ev,
     const struct netaddr *address, enum gw_role role);
 struct gateway *evidence_role(const struct evidence *ev, enum gw_role role);
+/* The first hop of the carrier's network (shared space, RFC 6598, or a
+ * DS-Lite AFTR) before the first public hop, or -1. */
+int evidence_carrier_hop(const struct netaddr *hops, int nhops);
 const char *evidence_source_name(enum obs_source source);
 const char *evidence_behaviour_name(enum nat_behaviour b);
 /* WAN address the gateway claims (NAT-PMP first, then UPnP), or NULL. */

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "lib/names.h"
+
 #define BOLD(c)		((c) ? "\033[1m" : "")
 #define RED(c)		((c) ? "\033[31m" : "")
 #define GREEN(c)	((c) ? "\033[32m" : "")
@@ -14,7 +16,9 @@
 static const char *
 report_role(enum gw_role role)
 {
-	return role == GW_HOME ? "home-router" : "upstream-router";
+	static const char *const names[] = { "home-router", "upstream-router",
+	    "carrier-nat" };
+	return NAME_OF(names, role, "unknown");
 }
 
 /* Print text wrapped at 76 columns, each line indented. */

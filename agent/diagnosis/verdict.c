@@ -324,12 +324,53 @@ verdict_topology(const struct evidence *ev, struct verdict *v)
 	}
 }
 
+/* The carrier's NAT among the gateways probed: an address in shared space
+ * (RFC 6598) or DS-Lite's AFTR. */
+static const struct gateway *
+verdict_carrier(const struct evidence *ev)
+{
+	for (int i = 0; i < ev->ngateways; i++) {
+		const struct gateway *g = &ev->gateways[i];
+		if (g->role != GW_HOME && (addr_classify(&g->address) ==
+		    ADDR_SHARED || addr_is_dslite(&g->address)))
+			return g;
+	}
+	return NULL;
+}
+
+/* The home router maps: it says so, and does not answer NAT-PMP with
+ * "network failure" (no public address to map on), as miniupnpd does
+ * with a shared WAN address while its PCP still answers ANNOUNCE. */
+static bool
+verdict_home_maps(const struct verdict *v)
+{
+	return v->home != NULL && evidence_gateway_can_map(v->home) &&
+	    !(v->home->natpmp.answered && v->home->natpmp.result == 3);
+}
+
+/* Behind a carrier NAT that maps on request (PCP at the carrier, RFC 6887
+ * section 1), straight after a home router that maps too: `map` maps on
+ * both, as through any double NAT. */
+static bool
+verdict_carrier_maps(struct verdict *v)
+{
+	char c[ADDR_STRLEN];
+
+	if (!verdict_ipv4_shared(v->kind) || v->carrier == NULL ||
+	    !evidence_gateway_can_map(v->carrier))
+		return false;
+	verdict_add_why(v, "the carrier's NAT at %s maps ports on request",
+	    addr_ntop(&v->carrier->address, c, sizeof(c)));
+	return v->carrier == v->upstream && verdict_home_maps(v);
+}
+
 void
 verdict_decide(const struct evidence *ev, struct verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->home = evidence_role(ev, GW_HOME);
 	v->upstream = evidence_role(ev, GW_UPSTREAM);
+	v->carrier = verdict_carrier(ev);
 	switch (verdict_observed(ev, v)) {
 	case 0:
 		verdict_add_why(v, "no outside observer (STUN or HTTP echo) "
@@ -343,7 +384,8 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 		verdict_topology(ev, v);
 	}
 	v->inbound_possible = v->kind == V_PUBLIC || (v->kind == V_SINGLE_NAT &&
-	    v->home != NULL && evidence_gateway_can_map(v->home));
+	    v->home != NULL && evidence_gateway_can_map(v->home)) ||
+	    verdict_carrier_maps(v);
 	verdict6_decide(ev, &v->v6);
 	advice_decide(ev, v);
 }

@@ -7,7 +7,7 @@
 #include "agent/diagnosis/evidence.h"
 
 #define VERDICT_MAX_LINES	8
-#define VERDICT_MAX_ADVICE	6
+#define VERDICT_MAX_ADVICE	8
 
 enum verdict_kind { V_PUBLIC, V_SINGLE_NAT, V_DOUBLE_NAT, V_CGNAT,
 	V_NO_INTERNET, V_UNKNOWN, V_DSLITE };
@@ -43,6 +43,9 @@ struct verdict {
 	struct netaddr public_v4;	/* what outside observers agree on */
 	bool inbound_possible;
 	const struct gateway *home, *upstream;
+	const struct gateway *carrier;	/* the carrier's NAT, when probed
+					 * (the upstream router, or further
+					 * out behind an ISP box) */
 	char why[VERDICT_MAX_LINES][VERDICT_LINE];	/* the evidence that
 							 * led here */
 	int nwhy;

@@ -27,7 +27,7 @@ LAB_V6_HOST=2a05:5:1::10
 LAB_OBS6=2a05:5:f::2
 LAB_ECHO6="http://[$LAB_OBS6]/"
 LAB_REDIRECT6=2a05:5:f::4
-LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
 lab_die() { lab_log "error: $*"; exit 1; }
@@ -443,6 +443,26 @@ lab_topo_cgnat() {
 	lab_nat rtr wan filter
 	lab_home_lan
 	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+}
+
+# A carrier NAT that maps on request (PCP, NAT-PMP; RFC 6887 section 1
+# has the carrier's server in mind): miniupnpd on cgn, for the customers in
+# 100.64.0.0/10. The home router's miniupnpd sees its shared WAN address and
+# refuses to map, as such routers do; lab_upnpd_told makes it map.
+lab_topo_cgnat_pcp() {
+	lab_topo_cgnat
+	lab_upnpd cgn wan lan 100.64.0.0/10 "Carrier NAT" "CGN-9000"
+}
+
+# lab_upnpd_told NODE PUBLIC: restart NODE's miniupnpd told the public
+# address in front of it (miniupnpd's ext_ip=), the setting that makes a
+# home router behind a carrier NAT map.
+lab_upnpd_told() {
+	local pid; pid=$(cat "$LAB_DIR/miniupnpd-$1.pid")
+	kill "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+	echo "ext_ip=$2" >> "$LAB_DIR/miniupnpd-$1.conf"
+	lab_upnpd_start "$1"
 }
 
 # The ISP box behind a carrier NAT, the home router behind the box: three

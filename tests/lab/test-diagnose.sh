@@ -19,13 +19,14 @@ up='[.gateways[] | select(.role == "upstream-router") | .address] | join(" ")'
 case $topo in
 public)		want=(public 0 0 "none-needed" "") ;;
 single-nat|bridge|twin-ip)
-		want=(single-nat 1 0 "none-needed" "") ;;
-no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz" "") ;;
+		want=(single-nat 1 0 "none-needed port-redirect" "") ;;
+no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz port-redirect" "") ;;
 double-nat|double-nat-upnp|double-nat-chain)
-		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward" 192.168.0.1) ;;
-cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
-cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode port-redirect" 192.168.0.1) ;;
-ds-lite)	want=(ds-lite 1 1 "use-ipv6 request-public-ip port-redirect" 192.0.0.1) ;;
+		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward port-redirect" 192.168.0.1) ;;
+cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 relay" 100.64.0.1) ;;
+cgnat-pcp)	want=(cgnat 2 1 "carrier-pcp request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
+cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode relay" 192.168.0.1) ;;
+ds-lite)	want=(ds-lite 1 1 "use-ipv6 request-public-ip relay" 192.0.0.1) ;;
 esac
 [ "$topo" = twin-ip ] && want[4]=192.168.0.1	# the ISP box, routing only
 
@@ -50,8 +51,12 @@ double-nat-upnp)
 	check "ISP box speaks UPnP" '.gateways[] | select(.role == "upstream-router") | .upnp.can_map' true "$json"
 	check "ISP box named" '.gateways[] | select(.role == "upstream-router") | .friendly_name' "ISP Box" "$json"
 	check "advice names the ISP box" '.advice[0].detail | test("Speedlink 5000")' true "$json" ;;
-double-nat|cgnat|cgnat-isp)
+double-nat|cgnat|cgnat-isp|cgnat-pcp)
 	check "home router refuses NAT-PMP" '.gateways[0].natpmp.result' 3 "$json" ;;&
+cgnat-pcp)
+	check "the carrier's NAT maps" '.gateways[1].natpmp.can_map' true "$json"
+	check "advice names the carrier" '.advice[0].detail | test("100.64.0.1 \\(Lab Networks CGN-9000\\)")' true "$json"
+	check "advice says what to set on the home router" '.advice[0].detail | test("refuses.*ext_ip=5.0.1.2")' true "$json" ;;
 ds-lite)
 	check "the AFTR on the path" '[.hops[]] | join(" ")' "192.168.1.1 192.0.0.1 5.0.0.2" "$json"
 	check "IPv6 is the way in: the host's address named" \

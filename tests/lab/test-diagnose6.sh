@@ -46,7 +46,7 @@ single-nat-v6)
 	check "IPv4 verdict unchanged" .verdict single-nat "$json" ;;
 cgnat-v6)
 	check "IPv4 verdict" .verdict cgnat "$json"
-	check "advice" '[.advice[].id] | join(" ")' "request-public-ip use-ipv6 port-redirect" "$json"
+	check "advice: IPv6 first, the host has it" '[.advice[].id] | join(" ")' "use-ipv6 request-public-ip relay" "$json"
 	check "use-ipv6 names what blocks" "$use6 | .detail | test(\"\\\\[$LAB_V6_HOST\\\\]:8080/tcp does not answer.*opens pinholes on request \\\\(PCP\\\\)\")" true "$json" ;;
 esac
 

@@ -15,6 +15,11 @@
 #              and it works
 #   double     double NAT where both routers map: services reached through
 #              both layers (upstream found by the probes, or named)
+#   carrier    cgnat-pcp, the carrier's NAT maps (PCP, NAT-PMP): while the
+#              home router refuses (its WAN address is shared space), map
+#              add exits 1 naming the carrier and the setting; told the
+#              public address, both layers map and the services answer
+#              from the internet; del leaves both routers clean
 #   pinhole    single-nat-v6: the router's IPv6 firewall drops inbound
 #              connections until map add opens a pinhole (PCP) for this
 #              host's stable address; TCP and UDP then answer over IPv6
@@ -253,6 +258,30 @@ case_double() {
 	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
 	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
 	check_eq "del: ISP box clean" "$(lab_upnpd_rules isp)" 0
+	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
+}
+
+case_carrier() {
+	lab_setup cgnat-pcp
+	services
+	hr map add 8080/tcp --stun "$LAB_STUN1" > /dev/null 2> "$LAB_DIR/refused.err"
+	check_eq "home router refuses: exit status" "$?" 1
+	check_eq "says the carrier maps and what to set" "$(grep -c 'carrier.s NAT at 100.64.0.1.*refuses.*ext_ip=5.0.1.2' "$LAB_DIR/refused.err")" 1
+	check_eq "nothing recorded after a refusal" "$(hr map list --json | jq length)" 0
+	lab_upnpd_told rtr 5.0.1.2
+	hr map add 8080/tcp --stun "$LAB_STUN1" --json > "$LAB_DIR/tcp.json"
+	check_eq "map add through the carrier: exit status" "$?" 0
+	check "two layers" '.layers | length' 2 "$LAB_DIR/tcp.json"
+	check "the carrier's NAT maps the outer layer" '.layers[1].gateway' 100.64.0.1 "$LAB_DIR/tcp.json"
+	check "public address" .external_address 5.0.1.2 "$LAB_DIR/tcp.json"
+	port=$(jq -r .external_port "$LAB_DIR/tcp.json")
+	check_eq "TCP service reached through the carrier" "$(reach_tcp "$port")" hello-from-nas
+	hr map add 5353/udp --stun "$LAB_STUN1" --json > "$LAB_DIR/udp.json"
+	port=$(jq -r .external_port "$LAB_DIR/udp.json")
+	check_eq "UDP service reached through the carrier" "$(reach_udp "$port")" pong
+	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
+	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
+	check_eq "del: carrier clean" "$(lab_upnpd_rules cgn)" 0
 	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
 }
 

@@ -101,7 +101,7 @@ test_single_nat_mapping(void **state)
 	(void)state;
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
-	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed");
+	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed port-redirect");
 }
 
 static void
@@ -114,7 +114,8 @@ test_single_nat_no_mapping(void **state)
 	home_lan(&ev);
 	gw(&ev, "192.168.1.1", GW_HOME);
 	hops(&ev, "192.168.1.1", "5.0.0.2", NULL);
-	expect(&ev, V_SINGLE_NAT, 1, 1, "enable-port-mapping manual-port-forward dmz");
+	expect(&ev, V_SINGLE_NAT, 1, 1,
+	    "enable-port-mapping manual-port-forward dmz port-redirect");
 	verdict_decide(&ev, &v);
 	assert_non_null(strstr(v.advice[1].detail, "192.168.1.10"));
 }
@@ -130,7 +131,7 @@ test_double_nat_by_refusal_and_hop(void **state)
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 3, NULL);
 	gw(&ev, "192.168.0.1", GW_UPSTREAM);
 	hops(&ev, "192.168.1.1", "192.168.0.1", "5.0.0.2");
-	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward port-redirect");
 	verdict_decide(&ev, &v);
 	assert_non_null(strstr(v.advice[0].detail, "192.168.0.1"));
 	assert_non_null(strstr(v.why[0], "network failure"));
@@ -149,7 +150,7 @@ test_double_nat_by_wan(void **state)
 	up = gw(&ev, "192.168.0.1", GW_UPSTREAM);
 	natpmp(up, 0, "5.0.1.2");
 	snprintf(up->desc.model_name, sizeof(up->desc.model_name), "Speedlink 5000");
-	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward port-redirect");
 	verdict_decide(&ev, &v);
 	assert_non_null(strstr(v.advice[0].detail, "Speedlink 5000"));
 	assert_non_null(strstr(v.advice[3].detail, "`homereach map`"));
@@ -164,7 +165,7 @@ test_triple_nat(void **state)
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
 	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "10.0.0.2");
-	expect(&ev, V_DOUBLE_NAT, 3, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	expect(&ev, V_DOUBLE_NAT, 3, 1, "bridge-mode twin-ip dmz manual-port-forward port-redirect");
 }
 
 static void
@@ -175,7 +176,7 @@ test_cgnat_by_wan(void **state)
 	(void)state;
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "100.64.0.2");
-	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 port-redirect");
+	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 relay");
 }
 
 static void
@@ -187,7 +188,7 @@ test_cgnat_by_hop(void **state)
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 3, NULL);
 	hops(&ev, "192.168.1.1", "100.64.0.1", "5.0.0.2");
-	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 port-redirect");
+	expect(&ev, V_CGNAT, 2, 1, "request-public-ip use-ipv6 relay");
 }
 
 static void
@@ -200,7 +201,7 @@ test_cgnat_behind_isp_box(void **state)
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
 	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "100.70.1.2");
 	expect(&ev, V_CGNAT, 3, 1,
-	    "request-public-ip use-ipv6 bridge-mode port-redirect");
+	    "request-public-ip use-ipv6 bridge-mode relay");
 }
 
 /* A home router told the outer address (miniupnpd's ext_ip=) behind an ISP
@@ -214,12 +215,12 @@ test_declared_address(void **state)
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
 	natpmp(gw(&ev, "192.168.0.1", GW_UPSTREAM), 0, "5.0.1.2");
-	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward port-redirect");
 	/* Twin IP: the ISP box routes and claims nothing. */
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.2");
 	gw(&ev, "192.168.0.1", GW_UPSTREAM);
-	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed");
+	expect(&ev, V_SINGLE_NAT, 1, 0, "none-needed port-redirect");
 }
 
 static void
@@ -231,7 +232,7 @@ test_hidden_nat(void **state)
 	(void)state;
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "5.0.1.3");
-	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward");
+	expect(&ev, V_DOUBLE_NAT, 2, 1, "bridge-mode twin-ip dmz manual-port-forward port-redirect");
 	verdict_decide(&ev, &v);
 	assert_non_null(strstr(v.why[0], "cannot see"));
 }
@@ -345,7 +346,7 @@ test_ipv6_advice(void **state)
 	addr_parse("2a01:4f8::10", &ev.global_ipv6);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
 	expect(&ev, V_DOUBLE_NAT, 2, 1,
-	    "bridge-mode twin-ip dmz manual-port-forward use-ipv6");
+	    "bridge-mode twin-ip dmz manual-port-forward use-ipv6 port-redirect");
 	verdict_decide(&ev, &v);
 	assert_non_null(strstr(v.advice[4].detail, "2a01:4f8::10"));
 }
@@ -406,7 +407,65 @@ test_dslite_advice(void **state)
 	home_lan(&ev);
 	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.0.0.2");
 	hops(&ev, "192.168.1.1", "192.0.0.1", "5.0.0.2");
-	expect(&ev, V_DSLITE, 1, 1, "use-ipv6 request-public-ip port-redirect");
+	expect(&ev, V_DSLITE, 1, 1, "use-ipv6 request-public-ip relay");
+}
+
+/* PCP at the carrier (RFC 6887): the carrier's NAT straight after the home
+ * router maps. Inbound works when the home router maps too; when it refuses
+ * (its WAN address is shared space), the advice says what to set. */
+static void
+test_carrier_maps(void **state)
+{
+	struct evidence ev;
+	struct gateway *home, *cgn;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	home = gw(&ev, "192.168.1.1", GW_HOME);
+	natpmp(home, 3, NULL);
+	home->pcp.can_map = true;	/* miniupnpd: ANNOUNCE answered */
+	cgn = gw(&ev, "100.64.0.1", GW_UPSTREAM);
+	natpmp(cgn, 0, "5.0.1.2");
+	hops(&ev, "192.168.1.1", "100.64.0.1", "5.0.0.2");
+	expect(&ev, V_CGNAT, 2, 1,
+	    "carrier-pcp request-public-ip use-ipv6 port-redirect");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[0].detail, "refuses"));
+	assert_non_null(strstr(v.advice[0].detail, "ext_ip=5.0.1.2"));
+	/* The home router told the public address (ext_ip=): both map. */
+	natpmp(home, 0, "5.0.1.2");
+	home->natpmp.can_map = true;
+	expect(&ev, V_CGNAT, 2, 0,
+	    "carrier-pcp request-public-ip use-ipv6 port-redirect");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[0].detail, "`homereach map add PORT` "
+	    "maps on the home router"));
+	/* With IPv6 on this host, IPv6 comes before asking the ISP. */
+	ev.has_global_ipv6 = true;
+	addr_parse("2a05:5:1::10", &ev.global_ipv6);
+	expect(&ev, V_CGNAT, 2, 0,
+	    "carrier-pcp use-ipv6 request-public-ip port-redirect");
+}
+
+/* Behind an ISP box the carrier's NAT is further out: it maps, but not
+ * through the box; bridge mode first. */
+static void
+test_carrier_behind_box(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	(void)state;
+	home_lan(&ev);
+	natpmp(gw(&ev, "192.168.1.1", GW_HOME), 0, "192.168.0.2");
+	gw(&ev, "192.168.0.1", GW_UPSTREAM);
+	natpmp(gw(&ev, "100.64.0.1", GW_CARRIER), 0, "5.0.1.2");
+	hops(&ev, "192.168.1.1", "192.168.0.1", "100.64.0.1");
+	expect(&ev, V_CGNAT, 3, 1,
+	    "carrier-pcp request-public-ip use-ipv6 bridge-mode port-redirect");
+	verdict_decide(&ev, &v);
+	assert_non_null(strstr(v.advice[0].detail, "bridge mode"));
 }
 
 static void
@@ -570,6 +629,8 @@ main(void)
 		cmocka_unit_test(test_ipv6_way_in),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_dslite_advice),
+		cmocka_unit_test(test_carrier_maps),
+		cmocka_unit_test(test_carrier_behind_box),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
