@@ -13,6 +13,7 @@
 
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
+#include "agent/config/state.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
 #include "lib/log.h"
@@ -20,6 +21,7 @@
 
 struct diagnose_run {
 	const char *config;
+	const char *state_dir;
 	struct event_base *base;
 	struct diagnosis_config cfg;
 	bool json;
@@ -33,11 +35,14 @@ diagnose_usage(FILE *out)
 	fprintf(out, "Usage: homereach diagnose [--json] [--stun HOST[:PORT]]... "
 	    "[--http-echo URL]...\n"
 	    "                          [--check-url URL] [--check-port PORT[/tcp|/udp]]\n"
-	    "                          [--timeout SECONDS] [--config FILE] [-v]...\n\n"
+	    "                          [--timeout SECONDS] [--config FILE] "
+	    "[--state-dir DIR] [-v]...\n\n"
 	    "Observers named by host name are asked over IPv4 and IPv6, address "
 	    "literals in\ntheir own family. With a check URL (a redirect "
 	    "server's /check) and a port\n(default: the first [service]), "
-	    "whether the port answers over IPv6.\n\n"
+	    "whether the port answers over IPv6. With a TCP mapping on record "
+	    "(--state-dir,\ndefault the configuration's state_dir), whether the router "
+	    "loops its public address back\nto this LAN.\n\n"
 	    "Exit status: 0 inbound connections can work, 1 the topology blocks "
 	    "them,\n2 usage error, 3 nothing outside answered.\n");
 }
@@ -65,6 +70,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "check-url", required_argument, NULL, 'u' },
 		{ "check-port", required_argument, NULL, 'p' },
+		{ "state-dir", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -80,6 +86,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		case 'e': rc = diagnose_add(c->echo, &c->necho, optarg, "--http-echo"); break;
 		case 't': rc = cli_seconds("diagnose", optarg, &c->timeout_ms); break;
 		case 'u': c->check_url = optarg; break;
+		case 'd': run->state_dir = optarg; break;
 		case 'p': rc = cli_port_proto("diagnose", optarg, &c->check_port,
 		    &c->check_proto); break;
 		case 'v': log_set_level(log_get_level() + 1); break;
@@ -93,6 +100,28 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		rc = -1;
 	}
 	return rc;
+}
+
+/* A TCP mapping on record: the hairpin check's target. The state is only
+ * read; one that cannot be read means no check. */
+static void
+diagnose_hairpin(struct diagnose_run *run, const struct config *cfg)
+{
+	static struct state st;
+	char path[1100], why[REASON_LEN];
+	const struct map_record *m;
+
+	snprintf(path, sizeof(path), "%s/state", run->state_dir ?
+	    run->state_dir : cfg->state_dir);
+	if (state_load(path, &st, why, sizeof(why)) < 0) {
+		log_debug("no hairpin check: %s", why);
+		return;
+	}
+	if ((m = state_public_tcp(&st)) == NULL)
+		return;
+	run->cfg.hairpin_to = m->external;
+	run->cfg.hairpin_port = m->external_port;
+	run->cfg.hairpin_name = config_ipv4_name(cfg);
 }
 
 /* Observers: the command line's, else the configuration's, else ours. */
@@ -117,6 +146,7 @@ diagnose_defaults(struct diagnose_run *run)
 		c->check_port = cfg.services[0].port;	/* a pinhole's */
 		c->check_proto = cfg.services[0].protocol;
 	}
+	diagnose_hairpin(run, &cfg);
 	return 0;
 }
 

@@ -279,6 +279,7 @@ map_main(int argc, char *argv[])
 		return 1;
 	}
 	c.gateway = rt.gateway;
+	c.name = config_ipv4_name(&cfg);
 	if (c.cmd == MAPCTL_ADD)
 		return map_add(&c, &cfg);
 	if (c.cmd != MAPCTL_LIST && !c.keep && !c.state_dir_given &&

@@ -26,6 +26,7 @@
 #include "lib/loop.h"
 #include "lib/proc.h"
 #include "nat/mapkeep.h"
+#include "probes/hairpin.h"
 
 struct mapctl_ctx {
 	struct mapctl c;
@@ -34,6 +35,7 @@ struct mapctl_ctx {
 	struct state st;		/* as read at start */
 	struct mapping_op *op, *retired;
 	struct diagnosis *diag;
+	struct hairpin *hairpin;
 	struct mapkeep *keep;
 	struct event *sigs[2];		/* INT, TERM */
 	int next;			/* state index being reclaimed or removed */
@@ -176,12 +178,15 @@ mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
 	mapkeep_stop(x->keep);
 }
 
+/* Printed, with the hairpin check's result if there is one: keep it, or
+ * done. */
 static void
-mapctl_added_all(struct mapctl_ctx *x)
+mapctl_report(struct mapctl_ctx *x, const struct hairpin_result *hp)
 {
 	static const int sigs[2] = { SIGINT, SIGTERM };
 
-	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL);
+	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL,
+	    hp);
 	if (!x->c.keep) {
 		mapctl_finish(x, 0);
 		return;
@@ -194,6 +199,27 @@ mapctl_added_all(struct mapctl_ctx *x)
 	}
 	if (loop_signals(x->base, sigs, 2, mapctl_on_signal, x, x->sigs) < 0)
 		mapctl_finish(x, 1);
+}
+
+static void
+mapctl_on_hairpin(const struct hairpin_result *r, void *arg)
+{
+	mapctl_report(arg, r);
+}
+
+/* A TCP port open on a public address: does it answer from this LAN too
+ * (NAT loopback)? */
+static void
+mapctl_added_all(struct mapctl_ctx *x)
+{
+	const struct mapping_grant *out = &x->grants[x->nlayers - 1];
+
+	if (x->c.spec.protocol == IPPROTO_TCP && out->gateway.family == AF_INET &&
+	    addr_is_public(&out->external))
+		x->hairpin = hairpin_start(x->base, &out->external,
+		    out->external_port, &x->c.gateway, 1000, mapctl_on_hairpin, x);
+	if (x->hairpin == NULL)
+		mapctl_report(x, NULL);
 }
 
 static int
@@ -519,6 +545,7 @@ mapctl_free(struct mapctl_ctx *x)
 	mapping_free(x->op);
 	mapping_free(x->retired);
 	diagnosis_free(x->diag);
+	hairpin_free(x->hairpin);
 	loop_dns_free(x->base, x->dns);
 	event_base_free(x->base);
 }

@@ -24,6 +24,7 @@ struct mapctl {
 	const char *stun[8];		/* --stun: observers for that search */
 	int nstun;
 	int family;			/* --family: 4, 6, or 0 for both */
+	const char *name;		/* the config's A record name, or NULL */
 };
 
 int mapctl_run(const struct mapctl *c);

@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "agent/diagnosis/verdict.h"
+
 static const char *
 mapout_proto(int protocol)
 {
@@ -36,19 +38,55 @@ mapout_layer(const struct mapping_grant *g)
 	    "lifetime", (json_int_t)g->lifetime);
 }
 
+/* What a hairpin check found, and the fix when the router loops nothing
+ * back; fix is "" otherwise. */
+static const char *
+mapout_hairpin(const struct mapctl *c, const struct mapping_grant *g,
+    const struct hairpin_result *hp, char *fix, size_t len)
+{
+	fix[0] = '\0';
+	if (hp == NULL)
+		return NULL;
+	if (hp->kind == HAIRPIN_NO)
+		advice_local_dns(fix, len, c->name, &g->internal);
+	return hairpin_name(hp->kind);
+}
+
+static void
+mapout_hairpin_text(const struct hairpin_result *hp, const char *fix)
+{
+	char p[ADDR_STRLEN];
+
+	if (hp == NULL)
+		return;
+	addr_ntop(&hp->public, p, sizeof(p));
+	if (hp->kind == HAIRPIN_YES)
+		printf("From this LAN too: the router loops %s:%u back (NAT "
+		    "loopback).\n", p, hp->port);
+	else if (hp->kind == HAIRPIN_UNKNOWN)
+		printf("From this LAN: not known whether %s:%u loops back (the "
+		    "router itself answers on port %u).\n", p, hp->port, hp->port);
+	else
+		printf("From this LAN, %s:%u does not answer (%s): the router has "
+		    "no NAT loopback, so the name works from outside only. %s\n",
+		    p, hp->port, hp->detail, fix);
+}
+
 void
 mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
-    const struct mapping_grant *outer)
+    const struct mapping_grant *outer, const struct hairpin_result *hp)
 {
 	const struct mapping_grant *out = outer ? outer : g;
 	char ext[ADDR_PORT_STRLEN + 32], gw[ADDR_STRLEN], in[ADDR_PORT_STRLEN];
+	char fix[600];
+	const char *loop = mapout_hairpin(c, g, hp, fix, sizeof(fix));
 	json_t *layers;
 
 	if (c->json) {
 		layers = json_pack("[o]", mapout_layer(g));
 		if (outer)
 			json_array_append_new(layers, mapout_layer(outer));
-		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o, s:b}",
+		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o, s:b, s:o, s:o}",
 		    "ok", 1, "protocol", mapout_proto(c->spec.protocol),
 		    "internal_port", c->spec.internal_port,
 		    "internal_address", mapout_addr(&g->internal),
@@ -56,7 +94,9 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 		    "external_port", out->external_port, "via", via_name(g->via),
 		    "gateway", mapout_addr(&g->gateway),
 		    "lifetime", (json_int_t)g->lifetime, "layers", layers,
-		    "pinhole", g->gateway.family == AF_INET6));
+		    "pinhole", g->gateway.family == AF_INET6,
+		    "hairpin", loop ? json_string(loop) : json_null(),
+		    "hairpin_fix", fix[0] ? json_string(fix) : json_null()));
 		return;
 	}
 	if (out->external.family)
@@ -75,6 +115,7 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 		    via_name(outer->via), addr_ntop(&outer->gateway, gw,
 		    sizeof(gw)), outer->external_port);
 	printf(")\n");
+	mapout_hairpin_text(hp, fix);
 }
 
 void

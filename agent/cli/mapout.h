@@ -5,10 +5,12 @@
 #include <stdint.h>
 
 #include "agent/cli/mapctl.h"
+#include "probes/hairpin.h"
 
-/* outer: the upstream router's grant through a double NAT, or NULL. */
+/* outer: the upstream router's grant through a double NAT, or NULL; hp:
+ * the hairpin check of the public side (TCP), or NULL. */
 void mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
-    const struct mapping_grant *outer);
+    const struct mapping_grant *outer, const struct hairpin_result *hp);
 /* hint: what to do, or NULL for the default one. */
 void mapout_error(const struct mapctl *c, const struct mapping_grant *g,
     const char *hint);

@@ -56,7 +56,11 @@ status_mappings(json_t *list)
 			printf("; %s", status_str(m, "error"));
 		if ((o = json_object_get(m, "outside")) != NULL)
 			printf("; from outside: %s", status_str(o, "result"));
+		if ((o = json_object_get(m, "hairpin")) != NULL)
+			printf("; from this LAN: %s", status_str(o, "result"));
 		printf("\n");
+		if (o != NULL && json_object_get(o, "fix") != NULL)
+			printf("    no NAT loopback: %s\n", status_str(o, "fix"));
 	}
 }
 

@@ -69,5 +69,7 @@ const struct ddns_config *config_ddns(const struct config *cfg,
     const char *name);
 const struct service_config *config_service(const struct config *cfg,
     const char *name);
+/* The first name an A record is kept for (what visitors type), or NULL. */
+const char *config_ipv4_name(const struct config *cfg);
 
 #endif

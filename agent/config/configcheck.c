@@ -59,6 +59,15 @@ config_service(const struct config *cfg, const char *name)
 	return NULL;
 }
 
+const char *
+config_ipv4_name(const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nddns; i++)
+		if ((cfg->ddns[i].record & REC_A) && cfg->ddns[i].hostname[0])
+			return cfg->ddns[i].hostname;
+	return NULL;
+}
+
 /* FNV-1a over the settings: a record stopped by its provider stays
  * stopped until this changes. */
 static uint64_t

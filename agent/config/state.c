@@ -434,6 +434,22 @@ state_find_const(const struct state *st, int protocol, uint16_t internal_port,
 	return state_find((struct state *)st, protocol, internal_port, gateway);
 }
 
+const struct map_record *
+state_public_tcp(const struct state *st)
+{
+	const struct map_record *best = NULL;
+
+	for (int i = 0; i < st->nmaps; i++) {
+		const struct map_record *m = &st->maps[i];
+		if (m->protocol != IPPROTO_TCP || m->via == VIA_ANY ||
+		    m->gateway.family != AF_INET || !addr_is_public(&m->external))
+			continue;
+		if (best == NULL || (m->chain != 0 && best->chain == 0))
+			best = m;	/* an upstream layer is the outer one */
+	}
+	return best;
+}
+
 struct ddns_state *
 state_ddns(struct state *st, const char *name, int family)
 {

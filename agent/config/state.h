@@ -52,6 +52,9 @@ struct map_record *state_find(struct state *st, int protocol,
 const struct map_record *state_find_const(const struct state *st,
     int protocol, uint16_t internal_port, const struct netaddr *gateway);
 void state_remove(struct state *st, struct map_record *m);
+/* A granted IPv4 TCP mapping whose external side is public: the
+ * outermost layer of a double NAT's pair; NULL if none. */
+const struct map_record *state_public_tcp(const struct state *st);
 /* Changes for state_update(); arg is a struct map_record. store_new:
  * unless its port has a record already; store: add or replace; drop;
  * disown: nobody keeps it any more, it lives by its lease. */

@@ -491,6 +491,7 @@ agent_free(struct agent *a)
 	agent_check_free(a);
 	services_free(a->svc);
 	reach_free(a->reach);
+	agent_outside_free(a);
 	announce_free(a->ann);
 	notify_free(a->ntf);
 	netlink_free(a->nl);

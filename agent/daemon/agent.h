@@ -14,6 +14,7 @@
 #include "agent/diagnosis/verdict.h"
 #include "agent/daemon/service.h"
 #include "ddns/ddns.h"
+#include "probes/hairpin.h"
 
 /* CHECK_MAPPINGS: map every service again as well (a router event).
  * CHECK_QUICK: only the gateway's unicast answers and the observers (no
@@ -70,6 +71,13 @@ struct agent {
 	struct reach *reach;
 	bool remade[CONFIG_MAX_SERVICES][2];	/* deleted and made again:
 						 * mapping, pinhole */
+	/* The hairpin check of each TCP service's mapping (NAT loopback). */
+	struct agent_hairpin {
+		struct agent *a;
+		struct hairpin *op;
+		bool busy, known;
+		struct hairpin_result last;
+	} hairpin[CONFIG_MAX_SERVICES];
 
 	/* Ports `map add` asked the agent to keep (ondemand.c). */
 	struct service_config extra[CONFIG_MAX_SERVICES];
@@ -99,8 +107,13 @@ void agent_ondemand_merge(struct agent *a, struct config *cfg);
 void agent_on_service(const char *name, int family, void *arg);
 /* Check every mapped service from outside (check_url). */
 void agent_outside_all(struct agent *a);
-/* Add each service's last outside check to status's mappings. */
+/* Add each service's last outside check and hairpin check to status's
+ * mappings. */
 void agent_outside_json(struct agent *a, json_t *mappings);
+void agent_outside_free(struct agent *a);
+/* After a check: the hairpin check of each mapped TCP service not yet
+ * tried at this public address and port. */
+void agent_hairpin_all(struct agent *a);
 /* What record r publishes for family: the public address, and for a
  * redirect record the external port its service holds. */
 void agent_target(const struct agent *a, const struct ddns_config *r,

@@ -156,6 +156,7 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	memset(&a->gateway_wan, 0, sizeof(a->gateway_wan));
 	if (wan != NULL)
 		a->gateway_wan = *wan;
+	agent_hairpin_all(a);
 	if (changed)	/* the records need not wait for the mappings */
 		agent_ddns(a);
 	if (changed || (a->flags & CHECK_MAPPINGS))

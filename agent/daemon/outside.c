@@ -4,8 +4,11 @@
  * the check also runs after each periodic check that changed nothing.
  * A pinhole is checked over IPv6 from this host's stable address, which it
  * opens. A mapping or pinhole that the router lists but that does not
- * answer from outside is deleted and made again, once.
+ * answer from outside is deleted and made again, once. Where the mapping
+ * is the whole way in (one NAT), a TCP service's public address and port
+ * are also tried from this host: does the router loop them back?
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,6 +19,7 @@
 #include "agent/daemon/agent.h"
 #include "agent/daemon/service.h"
 #include "lib/log.h"
+#include "lib/netif.h"
 #include "probes/reach.h"
 
 /* Whether the service's way of family was deleted and made again since
@@ -92,6 +96,52 @@ agent_outside_one(struct agent *a, const char *name, int family)
 		log_warnx("service %s: cannot ask %s", name, a->cfg->check_url);
 }
 
+static void
+outside_on_hairpin(const struct hairpin_result *r, void *arg)
+{
+	struct agent_hairpin *h = arg;
+	struct agent *a = h->a;
+	size_t i = (size_t)(h - a->hairpin);
+	char p[ADDR_STRLEN];
+
+	addr_ntop(&r->public, p, sizeof(p));
+	if (r->kind == HAIRPIN_NO && (!h->known || h->last.kind != HAIRPIN_NO))
+		log_warnx("service %s: %s:%u does not answer from this LAN (%s): "
+		    "the router has no NAT loopback; `homereach status` says "
+		    "what to set in the local DNS", a->cfg->services[i].name, p,
+		    r->port, r->detail);
+	else if (r->kind != HAIRPIN_NO)
+		log_info("service %s: NAT loopback of %s:%u: %s",
+		    a->cfg->services[i].name, p, r->port, hairpin_name(r->kind));
+	h->busy = false;
+	h->known = true;
+	h->last = *r;
+}
+
+/* The public side of a TCP service's mapping, tried from this host (again
+ * only if it moved, with !always). */
+static void
+outside_hairpin(struct agent *a, const char *name, bool always)
+{
+	const struct service_config *c = config_service(a->cfg, name);
+	uint16_t port = services_port(a->svc, name, AF_INET);
+	struct agent_hairpin *h;
+
+	if (c == NULL || c->protocol != IPPROTO_TCP || port == 0 ||
+	    a->stopping || !a->have_verdict || a->kind != V_SINGLE_NAT ||
+	    !addr_is_public(&a->public_v4))
+		return;
+	h = &a->hairpin[c - a->cfg->services];
+	if (!always && (h->busy || (h->known && h->last.port == port &&
+	    addr_equal(&h->last.public, &a->public_v4))))
+		return;
+	hairpin_free(h->op);
+	h->a = a;
+	h->op = hairpin_start(a->base, &a->public_v4, port, &a->gateway, 1000,
+	    outside_on_hairpin, h);
+	h->busy = h->op != NULL;
+}
+
 void
 agent_on_service(const char *name, int family, void *arg)
 {
@@ -102,6 +152,22 @@ agent_on_service(const char *name, int family, void *arg)
 	if (family == AF_INET)	/* a redirect record publishes its port */
 		agent_ddns_for(a, "a service got its mapping", &now);
 	agent_outside_one(a, name, family);
+	if (family == AF_INET)
+		outside_hairpin(a, name, true);
+}
+
+void
+agent_hairpin_all(struct agent *a)
+{
+	for (int i = 0; i < a->cfg->nservices; i++)
+		outside_hairpin(a, a->cfg->services[i].name, false);
+}
+
+void
+agent_outside_free(struct agent *a)
+{
+	for (size_t i = 0; i < CONFIG_MAX_SERVICES; i++)
+		hairpin_free(a->hairpin[i].op);
 }
 
 void
@@ -113,6 +179,31 @@ agent_outside_all(struct agent *a)
 		for (size_t f = 0; f < 2; f++)
 			agent_outside_one(a, a->cfg->services[i].name,
 			    families[f]);
+}
+
+/* "hairpin": whether the mapping answers from this LAN, and the fix (a
+ * local DNS record) when it does not. */
+static void
+outside_hairpin_json(const struct agent *a, const char *name, json_t *o)
+{
+	const struct service_config *c = config_service(a->cfg, name);
+	const struct agent_hairpin *h = c ? &a->hairpin[c - a->cfg->services] :
+	    NULL;
+	char p[ADDR_STRLEN], fix[600];
+	struct netaddr lan;
+	json_t *j;
+
+	if (h == NULL || !h->known)
+		return;
+	j = json_pack("{s:s, s:s, s:i, s:s}", "result", hairpin_name(
+	    h->last.kind), "address", addr_ntop(&h->last.public, p, sizeof(p)),
+	    "port", h->last.port, "detail", h->last.detail);
+	if (h->last.kind == HAIRPIN_NO &&
+	    netif_source_for(&a->gateway, &lan) == 0) {
+		advice_local_dns(fix, sizeof(fix), config_ipv4_name(a->cfg), &lan);
+		json_object_set_new(j, "fix", json_string(fix));
+	}
+	json_object_set_new(o, "hairpin", j);
 }
 
 void
@@ -127,6 +218,8 @@ agent_outside_json(struct agent *a, json_t *mappings)
 		    AF_INET6 : AF_INET;
 		const struct reach_result *r = name ? reach_last(a->reach, name,
 		    family) : NULL;
+		if (family == AF_INET && name != NULL)
+			outside_hairpin_json(a, name, o);
 		if (r == NULL)
 			continue;
 		j = json_pack("{s:s, s:i, s:I}", "result", r->result, "port",

@@ -404,6 +404,40 @@ advice_dslite(const struct evidence *ev, struct verdict *v)
 }
 
 void
+advice_local_dns(char *buf, size_t len, const char *name,
+    const struct netaddr *host)
+{
+	char h[ADDR_STRLEN];
+	const char *n = name ? name : "NAME";
+
+	addr_ntop(host, h, sizeof(h));
+	snprintf(buf, len, "Inside the house, give %s a local DNS record for "
+	    "this host, %s: dnsmasq `address=/%s/%s`; unbound `local-data: "
+	    "\"%s. A %s\"`; Pi-hole: Local DNS > DNS Records (or `%s %s` in "
+	    "/etc/pihole/custom.list); or the router's own local DNS or hosts "
+	    "page.", n, h, n, h, n, h, h, n);
+}
+
+/* The router does not loop its public address back (hairpin check of a
+ * mapping this host holds). */
+static void
+advice_hairpin(const struct evidence *ev, struct verdict *v)
+{
+	char p[ADDR_STRLEN], fix[600];
+	const struct hairpin_evidence *hp = &ev->hairpin;
+
+	if (!hp->asked || hp->kind != HAIRPIN_NO)
+		return;
+	advice_local_dns(fix, sizeof(fix), hp->name[0] ? hp->name : NULL,
+	    &ev->lan_address);
+	advice_add(v, "local-dns", "Reach it by name inside the house too",
+	    "This host's mapping %s:%u does not answer from this LAN (%s): "
+	    "the router has no NAT loopback, so its name works from outside "
+	    "only. %s", addr_ntop(&hp->public, p,
+	    sizeof(p)), hp->port, hp->detail, fix);
+}
+
+void
 advice_decide(const struct evidence *ev, struct verdict *v)
 {
 	switch (v->kind) {
@@ -432,4 +466,5 @@ advice_decide(const struct evidence *ev, struct verdict *v)
 	case V_NO_INTERNET:
 		break;
 	}
+	advice_hairpin(ev, v);
 }

@@ -52,6 +52,7 @@ struct diagnosis {
 	struct upnpprobe *igd6;		/* ... and IGDv2 firewall control */
 	struct reach *reach;		/* the inbound check over IPv6 */
 	struct hopprobe *hop;
+	struct hairpin *hairpin;
 	struct event *deadline, *finish;
 	int pending;
 	bool starting, done_called;
@@ -274,6 +275,38 @@ diag_interfaces(struct evidence *ev)
 }
 
 static void
+diag_on_hairpin(const struct hairpin_result *r, void *arg)
+{
+	struct diagnosis *d = arg;
+	struct hairpin_evidence *h = &d->ev.hairpin;
+
+	h->kind = r->kind;
+	snprintf(h->detail, sizeof(h->detail), "%s", r->detail);
+	diag_settle(d);
+}
+
+/* From the LAN to the public side of a mapping this host holds, beside
+ * the home router's own port: NAT loopback or not. */
+static void
+diag_hairpin(struct diagnosis *d, const struct netaddr *router)
+{
+	struct hairpin_evidence *h = &d->ev.hairpin;
+	int left = diag_remaining_ms(d);
+
+	if (d->cfg.hairpin_port == 0 || d->cfg.quick || left == 0)
+		return;
+	h->kind = HAIRPIN_UNKNOWN;	/* until it answers */
+	h->public = d->cfg.hairpin_to;
+	h->port = d->cfg.hairpin_port;
+	snprintf(h->name, sizeof(h->name), "%s", d->cfg.hairpin_name ?
+	    d->cfg.hairpin_name : "");
+	d->hairpin = hairpin_start(d->base, &h->public, h->port, router,
+	    left < 1000 ? left : 1000, diag_on_hairpin, d);
+	h->asked = d->hairpin != NULL;
+	d->pending += h->asked;
+}
+
+static void
 diag_local(struct diagnosis *d)
 {
 	struct route_default rt;
@@ -286,6 +319,7 @@ diag_local(struct diagnosis *d)
 	}
 	netif_source_for(&rt.gateway, &d->ev.lan_address);
 	diag_probe_gateway(d, 0, &rt.gateway, GW_HOME);
+	diag_hairpin(d, &rt.gateway);
 }
 
 /* --- the IPv6 way in (cfg.ipv6) --- */
@@ -550,6 +584,7 @@ diagnosis_free(struct diagnosis *d)
 		upnpprobe_free(d->gws[i].upnp);
 	}
 	hopprobe_free(d->hop);
+	hairpin_free(d->hairpin);
 	loop_event_free(&d->deadline);
 	loop_event_free(&d->finish);
 	free(d);

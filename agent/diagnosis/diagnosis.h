@@ -26,6 +26,11 @@ struct diagnosis_config {
 	const char *check_url;	/* with ipv6: does check_port/check_proto */
 	uint16_t check_port;	/* answer from outside over IPv6? */
 	int check_proto;
+	/* A TCP mapping this host holds (the outermost layer's public
+	 * address and port; port 0: none): does it loop back from the LAN? */
+	struct netaddr hairpin_to;
+	uint16_t hairpin_port;
+	const char *hairpin_name;	/* its A record's name, or NULL */
 };
 
 typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);

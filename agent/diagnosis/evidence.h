@@ -10,6 +10,7 @@
 #include "lib/reason.h"
 #include "nat/desc.h"
 #include "nat/finding.h"
+#include "probes/hairpin.h"
 #include "probes/hop.h"
 #include "probes/stunprobe.h"
 
@@ -66,6 +67,16 @@ struct ipv6_evidence {
 	struct inbound_check inbound;	/* over IPv6, to the stable address */
 };
 
+/* NAT loopback for a mapping this host holds (diagnose only). */
+struct hairpin_evidence {
+	bool asked;
+	enum hairpin_kind kind;
+	struct netaddr public;
+	uint16_t port;
+	char detail[64];		/* what the public address answered */
+	char name[254];			/* the A record's name, if any */
+};
+
 struct evidence {
 	struct gateway gateways[EV_MAX_GATEWAYS];
 	int ngateways;
@@ -78,6 +89,7 @@ struct evidence {
 	bool has_global_ipv6;
 	struct netaddr global_ipv6;	/* this host's stable one */
 	struct ipv6_evidence v6;
+	struct hairpin_evidence hairpin;
 };
 
 struct observation *evidence_add_obs(struct evidence *ev,

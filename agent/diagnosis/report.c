@@ -151,6 +151,17 @@ report_ipv6(FILE *out, const struct evidence *ev, const struct verdict6 *v6)
 		    e->inbound.detail[0] ? ": " : "", e->inbound.detail);
 }
 
+static void
+report_hairpin(FILE *out, const struct hairpin_evidence *h)
+{
+	char a[ADDR_STRLEN];
+
+	if (h->asked)
+		fprintf(out, "\nNAT loopback: %s (%s:%u/tcp from this LAN: %s)\n",
+		    hairpin_name(h->kind), addr_ntop(&h->public, a, sizeof(a)),
+		    h->port, h->detail[0] ? h->detail : "no answer in time");
+}
+
 void
 report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
     bool color)
@@ -178,6 +189,7 @@ report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
 		report_wrap(out, v->advice[i].detail, 3);
 	}
 	report_ipv6(out, ev, &v->v6);
+	report_hairpin(out, &ev->hairpin);
 	report_gateways(out, ev);
 	report_observations(out, ev);
 }
@@ -299,6 +311,17 @@ report_json_inbound(const struct evidence *ev)
 	    "detail", in->detail);
 }
 
+/* "hairpin": null without a TCP mapping on record. */
+static json_t *
+report_json_hairpin(const struct hairpin_evidence *h)
+{
+	if (!h->asked)
+		return json_null();
+	return json_pack("{s:s, s:o, s:i, s:s}", "result", hairpin_name(h->kind),
+	    "address", report_addr(&h->public), "port", h->port, "detail",
+	    h->detail);
+}
+
 /* "ipv6": null when not asked (the agent's checks). */
 static json_t *
 report_json_ipv6(const struct evidence *ev, const struct verdict6 *v6)
@@ -349,6 +372,7 @@ report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
 
 	if (root == NULL)
 		return -1;
+	json_object_set_new(root, "hairpin", report_json_hairpin(&ev->hairpin));
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	fputc('\n', out);
 	json_decref(root);

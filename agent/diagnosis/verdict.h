@@ -69,5 +69,9 @@ const char *verdict6_name(enum v6_kind kind);
 
 /* advice.c: fill v->advice for v->kind. */
 void advice_decide(const struct evidence *ev, struct verdict *v);
+/* The fix for a router without NAT loopback: a local DNS record for name
+ * ("NAME" if NULL) at host, in the words of the common local resolvers. */
+void advice_local_dns(char *buf, size_t len, const char *name,
+    const struct netaddr *host);
 
 #endif

@@ -14,7 +14,7 @@
 #include <event2/event.h>
 
 #include "ddns/redirect.h"
-#include "ddns/redirect/redircheck.h"
+#include "probes/portcheck.h"
 #include "ddns/redirect/redirdns.h"
 #include "ddns/redirect/redirreg.h"
 #include "ddns/redirect/redirsrc.h"
@@ -34,7 +34,7 @@ struct redirsrv_job {
 	struct netaddr source;
 	struct worker_job *worker;
 	struct event *delay;
-	struct redircheck *check;
+	struct portcheck *check;
 	uint16_t port;
 	int proto;
 	bool login;			/* holds its source's one login */
@@ -75,7 +75,7 @@ redirsrv_job_free(struct redirsrv_job *j)
 	if (j->login && (src = redirsrc_get(s->sources, &j->source)) != NULL)
 		src->login = false;
 	loop_event_free(&j->delay);
-	redircheck_free(j->check);
+	portcheck_free(j->check);
 	explicit_bzero(&j->reg, sizeof(j->reg));
 	free(j);
 }
@@ -94,7 +94,7 @@ redirsrv_jobs_free(struct redirsrv *s)
 		s->jobs = j->next;
 		loop_event_free(&j->delay);
 		redirdns_ask_cancel(s->dns, &j->reg);
-		redircheck_free(j->check);
+		portcheck_free(j->check);
 		if (j->worker != NULL)
 			worker_cancel(j->worker, redirsrv_release);
 		else
@@ -346,7 +346,7 @@ redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
 	j->proto = proto;
 	src->checks++;
 	src->checking = true;
-	j->check = redircheck_start(s->base, &src->addr, port, proto,
+	j->check = portcheck_start(s->base, &src->addr, port, proto,
 	    REDIRSRV_CHECK_MS, redirsrv_on_checked, j);
 	if (j->check == NULL)
 		redirsrv_on_checked("unreachable", 0, j);

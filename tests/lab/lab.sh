@@ -340,6 +340,17 @@ lab_upnpd_crash() {
 	rm -f "$LAB_DIR/leases-$1" "$LAB_DIR/miniupnpd-$1.pid"
 }
 
+# lab_hairpin NODE PUBLIC HOST PORT: NAT loopback for one TCP port, as a
+# router's "NAT loopback" (OpenWrt: reflection) writes beside a forward:
+# from the LAN, PUBLIC:PORT goes to HOST:PORT, and the reply comes back
+# through the router. miniupnpd writes none.
+lab_hairpin() {
+	lab_run "$1" nft add rule inet nat prerouting iifname lan ip daddr "$2" \
+		tcp dport "$4" dnat ip to "$3:$4"
+	lab_run "$1" nft add rule inet nat postrouting iifname lan oifname lan \
+		meta nfproto ipv4 masquerade
+}
+
 # How many DNAT rules the router NODE holds for mappings.
 lab_upnpd_rules() {
 	lab_run "$1" nft list chain inet nat prerouting_miniupnpd | grep -c dnat

@@ -34,6 +34,10 @@
 #               the old record leaves the state (the old pinhole, which the
 #               host can no longer ask to remove, ends with its lease); a
 #               second LAN host's AAAA (ipv6_suffix) follows the prefix too
+#   hairpin     single-nat without NAT loopback: status says the service's
+#               mapping does not answer from the LAN and gives the local
+#               DNS lines for the record's name; with loopback (lab_hairpin),
+#               a new agent says it does
 #   owner       map add, map del and ddns update while the agent runs ask
 #               the agent, which alone writes the state: they work with the
 #               state directory read-only to them, the agent keeps the port
@@ -143,6 +147,27 @@ case_single_nat() {
 	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
 	lab_run host "$bin" status --config "$conf" > /dev/null 2>&1
 	check_eq "status without an agent: exit 3" "$?" 3
+}
+
+case_hairpin() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	wait_for 3 status_has '.mappings[0].hairpin.result' no
+	check "status: no NAT loopback" '.mappings[0].hairpin | "\(.address):\(.port) \(.result)"' "5.0.1.2:8080 no" "$LAB_DIR/status.json"
+	check "status: the fix names the record and this host" '.mappings[0].hairpin.fix | test("address=/nas.example.com/192.168.1.10")' true "$LAB_DIR/status.json"
+	lab_run host "$bin" status --config "$conf" > "$LAB_DIR/status.txt"
+	check_eq "status text: the fix" "$(grep -c 'no NAT loopback: .*local-data: "nas.example.com. A 192.168.1.10"' "$LAB_DIR/status.txt")" 1
+	check_eq "the log says it once" "$(grep -c 'does not answer from this LAN' "$LAB_DIR/agent.log")" 1
+	stop_agent
+	lab_hairpin rtr 5.0.1.2 192.168.1.10 8080
+	start_agent
+	wait_for 3 status_has '.mappings[0].hairpin.result' yes
+	check "with NAT loopback: status says so" '.mappings[0].hairpin.result' yes "$LAB_DIR/status.json"
+	check "no fix" '.mappings[0].hairpin.fix' null "$LAB_DIR/status.json"
+	stop_agent
 }
 
 case_double_nat() {

@@ -20,6 +20,10 @@
 #              add exits 1 naming the carrier and the setting; told the
 #              public address, both layers map and the services answer
 #              from the internet; del leaves both routers clean
+#   hairpin    single-nat, whose miniupnpd writes no NAT loopback: map add
+#              says the public side does not answer from the LAN and gives
+#              the local DNS lines, diagnose (the mapping on record) too;
+#              with a loopback rule (lab_hairpin) both say it loops back
 #   pinhole    single-nat-v6: the router's IPv6 firewall drops inbound
 #              connections until map add opens a pinhole (PCP) for this
 #              host's stable address; TCP and UDP then answer over IPv6
@@ -283,6 +287,35 @@ case_carrier() {
 	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
 	check_eq "del: carrier clean" "$(lab_upnpd_rules cgn)" 0
 	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
+}
+
+case_hairpin() {
+	lab_setup single-nat
+	services
+	hr map add 8080/tcp --json > "$LAB_DIR/tcp.json"
+	check_eq "map add: exit status" "$?" 0
+	check "no NAT loopback found" .hairpin no "$LAB_DIR/tcp.json"
+	check "the fix: a dnsmasq line for this host" '.hairpin_fix | test("address=/NAME/192.168.1.10")' true "$LAB_DIR/tcp.json"
+	check "the fix: unbound and Pi-hole" '.hairpin_fix | test("local-data: \"NAME. A 192.168.1.10\".*custom.list")' true "$LAB_DIR/tcp.json"
+	hr map add 8080/tcp > "$LAB_DIR/tcp.txt"
+	check_eq "text says so" "$(grep -c 'does not answer (closed): the router has no NAT loopback' "$LAB_DIR/tcp.txt")" 1
+	diagnose() {
+		lab_run host "$bin" diagnose --json --stun "$LAB_STUN1" \
+			--state-dir "$LAB_DIR/state" --timeout 3 > "$1"
+	}
+	diagnose "$LAB_DIR/diag.json"
+	check "diagnose: hairpin of the mapping on record" '.hairpin | "\(.address):\(.port) \(.result)"' "5.0.1.2:8080 no" "$LAB_DIR/diag.json"
+	check "diagnose: advice ends with local-dns" '[.advice[].id] | last' local-dns "$LAB_DIR/diag.json"
+	lab_hairpin rtr 5.0.1.2 192.168.1.10 8080
+	hr map add 8080/tcp --json > "$LAB_DIR/tcp.json"
+	check "with NAT loopback: map add says so" .hairpin yes "$LAB_DIR/tcp.json"
+	check "no fix needed" .hairpin_fix null "$LAB_DIR/tcp.json"
+	diagnose "$LAB_DIR/diag.json"
+	check "diagnose: loops back" .hairpin.result yes "$LAB_DIR/diag.json"
+	check "diagnose: no local-dns advice" '[.advice[].id] | index("local-dns")' null "$LAB_DIR/diag.json"
+	hr map add 5353/udp --json > "$LAB_DIR/udp.json"
+	check "UDP: not checked" .hairpin null "$LAB_DIR/udp.json"
+	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
 }
 
 # ro DIR CMD...: CMD sees DIR read-only (a private mount namespace, so

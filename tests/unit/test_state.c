@@ -52,6 +52,31 @@ test_round_trip(void **state)
 	assert_int_equal(state_format(&st, text, 40), -ENOSPC);
 }
 
+/* The hairpin check's target: a granted TCP mapping with a public side,
+ * the upstream layer of a double NAT before the home router's. */
+static void
+test_public_tcp(void **state)
+{
+	static const char text[] = "homereach-state 1\n"
+	    /* pending, UDP, private external: none of them */
+	    "mapping tcp 443 443 any 192.168.1.1 - 1763700000 7200 0 - 0 0 -\n"
+	    "mapping udp 5353 6000 pcp 192.168.1.1 5.0.1.2 1763700000 7200 12 - 0 0 -\n"
+	    "mapping tcp 22 22 natpmp 192.168.1.1 192.168.0.2 1763700000 7200 3 - 0 0 -\n";
+	static const char chain[] = "homereach-state 1\n"
+	    "mapping tcp 8080 8080 pcp 192.168.1.1 5.0.1.2 1763700000 7200 3 - 0 0 -\n"
+	    "mapping tcp 8080 9000 natpmp 100.64.0.1 5.0.1.2 1763700000 7200 3 - 0 0 8080\n";
+	struct state st;
+	char why[REASON_LEN];
+	const struct map_record *m;
+
+	(void)state;
+	assert_int_equal(state_parse(text, strlen(text), &st, why, sizeof(why)), 0);
+	assert_null(state_public_tcp(&st));
+	assert_int_equal(state_parse(chain, strlen(chain), &st, why, sizeof(why)), 0);
+	assert_non_null(m = state_public_tcp(&st));
+	assert_int_equal(m->external_port, 9000);
+}
+
 /* A pinhole on a router known by its link-local address: the interface
  * is kept, or it could not be asked again; and the IGDv2 UniqueID. */
 static void
@@ -159,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_pinhole_records),
+		cmocka_unit_test(test_public_tcp),
 		cmocka_unit_test(test_save_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
