@@ -60,6 +60,7 @@ struct mapkeep {
 	bool stopping;
 	mapkeep_done_cb *done;
 	mapkeep_grant_cb *granted;
+	mapkeep_lost_cb *lost;
 	void *arg;
 };
 
@@ -110,6 +111,36 @@ keep_epoch_from(struct keep_layer *l, const struct mapping_grant *g)
 
 static void keep_remap(struct keep_layer *l, const char *why);
 
+/* Gone from the router: its owner hears of it (also when a request is
+ * already on its way, after an announcement), then it is made again. */
+static void
+keep_lost(struct keep_layer *l, const char *why)
+{
+	if (l->k->stopping)
+		return;
+	if (l->k->lost != NULL)
+		l->k->lost(l->index, why, l->k->arg);
+	keep_remap(l, why);
+}
+
+/* A grant's epoch against the last one seen: a router that restarted
+ * since lost the mapping, even if a refresh made it again before the
+ * watch noticed (RFC 6886 section 3.6, RFC 6887 section 8.5). */
+static bool
+keep_grant_after_reboot(const struct keep_layer *l,
+    const struct mapping_grant *g)
+{
+	struct timespec now;
+	uint64_t elapsed;
+
+	if (g->via == VIA_UPNP || l->rec.via == VIA_UPNP)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (uint64_t)clock_ms_between(&l->epoch_at, &now);
+	return g->via == VIA_PCP ? pcp_epoch_lost(l->epoch, g->epoch, elapsed) :
+	    natpmp_epoch_lost(l->epoch, g->epoch, elapsed);
+}
+
 /* A UPnP mapping is looked up now and then (GetSpecificPortMappingEntry):
  * a router may drop it and say nothing. Not a pinhole: IGDv2 has no
  * lookup by port, and its lease is short and renewed. */
@@ -150,6 +181,9 @@ keep_remapped(const struct mapping_grant *g, void *arg)
 		    g->external_port, via_name(g->via));
 	}
 	l->confirming = false;
+	if (keep_grant_after_reboot(l, g) && l->k->lost != NULL)
+		l->k->lost(l->index, "the router lost its mappings (its epoch "
+		    "went back)", l->k->arg);
 	keep_epoch_from(l, g);
 	keep_schedule_renew(l);
 	if (keep_checks(&l->rec) && !event_pending(l->checker, EV_TIMEOUT, NULL))
@@ -222,7 +256,7 @@ keep_watched(const struct proto_finding *natpmp,
 	l->epoch = f->epoch;
 	l->epoch_at = now;
 	if (lost)
-		keep_remap(l, "the router lost its mappings (its epoch went back)");
+		keep_lost(l, "the router lost its mappings (its epoch went back)");
 }
 
 static void
@@ -245,7 +279,7 @@ keep_checked(const struct upnp_result *r, void *arg)
 	struct keep_layer *l = arg;
 
 	if (r->finding.answered && !r->done)	/* the router is up, the rule gone */
-		keep_remap(l, r->map_error[0] ? r->map_error : "mapping gone");
+		keep_lost(l, r->map_error[0] ? r->map_error : "mapping gone");
 }
 
 /* GetSpecificPortMappingEntry: is the mapping still there and ours? */
@@ -364,6 +398,12 @@ void
 mapkeep_on_grant(struct mapkeep *k, mapkeep_grant_cb *cb)
 {
 	k->granted = cb;
+}
+
+void
+mapkeep_on_lost(struct mapkeep *k, mapkeep_lost_cb *cb)
+{
+	k->lost = cb;
 }
 
 void

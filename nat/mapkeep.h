@@ -19,6 +19,9 @@ typedef void mapkeep_save_cb(enum mapkeep_change what,
     const struct map_record *m, void *arg);
 /* After each attempt to map a layer again (ok or not). */
 typedef void mapkeep_grant_cb(int layer, bool ok, void *arg);
+/* The router lost a layer (a reboot seen in its epoch, or a rule gone from
+ * its list): it is being made again. */
+typedef void mapkeep_lost_cb(int layer, const char *why, void *arg);
 
 /* Keep n layers (the home router's mapping, then the upstream router's):
  * renew each at half its lease, read each gateway's epoch every second and
@@ -30,6 +33,7 @@ struct mapkeep *mapkeep_start(struct event_base *base, mapkeep_save_cb *save,
     const struct mapping_spec *specs, int n, mapkeep_done_cb *done, void *arg);
 void mapkeep_free(struct mapkeep *k);
 void mapkeep_on_grant(struct mapkeep *k, mapkeep_grant_cb *cb);
+void mapkeep_on_lost(struct mapkeep *k, mapkeep_lost_cb *cb);
 /* Map every layer again now (a new address, a router that came back). */
 void mapkeep_refresh(struct mapkeep *k, const char *why);
 /* Remove every layer from its router and the state file, then done. */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ddns/provider.h"
+#include "lib/resolve.h"
 
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
 	SEC_REDIRECT, SEC_UNKNOWN };
@@ -247,6 +248,23 @@ cfg_ddns_key(struct cfg_parser *p, const char *key, const char *v)
 		    key, r->name);
 }
 
+/* ADDRESS:PORT, [IPv6]:PORT: an address of this host, not a name. */
+static void
+cfg_web_listen(struct cfg_parser *p, const char *v)
+{
+	struct config *c = p->cfg;
+	char host[300], why[REASON_LEN];
+	uint16_t port;
+
+	c->web_line = p->line;
+	if (resolve_split(v, 0, host, sizeof(host), &port, why,
+	    sizeof(why)) < 0 || port == 0 || addr_parse(host, &c->web_addr) < 0)
+		config_error(c, p->line, "web_listen \"%.60s\": want ADDRESS:PORT "
+		    "(127.0.0.1:8480, [::1]:8480, a LAN address of this host)", v);
+	else
+		c->web_port = port;
+}
+
 static void
 cfg_agent_key(struct cfg_parser *p, const char *key, const char *v)
 {
@@ -262,6 +280,10 @@ cfg_agent_key(struct cfg_parser *p, const char *key, const char *v)
 			c->interval = (int)n;
 	} else if (!strcmp(key, "keep_mappings"))
 		cfg_bool(p, v, &c->keep_mappings, key);
+	else if (!strcmp(key, "web_listen"))
+		cfg_web_listen(p, v);
+	else if (!strcmp(key, "web_password_file"))
+		cfg_secret(p, &c->web_password, v, true);
 	else if (!strcmp(key, "log")) {
 		if (!strcmp(v, "stderr") || !strcmp(v, "syslog"))
 			c->log = v[1] == 'y' ? LOG_TO_SYSLOG : LOG_TO_STDERR;

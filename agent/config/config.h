@@ -8,6 +8,7 @@
 
 #include "ddns/ddnsconf.h"
 #include "ddns/redirect/redirconf.h"
+#include "lib/addr.h"
 
 #define CONFIG_MAX_RECORDS	128
 #define CONFIG_MAX_OBSERVERS	8
@@ -42,6 +43,12 @@ struct config {
 	char http_echo[CONFIG_MAX_OBSERVERS][512];
 	int necho;
 	char check_url[512];		/* a redirect server's /check */
+	/* The status page: [agent] web_listen ADDRESS:PORT (off if port 0);
+	 * a listener that is not loopback needs web_password_file. */
+	struct netaddr web_addr;
+	uint16_t web_port;
+	int web_line;
+	struct secret web_password;
 	struct redirect_config redirect;
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;

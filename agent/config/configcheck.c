@@ -232,4 +232,8 @@ config_check(struct config *cfg)
 		cfg_validate_service(cfg, &cfg->services[i]);
 	if (cfg->redirect.set)
 		cfg_validate_redirect(cfg, &cfg->redirect);
+	if (cfg->web_port != 0 && addr_classify(&cfg->web_addr) != ADDR_LOOPBACK &&
+	    !cfg->web_password.set && !cfg->web_password.file[0])
+		config_error(cfg, cfg->web_line, "web_listen on a non-loopback "
+		    "address needs web_password_file (the page shows the house)");
 }

@@ -138,6 +138,7 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 		cfg_read_secret(cfg, &cfg->ddns[i].tsig_secret);
 	}
 	cfg_read_secret(cfg, &cfg->redirect.tsig_secret);
+	cfg_read_secret(cfg, &cfg->web_password);
 	cfg_check_users(cfg);
 	return cfg->nerrors ? -1 : 0;
 }

@@ -22,6 +22,8 @@
 
 #include "agent/config/state.h"
 #include "agent/daemon/agent.h"
+#include "agent/daemon/web.h"
+#include "agent/diagnosis/report.h"
 #include "agent/daemon/control.h"
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/service.h"
@@ -43,7 +45,9 @@
 
 /*
  * A gateway repeats each announcement up to ten times (RFC 6886 3.2.1,
- * RFC 6887 14.1.3): the address acted on last, within 20 s, is not news.
+ * RFC 6887 14.1.3): the address acted on last, within 20 s, is not news,
+ * unless the epoch went back: the gateway restarted meanwhile (a reboot
+ * right after an address change).
  * Any LAN host can send one with the gateway's source address, so an
  * announcement only starts a check: what it names is published only when
  * the gateway's own unicast answer and an outside observer confirm it.
@@ -57,10 +61,12 @@ agent_announce_repeat(struct agent *a, const struct announce_event *e)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = clock_ms_between(&a->announced_at, &now);
 	if (a->announced_at.tv_sec != 0 && ms < AGENT_REPEAT_MS &&
-	    (e->version != 0 || addr_equal(&e->external, &a->announced)))
+	    (e->version != 0 || addr_equal(&e->external, &a->announced)) &&
+	    e->epoch >= a->announced_epoch)
 		return true;
 	a->announced_at = now;
 	a->announced = e->external;
+	a->announced_epoch = e->epoch;
 	return false;
 }
 
@@ -134,9 +140,15 @@ agent_on_netlink(const char *what, unsigned changes, void *arg)
 		 * record need not wait for the observers. First: visitors look
 		 * the name up before they connect. */
 		struct timespec now;
+		char was[ADDR_STRLEN] = "none", is[ADDR_STRLEN];
 		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (a->public_v6.family)
+			addr_ntop(&a->public_v6, was, sizeof(was));
+		addr_ntop(&a->ways.host6, is, sizeof(is));
 		a->public_v6 = a->ways.host6;
 		agent_ddns_for(a, what, &now);
+		timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv6", was, is,
+		    "public IPv6 %s -> %s (renumbered)", was, is);
 	}
 	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
 	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
@@ -189,6 +201,8 @@ agent_on_ddns_timer(evutil_socket_t fd, short what, void *arg)
 
 /* --- signals --- */
 
+static int agent_web(struct agent *a);
+
 static void
 agent_reload(struct agent *a)
 {
@@ -215,6 +229,7 @@ agent_reload(struct agent *a)
 	a->cfg = n;
 	log_info("configuration reloaded: %d services, %d records",
 	    a->cfg->nservices, a->cfg->nddns);
+	agent_web(a);
 	agent_ddns(a);
 }
 
@@ -335,6 +350,21 @@ agent_addr(const struct netaddr *a, char *buf)
 	return a->family ? addr_ntop(a, buf, ADDR_STRLEN) : "";
 }
 
+/* The last full check as `diagnose --json` says it (the page draws the
+ * house from it), or null before the first. */
+static json_t *
+agent_house_json(const struct agent *a)
+{
+	struct verdict v;
+	json_t *j;
+
+	if (a->house == NULL)
+		return json_null();
+	verdict_decide(a->house, &v);
+	j = report_json_object(a->house, &v, 0);
+	return j ? j : json_null();
+}
+
 char *
 agent_status_json(struct agent *a)
 {
@@ -364,6 +394,8 @@ agent_status_json(struct agent *a)
 	agent_outside_json(a, json_object_get(o, "mappings"));
 	json_object_set_new(o, "records", agent_records_json(a, now));
 	json_object_set_new(o, "errors", agent_errors_json());
+	json_object_set_new(o, "events", timeline_json(a->timeline));
+	json_object_set_new(o, "diagnosis", agent_house_json(a));
 	text = json_dumps(o, JSON_INDENT(2));
 	json_decref(o);
 	return text;
@@ -417,6 +449,36 @@ agent_dirs(struct agent *a)
 	return 0;
 }
 
+static char *
+agent_on_web(void *arg)
+{
+	return agent_status_json(arg);
+}
+
+/* The status page, as the configuration has it (again after a reload). */
+static int
+agent_web(struct agent *a)
+{
+	const struct config *c = a->cfg;
+	char why[REASON_LEN + 64], where[ADDR_PORT_STRLEN];
+
+	web_free(a->web);
+	a->web = NULL;
+	if (c->web_port == 0)
+		return 0;
+	a->web = web_start(a->base, &c->web_addr, c->web_port,
+	    c->web_password.set ? c->web_password.value : NULL, agent_on_web, a,
+	    why, sizeof(why));
+	if (a->web == NULL) {
+		log_warnx("status page: %s", why);
+		return -1;
+	}
+	log_info("status page on http://%s/%s", addr_ntop_port(&c->web_addr,
+	    c->web_port, where, sizeof(where)), c->web_password.set ?
+	    " (with a password)" : "");
+	return 0;
+}
+
 static int
 agent_control(struct agent *a)
 {
@@ -460,13 +522,15 @@ agent_setup(struct agent *a)
 	}
 	if ((a->base = loop_base_new()) == NULL ||
 	    (a->dns = loop_dns_new(a->base)) == NULL ||
-	    agent_control(a) < 0 || agent_state(a) < 0)
+	    agent_control(a) < 0 || agent_state(a) < 0 || agent_web(a) < 0)
 		return -1;
 	a->started = (int64_t)time(NULL);
 	a->interval = evtimer_new(a->base, agent_on_interval, a);
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
-	a->svc = services_new(a->base, a->store, 2000);
+	a->timeline = timeline_new();
+	a->svc = a->timeline ? services_new(a->base, a->store, a->timeline,
+	    2000) : NULL;
 	a->reach = reach_new(a->base, a->dns, 2 * CONFIG_MAX_SERVICES);
 	if (a->interval == NULL || a->ddns_timer == NULL ||
 	    a->stop_guard == NULL || a->svc == NULL || a->reach == NULL ||
@@ -492,6 +556,9 @@ agent_free(struct agent *a)
 	services_free(a->svc);
 	reach_free(a->reach);
 	agent_outside_free(a);
+	timeline_free(a->timeline);
+	web_free(a->web);
+	free(a->house);
 	announce_free(a->ann);
 	notify_free(a->ntf);
 	netlink_free(a->nl);

@@ -13,6 +13,7 @@
 #include "agent/config/config.h"
 #include "agent/diagnosis/verdict.h"
 #include "agent/daemon/service.h"
+#include "agent/daemon/timeline.h"
 #include "ddns/ddns.h"
 #include "probes/hairpin.h"
 
@@ -34,6 +35,8 @@ struct agent {
 	int64_t started;
 	struct services *svc;
 	struct store *store;		/* the state: only the agent writes it */
+	struct timeline *timeline;	/* what happened, for the page and hooks */
+	struct web *web;		/* the status page, if web_listen */
 	struct control *ctl;
 	struct announce *ann;
 	struct notify *ntf;
@@ -43,6 +46,7 @@ struct agent {
 					 * the IPv6 router and stable address */
 	struct timespec announced_at;	/* the last announcement acted on */
 	struct netaddr announced;	/* and the address it named */
+	uint32_t announced_epoch;	/* and its epoch */
 	struct event *sigs[AGENT_SIGNALS], *interval, *ddns_timer, *stop_guard;
 	bool stopping;
 
@@ -57,6 +61,7 @@ struct agent {
 	bool have_verdict;
 	enum verdict_kind kind;
 	struct netaddr public_v4, public_v6, gateway_wan;
+	struct evidence *house;		/* the last full check's evidence */
 	int64_t checked_at;
 	char checked_why[160];
 

@@ -104,6 +104,27 @@ check_mapped(void *arg)
 	check_finish(a);
 }
 
+/* The timeline's view of a check: a new topology, a new public IPv4
+ * address, or no way out at all (once, when it starts). */
+static void
+check_events(struct agent *a, const struct verdict *v, const char *was,
+    const char *now)
+{
+	const char *old = a->have_verdict ? verdict_name(a->kind) : "";
+
+	if (a->have_verdict && a->kind != v->kind)
+		timeline_add(a->timeline, HAP_TOPOLOGY_CHANGED, "", old,
+		    verdict_name(v->kind), "topology %s -> %s", old,
+		    verdict_name(v->kind));
+	if (a->have_verdict && !addr_equal(&a->public_v4, &v->public_v4))
+		timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv4", was, now,
+		    "public IPv4 %s -> %s", was, now);
+	if (v->kind == V_NO_INTERNET && (!a->have_verdict ||
+	    a->kind != V_NO_INTERNET))
+		timeline_add(a->timeline, HAP_CHECK_FAILED, "", NULL, NULL,
+		    "no outside observer answered: no way out to the internet");
+}
+
 /* Say what changed, in one line a person wants to see. */
 static bool
 check_note(struct agent *a, const struct verdict *v, const struct netaddr *v6)
@@ -119,11 +140,48 @@ check_note(struct agent *a, const struct verdict *v, const struct netaddr *v6)
 		log_info("topology: %s; public IPv4 %s", verdict_name(v->kind), now);
 	else if (changed)
 		log_info("public IPv4 %s -> %s (%s)", was, now, a->why);
+	check_events(a, v, was, now);
 	if (!addr_equal(&a->public_v6, v6)) {
+		if (a->public_v6.family)
+			addr_ntop(&a->public_v6, was, sizeof(was));
+		else
+			snprintf(was, sizeof(was), "none");
 		addr_ntop(v6, now, sizeof(now));
 		log_info("public IPv6: %s", v6->family ? now : "none");
+		if (a->have_verdict)
+			timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv6", was,
+			    v6->family ? now : "none", "public IPv6 %s -> %s", was,
+			    v6->family ? now : "none");
 	}
 	return changed && a->have_verdict;
+}
+
+/* The house the status page draws: a full check's evidence; a quick one
+ * (no UPnP, no hops) renews the gateways' NAT-PMP and PCP answers and the
+ * observations, and keeps the rest. */
+static void
+check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
+{
+	struct evidence *h = a->house;
+
+	if (!quick) {
+		if (h == NULL && (h = a->house = malloc(sizeof(*h))) == NULL)
+			return;
+		*h = *ev;
+		return;
+	}
+	if (h == NULL)
+		return;
+	for (int i = 0; i < ev->ngateways; i++) {
+		struct gateway *g = evidence_gateway(h, &ev->gateways[i].address,
+		    ev->gateways[i].role);
+		if (g != NULL) {
+			g->natpmp = ev->gateways[i].natpmp;
+			g->pcp = ev->gateways[i].pcp;
+		}
+	}
+	memcpy(h->obs, ev->obs, sizeof(ev->obs[0]) * (size_t)ev->nobs);
+	h->nobs = ev->nobs;
 }
 
 static void
@@ -149,6 +207,7 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	if (ev->has_global_ipv6)
 		v6 = ev->global_ipv6;
 	changed = check_note(a, &v, &v6);
+	check_keep_house(a, ev, a->flags & CHECK_QUICK);
 	a->have_verdict = true;
 	a->kind = v.kind;
 	a->public_v4 = v.public_v4;

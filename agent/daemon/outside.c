@@ -69,6 +69,10 @@ outside_on_reach(const struct reach_result *r, void *arg)
 	log_warnx("service %s: %s %u does not answer from outside over IPv%d "
 	    "(%s)", r->service, outside_way(r->family), r->port,
 	    r->family == AF_INET6 ? 6 : 4, r->result);
+	timeline_add(a->timeline, HAP_CHECK_FAILED, r->service, NULL, r->result,
+	    "service %s: %s %u does not answer from outside over IPv%d (%s)",
+	    r->service, outside_way(r->family), r->port,
+	    r->family == AF_INET6 ? 6 : 4, r->result);
 	if (remade == NULL || *remade || !outside_may_remake(a, r->family))
 		return;
 	*remade = true;

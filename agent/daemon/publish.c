@@ -24,6 +24,31 @@
 
 #define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
 
+/* A record's new memory against its old: the timeline hears of a new
+ * address taken, or of one more failure. */
+static void
+publish_events(struct agent *a, const struct ddns_state *d)
+{
+	struct ddns_state empty;
+	const struct ddns_state *old = state_ddns_peek(store_state(a->store),
+	    d->name, d->family, &empty);
+	const struct ddns_config *r = config_ddns(a->cfg, d->name);
+	const char *rr = d->family == AF_INET6 ? "AAAA" : "A";
+	char was[ADDR_STRLEN] = "none", is[ADDR_STRLEN] = "none";
+
+	if (old->published.family)
+		addr_ntop(&old->published, was, sizeof(was));
+	if (d->published.family)
+		addr_ntop(&d->published, is, sizeof(is));
+	if (d->published.family && !addr_equal(&old->published, &d->published))
+		timeline_add(a->timeline, HAP_RECORD_UPDATED, d->name, was, is,
+		    "%s %s %s -> %s", r ? r->hostname : d->name, rr, was, is);
+	if (d->failures > old->failures)
+		timeline_add(a->timeline, HAP_RECORD_FAILED, d->name, was, is,
+		    "%s %s: the update failed (%s)", r ? r->hostname : d->name,
+		    rr, d->last_result);
+}
+
 /* The helper's report, one "state ddns ..." line per record it touched,
  * folded into the state (that the agent alone writes) as it comes. */
 static void
@@ -34,10 +59,12 @@ publish_on_line(const char *line, void *arg)
 
 	if (strncmp(line, "state ", 6) != 0)
 		return;
-	if (state_parse_ddns(line + 6, &d) < 0)
+	if (state_parse_ddns(line + 6, &d) < 0) {
 		log_warnx("the DNS helper's report: not a record: %.60s", line);
-	else
-		store_change(a->store, state_fold_ddns, &d, NULL, NULL);
+		return;
+	}
+	publish_events(a, &d);
+	store_change(a->store, state_fold_ddns, &d, NULL, NULL);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "agent/daemon/store.h"
+#include "agent/daemon/timeline.h"
 #include "agent/config/state.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -43,6 +44,7 @@ struct svc {
 	int retry_ms;
 	char error[REASON_LEN];
 	bool stopping, gone, remake;
+	bool lost;		/* lost from the router: restored is news */
 	bool intending;		/* its pending record is being written */
 	bool freed;		/* freed meanwhile: the write's callback frees */
 };
@@ -50,6 +52,7 @@ struct svc {
 struct services {
 	struct event_base *base;
 	struct store *store;
+	struct timeline *timeline;
 	int timeout_ms;
 	struct svc *list[SVC_MAX];
 	int n;
@@ -119,15 +122,64 @@ svc_kept(int status, void *arg)
 	svc_finished(arg);
 }
 
+/* "5.0.1.2:8080" or "[2a05:5:1::10]:8080" for the timeline. */
+static const char *
+svc_way_text(const struct svc *e, char *buf, size_t len)
+{
+	const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) : NULL;
+
+	if (m == NULL || m->external.family == 0)
+		snprintf(buf, len, "%u/%s", e->cfg.port, svc_proto(e->cfg.protocol));
+	else
+		addr_ntop_port(&m->external, m->external_port, buf, len);
+	return buf;
+}
+
+static const char *
+svc_way_name(const struct svc *e)
+{
+	return e->gateway.family == AF_INET6 ? "pinhole" : "mapping";
+}
+
+static void
+svc_lost(int layer, const char *why, void *arg)
+{
+	struct svc *e = arg;
+	char way[ADDR_PORT_STRLEN];
+
+	(void)layer;
+	if (e->lost)
+		return;
+	e->lost = true;
+	timeline_add(e->set->timeline, HAP_MAPPING_LOST, e->cfg.name,
+	    svc_way_text(e, way, sizeof(way)), NULL, "service %s: its %s %s "
+	    "was lost (%s)", e->cfg.name, svc_way_name(e), way, why);
+}
+
+/* Back after a loss: the event that says so. */
+static void
+svc_restored(struct svc *e)
+{
+	char way[ADDR_PORT_STRLEN];
+
+	if (!e->lost)
+		return;
+	e->lost = false;
+	timeline_add(e->set->timeline, HAP_MAPPING_RESTORED, e->cfg.name, NULL,
+	    svc_way_text(e, way, sizeof(way)), "service %s: its %s is back: %s",
+	    e->cfg.name, svc_way_name(e), way);
+}
+
 static void
 svc_regranted(int layer, bool ok, void *arg)
 {
 	struct svc *e = arg;
 
 	(void)layer;
-	if (ok)
+	if (ok) {
+		svc_restored(e);
 		e->error[0] = '\0';
-	else
+	} else
 		snprintf(e->error, sizeof(e->error), "cannot map again");
 	svc_settled(e->set);
 	if (ok && e->set->changed != NULL)
@@ -183,12 +235,14 @@ svc_keep(struct svc *e, const struct mapping_grant *g)
 		return;
 	}
 	mapkeep_on_grant(e->keep, svc_regranted);
+	mapkeep_on_lost(e->keep, svc_lost);
 	e->error[0] = '\0';
 	e->retry_ms = SVC_RETRY_MIN;
 	log_info("service %s: %u/%s -> %s via %s%s", e->cfg.name, e->cfg.port,
 	    svc_proto(e->cfg.protocol), addr_ntop_port(&g->external,
 	    g->external_port, ext, sizeof(ext)), via_name(g->via),
 	    e->gateway.family == AF_INET6 ? " (a pinhole)" : "");
+	svc_restored(e);
 	if (e->stopping)	/* removed while its first mapping was made */
 		mapkeep_stop(e->keep);
 }
@@ -284,7 +338,7 @@ svc_map(struct svc *e)
 	store_change(e->set->store, state_store_new, &rec, svc_intended, e);
 }
 
-static void
+static struct svc *
 svc_start(struct services *set, const struct service_config *c,
     const struct svc_way *w)
 {
@@ -295,7 +349,7 @@ svc_start(struct services *set, const struct service_config *c,
 		log_warnx("service %s: %s", c->name, set->n == SVC_MAX ?
 		    "too many services" : "out of memory");
 		free(e);
-		return;
+		return NULL;
 	}
 	e->set = set;
 	e->cfg = *c;
@@ -307,6 +361,7 @@ svc_start(struct services *set, const struct service_config *c,
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
 	svc_map(e);
+	return e;
 }
 
 /* Stop keeping e; remove its mapping from the router, or leave it. */
@@ -372,7 +427,9 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
 		struct svc_way w = { again[i]->gateway, again[i]->spec.client };
-		svc_start(set, &again[i]->cfg, &w);
+		struct svc *e = svc_start(set, &again[i]->cfg, &w);
+		if (e != NULL)
+			e->lost = again[i]->lost;
 		svc_free(again[i]);
 	}
 	svc_settled(set);
@@ -415,13 +472,15 @@ services_remake(struct services *set, const char *name, int family)
 		log_info("service %s: the router lists its %s, but it does not "
 		    "answer from outside: deleting and making it again", name,
 		    family == AF_INET6 ? "pinhole" : "mapping");
+		svc_lost(0, "it does not answer from outside", e);
 		e->remake = true;
 		svc_stop(e, true);
 	}
 }
 
 struct services *
-services_new(struct event_base *base, struct store *store, int timeout_ms)
+services_new(struct event_base *base, struct store *store,
+    struct timeline *timeline, int timeout_ms)
 {
 	struct services *set = calloc(1, sizeof(*set));
 
@@ -432,6 +491,7 @@ services_new(struct event_base *base, struct store *store, int timeout_ms)
 	}
 	set->base = base;
 	set->store = store;
+	set->timeline = timeline;
 	set->timeout_ms = timeout_ms;
 	return set;
 }

@@ -15,8 +15,10 @@ struct services;
 typedef void services_cb(void *arg);
 
 struct store;
+struct timeline;
+/* Losses and restorations go to timeline. */
 struct services *services_new(struct event_base *base, struct store *store,
-    int timeout_ms);
+    struct timeline *timeline, int timeout_ms);
 /* Where each service is kept open: a mapping on the IPv4 gateway, and a
  * pinhole on the router's IPv6 address for this host's stable address
  * (family 0: none). */

@@ -346,8 +346,8 @@ report_json_ipv6(const struct evidence *ev, const struct verdict6 *v6)
 	    "evidence", report_json_lines(v6->why, v6->nwhy));
 }
 
-int
-report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
+json_t *
+report_json_object(const struct evidence *ev, const struct verdict *v,
     int elapsed_ms)
 {
 	json_t *root = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o,"
@@ -368,11 +368,22 @@ report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
 	    "advice", report_json_advice(v),
 	    "ipv6", report_json_ipv6(ev, &v->v6),
 	    "elapsed_ms", elapsed_ms);
+
+	if (root != NULL)
+		json_object_set_new(root, "hairpin",
+		    report_json_hairpin(&ev->hairpin));
+	return root;
+}
+
+int
+report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
+    int elapsed_ms)
+{
+	json_t *root = report_json_object(ev, v, elapsed_ms);
 	int rc;
 
 	if (root == NULL)
 		return -1;
-	json_object_set_new(root, "hairpin", report_json_hairpin(&ev->hairpin));
 	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	fputc('\n', out);
 	json_decref(root);

@@ -11,5 +11,9 @@ void report_text(FILE *out, const struct evidence *ev,
     const struct verdict *v, bool color);
 int report_json(FILE *out, const struct evidence *ev,
     const struct verdict *v, int elapsed_ms);
+/* The same as an object (the agent's status carries it), or NULL. */
+struct json_t;
+struct json_t *report_json_object(const struct evidence *ev,
+    const struct verdict *v, int elapsed_ms);
 
 #endif

@@ -1,0 +1,153 @@
+// homereach status page: polls /status.json (the same JSON as
+// `homereach status --json`) and draws it. Every string from the JSON goes
+// in as text, never as markup: router names come from the routers.
+'use strict';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...kids) {
+  const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4))
+    : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== undefined && v !== null) e.setAttribute(k, v);
+  }
+  for (const k of kids) {
+    if (k !== undefined && k !== null) e.append(k instanceof Node ? k : String(k));
+  }
+  return e;
+}
+
+function when(t) {
+  if (!t) return '';
+  const d = new Date(t * 1000);
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+function protocols(gw) {
+  const names = [['pcp', 'PCP'], ['natpmp', 'NAT-PMP'], ['upnp', 'UPnP']];
+  const maps = names.filter(([k]) => gw[k] && gw[k].can_map).map(([, n]) => n);
+  const answered = names.some(([k]) => gw[k] && gw[k].answered);
+  return { maps, answered };
+}
+
+// The house, left to right: this host, each router, the internet.
+function house(s) {
+  const d = s.diagnosis;
+  const nodes = [{ title: 'This host', lines: [d ? d.lan_address : ''], cls: 'ok', id: 'node-host' }];
+  const roles = { 'home-router': 'Home router', 'upstream-router': 'Upstream router',
+    'carrier-nat': "Carrier's NAT" };
+  for (const gw of (d ? d.gateways : [])) {
+    const p = protocols(gw);
+    const model = [gw.manufacturer, gw.model_name || gw.friendly_name].filter(Boolean).join(' ');
+    const wan = ['natpmp', 'upnp'].map((k) => gw[k] && gw[k].external_address).find(Boolean);
+    nodes.push({ title: roles[gw.role] || gw.role, id: 'node-' + gw.role,
+      lines: [gw.address, model, p.maps.length ? 'maps by ' + p.maps.join(', ')
+        : p.answered ? 'answers, maps nothing' : 'no mapping protocol',
+      wan ? 'WAN ' + wan : null].filter(Boolean),
+      cls: p.maps.length ? 'ok' : p.answered ? 'warn' : 'bad' });
+  }
+  const open = d ? d.inbound_possible : false;
+  nodes.push({ title: 'Internet', id: 'node-internet', cls: open ? 'ok' : 'bad',
+    lines: [s.public_ipv4 || 'no public IPv4', s.public_ipv6 || null].filter(Boolean) });
+
+  const w = 200, h = 96, gap = 36;
+  const svg = el('svg:svg', { viewBox: `0 0 ${nodes.length * (w + gap) - gap + 4} ${h + 4}`,
+    id: 'house-svg' });
+  nodes.forEach((n, i) => {
+    const x = 2 + i * (w + gap);
+    if (i > 0) {
+      const last = i === nodes.length - 1;
+      svg.append(el('svg:line', { x1: x - gap, y1: 2 + h / 2, x2: x, y2: 2 + h / 2,
+        class: last ? (open ? 'ok' : 'bad') : 'plain' }));
+    }
+    const g = el('svg:g', { class: 'node ' + n.cls, id: n.id });
+    g.append(el('svg:rect', { x, y: 2, width: w, height: h, rx: 8 }));
+    g.append(el('svg:text', { x: x + 8, y: 20, class: 'title' }, n.title));
+    n.lines.slice(0, 4).forEach((t, j) =>
+      g.append(el('svg:text', { x: x + 8, y: 38 + j * 16 }, t.length > 28 ? t.slice(0, 27) + '…' : t)));
+    svg.append(g);
+  });
+  $('house').replaceChildren(svg);
+}
+
+function verdict(s) {
+  const d = s.diagnosis;
+  const open = d ? d.inbound_possible : false;
+  $('verdict').textContent = s.verdict;
+  $('verdict').className = 'badge ' + (d ? (open ? 'ok' : 'bad') : '');
+  $('inbound').textContent = d ? (open ? 'inbound connections can work'
+    : 'inbound IPv4 is blocked by this topology') : '';
+  $('public-ipv4').textContent = s.public_ipv4 || '–';
+  $('public-ipv6').textContent = s.public_ipv6 || '–';
+  $('advice').replaceChildren(...(d ? d.advice : []).map((a) =>
+    el('li', { 'data-advice': a.id }, el('strong', {}, a.title), ' ',
+      el('span', { class: 'id' }, '[' + a.id + ']'), el('br'), a.detail)));
+  $('summary').textContent = `${s.verdict}, public ${s.public_ipv4 || 'IPv4 unknown'}` +
+    (s.last_check && s.last_check.time ? `; checked ${when(s.last_check.time)}` : '');
+}
+
+function outcome(o, good) {
+  if (!o) return el('span', { class: 'dim' }, 'not checked');
+  return el('span', { class: o.result === good ? 'ok' : 'bad', title: o.fix || o.detail || '' },
+    o.result);
+}
+
+function services(s) {
+  $('services').tBodies[0].replaceChildren(...s.mappings.map((m) => {
+    const way = m.external_port !== undefined
+      ? (m.pinhole ? `[${m.external_address}]:${m.external_port} pinhole`
+        : `${m.external_address}:${m.external_port}`) + ` via ${m.via}`
+      : m.state + (m.error ? ': ' + m.error : '');
+    const lease = m.lease_left === undefined ? '' : m.lease_left < 0 ? 'permanent'
+      : m.lease_left + ' s';
+    const tr = el('tr', { 'data-service': m.service, 'data-family': m.pinhole ? '6' : '4' },
+      el('td', {}, `${m.service} ${m.port}/${m.protocol}`), el('td', { class: 'way' }, way),
+      el('td', {}, lease), el('td', {}, outcome(m.outside, 'open')),
+      el('td', {}, m.pinhole ? '' : outcome(m.hairpin, 'yes')));
+    return tr;
+  }));
+}
+
+// The fix for a router that loops nothing back, once under the table.
+function hairpinFix(s) {
+  const m = s.mappings.find((x) => x.hairpin && x.hairpin.fix);
+  $('hairpin-fix').textContent = m ? 'No NAT loopback for ' + m.service + ': ' + m.hairpin.fix : '';
+}
+
+function records(s) {
+  $('records').tBodies[0].replaceChildren(...s.records.map((r) =>
+    el('tr', { 'data-record': r.name + '/' + r.record },
+      el('td', {}, `${r.hostname} ${r.record}`),
+      el('td', { class: 'published' }, r.published || '–'),
+      el('td', { class: r.last_result && /^(good|nochg|NOERROR|ok)/.test(r.last_result) ? 'ok'
+        : r.last_result ? 'bad' : '' }, r.last_result ? `${r.last_result} ${when(r.last_time)}` : '–'),
+      el('td', {}, r.next))));
+}
+
+function events(s) {
+  $('events').replaceChildren(...(s.events || []).map((e) =>
+    el('li', { 'data-event': e.event },
+      el('time', { datetime: new Date(e.time * 1000).toISOString() }, when(e.time)),
+      el('span', { class: 'kind ' + (/lost|failed/.test(e.event) ? 'bad' : 'ok') }, e.event),
+      e.text)));
+  if (!(s.events || []).length) $('events').append(el('li', {}, 'nothing yet'));
+}
+
+async function refresh() {
+  try {
+    const r = await fetch('/status.json', { cache: 'no-store', credentials: 'same-origin' });
+    if (!r.ok) throw new Error(`status.json: ${r.status}`);
+    const s = await r.json();
+    house(s); verdict(s); services(s); hairpinFix(s); records(s); events(s);
+    $('updated').textContent = 'updated ' + when(Date.now() / 1000);
+    $('error').textContent = '';
+    document.body.dataset.loaded = 'yes';
+  } catch (err) {
+    $('error').textContent = 'cannot reach the agent: ' + err.message;
+  }
+}
+
+refresh();
+setInterval(refresh, 2000);

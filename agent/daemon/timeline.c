@@ -1,0 +1,88 @@
+/*
+ * The timeline: a ring of the last events. Every part of the agent that
+ * sees one adds it here, and only here: the page, the log and the hooks
+ * all read the same entry.
+ */
+#include "agent/daemon/timeline.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "lib/names.h"
+
+struct timeline {
+	struct timeline_entry ring[TIMELINE_MAX];
+	int next, n;
+	timeline_cb *cb;
+	void *arg;
+};
+
+const char *
+happening_name(enum happening kind)
+{
+	static const char *const names[] = { "address-changed",
+	    "topology-changed", "mapping-lost", "mapping-restored",
+	    "record-updated", "record-failed", "check-failed" };
+	return NAME_OF(names, kind, "unknown");
+}
+
+struct timeline *
+timeline_new(void)
+{
+	return calloc(1, sizeof(struct timeline));
+}
+
+void
+timeline_free(struct timeline *t)
+{
+	free(t);
+}
+
+void
+timeline_on_add(struct timeline *t, timeline_cb *cb, void *arg)
+{
+	t->cb = cb;
+	t->arg = arg;
+}
+
+void
+timeline_add(struct timeline *t, enum happening kind, const char *name,
+    const char *old, const char *new, const char *fmt, ...)
+{
+	struct timeline_entry *e = &t->ring[t->next];
+	va_list ap;
+
+	*e = (struct timeline_entry){ .time = (int64_t)time(NULL),
+	    .kind = kind };
+	snprintf(e->name, sizeof(e->name), "%s", name ? name : "");
+	snprintf(e->old, sizeof(e->old), "%s", old ? old : "");
+	snprintf(e->new, sizeof(e->new), "%s", new ? new : "");
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
+	t->next = (t->next + 1) % TIMELINE_MAX;
+	if (t->n < TIMELINE_MAX)
+		t->n++;
+	log_debug("event %s: %s", happening_name(kind), e->text);
+	if (t->cb != NULL)
+		t->cb(e, t->arg);
+}
+
+json_t *
+timeline_json(const struct timeline *t)
+{
+	json_t *list = json_array();
+
+	for (int i = 1; i <= t->n; i++) {
+		const struct timeline_entry *e =
+		    &t->ring[(t->next - i + TIMELINE_MAX) % TIMELINE_MAX];
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, "
+		    "s:s}", "time", (json_int_t)e->time, "event",
+		    happening_name(e->kind), "name", e->name, "old", e->old,
+		    "new", e->new, "text", e->text));
+	}
+	return list;
+}

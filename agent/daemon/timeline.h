@@ -1,0 +1,46 @@
+/* What happened to the house, the last TIMELINE_MAX events with their
+ * times: the status page's timeline, and what hooks are told. */
+#ifndef HOMEREACH_TIMELINE_H
+#define HOMEREACH_TIMELINE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define TIMELINE_MAX	64
+
+enum happening {
+	HAP_ADDRESS_CHANGED,	/* a public address, old -> new */
+	HAP_TOPOLOGY_CHANGED,	/* the verdict, old -> new */
+	HAP_MAPPING_LOST,	/* a router lost a service's way in */
+	HAP_MAPPING_RESTORED,	/* ... and it is back */
+	HAP_RECORD_UPDATED,	/* a DNS record took a new address */
+	HAP_RECORD_FAILED,	/* an update was refused or failed */
+	HAP_CHECK_FAILED,	/* a check found no way out, or a port that
+				 * does not answer from outside */
+	HAP_KINDS
+};
+
+struct timeline_entry {
+	int64_t time;		/* unix seconds */
+	enum happening kind;
+	char name[64];		/* the service, record or family it is about */
+	char old[64], new[64];
+	char text[200];		/* one line for people */
+};
+
+struct timeline;
+/* After each entry is added (hooks). */
+typedef void timeline_cb(const struct timeline_entry *e, void *arg);
+
+struct timeline *timeline_new(void);
+void timeline_free(struct timeline *t);
+void timeline_on_add(struct timeline *t, timeline_cb *cb, void *arg);
+void timeline_add(struct timeline *t, enum happening kind, const char *name,
+    const char *old, const char *new, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Newest first: [{time, event, name, old, new, text}]. */
+json_t *timeline_json(const struct timeline *t);
+const char *happening_name(enum happening kind);
+
+#endif

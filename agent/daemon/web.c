@@ -1,0 +1,363 @@
+/*
+ * The status page's server. One request a connection, GET or HEAD, its
+ * head read by the redirect server's parser (httphead.c) within a
+ * deadline; at most WEB_MAX_CONNS at once, each buffer allocated while it
+ * lives. The page and its script are built into the binary (webassets.c,
+ * made from agent/daemon/page/ at build time); /status.json is the
+ * agent's status, the same JSON as `homereach status --json`.
+ */
+#include "agent/daemon/web.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "agent/daemon/webassets.h"
+#include "ddns/httphead.h"
+#include "ddns/redirect.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+
+struct web_conn {
+	struct web *w;
+	struct loop_sock s;		/* io: readable; deadline */
+	struct event *wr;		/* writable, while out is sent */
+	char in[HTTPHEAD_MAX];
+	size_t len;
+	char *out;
+	size_t out_len, out_off;
+};
+
+struct web {
+	struct event_base *base;
+	struct loop_sock listener;
+	struct web_conn *conns[WEB_MAX_CONNS];
+	char password[256];		/* "" for none */
+	web_status_cb *status;
+	void *arg;
+};
+
+static void
+web_close(struct web_conn *c)
+{
+	for (int i = 0; i < WEB_MAX_CONNS; i++)
+		if (c->w->conns[i] == c)
+			c->w->conns[i] = NULL;
+	loop_event_free(&c->wr);
+	loop_sock_close(&c->s);
+	free(c->out);
+	explicit_bzero(c->in, sizeof(c->in));	/* it may hold credentials */
+	free(c);
+}
+
+static void
+web_on_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct web_conn *c = arg;
+	ssize_t n;
+
+	(void)what;
+	while (c->out_off < c->out_len) {
+		n = send(fd, c->out + c->out_off, c->out_len - c->out_off,
+		    MSG_NOSIGNAL);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			break;
+		c->out_off += (size_t)n;
+	}
+	web_close(c);
+}
+
+static const char *
+web_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 421: return "Misdirected Request";
+	case 431: return "Request Header Fields Too Large";
+	case 503: return "Service Unavailable";
+	default: return "Bad Request";
+	}
+}
+
+/* The whole answer into c->out, then sent as the socket takes it. */
+static void
+web_answer(struct web_conn *c, int status, const char *type,
+    const void *body, size_t len, bool head)
+{
+	static const char fmt[] = "HTTP/1.1 %d %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+	    "Content-Security-Policy: default-src 'none'; script-src 'self'; "
+	    "style-src 'self'; connect-src 'self'; img-src 'self'; "
+	    "frame-ancestors 'none'\r\nReferrer-Policy: no-referrer\r\n"
+	    "%sConnection: close\r\n\r\n";
+	const char *auth = status == 401 ?
+	    "WWW-Authenticate: Basic realm=\"homereach\", charset=\"UTF-8\"\r\n" :
+	    "";
+	int n = snprintf(NULL, 0, fmt, status, web_reason(status), type, len,
+	    auth);
+
+	event_del(c->s.io);
+	if (head)
+		len = 0;
+	if (n < 0 || (c->out = malloc((size_t)n + 1 + len)) == NULL) {
+		web_close(c);
+		return;
+	}
+	snprintf(c->out, (size_t)n + 1, fmt, status, web_reason(status), type,
+	    len, auth);
+	memcpy(c->out + n, body, len);
+	c->out_len = (size_t)n + len;
+	if ((c->wr = event_new(c->w->base, c->s.fd, EV_WRITE | EV_PERSIST,
+	    web_on_write, c)) == NULL || event_add(c->wr, NULL) < 0)
+		web_close(c);
+}
+
+static void
+web_error(struct web_conn *c, int status)
+{
+	char body[64];
+	int n = snprintf(body, sizeof(body), "%d %s\n", status,
+	    web_reason(status));
+
+	web_answer(c, status, "text/plain; charset=utf-8", body, (size_t)n, false);
+}
+
+/* Constant time in the length of what was sent. */
+static bool
+web_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[i < lb ? i : 0]);
+	return d == 0 && lb > 0;
+}
+
+static bool
+web_authorized(const struct web *w, const struct httphead *h)
+{
+	char header[600], user[128], pass[256];
+	bool ok;
+
+	if (w->password[0] == '\0')
+		return true;
+	if (h->auth == NULL || h->auth_len >= sizeof(header))
+		return false;
+	memcpy(header, h->auth, h->auth_len);
+	header[h->auth_len] = '\0';
+	ok = redirect_basic_auth(header, user, sizeof(user), pass,
+	    sizeof(pass)) == 0 && web_same(pass, w->password);
+	explicit_bzero(header, sizeof(header));
+	explicit_bzero(pass, sizeof(pass));
+	return ok;
+}
+
+/* Without a password, only a Host that names no one else: an address, or
+ * localhost (DNS rebinding, RFC 9110 section 7.2). */
+static bool
+web_host_ok(const struct web *w, const struct httphead *h)
+{
+	char host[300];
+	size_t n = h->host_len;
+	struct netaddr a;
+
+	if (w->password[0] != '\0' || h->host == NULL)
+		return w->password[0] != '\0' || h->minor == 0;
+	if (n >= sizeof(host))
+		return false;
+	memcpy(host, h->host, n);
+	host[n] = '\0';
+	if (host[0] == '[') {			/* [v6]:port */
+		char *end = strchr(host, ']');
+		if (end == NULL)
+			return false;
+		*end = '\0';
+		return addr_parse(host + 1, &a) == 0;
+	}
+	host[strcspn(host, ":")] = '\0';
+	return addr_parse(host, &a) == 0 || !strcasecmp(host, "localhost");
+}
+
+static void
+web_route(struct web_conn *c, const struct httphead *h)
+{
+	bool head = h->method == HTTPHEAD_HEAD;
+	size_t plen = 0;
+	const struct web_asset *a;
+	char *json;
+
+	while (plen < h->target_len && h->target[plen] != '?' &&
+	    h->target[plen] != '#')
+		plen++;
+	if (!web_host_ok(c->w, h)) {
+		web_error(c, 421);
+		return;
+	}
+	if (!web_authorized(c->w, h)) {
+		web_error(c, 401);
+		return;
+	}
+	if (plen == 12 && !memcmp(h->target, "/status.json", 12)) {
+		if ((json = c->w->status(c->w->arg)) == NULL) {
+			web_error(c, 503);
+			return;
+		}
+		web_answer(c, 200, "application/json", json, strlen(json), head);
+		free(json);
+		return;
+	}
+	if ((a = web_asset_find(h->target, plen)) == NULL) {
+		web_error(c, 404);
+		return;
+	}
+	web_answer(c, 200, a->type, a->data, a->len, head);
+}
+
+static void
+web_on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct web_conn *c = arg;
+	struct httphead h;
+	ssize_t n;
+	int rc;
+
+	(void)what;
+	n = recv(fd, c->in + c->len, sizeof(c->in) - c->len, 0);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		web_close(c);
+		return;
+	}
+	c->len += (size_t)n;
+	rc = httphead_parse(c->in, c->len, &h);
+	if (rc == 0 && c->len == sizeof(c->in))
+		rc = -431;
+	if (rc < 0)
+		web_error(c, -rc);
+	else if (rc > 0)
+		web_route(c, &h);
+}
+
+static void
+web_on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	web_close(arg);
+}
+
+static void
+web_accept_one(struct web *w, int fd)
+{
+	static const struct loop_sock_cbs cbs = { .io = web_on_read,
+		.deadline = web_on_deadline };
+	struct web_conn *c;
+	int slot = -1;
+
+	for (int i = 0; i < WEB_MAX_CONNS && slot < 0; i++)
+		if (w->conns[i] == NULL)
+			slot = i;
+	if (slot < 0 || (c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);		/* full: the client may try again */
+		return;
+	}
+	c->w = w;
+	if (loop_sock_open(&c->s, w->base, fd, true, &cbs, c) < 0) {
+		free(c);
+		return;
+	}
+	loop_after(c->s.deadline, WEB_DEADLINE_MS);
+	w->conns[slot] = c;
+}
+
+static void
+web_on_accept(evutil_socket_t lfd, short what, void *arg)
+{
+	struct web *w = arg;
+	int fd;
+
+	(void)what;
+	for (int i = 0; i < WEB_MAX_CONNS; i++) {
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_debug("status page: accept: %s", strerror(errno));
+			return;
+		}
+		web_accept_one(w, fd);
+	}
+}
+
+static int
+web_listen(const struct netaddr *addr, uint16_t port, char *why, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = addr_to_sockaddr(addr, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0), on = 1;
+	char where[ADDR_PORT_STRLEN];
+
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == 0 && bind(fd, (struct sockaddr *)&ss, sl) == 0 &&
+	    listen(fd, WEB_MAX_CONNS) == 0)
+		return fd;
+	snprintf(why, len, "web_listen %s: %s", addr_ntop_port(addr, port,
+	    where, sizeof(where)), strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+struct web *
+web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
+    const char *password, web_status_cb *status, void *arg, char *why,
+    size_t len)
+{
+	static const struct loop_sock_cbs cbs = { .io = web_on_accept };
+	struct web *w = calloc(1, sizeof(*w));
+	int fd;
+
+	if (w == NULL) {
+		snprintf(why, len, "out of memory");
+		return NULL;
+	}
+	*w = (struct web){ .base = base, .status = status, .arg = arg };
+	snprintf(w->password, sizeof(w->password), "%s", password ? password :
+	    "");
+	if ((fd = web_listen(addr, port, why, len)) < 0 ||
+	    loop_sock_open(&w->listener, base, fd, true, &cbs, w) < 0) {
+		if (fd >= 0)
+			snprintf(why, len, "out of memory");
+		explicit_bzero(w->password, sizeof(w->password));
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+web_free(struct web *w)
+{
+	if (w == NULL)
+		return;
+	for (int i = 0; i < WEB_MAX_CONNS; i++)
+		if (w->conns[i] != NULL)
+			web_close(w->conns[i]);
+	loop_sock_close(&w->listener);
+	explicit_bzero(w->password, sizeof(w->password));
+	free(w);
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# test-web.sh CASE HOMEREACH: the agent's status page in the lab, loaded in
+# a real browser (Debian's chromium, headless, in the host's namespace).
+#   page      single-nat with knot: a WAN change, a router reboot and a
+#             failed update (knot gone); the page (screenshot kept in
+#             ARTEFACT_DIR, default ./artefacts) shows the new address, the
+#             restored mapping and the failure, as `status --json` does
+#   password  the page moved to a LAN address with web_password_file
+#             (SIGHUP): 401 without the password or with a wrong one, the
+#             page with it; a loopback page answers no foreign Host (DNS
+#             rebinding); web_listen on a LAN address without a password
+#             is a configuration error
+set -u
+case_=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+
+SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
+PORT=8480
+artefacts=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
+conf=$LAB_DIR/conf/homereach.conf agent=
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
+	local end=$(( $(now_ms) + $1 * 1000 )); shift
+	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
+	return 1
+}
+# write_conf [EXTRA [agent] LINES]
+write_conf() {
+	mkdir -p "$LAB_DIR/conf"
+	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
+	chmod 600 "$LAB_DIR/conf/tsig.key"
+	{
+		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
+			"$LAB_DIR/state" "$LAB_DIR/run"
+		printf '%s\n' "${1:-web_listen = 127.0.0.1:$PORT}"
+		printf '[probes]\nstun = %s\n' "$LAB_STUN1"
+		printf '[service web]\nport = 8080\n'
+		printf '[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n'
+		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
+		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
+	} > "$conf.new"
+	chmod 600 "$conf.new"
+	mv "$conf.new" "$conf"
+}
+status_json() {
+	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json" 2> /dev/null
+}
+status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
+has_event() { status_json && jq -e --arg e "$1" 'any(.events[]; .event == $e)' "$LAB_DIR/status.json" > /dev/null; }
+start_agent() {
+	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+	agent=$LAB_PID
+	wait_for 5 status_has '.last_check.time > 0' true
+}
+# browse URL NAME: the DOM after the page's script ran, and a screenshot
+browse() {
+	local flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
+		--user-data-dir="$LAB_DIR/chromium" --virtual-time-budget=4000
+		--window-size=1000,1400)
+	mkdir -p "$artefacts"
+	lab_run host timeout 60 chromium "${flags[@]}" --dump-dom "$1" \
+		> "$LAB_DIR/$2.html" 2> "$LAB_DIR/chromium.log"
+	lab_run host timeout 60 chromium "${flags[@]}" \
+		--screenshot="$artefacts/$2.png" "$1" >> "$LAB_DIR/chromium.log" 2>&1
+	echo "info: screenshot $artefacts/$2.png"
+}
+dom() { python3 "$here/dom.py" "$@" < "$LAB_DIR/page.html"; }
+knot_gone() { ! lab_run inet ss -Hlun "sport = :53" | grep -q .; }
+services() {
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
+	lab_wait_tcp host 8080
+}
+trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
+
+case_page() {
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	services
+	write_conf
+	start_agent
+	wait_for 5 status_has '.records[0].published' 5.0.1.2
+	# A WAN change: the record follows.
+	lab_wan_change rtr 5.0.1.9/24 5.0.1.1
+	wait_for 5 status_has '.records[0].published' 5.0.1.9
+	# A router reboot: down for a while, its rules gone; the agent sees
+	# the epoch go back and maps again.
+	sleep 2
+	lab_upnpd_crash rtr
+	sleep 2
+	lab_upnpd_start rtr
+	wait_for 5 has_event mapping-restored
+	check "the reboot is in the timeline" '[.events[].event] | index("mapping-restored") != null' true "$LAB_DIR/status.json"
+	# A failed update: the DNS server is gone when the address changes.
+	pkill -KILL -f "knotd -c $LAB_DIR/knot/knot.conf"
+	wait_for 5 knot_gone
+	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
+	wait_for 15 has_event record-failed
+	wait_for 5 status_has '.mappings[0].external_address' 5.0.1.7
+	browse "http://127.0.0.1:$PORT/" page
+	status_json
+	check_eq "the page loaded its data" "$(grep -c 'data-loaded="yes"' "$LAB_DIR/page.html")" 1
+	check_eq "the new address" "$(dom text:public-ipv4)" "$(jq -r .public_ipv4 "$LAB_DIR/status.json")"
+	check_eq "... which is 5.0.1.7" "$(dom text:public-ipv4)" 5.0.1.7
+	check_eq "the restored mapping: its way in" "$(dom text:services | grep -o '5.0.1.7:8080 via [a-z]*')" \
+		"5.0.1.7:8080 via $(jq -r .mappings[0].via "$LAB_DIR/status.json")"
+	check_eq "the timeline as status --json has it" "$(dom within:events:event)" \
+		"$(jq -r '[.events[].event] | join(" ")' "$LAB_DIR/status.json")"
+	for e in address-changed record-updated mapping-lost mapping-restored record-failed; do
+		check_eq "timeline: $e" "$(dom within:events:event | tr ' ' '\n' | grep -cx "$e" | sed 's/^[1-9][0-9]*$/yes/')" yes
+	done
+	check_eq "the failure, in the records table" "$(dom text:records | grep -c 'nas.example.com A')" 1
+	check "status: the record's last answer is a failure" '.records[0].last_result | test("good|NOERROR") | not' true "$LAB_DIR/status.json"
+	check_eq "the house: this host, the home router, the internet" \
+		"$(python3 "$here/dom.py" text:node-host text:node-home-router text:node-internet < "$LAB_DIR/page.html" | tr '\n' '|')" \
+		"This host 192.168.1.10|Home router 192.168.1.1 Lab Networks HR-100 maps by PCP, NAT-PMP, UPnP WAN 5.0.1.7|Internet 5.0.1.7|"
+	check_eq "the screenshot was kept" "$(test -s "$artefacts/page.png" && echo yes)" yes
+	kill "$agent"; wait "$agent"
+}
+
+case_password() {
+	lab_setup single-nat
+	services
+	write_conf
+	start_agent
+	code() { lab_run "$1" curl -s -o /dev/null -w '%{http_code}' "${@:2}"; }
+	check_eq "loopback: the page" "$(code host "http://127.0.0.1:$PORT/")" 200
+	check_eq "loopback: a foreign Host is refused (DNS rebinding)" \
+		"$(code host -H 'Host: attacker.example:8480' "http://127.0.0.1:$PORT/status.json")" 421
+	check_eq "loopback: only GET and HEAD" "$(code host -X POST "http://127.0.0.1:$PORT/")" 405
+	check_eq "loopback: nothing else" "$(code host "http://127.0.0.1:$PORT/etc/passwd")" 404
+	# Not loopback without a password: refused by the configuration.
+	write_conf "web_listen = 192.168.1.10:$PORT"
+	lab_run host "$bin" check-config --config "$conf" > /dev/null 2> "$LAB_DIR/check.err"
+	check_eq "a LAN listener without a password: config error" "$?" 2
+	check_eq "... naming the line" "$(grep -c 'web_listen on a non-loopback address needs web_password_file' "$LAB_DIR/check.err")" 1
+	printf 'correct horse battery\n' > "$LAB_DIR/conf/web.pass"
+	chmod 600 "$LAB_DIR/conf/web.pass"
+	write_conf "web_listen = 192.168.1.10:$PORT
+web_password_file = web.pass"
+	kill -HUP "$agent"
+	wait_for 5 lab_run rtr curl -s -o /dev/null "http://192.168.1.10:$PORT/"
+	check_eq "LAN: 401 without the password" "$(code rtr "http://192.168.1.10:$PORT/")" 401
+	check_eq "LAN: 401 with a wrong one" "$(code rtr -u any:wrong "http://192.168.1.10:$PORT/status.json")" 401
+	check_eq "LAN: the page with it" "$(code rtr -u any:'correct horse battery' "http://192.168.1.10:$PORT/")" 200
+	check_eq "LAN: the JSON with it" "$(lab_run rtr curl -s -u any:'correct horse battery' "http://192.168.1.10:$PORT/status.json" | jq -r .verdict)" single-nat
+	check_eq "the password is in no log" "$(grep -c 'horse' "$LAB_DIR/agent.log")" 0
+	check_eq "loopback page gone after the reload" "$(code host "http://127.0.0.1:$PORT/")" 000
+	kill "$agent"; wait "$agent"
+}
+
+"case_$case_"
+finish
