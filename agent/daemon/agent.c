@@ -368,11 +368,20 @@ agent_house_json(const struct agent *a)
 char *
 agent_status_json(struct agent *a)
 {
+	json_t *o = agent_status_object(a);
+	char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+
+	json_decref(o);
+	return text;
+}
+
+json_t *
+agent_status_object(struct agent *a)
+{
 	int64_t now = (int64_t)time(NULL);
 	char b[4][ADDR_STRLEN];
 	struct timeval left = { 0, 0 };
 	json_t *o;
-	char *text;
 
 	if (evtimer_pending(a->interval, &left)) {
 		struct timeval tnow;
@@ -396,9 +405,7 @@ agent_status_json(struct agent *a)
 	json_object_set_new(o, "errors", agent_errors_json());
 	json_object_set_new(o, "events", timeline_json(a->timeline));
 	json_object_set_new(o, "diagnosis", agent_house_json(a));
-	text = json_dumps(o, JSON_INDENT(2));
-	json_decref(o);
-	return text;
+	return o;
 }
 
 static char *
@@ -455,6 +462,12 @@ agent_on_web(void *arg)
 	return agent_status_json(arg);
 }
 
+static char *
+agent_on_metrics(void *arg)
+{
+	return agent_metrics(arg);
+}
+
 /* The status page, as the configuration has it (again after a reload). */
 static int
 agent_web(struct agent *a)
@@ -467,8 +480,8 @@ agent_web(struct agent *a)
 	if (c->web_port == 0)
 		return 0;
 	a->web = web_start(a->base, &c->web_addr, c->web_port,
-	    c->web_password.set ? c->web_password.value : NULL, agent_on_web, a,
-	    why, sizeof(why));
+	    c->web_password.set ? c->web_password.value : NULL, agent_on_web,
+	    agent_on_metrics, a, why, sizeof(why));
 	if (a->web == NULL) {
 		log_warnx("status page: %s", why);
 		return -1;

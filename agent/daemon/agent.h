@@ -65,6 +65,13 @@ struct agent {
 	int64_t checked_at;
 	char checked_why[160];
 
+	/* Counted since the start, for /metrics (metrics.c). */
+	struct {
+		uint64_t checks, updates_ok, updates_failed;
+		uint64_t outside_open, outside_failed;
+		int64_t last_change;	/* unix time of the last address change */
+	} count;
+
 	/* The DNS helper. */
 	struct ddnsrun *run, *run_done;	/* run may wait for its options */
 	int helper_runs;
@@ -123,7 +130,10 @@ void agent_hairpin_all(struct agent *a);
  * redirect record the external port its service holds. */
 void agent_target(const struct agent *a, const struct ddns_config *r,
     int family, struct ddns_target *t);
-/* agent.c: the status reply, JSON text (malloc'd). */
+/* agent.c: the status reply, as an object and as JSON text (malloc'd). */
+json_t *agent_status_object(struct agent *a);
 char *agent_status_json(struct agent *a);
+/* metrics.c: the Prometheus text exposition (malloc'd), or NULL. */
+char *agent_metrics(struct agent *a);
 
 #endif

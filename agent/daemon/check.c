@@ -85,6 +85,7 @@ check_finish(struct agent *a)
 	event_base_once(a->base, -1, EV_TIMEOUT, check_on_release, a, &now);
 	a->checking = false;
 	a->checked_at = (int64_t)time(NULL);
+	a->count.checks++;
 	snprintf(a->checked_why, sizeof(a->checked_why), "%s", a->why);
 	agent_ddns(a);
 	if (!a->pending)	/* a check to follow may still use it */
@@ -116,6 +117,8 @@ check_events(struct agent *a, const struct verdict *v, const char *was,
 		timeline_add(a->timeline, HAP_TOPOLOGY_CHANGED, "", old,
 		    verdict_name(v->kind), "topology %s -> %s", old,
 		    verdict_name(v->kind));
+	if (a->have_verdict && !addr_equal(&a->public_v4, &v->public_v4))
+		a->count.last_change = (int64_t)time(NULL);
 	if (a->have_verdict && !addr_equal(&a->public_v4, &v->public_v4))
 		timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv4", was, now,
 		    "public IPv4 %s -> %s", was, now);

@@ -54,6 +54,10 @@ outside_on_reach(const struct reach_result *r, void *arg)
 	struct agent *a = arg;
 	bool *remade = outside_remade(a, r->service, r->family);
 
+	if (!strcmp(r->result, "open"))
+		a->count.outside_open++;
+	else
+		a->count.outside_failed++;
 	if (!strcmp(r->result, "open")) {
 		log_info("service %s: %s %u answers from outside over IPv%d",
 		    r->service, outside_way(r->family), r->port,

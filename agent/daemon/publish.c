@@ -43,6 +43,10 @@ publish_events(struct agent *a, const struct ddns_state *d)
 	if (d->published.family && !addr_equal(&old->published, &d->published))
 		timeline_add(a->timeline, HAP_RECORD_UPDATED, d->name, was, is,
 		    "%s %s %s -> %s", r ? r->hostname : d->name, rr, was, is);
+	if (d->last_time != old->last_time && d->failures > old->failures)
+		a->count.updates_failed++;
+	else if (d->last_time != old->last_time)
+		a->count.updates_ok++;
 	if (d->failures > old->failures)
 		timeline_add(a->timeline, HAP_RECORD_FAILED, d->name, was, is,
 		    "%s %s: the update failed (%s)", r ? r->hostname : d->name,

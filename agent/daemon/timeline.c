@@ -16,6 +16,7 @@
 struct timeline {
 	struct timeline_entry ring[TIMELINE_MAX];
 	int next, n;
+	unsigned long long counts[HAP_KINDS];
 	timeline_cb *cb;
 	void *arg;
 };
@@ -63,12 +64,19 @@ timeline_add(struct timeline *t, enum happening kind, const char *name,
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof(e->text), fmt, ap);
 	va_end(ap);
+	t->counts[kind]++;
 	t->next = (t->next + 1) % TIMELINE_MAX;
 	if (t->n < TIMELINE_MAX)
 		t->n++;
 	log_debug("event %s: %s", happening_name(kind), e->text);
 	if (t->cb != NULL)
 		t->cb(e, t->arg);
+}
+
+unsigned long long
+timeline_count(const struct timeline *t, enum happening kind)
+{
+	return kind < HAP_KINDS ? t->counts[kind] : 0;
 }
 
 json_t *

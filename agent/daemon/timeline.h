@@ -39,6 +39,9 @@ void timeline_on_add(struct timeline *t, timeline_cb *cb, void *arg);
 void timeline_add(struct timeline *t, enum happening kind, const char *name,
     const char *old, const char *new, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* How many of kind since the start (the ring forgets; this does not). */
+unsigned long long timeline_count(const struct timeline *t,
+    enum happening kind);
 /* Newest first: [{time, event, name, old, new, text}]. */
 json_t *timeline_json(const struct timeline *t);
 const char *happening_name(enum happening kind);

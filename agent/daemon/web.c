@@ -4,7 +4,8 @@
  * deadline; at most WEB_MAX_CONNS at once, each buffer allocated while it
  * lives. The page and its script are built into the binary (webassets.c,
  * made from agent/daemon/page/ at build time); /status.json is the
- * agent's status, the same JSON as `homereach status --json`.
+ * agent's status, the same JSON as `homereach status --json`; /metrics
+ * the Prometheus text.
  */
 #include "agent/daemon/web.h"
 
@@ -41,6 +42,7 @@ struct web {
 	struct web_conn *conns[WEB_MAX_CONNS];
 	char password[256];		/* "" for none */
 	web_status_cb *status;
+	web_metrics_cb *metrics;
 	void *arg;
 };
 
@@ -211,12 +213,16 @@ web_route(struct web_conn *c, const struct httphead *h)
 		web_error(c, 401);
 		return;
 	}
-	if (plen == 12 && !memcmp(h->target, "/status.json", 12)) {
-		if ((json = c->w->status(c->w->arg)) == NULL) {
+	if ((plen == 12 && !memcmp(h->target, "/status.json", 12)) ||
+	    (plen == 8 && !memcmp(h->target, "/metrics", 8))) {
+		bool metrics = plen == 8;
+		if ((json = metrics ? c->w->metrics(c->w->arg) :
+		    c->w->status(c->w->arg)) == NULL) {
 			web_error(c, 503);
 			return;
 		}
-		web_answer(c, 200, "application/json", json, strlen(json), head);
+		web_answer(c, 200, metrics ? "text/plain; version=0.0.4; "
+		    "charset=utf-8" : "application/json", json, strlen(json), head);
 		free(json);
 		return;
 	}
@@ -324,8 +330,8 @@ web_listen(const struct netaddr *addr, uint16_t port, char *why, size_t len)
 
 struct web *
 web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
-    const char *password, web_status_cb *status, void *arg, char *why,
-    size_t len)
+    const char *password, web_status_cb *status, web_metrics_cb *metrics,
+    void *arg, char *why, size_t len)
 {
 	static const struct loop_sock_cbs cbs = { .io = web_on_accept };
 	struct web *w = calloc(1, sizeof(*w));
@@ -335,7 +341,8 @@ web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
 		snprintf(why, len, "out of memory");
 		return NULL;
 	}
-	*w = (struct web){ .base = base, .status = status, .arg = arg };
+	*w = (struct web){ .base = base, .status = status, .metrics = metrics,
+	    .arg = arg };
 	snprintf(w->password, sizeof(w->password), "%s", password ? password :
 	    "");
 	if ((fd = web_listen(addr, port, why, len)) < 0 ||

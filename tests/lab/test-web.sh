@@ -5,6 +5,7 @@
 #             failed update (knot gone); the page (screenshot kept in
 #             ARTEFACT_DIR, default ./artefacts) shows the new address, the
 #             restored mapping and the failure, as `status --json` does
+#             and /metrics counts them (Prometheus text format)
 #   password  the page moved to a LAN address with web_password_file
 #             (SIGHUP): 401 without the password or with a wrong one, the
 #             page with it; a loopback page answers no foreign Host (DNS
@@ -117,6 +118,18 @@ case_page() {
 		"$(python3 "$here/dom.py" text:node-host text:node-home-router text:node-internet < "$LAB_DIR/page.html" | tr '\n' '|')" \
 		"This host 192.168.1.10|Home router 192.168.1.1 Lab Networks HR-100 maps by PCP, NAT-PMP, UPnP WAN 5.0.1.7|Internet 5.0.1.7|"
 	check_eq "the screenshot was kept" "$(test -s "$artefacts/page.png" && echo yes)" yes
+	# /metrics on the same listener, in the Prometheus text format.
+	lab_run host curl -s "http://127.0.0.1:$PORT/metrics" > "$LAB_DIR/metrics.txt"
+	metric() { awk -v m="$1" '$1 == m { print $2 }' "$LAB_DIR/metrics.txt"; }
+	check_eq "metrics: every line a comment or NAME{LABELS} NUMBER" \
+		"$(grep -cvE '^(# (HELP|TYPE) .*|homereach_[a-z_]+(\{[a-z_0-9]+="[^"]*"(,[a-z_0-9]+="[^"]*")*\})? -?[0-9]+)$' "$LAB_DIR/metrics.txt")" 0
+	check_eq "metrics: checks counted" "$([ "$(metric homereach_checks_total)" -ge 3 ] && echo yes)" yes
+	check_eq "metrics: the failed update" "$(metric 'homereach_updates_total{result="failed"}')" 1
+	check_eq "metrics: updates that worked" "$(metric 'homereach_updates_total{result="ok"}')" 2
+	check_eq "metrics: the restored mapping" "$(metric 'homereach_events_total{event="mapping-restored"}')" 1
+	check_eq "metrics: the address changes" "$(metric 'homereach_events_total{event="address-changed"}')" 2
+	check_eq "metrics: the lease left" "$([ "$(metric "homereach_mapping_lease_seconds{service=\"web\",family=\"4\",protocol=\"$(jq -r .mappings[0].via "$LAB_DIR/status.json")\"}")" -gt 7000 ] && echo yes)" yes
+	check_eq "metrics: the verdict" "$(grep -c '^homereach_info{verdict="single-nat",public_ipv4="5.0.1.7",public_ipv6=""} 1$' "$LAB_DIR/metrics.txt")" 1
 	kill "$agent"; wait "$agent"
 }
 
