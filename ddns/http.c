@@ -57,7 +57,7 @@ http_options(CURL *c, const struct http_request *q, struct http_reply *r,
 		curl_easy_setopt(c, CURLOPT_CAINFO, q->ca_file);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "homereach/" HOMEREACH_VERSION);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, q->timeout_s ? q->timeout_s : 30L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
@@ -78,6 +78,8 @@ http_request(const struct http_request *q, struct http_reply *r)
 	}
 	if (q->body)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
+	for (int i = 0; q->headers != NULL && q->headers[i] != NULL; i++)
+		headers = curl_slist_append(headers, q->headers[i]);
 	http_options(c, q, r, headers);
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);

@@ -15,6 +15,8 @@ struct http_request {
 	const char *bearer;		/* a token, or NULL */
 	const char *ca_file;		/* "" for the system's */
 	bool plain_http;		/* allow http:// */
+	const char *const *headers;	/* more "Name: value", NULL-ended */
+	long timeout_s;			/* the whole request; 0: 30 s */
 };
 
 struct http_reply {

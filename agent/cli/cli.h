@@ -13,6 +13,7 @@ struct config;
 
 int diagnose_main(int argc, char *argv[]);
 int checkconfig_main(int argc, char *argv[]);
+int hook_main(int argc, char *argv[]);
 int ddns_main(int argc, char *argv[]);
 int map_main(int argc, char *argv[]);
 int agent_main(int argc, char *argv[]);

@@ -18,11 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent/config/happening.h"
 #include "ddns/provider.h"
 #include "lib/resolve.h"
 
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
-	SEC_REDIRECT, SEC_UNKNOWN };
+	SEC_REDIRECT, SEC_HOOK, SEC_UNKNOWN };
 
 #define CFG_MAX_KEYS	48	/* keys remembered per section */
 
@@ -33,6 +34,7 @@ struct cfg_parser {
 	enum section sec;
 	struct ddns_config *rec;
 	struct service_config *svc;
+	struct hook_config *hook;
 	int agent_line, probes_line;	/* where [agent], [probes] began */
 	struct { char key[24]; int line; } keys[CFG_MAX_KEYS];
 	int nkeys;			/* this section's, so far */
@@ -284,6 +286,10 @@ cfg_agent_key(struct cfg_parser *p, const char *key, const char *v)
 		cfg_web_listen(p, v);
 	else if (!strcmp(key, "web_password_file"))
 		cfg_secret(p, &c->web_password, v, true);
+	else if (!strcmp(key, "heartbeat_url")) {
+		cfg_copy(p, c->heartbeat_url, sizeof(c->heartbeat_url), v, key);
+		c->heartbeat_line = p->line;
+	}
 	else if (!strcmp(key, "log")) {
 		if (!strcmp(v, "stderr") || !strcmp(v, "syslog"))
 			c->log = v[1] == 'y' ? LOG_TO_SYSLOG : LOG_TO_STDERR;
@@ -315,6 +321,32 @@ cfg_service_key(struct cfg_parser *p, const char *key, const char *v)
 	} else
 		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [service %s]",
 		    key, s->name);
+}
+
+static void
+cfg_hook_key(struct cfg_parser *p, const char *key, const char *v)
+{
+	struct hook_config *h = p->hook;
+	char why[300];
+	long n;
+
+	if (!strcmp(key, "events")) {
+		if (happening_parse(v, &h->events, why, sizeof(why)) < 0)
+			config_error(p->cfg, p->line, "events: %s", why);
+	} else if (!strcmp(key, "exec"))
+		cfg_copy(p, h->exec, sizeof(h->exec), v, key);
+	else if (!strcmp(key, "url"))
+		cfg_copy(p, h->url, sizeof(h->url), v, key);
+	else if (!strcmp(key, "secret_file"))
+		cfg_secret(p, &h->secret, v, true);
+	else if (!strcmp(key, "timeout")) {
+		if (cfg_number(p, v, 1, 300, &n, key) == 0)
+			h->timeout_s = (int)n;
+	} else if (!strcmp(key, "plain_http"))
+		cfg_bool(p, v, &h->plain_http, key);
+	else
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [hook %s]",
+		    key, h->name);
 }
 
 static char *
@@ -393,6 +425,8 @@ cfg_key(struct cfg_parser *p, const char *key, char *v)
 		cfg_redirect_key(p, key, v);
 	else if (p->sec == SEC_DDNS)
 		cfg_ddns_key(p, key, v);
+	else if (p->sec == SEC_HOOK)
+		cfg_hook_key(p, key, v);
 	else if (p->sec == SEC_NONE)
 		config_error(c, p->line, "\"%.40s\" outside any [section]", key);
 	else if (p->sec != SEC_UNKNOWN)
@@ -455,6 +489,29 @@ cfg_service_section(struct cfg_parser *p, const char *name)
 	}
 }
 
+static void
+cfg_hook_section(struct cfg_parser *p, const char *name)
+{
+	struct config *c = p->cfg;
+
+	for (int i = 0; i < c->nhooks; i++)
+		if (!strcmp(c->hooks[i].name, name)) {
+			config_error(c, p->line, "[hook %s] appears twice", name);
+			return;
+		}
+	if (c->nhooks == CONFIG_MAX_HOOKS) {
+		config_error(c, p->line, "more than %d [hook] sections",
+		    CONFIG_MAX_HOOKS);
+		return;
+	}
+	p->sec = SEC_HOOK;
+	p->hook = &c->hooks[c->nhooks++];
+	memset(p->hook, 0, sizeof(*p->hook));
+	snprintf(p->hook->name, sizeof(p->hook->name), "%s", name);
+	p->hook->line = p->line;
+	p->hook->timeout_s = CONFIG_HOOK_TIMEOUT;
+}
+
 /* "[kind NAME]": the NAME, or NULL if the header is not of that kind. */
 static char *
 cfg_named(char *header, const char *kind)
@@ -474,6 +531,7 @@ cfg_section(struct cfg_parser *p, char *line)
 
 	p->rec = NULL;
 	p->svc = NULL;
+	p->hook = NULL;
 	p->sec = SEC_UNKNOWN;
 	p->nkeys = 0;
 	if (end == NULL || *cfg_trim(end + 1) != '\0') {
@@ -501,6 +559,14 @@ cfg_section(struct cfg_parser *p, char *line)
 		p->sec = SEC_REDIRECT;
 		p->cfg->redirect.set = true;
 		p->cfg->redirect.line = p->line;
+		return;
+	}
+	if ((name = cfg_named(header, "hook")) != NULL) {
+		if (!cfg_name_ok(name) || strlen(name) >= sizeof(p->cfg->hooks[0].name))
+			config_error(p->cfg, p->line, "bad hook name \"%.40s\": "
+			    "letters, digits, - _ .", name);
+		else
+			cfg_hook_section(p, name);
 		return;
 	}
 	ddns = (name = cfg_named(header, "ddns")) != NULL;
@@ -598,6 +664,12 @@ config_parse(const char *text, size_t len, const char *path,
 	strcpy(cfg->runtime_dir, CONFIG_DEFAULT_RUNTIME);
 	cfg->interval = 300;
 	cfg->check_url[0] = '\0';
+	memset(&cfg->web_addr, 0, sizeof(cfg->web_addr));
+	cfg->web_port = 0;
+	cfg->web_line = cfg->heartbeat_line = 0;
+	memset(&cfg->web_password, 0, sizeof(cfg->web_password));
+	cfg->heartbeat_url[0] = '\0';
+	cfg->nhooks = 0;
 	memset(&cfg->redirect, 0, sizeof(cfg->redirect));
 	strcpy(cfg->redirect.tsig_algorithm, "hmac-sha256");
 	strcpy(cfg->redirect.target_prefix, "origin");

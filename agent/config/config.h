@@ -27,6 +27,21 @@ struct service_config {
 	uint16_t external_port;		/* wanted; 0 for the same as port */
 };
 
+#define CONFIG_MAX_HOOKS	8
+#define CONFIG_HOOK_TIMEOUT	10	/* seconds, the default */
+
+/* A [hook NAME]: who is told of which events. */
+struct hook_config {
+	char name[64];
+	int line;
+	unsigned events;		/* 1 << enum happening */
+	char exec[1024];		/* a program, run without a shell */
+	char url[512];			/* where the event is POSTed as JSON */
+	struct secret secret;		/* secret_file: HMAC-SHA256 of the body */
+	int timeout_s;			/* each run (exec) or attempt (url) */
+	bool plain_http;		/* allow http:// for url */
+};
+
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
 struct config {
@@ -49,6 +64,10 @@ struct config {
 	uint16_t web_port;
 	int web_line;
 	struct secret web_password;
+	char heartbeat_url[512];	/* fetched after each healthy check */
+	int heartbeat_line;
+	struct hook_config hooks[CONFIG_MAX_HOOKS];
+	int nhooks;
 	struct redirect_config redirect;
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;

@@ -223,6 +223,32 @@ cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
 		    "(users_file) needs zone, tsig_key and tsig_secret_file");
 }
 
+/* https://, or http:// where the section allows it. */
+static bool
+cfg_url_ok(const char *url, bool plain_http)
+{
+	return !strncmp(url, "https://", 8) || (plain_http &&
+	    !strncmp(url, "http://", 7));
+}
+
+static void
+cfg_validate_hook(struct config *cfg, const struct hook_config *h)
+{
+	if (h->events == 0)
+		config_error(cfg, h->line, "[hook %s] needs events", h->name);
+	if (h->exec[0] == '\0' && h->url[0] == '\0')
+		config_error(cfg, h->line, "[hook %s] needs exec or url", h->name);
+	if (h->exec[0] != '\0' && h->exec[0] != '/')
+		config_error(cfg, h->line, "[hook %s] exec: want an absolute path "
+		    "(it runs without a shell)", h->name);
+	if (h->url[0] != '\0' && !cfg_url_ok(h->url, h->plain_http))
+		config_error(cfg, h->line, "[hook %s] url: want https://... (or "
+		    "plain_http = yes)", h->name);
+	if ((h->secret.set || h->secret.file[0]) && h->url[0] == '\0')
+		config_error(cfg, h->line, "[hook %s] secret_file signs the url's "
+		    "body: no url", h->name);
+}
+
 void
 config_check(struct config *cfg)
 {
@@ -232,6 +258,12 @@ config_check(struct config *cfg)
 		cfg_validate_service(cfg, &cfg->services[i]);
 	if (cfg->redirect.set)
 		cfg_validate_redirect(cfg, &cfg->redirect);
+	for (int i = 0; i < cfg->nhooks; i++)
+		cfg_validate_hook(cfg, &cfg->hooks[i]);
+	if (cfg->heartbeat_url[0] && strncmp(cfg->heartbeat_url, "https://", 8) &&
+	    strncmp(cfg->heartbeat_url, "http://", 7))
+		config_error(cfg, cfg->heartbeat_line, "heartbeat_url: want "
+		    "http:// or https://");
 	if (cfg->web_port != 0 && addr_classify(&cfg->web_addr) != ADDR_LOOPBACK &&
 	    !cfg->web_password.set && !cfg->web_password.file[0])
 		config_error(cfg, cfg->web_line, "web_listen on a non-loopback "

@@ -139,6 +139,13 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 	}
 	cfg_read_secret(cfg, &cfg->redirect.tsig_secret);
 	cfg_read_secret(cfg, &cfg->web_password);
+	for (int i = 0; i < cfg->nhooks; i++) {
+		const struct hook_config *h = &cfg->hooks[i];
+		cfg_read_secret(cfg, &cfg->hooks[i].secret);
+		if (h->exec[0] == '/' && access(h->exec, X_OK) < 0)
+			config_error(cfg, h->line, "[hook %s] exec %s: %s", h->name,
+			    h->exec, strerror(errno));
+	}
 	cfg_check_users(cfg);
 	return cfg->nerrors ? -1 : 0;
 }

@@ -22,6 +22,7 @@
 
 #include "agent/config/state.h"
 #include "agent/daemon/agent.h"
+#include "agent/daemon/hooks.h"
 #include "agent/daemon/web.h"
 #include "agent/diagnosis/report.h"
 #include "agent/daemon/control.h"
@@ -227,6 +228,7 @@ agent_reload(struct agent *a)
 	services_apply(a->svc, n, &a->ways);
 	free(a->cfg);
 	a->cfg = n;
+	hooks_config(a->hooks, a->cfg);
 	log_info("configuration reloaded: %d services, %d records",
 	    a->cfg->nservices, a->cfg->nddns);
 	agent_web(a);
@@ -465,7 +467,11 @@ agent_on_web(void *arg)
 static char *
 agent_on_metrics(void *arg)
 {
-	return agent_metrics(arg);
+	json_t *status = agent_status_object(arg);
+	char *text = agent_metrics(arg, status);
+
+	json_decref(status);
+	return text;
 }
 
 /* The status page, as the configuration has it (again after a reload). */
@@ -542,8 +548,12 @@ agent_setup(struct agent *a)
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
 	a->timeline = timeline_new();
-	a->svc = a->timeline ? services_new(a->base, a->store, a->timeline,
-	    2000) : NULL;
+	a->hooks = hooks_new(a->base, a->helper);
+	if (a->timeline == NULL || a->hooks == NULL)
+		return -1;
+	hooks_config(a->hooks, a->cfg);
+	timeline_on_add(a->timeline, hooks_on_event, a->hooks);
+	a->svc = services_new(a->base, a->store, a->timeline, 2000);
 	a->reach = reach_new(a->base, a->dns, 2 * CONFIG_MAX_SERVICES);
 	if (a->interval == NULL || a->ddns_timer == NULL ||
 	    a->stop_guard == NULL || a->svc == NULL || a->reach == NULL ||
@@ -571,6 +581,7 @@ agent_free(struct agent *a)
 	agent_outside_free(a);
 	timeline_free(a->timeline);
 	web_free(a->web);
+	hooks_free(a->hooks);
 	free(a->house);
 	announce_free(a->ann);
 	notify_free(a->ntf);

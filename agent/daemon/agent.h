@@ -37,6 +37,7 @@ struct agent {
 	struct store *store;		/* the state: only the agent writes it */
 	struct timeline *timeline;	/* what happened, for the page and hooks */
 	struct web *web;		/* the status page, if web_listen */
+	struct hooks *hooks;		/* [hook] sections, heartbeat_url */
 	struct control *ctl;
 	struct announce *ann;
 	struct notify *ntf;
@@ -73,7 +74,7 @@ struct agent {
 	} count;
 
 	/* The DNS helper. */
-	struct ddnsrun *run, *run_done;	/* run may wait for its options */
+	struct childrun *run, *run_done;	/* run may wait for its options */
 	int helper_runs;
 	bool run_again, run_idle;
 	struct timespec run_cause_at;
@@ -133,7 +134,8 @@ void agent_target(const struct agent *a, const struct ddns_config *r,
 /* agent.c: the status reply, as an object and as JSON text (malloc'd). */
 json_t *agent_status_object(struct agent *a);
 char *agent_status_json(struct agent *a);
-/* metrics.c: the Prometheus text exposition (malloc'd), or NULL. */
-char *agent_metrics(struct agent *a);
+/* metrics.c: the Prometheus text exposition (malloc'd), or NULL, from
+ * the agent's counters and its status object. */
+char *agent_metrics(const struct agent *a, json_t *status);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "agent/config/state.h"
 #include "agent/daemon/agent.h"
+#include "agent/daemon/hooks.h"
 #include "agent/daemon/service.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "ddns/ddns.h"
@@ -211,6 +212,8 @@ check_diagnosed(struct diagnosis *d, void *arg)
 		v6 = ev->global_ipv6;
 	changed = check_note(a, &v, &v6);
 	check_keep_house(a, ev, a->flags & CHECK_QUICK);
+	if (v.kind != V_NO_INTERNET && v.kind != V_UNKNOWN)
+		hooks_heartbeat(a->hooks);	/* a healthy check */
 	a->have_verdict = true;
 	a->kind = v.kind;
 	a->public_v4 = v.public_v4;

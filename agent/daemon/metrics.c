@@ -160,16 +160,14 @@ metrics_state(struct text *t, json_t *st)
 }
 
 char *
-agent_metrics(struct agent *a)
+agent_metrics(const struct agent *a, json_t *status)
 {
 	struct text t = { .data = malloc(4096), .cap = 4096 };
-	json_t *st = agent_status_object(a);
 
 	if (t.data != NULL)
 		t.data[0] = '\0';
 	metrics_counters(&t, a);
-	if (st != NULL)
-		metrics_state(&t, st);
-	json_decref(st);
+	if (status != NULL)
+		metrics_state(&t, status);
 	return t.data;
 }

@@ -13,7 +13,7 @@
 
 #include "agent/config/state.h"
 #include "agent/daemon/agent.h"
-#include "agent/daemon/ddnsrun.h"
+#include "agent/daemon/childrun.h"
 #include "agent/daemon/service.h"
 #include "agent/daemon/store.h"
 #include "ddns/ddns.h"
@@ -43,9 +43,10 @@ publish_events(struct agent *a, const struct ddns_state *d)
 	if (d->published.family && !addr_equal(&old->published, &d->published))
 		timeline_add(a->timeline, HAP_RECORD_UPDATED, d->name, was, is,
 		    "%s %s %s -> %s", r ? r->hostname : d->name, rr, was, is);
-	if (d->last_time != old->last_time && d->failures > old->failures)
+	if (d->failures > old->failures)
 		a->count.updates_failed++;
-	else if (d->last_time != old->last_time)
+	else if (d->failures == 0 && (d->last_time != old->last_time ||
+	    !addr_equal(&d->published, &old->published)))
 		a->count.updates_ok++;
 	if (d->failures > old->failures)
 		timeline_add(a->timeline, HAP_RECORD_FAILED, d->name, was, is,
@@ -223,11 +224,11 @@ publish_start(struct agent *a)
 {
 	char *argv[16];
 
-	ddnsrun_free(a->run_done);
+	childrun_free(a->run_done);
 	a->run_done = NULL;
 	publish_helper_fixed(a, argv);
-	a->run = ddnsrun_start(a->base, argv, true, publish_ddns_done, a);
-	ddnsrun_on_line(a->run, publish_on_line);
+	a->run = childrun_start(a->base, argv, NULL, true, publish_ddns_done, a);
+	childrun_on_line(a->run, publish_on_line);
 }
 
 void
@@ -253,7 +254,7 @@ publish_helper_go(struct agent *a, bool self)
 	for (int i = 0; i < n; i++)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s",
 		    i ? " " : "", argv[i]);
-	ddnsrun_go(a->run, line);
+	childrun_go(a->run, line);
 	a->helper_runs++;
 }
 
@@ -261,9 +262,9 @@ publish_helper_go(struct agent *a, bool self)
 void
 publish_idle(struct agent *a)
 {
-	if (ddnsrun_waiting(a->run)) {
+	if (childrun_waiting(a->run)) {
 		a->run_idle = true;
-		ddnsrun_go(a->run, NULL);
+		childrun_go(a->run, NULL);
 	}
 }
 
@@ -279,7 +280,7 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 	else if (a->kind == V_NO_INTERNET ||
 	    (!a->public_v4.family && !a->public_v6.family))
 		return;
-	if (a->run != NULL && (self || !ddnsrun_waiting(a->run))) {
+	if (a->run != NULL && (self || !childrun_waiting(a->run))) {
 		a->run_again = true;
 		return;
 	}
@@ -296,6 +297,6 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 void
 publish_free(struct agent *a)
 {
-	ddnsrun_free(a->run);
-	ddnsrun_free(a->run_done);
+	childrun_free(a->run);
+	childrun_free(a->run_done);
 }

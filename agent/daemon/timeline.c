@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "lib/log.h"
-#include "lib/names.h"
 
 struct timeline {
 	struct timeline_entry ring[TIMELINE_MAX];
@@ -20,15 +19,6 @@ struct timeline {
 	timeline_cb *cb;
 	void *arg;
 };
-
-const char *
-happening_name(enum happening kind)
-{
-	static const char *const names[] = { "address-changed",
-	    "topology-changed", "mapping-lost", "mapping-restored",
-	    "record-updated", "record-failed", "check-failed" };
-	return NAME_OF(names, kind, "unknown");
-}
 
 struct timeline *
 timeline_new(void)

@@ -7,19 +7,10 @@
 
 #include <jansson.h>
 
+#include "agent/config/happening.h"
+
 #define TIMELINE_MAX	64
 
-enum happening {
-	HAP_ADDRESS_CHANGED,	/* a public address, old -> new */
-	HAP_TOPOLOGY_CHANGED,	/* the verdict, old -> new */
-	HAP_MAPPING_LOST,	/* a router lost a service's way in */
-	HAP_MAPPING_RESTORED,	/* ... and it is back */
-	HAP_RECORD_UPDATED,	/* a DNS record took a new address */
-	HAP_RECORD_FAILED,	/* an update was refused or failed */
-	HAP_CHECK_FAILED,	/* a check found no way out, or a port that
-				 * does not answer from outside */
-	HAP_KINDS
-};
 
 struct timeline_entry {
 	int64_t time;		/* unix seconds */
@@ -44,6 +35,5 @@ unsigned long long timeline_count(const struct timeline *t,
     enum happening kind);
 /* Newest first: [{time, event, name, old, new, text}]. */
 json_t *timeline_json(const struct timeline *t);
-const char *happening_name(enum happening kind);
 
 #endif

@@ -4,7 +4,7 @@
  * means the helper is exiting; it is reaped with WNOHANG, polled every
  * 5 ms for the moment between its close and its exit.
  */
-#include "agent/daemon/ddnsrun.h"
+#include "agent/daemon/childrun.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,21 +22,21 @@
 
 extern char **environ;
 
-struct ddnsrun {
+struct childrun {
 	pid_t pid;
 	struct loop_sock s;		/* its stdout; timer: the reap poll */
 	int in;				/* its standard input, or -1 */
 	char line[512];
 	size_t len;
-	ddnsrun_cb *cb;
-	ddnsrun_line_cb *on_line;
+	childrun_cb *cb;
+	childrun_line_cb *on_line;
 	void *arg;
 };
 
 static void
-ddnsrun_on_reap(evutil_socket_t fd, short what, void *arg)
+childrun_on_reap(evutil_socket_t fd, short what, void *arg)
 {
-	struct ddnsrun *r = arg;
+	struct childrun *r = arg;
 	int status;
 	pid_t got = waitpid(r->pid, &status, WNOHANG);
 
@@ -50,7 +50,7 @@ ddnsrun_on_reap(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-ddnsrun_take(struct ddnsrun *r, const char *buf, size_t n)
+childrun_take(struct childrun *r, const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] != '\n' && r->len + 1 < sizeof(r->line)) {
@@ -67,28 +67,28 @@ ddnsrun_take(struct ddnsrun *r, const char *buf, size_t n)
 }
 
 static void
-ddnsrun_on_read(evutil_socket_t fd, short what, void *arg)
+childrun_on_read(evutil_socket_t fd, short what, void *arg)
 {
-	struct ddnsrun *r = arg;
+	struct childrun *r = arg;
 	char buf[1024];
 	ssize_t n;
 
 	(void)what;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		ddnsrun_take(r, buf, (size_t)n);
+		childrun_take(r, buf, (size_t)n);
 	if (n < 0 && errno == EAGAIN)
 		return;
 	event_del(r->s.io);
-	ddnsrun_on_reap(-1, 0, r);
+	childrun_on_reap(-1, 0, r);
 }
 
 /* The pipes, and the loop's events on the helper's stdout. */
 static int
-ddnsrun_pipes(struct ddnsrun *r, struct event_base *base, int p[2], int q[2],
+childrun_pipes(struct childrun *r, struct event_base *base, int p[2], int q[2],
     bool waiting)
 {
 	static const struct loop_sock_cbs cbs = {
-		.io = ddnsrun_on_read, .timer = ddnsrun_on_reap
+		.io = childrun_on_read, .timer = childrun_on_reap
 	};
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -107,18 +107,18 @@ ddnsrun_pipes(struct ddnsrun *r, struct event_base *base, int p[2], int q[2],
 	return 0;
 }
 
-struct ddnsrun *
-ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
-    ddnsrun_cb *cb, void *arg)
+struct childrun *
+childrun_start(struct event_base *base, char *const argv[],
+    char *const envp[], bool waiting, childrun_cb *cb, void *arg)
 {
-	struct ddnsrun *r = calloc(1, sizeof(*r));
+	struct childrun *r = calloc(1, sizeof(*r));
 	posix_spawn_file_actions_t fa;
 	int p[2], q[2] = { -1, -1 }, rc;
 
 	if (r == NULL)
 		return NULL;
-	if (ddnsrun_pipes(r, base, p, q, waiting) < 0) {
-		log_warn("cannot start the DNS helper");
+	if (childrun_pipes(r, base, p, q, waiting) < 0) {
+		log_warn("cannot start %s", argv[0]);
 		free(r);
 		return NULL;
 	}
@@ -126,7 +126,8 @@ ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
 	if (waiting)
 		posix_spawn_file_actions_adddup2(&fa, q[0], STDIN_FILENO);
-	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, environ);
+	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, envp ? envp :
+	    environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (q[0] >= 0)
@@ -135,7 +136,7 @@ ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
 	if (rc != 0) {
 		errno = rc;
 		log_warn("cannot run %s", argv[0]);
-		ddnsrun_free(r);
+		childrun_free(r);
 		return NULL;
 	}
 	r->cb = cb;
@@ -144,7 +145,7 @@ ddnsrun_start(struct event_base *base, char *const argv[], bool waiting,
 }
 
 void
-ddnsrun_go(struct ddnsrun *r, const char *line)
+childrun_go(struct childrun *r, const char *line)
 {
 	if (r->in < 0)
 		return;
@@ -157,20 +158,20 @@ ddnsrun_go(struct ddnsrun *r, const char *line)
 }
 
 bool
-ddnsrun_waiting(const struct ddnsrun *r)
+childrun_waiting(const struct childrun *r)
 {
 	return r != NULL && r->in >= 0;
 }
 
 void
-ddnsrun_free(struct ddnsrun *r)
+childrun_free(struct childrun *r)
 {
 	if (r == NULL)
 		return;
 	if (r->in >= 0)
 		close(r->in);
 	if (r->pid > 0) {
-		kill(r->pid, SIGTERM);
+		kill(r->pid, SIGKILL);
 		waitpid(r->pid, NULL, 0);
 	}
 	loop_sock_close(&r->s);
@@ -178,7 +179,7 @@ ddnsrun_free(struct ddnsrun *r)
 }
 
 void
-ddnsrun_on_line(struct ddnsrun *r, ddnsrun_line_cb *cb)
+childrun_on_line(struct childrun *r, childrun_line_cb *cb)
 {
 	if (r != NULL)
 		r->on_line = cb;
