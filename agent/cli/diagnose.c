@@ -1,5 +1,6 @@
 /* homereach diagnose: run the probes once, print the verdict and advice. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,11 +17,13 @@
 #include "agent/config/state.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
+#include "agent/diagnosis/way.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
 struct diagnose_run {
 	const char *config;
+	const char *svg;		/* --svg FILE: the picture, to share */
 	const char *state_dir;
 	struct event_base *base;
 	struct diagnosis_config cfg;
@@ -36,7 +39,7 @@ diagnose_usage(FILE *out)
 	    "[--http-echo URL]...\n"
 	    "                          [--check-url URL] [--check-port PORT[/tcp|/udp]]\n"
 	    "                          [--timeout SECONDS] [--config FILE] "
-	    "[--state-dir DIR] [-v]...\n\n"
+	    "[--state-dir DIR] [--svg FILE] [-v]...\n\n"
 	    "Observers named by host name are asked over IPv4 and IPv6, address "
 	    "literals in\ntheir own family. With a check URL (a redirect "
 	    "server's /check) and a port\n(default: the first [service]), "
@@ -71,6 +74,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		{ "check-url", required_argument, NULL, 'u' },
 		{ "check-port", required_argument, NULL, 'p' },
 		{ "state-dir", required_argument, NULL, 'd' },
+		{ "svg", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -87,6 +91,7 @@ diagnose_options(int argc, char *argv[], struct diagnose_run *run)
 		case 't': rc = cli_seconds("diagnose", optarg, &c->timeout_ms); break;
 		case 'u': c->check_url = optarg; break;
 		case 'd': run->state_dir = optarg; break;
+		case 'g': run->svg = optarg; break;
 		case 'p': rc = cli_port_proto("diagnose", optarg, &c->check_port,
 		    &c->check_proto); break;
 		case 'v': log_set_level(log_get_level() + 1); break;
@@ -150,6 +155,32 @@ diagnose_defaults(struct diagnose_run *run)
 	return 0;
 }
 
+/* The way out as a picture in path (atomically: a temporary file, then
+ * the name). */
+static int
+diagnose_svg(const char *path, const struct evidence *ev,
+    const struct verdict *v)
+{
+	struct way_node way[WAY_MAX];
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "homereach diagnose: --svg %s: %s\n", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	way_svg(f, way, way_nodes(ev, v, way, WAY_MAX));
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		fprintf(stderr, "homereach diagnose: --svg %s: %s\n", path,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 diagnose_done(struct diagnosis *d, void *arg)
 {
@@ -168,6 +199,8 @@ diagnose_done(struct diagnosis *d, void *arg)
 	    took.tv_usec / 1000)) < 0)
 		log_warnx("cannot encode the report as JSON");
 	run->status = verdict_exit_code(&v);
+	if (run->svg != NULL && diagnose_svg(run->svg, ev, &v) < 0)
+		run->status = 1;
 	event_base_loopbreak(run->base);
 }
 

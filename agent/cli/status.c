@@ -101,6 +101,28 @@ status_errors(json_t *list)
 	}
 }
 
+/* The way out as the last full check drew it (diagnosis.path). */
+static void
+status_way(json_t *path)
+{
+	size_t i;
+	json_t *n;
+
+	if (json_array_size(path) == 0)
+		return;
+	printf("\n");
+	json_array_foreach(path, i, n) {
+		const char *d = json_string_value(json_object_get(n, "detail"));
+
+		if (d == NULL)
+			d = "";
+		printf("%s%s %s%s%s\n", i ? "     -> " : "Way in: ",
+		    status_str(n, "role"), json_is_string(json_object_get(n,
+		    "address")) ? status_str(n, "address") : "(unknown)",
+		    d[0] ? ": " : "", d);
+	}
+}
+
 static int
 status_text(const char *text)
 {
@@ -123,6 +145,7 @@ status_text(const char *text)
 	    "gateway"), status_str(o, "gateway_wan"));
 	printf("public:   IPv4 %s, IPv6 %s\n", status_str(o, "public_ipv4"),
 	    status_str(o, "public_ipv6"));
+	status_way(json_object_get(json_object_get(o, "diagnosis"), "path"));
 	status_mappings(json_object_get(o, "mappings"));
 	status_records(json_object_get(o, "records"));
 	status_errors(json_object_get(o, "errors"));

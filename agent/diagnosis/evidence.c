@@ -96,6 +96,12 @@ evidence_gateway_can_map(const struct gateway *gw)
 	return gw->upnp.can_map || gw->natpmp.can_map || gw->pcp.can_map;
 }
 
+bool
+evidence_gateway_refuses(const struct gateway *gw)
+{
+	return gw->natpmp.answered && gw->natpmp.result == 3;
+}
+
 void
 evidence_line(char (*lines)[EV_LINE], int *n, int max, const char *fmt,
     ...)

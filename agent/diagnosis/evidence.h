@@ -106,6 +106,10 @@ const char *evidence_behaviour_name(enum nat_behaviour b);
 /* WAN address the gateway claims (NAT-PMP first, then UPnP), or NULL. */
 const struct netaddr *evidence_gateway_wan(const struct gateway *gw);
 bool evidence_gateway_can_map(const struct gateway *gw);
+/* It says it has no public address to map on: NAT-PMP "network failure"
+ * (miniupnpd with a private or shared WAN address, while its PCP still
+ * answers ANNOUNCE). */
+bool evidence_gateway_refuses(const struct gateway *gw);
 /* One more sentence into lines (n of max used), if there is room. */
 void evidence_line(char (*lines)[EV_LINE], int *n, int max,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "agent/diagnosis/way.h"
 #include "lib/names.h"
 
 #define BOLD(c)		((c) ? "\033[1m" : "")
@@ -167,6 +168,7 @@ report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
     bool color)
 {
 	char a[ADDR_STRLEN];
+	struct way_node way[WAY_MAX];
 
 	fprintf(out, "%sVerdict: %s%s%s", BOLD(color),
 	    v->inbound_possible ? GREEN(color) : RED(color),
@@ -179,6 +181,9 @@ report_text(FILE *out, const struct evidence *ev, const struct verdict *v,
 	if (v->public_v4.family)
 		fprintf(out, "Public IPv4: %s\n", addr_ntop(&v->public_v4, a,
 		    sizeof(a)));
+	fputc('\n', out);
+	way_text(out, way, way_nodes(ev, v, way, WAY_MAX));
+	fputc('\n', out);
 	for (int i = 0; i < v->nwhy; i++)
 		report_wrap(out, v->why[i], 2);
 	if (v->nadvice > 0)
@@ -311,6 +316,21 @@ report_json_inbound(const struct evidence *ev)
 	    "detail", in->detail);
 }
 
+/* "path": the way out, node by node (the status page draws it). */
+static json_t *
+report_json_way(const struct evidence *ev, const struct verdict *v)
+{
+	struct way_node way[WAY_MAX];
+	int n = way_nodes(ev, v, way, WAY_MAX);
+	json_t *list = json_array();
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:o, s:s, s:s}",
+		    "role", way[i].role, "address", report_addr(&way[i].address),
+		    "detail", way[i].detail, "state", way_state_name(way[i].state)));
+	return list;
+}
+
 /* "hairpin": null without a TCP mapping on record. */
 static json_t *
 report_json_hairpin(const struct hairpin_evidence *h)
@@ -369,9 +389,11 @@ report_json_object(const struct evidence *ev, const struct verdict *v,
 	    "ipv6", report_json_ipv6(ev, &v->v6),
 	    "elapsed_ms", elapsed_ms);
 
-	if (root != NULL)
+	if (root != NULL) {
 		json_object_set_new(root, "hairpin",
 		    report_json_hairpin(&ev->hairpin));
+		json_object_set_new(root, "path", report_json_way(ev, v));
+	}
 	return root;
 }
 

@@ -345,7 +345,7 @@ static bool
 verdict_home_maps(const struct verdict *v)
 {
 	return v->home != NULL && evidence_gateway_can_map(v->home) &&
-	    !(v->home->natpmp.answered && v->home->natpmp.result == 3);
+	    !evidence_gateway_refuses(v->home);
 }
 
 /* Behind a carrier NAT that maps on request (PCP at the carrier, RFC 6887

@@ -62,6 +62,8 @@ ds-lite)
 	check "IPv6 is the way in: the host's address named" \
 		'.advice[0].detail | test("2a05:5:1::10")' true "$json" ;;
 cgnat-isp)
+	check "the path: host, home router, ISP box, carrier, internet" '[.path[].role] | join(",")' \
+		"this host,home router,ISP router,carrier NAT,internet" "$json"
 	check "every hop to the first public one" '[.hops[]] | join(" ")' \
 		"192.168.1.1 192.168.0.1 100.64.0.1 5.0.0.2" "$json"
 	check "bridge mode said not to be enough alone" \
@@ -70,8 +72,13 @@ public)
 	check "filtering behaviour" .nat_behaviour.filtering endpoint-independent "$json" ;;
 esac
 
-# The human report says the same thing.
+# The human report says the same thing, and draws the way out.
 lab_run host "$bin" diagnose --stun "$LAB_STUN1" --http-echo "$LAB_ECHO" \
-	--timeout 3 > "$LAB_DIR/diagnose.txt" 2>&1
+	--timeout 3 --svg "$LAB_DIR/way.svg" > "$LAB_DIR/diagnose.txt" 2>&1
 check_eq "text report verdict" "$(head -1 "$LAB_DIR/diagnose.txt" | cut -d' ' -f2)" "${want[0]}"
+check_eq "text: the way out, node by node, as the JSON's path" \
+	"$(grep -E '^(Way in: |     -> )' "$LAB_DIR/diagnose.txt" | sed -E 's/^(Way in: |     -> )//; s/: .*//')" \
+	"$(jq -r '.path[] | "\(.role) \(.address // "(unknown)")"' "$json")"
+check_eq "--svg: every node's address in the picture" \
+	"$(jq -r '.path[].address // empty' "$json" | while read -r a; do grep -c ">$a<" "$LAB_DIR/way.svg"; done | sort -u)" 1
 finish

@@ -115,9 +115,13 @@ case_page() {
 	check_eq "the failure, in the records table" "$(dom text:records | grep -c 'nas.example.com A')" 1
 	check "status: the record's last answer is a failure" '.records[0].last_result | test("good|NOERROR") | not' true "$LAB_DIR/status.json"
 	check_eq "the house: this host, the home router, the internet" \
-		"$(python3 "$here/dom.py" text:node-host text:node-home-router text:node-internet < "$LAB_DIR/page.html" | tr '\n' '|')" \
+		"$(python3 "$here/dom.py" text:node-this-host text:node-home-router text:node-internet < "$LAB_DIR/page.html" | tr '\n' '|')" \
 		"This host 192.168.1.10|Home router 192.168.1.1 Lab Networks HR-100 maps by PCP, NAT-PMP, UPnP WAN 5.0.1.7|Internet 5.0.1.7|"
 	check_eq "the screenshot was kept" "$(test -s "$artefacts/page.png" && echo yes)" yes
+	lab_run host "$bin" status --config "$conf" > "$LAB_DIR/status.txt"
+	check_eq "status draws the way out in text too" \
+		"$(grep -E '^(Way in: |     -> )' "$LAB_DIR/status.txt" | cut -d: -f1 | tr -s ' ' | tr '\n' '|')" \
+		"Way in| -> home router 192.168.1.1| -> internet 5.0.1.7|"
 	# /metrics on the same listener, in the Prometheus text format.
 	lab_run host curl -s "http://127.0.0.1:$PORT/metrics" > "$LAB_DIR/metrics.txt"
 	metric() { awk -v m="$1" '$1 == m { print $2 }' "$LAB_DIR/metrics.txt"; }

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "agent/diagnosis/verdict.h"
+#include "agent/diagnosis/way.h"
 
 static void
 obs(struct evidence *ev, enum obs_source src, const char *server,
@@ -468,6 +470,54 @@ test_carrier_behind_box(void **state)
 	assert_non_null(strstr(v.advice[0].detail, "bridge mode"));
 }
 
+/* The way out, node by node: every router up to the first public hop,
+ * what each maps by, a refusal not taken for a mapping; and a router's
+ * name that is markup stays text in the SVG. */
+static void
+test_way(void **state)
+{
+	struct evidence ev;
+	struct verdict v;
+	struct way_node n[WAY_MAX];
+	struct gateway *home;
+	char *svg = NULL;
+	size_t len = 0;
+	FILE *f;
+	int count;
+
+	(void)state;
+	home_lan(&ev);
+	home = gw(&ev, "192.168.1.1", GW_HOME);
+	natpmp(home, 3, NULL);
+	home->pcp.answered = home->pcp.can_map = true;
+	snprintf(home->desc.model_name, sizeof(home->desc.model_name),
+	    "<script>x</script>");
+	gw(&ev, "192.168.0.1", GW_UPSTREAM);
+	natpmp(gw(&ev, "100.64.0.1", GW_CARRIER), 0, "5.0.1.2");
+	hops(&ev, "192.168.1.1", "192.168.0.1", "100.64.0.1");
+	addr_parse("5.0.0.2", &ev.hops[ev.nhops++]);
+	addr_parse("10.0.0.1", &ev.hops[ev.nhops++]);	/* ISP core: not shown */
+	verdict_decide(&ev, &v);
+	count = way_nodes(&ev, &v, n, WAY_MAX);
+	assert_int_equal(count, 5);
+	assert_string_equal(n[0].role, "this host");
+	assert_string_equal(n[1].role, "home router");
+	assert_int_equal(n[1].state, WAY_WARN);
+	assert_non_null(strstr(n[1].detail, "maps nothing: no public address"));
+	assert_string_equal(n[2].role, "ISP router");
+	assert_int_equal(n[2].state, WAY_BAD);
+	assert_string_equal(n[3].role, "carrier NAT");
+	assert_non_null(strstr(n[3].detail, "maps by NAT-PMP"));
+	assert_string_equal(n[4].role, "internet");
+	assert_int_equal(n[4].state, WAY_BAD);
+	f = open_memstream(&svg, &len);
+	way_svg(f, n, count);
+	fclose(f);
+	assert_null(strstr(svg, "<script>"));
+	assert_non_null(strstr(svg, "&lt;script&gt;x&lt;/script&gt;"));
+	free(svg);
+}
+
 static void
 test_path(void **state)
 {
@@ -631,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_dslite_advice),
 		cmocka_unit_test(test_carrier_maps),
 		cmocka_unit_test(test_carrier_behind_box),
+		cmocka_unit_test(test_way),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

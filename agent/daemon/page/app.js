@@ -25,32 +25,30 @@ function when(t) {
     hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-function protocols(gw) {
-  const names = [['pcp', 'PCP'], ['natpmp', 'NAT-PMP'], ['upnp', 'UPnP']];
-  const maps = names.filter(([k]) => gw[k] && gw[k].can_map).map(([, n]) => n);
-  const answered = names.some(([k]) => gw[k] && gw[k].answered);
-  return { maps, answered };
-}
-
-// The house, left to right: this host, each router, the internet.
+// The house, left to right: the way out as the last full check found it
+// (diagnosis.path: this host, each router up to the first public hop, the
+// internet), the same nodes `diagnose` prints.
 function house(s) {
   const d = s.diagnosis;
-  const nodes = [{ title: 'This host', lines: [d ? d.lan_address : ''], cls: 'ok', id: 'node-host' }];
-  const roles = { 'home-router': 'Home router', 'upstream-router': 'Upstream router',
-    'carrier-nat': "Carrier's NAT" };
-  for (const gw of (d ? d.gateways : [])) {
-    const p = protocols(gw);
-    const model = [gw.manufacturer, gw.model_name || gw.friendly_name].filter(Boolean).join(' ');
-    const wan = ['natpmp', 'upnp'].map((k) => gw[k] && gw[k].external_address).find(Boolean);
-    nodes.push({ title: roles[gw.role] || gw.role, id: 'node-' + gw.role,
-      lines: [gw.address, model, p.maps.length ? 'maps by ' + p.maps.join(', ')
-        : p.answered ? 'answers, maps nothing' : 'no mapping protocol',
-      wan ? 'WAN ' + wan : null].filter(Boolean),
-      cls: p.maps.length ? 'ok' : p.answered ? 'warn' : 'bad' });
-  }
+  const titles = { 'this host': 'This host', 'home router': 'Home router',
+    'ISP router': 'ISP router', 'carrier NAT': "Carrier's NAT", router: 'Router',
+    internet: 'Internet' };
+  const cls = { ok: 'ok', warn: 'warn', bad: 'bad', plain: '' };
+  const path = d && d.path ? d.path : [];
+  const nodes = path.map((n) => ({
+    title: titles[n.role] || n.role,
+    id: 'node-' + n.role.replace(/ /g, '-'),
+    cls: cls[n.state] || '',
+    lines: (n.role === 'internet'
+      ? [s.public_ipv4 || 'no public IPv4', s.public_ipv6 || null]
+      : [n.address].concat(n.detail.split(/, (?=maps|WAN|no mapping)/)))
+      .filter(Boolean),
+  }));
   const open = d ? d.inbound_possible : false;
-  nodes.push({ title: 'Internet', id: 'node-internet', cls: open ? 'ok' : 'bad',
-    lines: [s.public_ipv4 || 'no public IPv4', s.public_ipv6 || null].filter(Boolean) });
+  if (!nodes.length) {
+    $('house').replaceChildren(el('p', {}, 'not checked yet'));
+    return;
+  }
 
   const w = 200, h = 96, gap = 36;
   const svg = el('svg:svg', { viewBox: `0 0 ${nodes.length * (w + gap) - gap + 4} ${h + 4}`,
