@@ -203,6 +203,7 @@ agent_on_ddns_timer(evutil_socket_t fd, short what, void *arg)
 /* --- signals --- */
 
 static int agent_web(struct agent *a);
+static int agent_hooks(struct agent *a);
 
 static void
 agent_reload(struct agent *a)
@@ -228,7 +229,7 @@ agent_reload(struct agent *a)
 	services_apply(a->svc, n, &a->ways);
 	free(a->cfg);
 	a->cfg = n;
-	hooks_config(a->hooks, a->cfg);
+	agent_hooks(a);
 	log_info("configuration reloaded: %d services, %d records",
 	    a->cfg->nservices, a->cfg->nddns);
 	agent_web(a);
@@ -352,8 +353,9 @@ agent_addr(const struct netaddr *a, char *buf)
 	return a->family ? addr_ntop(a, buf, ADDR_STRLEN) : "";
 }
 
-/* The last full check as `diagnose --json` says it (the page draws the
- * house from it), or null before the first. */
+/* The last full check's verdict, path, evidence and advice, as `diagnose
+ * --json` has them (the page draws the house from it), or null before
+ * the first. */
 static json_t *
 agent_house_json(const struct agent *a)
 {
@@ -363,7 +365,7 @@ agent_house_json(const struct agent *a)
 	if (a->house == NULL)
 		return json_null();
 	verdict_decide(a->house, &v);
-	j = report_json_object(a->house, &v, 0);
+	j = report_json_summary(a->house, &v);
 	return j ? j : json_null();
 }
 
@@ -498,6 +500,28 @@ agent_web(struct agent *a)
 	return 0;
 }
 
+/* Hooks are made when the configuration first names one (or a heartbeat
+ * URL), and follow it from then on. */
+static int
+agent_hooks(struct agent *a)
+{
+	if (a->hooks == NULL && (a->cfg->nhooks > 0 || a->cfg->heartbeat_url[0]))
+		a->hooks = hooks_new(a->base, a->helper);
+	if (a->hooks == NULL)
+		return a->cfg->nhooks > 0 || a->cfg->heartbeat_url[0] ? -1 : 0;
+	hooks_config(a->hooks, a->cfg);
+	return 0;
+}
+
+static void
+agent_on_event(const struct timeline_entry *e, void *arg)
+{
+	struct agent *a = arg;
+
+	if (a->hooks != NULL)
+		hooks_on_event(e, a->hooks);
+}
+
 static int
 agent_control(struct agent *a)
 {
@@ -548,11 +572,9 @@ agent_setup(struct agent *a)
 	a->ddns_timer = evtimer_new(a->base, agent_on_ddns_timer, a);
 	a->stop_guard = evtimer_new(a->base, agent_on_stop_guard, a);
 	a->timeline = timeline_new();
-	a->hooks = hooks_new(a->base, a->helper);
-	if (a->timeline == NULL || a->hooks == NULL)
+	if (a->timeline == NULL || agent_hooks(a) < 0)
 		return -1;
-	hooks_config(a->hooks, a->cfg);
-	timeline_on_add(a->timeline, hooks_on_event, a->hooks);
+	timeline_on_add(a->timeline, agent_on_event, a);
 	a->svc = services_new(a->base, a->store, a->timeline, 2000);
 	a->reach = reach_new(a->base, a->dns, 2 * CONFIG_MAX_SERVICES);
 	if (a->interval == NULL || a->ddns_timer == NULL ||

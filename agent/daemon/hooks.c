@@ -246,12 +246,15 @@ hooks_on_event(const struct timeline_entry *e, void *arg)
 void
 hooks_heartbeat(struct hooks *h)
 {
-	struct hook_slot *s = &h->beat;
-	char *argv[] = { h->helper, "hook", "ping", "--url", NULL, "--timeout",
-		"10", NULL };
+	struct hook_slot *s;
+	char *argv[] = { NULL, "hook", "ping", "--url", NULL, "--timeout", "10",
+		NULL };
 
-	if (h->cfg == NULL || h->cfg->heartbeat_url[0] == '\0' || s->busy)
+	if (h == NULL || h->cfg == NULL || h->cfg->heartbeat_url[0] == '\0' ||
+	    h->beat.busy)
 		return;
+	s = &h->beat;
+	argv[0] = h->helper;
 	childrun_free(s->done);
 	s->done = NULL;
 	argv[4] = (char *)h->cfg->heartbeat_url;

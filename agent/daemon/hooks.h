@@ -18,7 +18,8 @@ struct hooks *hooks_new(struct event_base *base, const char *helper);
 void hooks_config(struct hooks *h, const struct config *cfg);
 /* A timeline_cb: queue e for every hook that wants its kind. */
 void hooks_on_event(const struct timeline_entry *e, void *arg);
-/* After a healthy check: fetch heartbeat_url, unless one still runs. */
+/* After a healthy check: fetch heartbeat_url, unless one still runs (h
+ * may be NULL: no hooks configured). */
 void hooks_heartbeat(struct hooks *h);
 /* Kills what still runs. */
 void hooks_free(struct hooks *h);

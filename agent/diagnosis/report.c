@@ -397,6 +397,23 @@ report_json_object(const struct evidence *ev, const struct verdict *v,
 	return root;
 }
 
+json_t *
+report_json_summary(const struct evidence *ev, const struct verdict *v)
+{
+	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
+	    "verdict", verdict_name(v->kind),
+	    "nat_layers", v->nat_layers >= 0 ? json_integer(v->nat_layers) :
+	    json_null(),
+	    "public_ipv4", report_addr(&v->public_v4),
+	    "public_ipv6", report_addr(&v->v6.public_v6),
+	    "inbound_possible", v->inbound_possible,
+	    "lan_address", report_addr(&ev->lan_address),
+	    "path", report_json_way(ev, v),
+	    "evidence", report_json_lines(v->why, v->nwhy),
+	    "advice", report_json_advice(v),
+	    "hairpin", report_json_hairpin(&ev->hairpin));
+}
+
 int
 report_json(FILE *out, const struct evidence *ev, const struct verdict *v,
     int elapsed_ms)

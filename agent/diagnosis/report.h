@@ -15,5 +15,9 @@ int report_json(FILE *out, const struct evidence *ev,
 struct json_t;
 struct json_t *report_json_object(const struct evidence *ev,
     const struct verdict *v, int elapsed_ms);
+/* Its verdict, path, evidence and advice only (the agent's status: the
+ * whole evidence is diagnose's). */
+struct json_t *report_json_summary(const struct evidence *ev,
+    const struct verdict *v);
 
 #endif
