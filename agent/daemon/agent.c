@@ -460,10 +460,15 @@ agent_dirs(struct agent *a)
 	return 0;
 }
 
+/* The page's copy of the status: the same object, without the indent. */
 static char *
 agent_on_web(void *arg)
 {
-	return agent_status_json(arg);
+	json_t *o = agent_status_object(arg);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return text;
 }
 
 static char *

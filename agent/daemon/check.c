@@ -171,7 +171,7 @@ check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
 	if (!quick) {
 		if (h == NULL && (h = a->house = malloc(sizeof(*h))) == NULL)
 			return;
-		*h = *ev;
+		evidence_copy(h, ev);
 		return;
 	}
 	if (h == NULL)

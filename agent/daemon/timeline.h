@@ -9,7 +9,7 @@
 
 #include "agent/config/happening.h"
 
-#define TIMELINE_MAX	64
+#define TIMELINE_MAX	48
 
 
 struct timeline_entry {

@@ -55,7 +55,7 @@ web_close(struct web_conn *c)
 	loop_event_free(&c->wr);
 	loop_sock_close(&c->s);
 	free(c->out);
-	explicit_bzero(c->in, sizeof(c->in));	/* it may hold credentials */
+	explicit_bzero(c->in, c->len);		/* it may hold credentials */
 	free(c);
 }
 
@@ -277,11 +277,16 @@ web_accept_one(struct web *w, int fd)
 	for (int i = 0; i < WEB_MAX_CONNS && slot < 0; i++)
 		if (w->conns[i] == NULL)
 			slot = i;
-	if (slot < 0 || (c = calloc(1, sizeof(*c))) == NULL) {
+	/* Not calloc: the 8 KB buffer is written only as far as it is read. */
+	if (slot < 0 || (c = malloc(sizeof(*c))) == NULL) {
 		close(fd);		/* full: the client may try again */
 		return;
 	}
 	c->w = w;
+	c->s = (struct loop_sock){ .fd = -1 };
+	c->wr = NULL;
+	c->len = c->out_len = c->out_off = 0;
+	c->out = NULL;
 	if (loop_sock_open(&c->s, w->base, fd, true, &cbs, c) < 0) {
 		free(c);
 		return;

@@ -2,6 +2,7 @@
 #include "agent/diagnosis/evidence.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,19 @@ evidence_add_obs(struct evidence *ev, enum obs_source source,
 	o->source = source;
 	snprintf(o->server, sizeof(o->server), "%s", server);
 	return o;
+}
+
+void
+evidence_copy(struct evidence *dst, const struct evidence *src)
+{
+	size_t tail = offsetof(struct evidence, nobs);
+
+	memcpy(dst->gateways, src->gateways,
+	    sizeof(src->gateways[0]) * (size_t)src->ngateways);
+	dst->ngateways = src->ngateways;
+	memcpy(dst->obs, src->obs, sizeof(src->obs[0]) * (size_t)src->nobs);
+	memcpy((char *)dst + tail, (const char *)src + tail,
+	    sizeof(*src) - tail);
 }
 
 struct gateway *

@@ -92,6 +92,9 @@ struct evidence {
 	struct hairpin_evidence hairpin;
 };
 
+/* dst = src, writing only the gateways and observations in use (a kept
+ * copy then holds no page of the unused ones). */
+void evidence_copy(struct evidence *dst, const struct evidence *src);
 struct observation *evidence_add_obs(struct evidence *ev,
     enum obs_source source, const char *server);
 /* The gateway at address, added with role if not there yet; NULL if full. */
