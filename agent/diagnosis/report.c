@@ -367,37 +367,6 @@ report_json_ipv6(const struct evidence *ev, const struct verdict6 *v6)
 }
 
 json_t *
-report_json_object(const struct evidence *ev, const struct verdict *v,
-    int elapsed_ms)
-{
-	json_t *root = json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o,"
-	    " s:{s:s, s:s}, s:o, s:o, s:o, s:i}",
-	    "verdict", verdict_name(v->kind),
-	    "nat_layers", v->nat_layers >= 0 ? json_integer(v->nat_layers) :
-	    json_null(),
-	    "public_ipv4", report_addr(&v->public_v4),
-	    "public_ipv6", report_addr(&v->v6.public_v6),
-	    "inbound_possible", v->inbound_possible,
-	    "lan_address", report_addr(&ev->lan_address),
-	    "gateways", report_json_gateways(ev),
-	    "observations", report_json_observations(ev),
-	    "hops", report_json_hops(ev),
-	    "nat_behaviour", "mapping", evidence_behaviour_name(ev->mapping),
-	    "filtering", evidence_behaviour_name(ev->filtering),
-	    "evidence", report_json_lines(v->why, v->nwhy),
-	    "advice", report_json_advice(v),
-	    "ipv6", report_json_ipv6(ev, &v->v6),
-	    "elapsed_ms", elapsed_ms);
-
-	if (root != NULL) {
-		json_object_set_new(root, "hairpin",
-		    report_json_hairpin(&ev->hairpin));
-		json_object_set_new(root, "path", report_json_way(ev, v));
-	}
-	return root;
-}
-
-json_t *
 report_json_summary(const struct evidence *ev, const struct verdict *v)
 {
 	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
@@ -412,6 +381,28 @@ report_json_summary(const struct evidence *ev, const struct verdict *v)
 	    "evidence", report_json_lines(v->why, v->nwhy),
 	    "advice", report_json_advice(v),
 	    "hairpin", report_json_hairpin(&ev->hairpin));
+}
+
+/* The summary, and the whole evidence behind it. */
+json_t *
+report_json_object(const struct evidence *ev, const struct verdict *v,
+    int elapsed_ms)
+{
+	json_t *root = report_json_summary(ev, v);
+
+	if (root == NULL || json_object_update_new(root, json_pack(
+	    "{s:o, s:o, s:o, s:{s:s, s:s}, s:o, s:i}",
+	    "gateways", report_json_gateways(ev),
+	    "observations", report_json_observations(ev),
+	    "hops", report_json_hops(ev),
+	    "nat_behaviour", "mapping", evidence_behaviour_name(ev->mapping),
+	    "filtering", evidence_behaviour_name(ev->filtering),
+	    "ipv6", report_json_ipv6(ev, &v->v6),
+	    "elapsed_ms", elapsed_ms)) < 0) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
 }
 
 int

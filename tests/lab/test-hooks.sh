@@ -111,7 +111,11 @@ case_events() {
 	jq -r '.events | reverse | .[] | "\(.event)|\(.name)|\(.old)|\(.new)|exec"' \
 		"$LAB_DIR/status.json" | sort > "$LAB_DIR/want-exec"
 	sort "$hooklog" > "$LAB_DIR/got-exec"
-	check_eq "events in the timeline (record-updated twice, address-changed twice, mapping-lost, mapping-restored, record-failed)" "$(wc -l < "$LAB_DIR/want-exec")" 7
+	# The driven kinds, each at least once (a router that resets its
+	# epoch with its address may add a loss and a restoration).
+	check_eq "the timeline has every kind driven" \
+		"$(jq -r '[.events[].event] | unique | join(" ")' "$LAB_DIR/status.json")" \
+		"address-changed mapping-lost mapping-restored record-failed record-updated"
 	check_eq "the exec hook got each event once, with its values" \
 		"$(diff "$LAB_DIR/want-exec" "$LAB_DIR/got-exec" && echo same)" same
 	jq -r '.events[] | select(.event | IN("address-changed", "record-updated", "mapping-lost", "mapping-restored", "record-failed"))
