@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -29,11 +30,12 @@
 struct web_conn {
 	struct web *w;
 	struct loop_sock s;		/* io: readable; deadline */
-	struct event *wr;		/* writable, while out is sent */
-	char in[HTTPHEAD_MAX];
-	size_t len;
-	char *out;
-	size_t out_len, out_off;
+	struct event *wr;		/* writable, while the answer is sent */
+	char in[HTTPHEAD_MAX];		/* the request; then the answer's head */
+	size_t len;			/* of the request, then of the head */
+	const char *body;		/* an asset's bytes, or owned */
+	char *owned;			/* a body to free (the JSON) */
+	size_t body_len, sent;		/* sent: of head and body */
 };
 
 struct web {
@@ -54,7 +56,7 @@ web_close(struct web_conn *c)
 			c->w->conns[i] = NULL;
 	loop_event_free(&c->wr);
 	loop_sock_close(&c->s);
-	free(c->out);
+	free(c->owned);
 	explicit_bzero(c->in, c->len);		/* it may hold credentials */
 	free(c);
 }
@@ -66,14 +68,22 @@ web_on_write(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
-	while (c->out_off < c->out_len) {
-		n = send(fd, c->out + c->out_off, c->out_len - c->out_off,
-		    MSG_NOSIGNAL);
+	while (c->sent < c->len + c->body_len) {
+		struct iovec iov[2];
+		int k = 0;
+		if (c->sent < c->len)
+			iov[k++] = (struct iovec){ c->in + c->sent, c->len - c->sent };
+		size_t b = c->sent > c->len ? c->sent - c->len : 0;
+		if (b < c->body_len)
+			iov[k++] = (struct iovec){ (void *)(c->body + b),
+			    c->body_len - b };
+		n = sendmsg(fd, &(struct msghdr){ .msg_iov = iov,
+		    .msg_iovlen = (size_t)k }, MSG_NOSIGNAL);
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0)
 			break;
-		c->out_off += (size_t)n;
+		c->sent += (size_t)n;
 	}
 	web_close(c);
 }
@@ -93,10 +103,12 @@ web_reason(int status)
 	}
 }
 
-/* The whole answer into c->out, then sent as the socket takes it. */
+/* The head into the request's buffer, done with; the body where it is
+ * (an asset's bytes are not copied); both sent as the socket takes them.
+ * owned: a body to free after. */
 static void
 web_answer(struct web_conn *c, int status, const char *type,
-    const void *body, size_t len, bool head)
+    const void *body, size_t len, bool head, char *owned)
 {
 	static const char fmt[] = "HTTP/1.1 %d %s\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
@@ -108,33 +120,29 @@ web_answer(struct web_conn *c, int status, const char *type,
 	const char *auth = status == 401 ?
 	    "WWW-Authenticate: Basic realm=\"homereach\", charset=\"UTF-8\"\r\n" :
 	    "";
-	int n = snprintf(NULL, 0, fmt, status, web_reason(status), type, len,
-	    auth);
+	int n;
 
 	event_del(c->s.io);
-	if (head)
-		len = 0;
-	if (n < 0 || (c->out = malloc((size_t)n + 1 + len)) == NULL) {
-		web_close(c);
-		return;
-	}
-	snprintf(c->out, (size_t)n + 1, fmt, status, web_reason(status), type,
+	explicit_bzero(c->in, c->len);		/* it may hold credentials */
+	c->owned = owned;
+	n = snprintf(c->in, sizeof(c->in), fmt, status, web_reason(status), type,
 	    len, auth);
-	memcpy(c->out + n, body, len);
-	c->out_len = (size_t)n + len;
+	c->len = n > 0 && (size_t)n < sizeof(c->in) ? (size_t)n : 0;
+	c->body = head ? NULL : body;
+	c->body_len = head ? 0 : len;
 	if ((c->wr = event_new(c->w->base, c->s.fd, EV_WRITE | EV_PERSIST,
 	    web_on_write, c)) == NULL || event_add(c->wr, NULL) < 0)
 		web_close(c);
 }
 
+/* The reason phrase is the body: a string that outlives the answer. */
 static void
 web_error(struct web_conn *c, int status)
 {
-	char body[64];
-	int n = snprintf(body, sizeof(body), "%d %s\n", status,
-	    web_reason(status));
+	const char *body = web_reason(status);
 
-	web_answer(c, status, "text/plain; charset=utf-8", body, (size_t)n, false);
+	web_answer(c, status, "text/plain; charset=utf-8", body, strlen(body),
+	    false, NULL);
 }
 
 /* Constant time in the length of what was sent. */
@@ -222,15 +230,15 @@ web_route(struct web_conn *c, const struct httphead *h)
 			return;
 		}
 		web_answer(c, 200, metrics ? "text/plain; version=0.0.4; "
-		    "charset=utf-8" : "application/json", json, strlen(json), head);
-		free(json);
+		    "charset=utf-8" : "application/json", json, strlen(json), head,
+		    json);
 		return;
 	}
 	if ((a = web_asset_find(h->target, plen)) == NULL) {
 		web_error(c, 404);
 		return;
 	}
-	web_answer(c, 200, a->type, a->data, a->len, head);
+	web_answer(c, 200, a->type, a->data, a->len, head, NULL);
 }
 
 static void
@@ -285,8 +293,8 @@ web_accept_one(struct web *w, int fd)
 	c->w = w;
 	c->s = (struct loop_sock){ .fd = -1 };
 	c->wr = NULL;
-	c->len = c->out_len = c->out_off = 0;
-	c->out = NULL;
+	c->len = c->body_len = c->sent = 0;
+	c->body = c->owned = NULL;
 	if (loop_sock_open(&c->s, w->base, fd, true, &cbs, c) < 0) {
 		free(c);
 		return;

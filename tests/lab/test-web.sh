@@ -150,6 +150,9 @@ case_password() {
 		"$(code host -H 'Host: attacker.example:8480' "http://127.0.0.1:$PORT/status.json")" 421
 	check_eq "loopback: only GET and HEAD" "$(code host -X POST "http://127.0.0.1:$PORT/")" 405
 	check_eq "loopback: nothing else" "$(code host "http://127.0.0.1:$PORT/etc/passwd")" 404
+	check_eq "HEAD: the length GET sends, and no body" \
+		"$(lab_run host curl -sI "http://127.0.0.1:$PORT/app.js" | tr -d '\r' | awk -F': ' 'tolower($1) == "content-length" { print $2 }')" \
+		"$(lab_run host curl -s "http://127.0.0.1:$PORT/app.js" | wc -c)"
 	# Not loopback without a password: refused by the configuration.
 	write_conf "web_listen = 192.168.1.10:$PORT"
 	lab_run host "$bin" check-config --config "$conf" > /dev/null 2> "$LAB_DIR/check.err"
