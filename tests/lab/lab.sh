@@ -52,6 +52,11 @@ lab_node() {
 	# got a different verdict. Real routers limit too; the lab must not.
 	lab_run "$1" sysctl -qw net.ipv4.icmp_ratelimit=0
 	lab_run "$1" sysctl -qw net.ipv6.icmp.ratelimit=0
+	# Link-local addresses skip duplicate address detection too (the
+	# global ones are added nodad): on kernel 6.18 IPv6 through a router
+	# stalled for 2 s after the links came up, until DAD had finished.
+	lab_run "$1" sysctl -qw net.ipv6.conf.default.accept_dad=0
+	lab_run "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0
 }
 
 # lab_link NODE_A IF_A ADDR_A NODE_B IF_B ADDR_B (an address may be "-")
