@@ -36,6 +36,7 @@ int cli_port_proto(const char *cmd, const char *text, uint16_t *port,
 json_t *cli_ask_agent(const char *runtime_dir, const char *request,
     int *error);
 int status_main(int argc, char *argv[]);
+int import_main(int argc, char *argv[]);
 int redirectcmd_main(int argc, char *argv[]);
 
 #endif

@@ -26,6 +26,9 @@ static const struct {
 	    "                             or add a host to its users file" },
 	{ "check-config", "", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
+	{ "import", " ddclient|inadyn", import_main,
+	    "print (or --write) the homereach.conf of a ddclient or inadyn "
+	    "config" },
 	{ "hook", " post|ping", hook_main,
 	    "the agent's helper: deliver a webhook, or ping a heartbeat URL" },
 };

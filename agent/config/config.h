@@ -15,7 +15,7 @@
 #define CONFIG_MAX_ERRORS	10	/* the tenth says there are more */
 #define CONFIG_MAX_SERVICES	32
 #define CONFIG_MAX_LISTEN	REDIRECT_MAX_LISTEN	/* cfg_list's bound */
-#define CONFIG_DEFAULT_PATH	"/etc/homereach.conf"
+#define CONFIG_DEFAULT_PATH	"/etc/homereach/homereach.conf"
 #define CONFIG_DEFAULT_RUNTIME	"/run/homereach"
 
 /* A [service NAME]: a port of this host the agent keeps mapped. */
@@ -95,6 +95,9 @@ const struct ddns_config *config_ddns(const struct config *cfg,
     const char *name);
 const struct service_config *config_service(const struct config *cfg,
     const char *name);
+/* A host name as DNS holds it: 253 bytes, labels of 1 to 63 letters,
+ * digits, hyphens (and '_'), a trailing dot allowed. */
+bool config_dns_name(const char *name);
 /* The first name an A record is kept for (what visitors type), or NULL. */
 const char *config_ipv4_name(const struct config *cfg);
 

@@ -84,8 +84,8 @@ cfg_hash(const struct ddns_config *r)
 
 /* A host name as DNS holds it (RFC 1035 section 2.3.4; '_' for names
  * like _acme): 253 bytes, labels of 1 to 63, a trailing dot allowed. */
-static bool
-cfg_dns_name(const char *name)
+bool
+config_dns_name(const char *name)
 {
 	size_t label = 0, n = strlen(name);
 
@@ -167,7 +167,7 @@ cfg_validate(struct config *cfg, struct ddns_config *r)
 		config_error(cfg, r->line, "[ddns %s] has no provider", n);
 	if (r->hostname[0] == '\0')
 		config_error(cfg, r->line, "[ddns %s] has no hostname", n);
-	else if (!cfg_dns_name(r->hostname))
+	else if (!config_dns_name(r->hostname))
 		config_error(cfg, r->line, "[ddns %s]: hostname \"%.60s\" is not a "
 		    "DNS name (letters, digits, hyphens, dots)", n, r->hostname);
 	if (p != NULL)

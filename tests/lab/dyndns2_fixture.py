@@ -111,6 +111,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ok = query.get("token") == [password]
             self.log_request_line(f"GET /custom host={query.get('host')} ip={query.get('ip')}", ok)
             status, body = self.next_answer("") if ok else (200, "KO")
+            if FORWARD and ok and body.startswith("good"):
+                self.forward_record("AAAA" if ":" in query.get("ip", [""])[0] else "A",
+                                    query.get("host", [""])[0], query.get("ip", [""])[0])
             return self.reply(status, body.replace("good ", "OK") if body.startswith("good ") else body)
         myip = query.get("myip", [""])[0]
         want = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()

@@ -17,7 +17,7 @@ FLOORS = [
     ["ddns"],
     ["ddns/redirect"],
     ["agent/config"],
-    ["agent/diagnosis"],
+    ["agent/diagnosis", "agent/import"],
     ["agent/daemon"],
     ["agent/cli"],
 ]
