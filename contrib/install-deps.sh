@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what homereach needs from Debian 12 packages, as root.
 #   install-deps.sh build    compiler, CMake and the libraries
-#   install-deps.sh all      also the network lab, fuzzing and benchmarks
+#   install-deps.sh deb      also what builds and checks the Debian package
+#   install-deps.sh all      all of it, the network lab, fuzzing, benchmarks
 set -euo pipefail
 
 build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
@@ -11,9 +12,14 @@ lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
 	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn time wrk curl
 	chromium fonts-dejavu-core)
+deb=(debhelper dpkg-dev fakeroot lintian git)
 
 want=("${build[@]}")
-[ "${1:-all}" = build ] || want+=("${lab[@]}")
+case ${1:-all} in
+build) ;;
+deb) want+=("${deb[@]}") ;;
+*) want+=("${deb[@]}" "${lab[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
