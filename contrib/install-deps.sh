@@ -10,7 +10,8 @@ build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
 	libssl-dev libcrypt-dev)
 lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
-	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn time wrk curl
+	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn
+	bind9-dnsutils time wrk curl
 	chromium fonts-dejavu-core)
 deb=(debhelper dpkg-dev fakeroot lintian git)
 

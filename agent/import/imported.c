@@ -219,8 +219,9 @@ imported_write(const struct imported *im, const char *source,
     const char *secret_dir, FILE *out)
 {
 	fprintf(out, "# homereach.conf, imported from %s's %s by `homereach "
-	    "import %s`.\n# Secrets are in files of their own (mode 0600), "
-	    "named below.\n", im->client, source, im->client);
+	    "import %s`.\n# Each secret is in a file of its own (mode 0600) "
+	    "named below, written by --write.\n", im->client, source,
+	    im->client);
 	fprintf(out, "\n[agent]\n");
 	if (im->interval)
 		fprintf(out, "interval = %d\n", im->interval);

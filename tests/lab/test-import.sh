@@ -11,6 +11,9 @@
 #             host login password) and Cloudflare; the router's WAN address
 #             changes; `homereach ddns update` with the imported config
 #             moves the very same records to the new address
+#   nsupdate  ddclient's nsupdate protocol (BIND's nsupdate with a key
+#             file) writes two records into knot by RFC 2136; the import
+#             reads the key file; homereach signs with the same key
 #   inadyn    the same with inadyn 2.10: a custom /nic/update section (two
 #             hostnames) and a custom URL
 set -u
@@ -115,6 +118,33 @@ case_ddclient() {
 		ddc2.example.com ddc3.example.com cf.example.com
 	check_eq "what has no equivalent is a comment with its line" \
 		"$(grep -c '^# line 12: mail=root' "$D/hr/homereach.conf")" 1
+}
+
+case_nsupdate() {
+	lab_provider
+	cat > "$D/ddns-key.key" <<-KEY
+	key "ddns-key.example.com" {
+		algorithm hmac-sha256;
+		secret "$SECRET";
+	};
+	KEY
+	cat > "$D/ddclient.conf" <<-CONF
+	daemon=300
+	use=web, web=$LAB_ECHO
+	protocol=nsupdate, server=$LAB_STUN1, zone=example.com, ttl=600, \\
+	  login=/usr/bin/nsupdate, password=$D/ddns-key.key \\
+	  nsu1.example.com, nsu2.example.com
+	CONF
+	chmod 600 "$D/ddclient.conf" "$D/ddns-key.key"
+	lab_run host ddclient -daemon=0 -foreground -file "$D/ddclient.conf" \
+		-cache "$D/ddclient.cache" > "$D/ddclient.log" 2>&1
+	wait_names 5.0.1.2 nsu1.example.com nsu2.example.com
+	names_at 5.0.1.2 nsu1.example.com nsu2.example.com
+	then_homereach ddclient "$D/ddclient.conf" nsu1.example.com nsu2.example.com
+	check_eq "the key file read into tsig_key and a secret file" \
+		"$(grep -c '^tsig_key = ddns-key.example.com$' "$D/hr/homereach.conf") $(cat "$D/hr/nsu1-example-com.tsig")" \
+		"2 $SECRET"
+	check_eq "no TSIG secret in the config" "$(grep -c "$SECRET" "$D/hr/homereach.conf")" 0
 }
 
 case_inadyn() {
