@@ -35,14 +35,15 @@ cfg_has_inline_secret(const struct config *cfg)
 
 /* Group or others may not read a file that holds a secret. */
 static int
-cfg_private(struct config *cfg, int fd, const char *path, int line)
+cfg_private(struct config *cfg, int fd, const char *path, int line,
+    const char *also)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || (st.st_mode & 077) == 0)
 		return 0;
 	config_error(cfg, line, "%s holds a secret and group or others can read "
-	    "it: chmod 600 %s", path, path);
+	    "it: chmod 600 %s%s", path, path, also);
 	return -1;
 }
 
@@ -74,7 +75,7 @@ cfg_read_secret(struct config *cfg, struct secret *s)
 		config_error(cfg, s->line, "%s", why);
 		return;
 	}
-	if (cfg_private(cfg, fd, path, s->line) == 0) {
+	if (cfg_private(cfg, fd, path, s->line, "") == 0) {
 		n = read(fd, s->value, sizeof(s->value) - 1);
 		s->value[n > 0 ? n : 0] = '\0';
 		s->value[strcspn(s->value, "\r\n")] = '\0';
@@ -102,7 +103,7 @@ cfg_check_users(struct config *cfg)
 		config_error(cfg, cfg->redirect.line, "users_file %s", why);
 		return;
 	}
-	cfg_private(cfg, fd, path, cfg->redirect.line);
+	cfg_private(cfg, fd, path, cfg->redirect.line, "");
 	close(fd);
 }
 
@@ -130,7 +131,8 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 	}
 	config_parse(text, (size_t)n, path, cfg);
 	if (cfg_has_inline_secret(cfg))
-		cfg_private(cfg, fd, path, 1);
+		cfg_private(cfg, fd, path, 1, ", or move each secret to a "
+		    "*_file, as a config its agent's group reads (0640) must");
 	close(fd);
 	for (int i = 0; i < cfg->nddns; i++) {
 		cfg_read_secret(cfg, &cfg->ddns[i].password);

@@ -145,6 +145,11 @@ case_config() {
 	cc "$d/r.conf" > /dev/null
 	check_eq "a users_file others can read: refused" \
 		"$(grep -c "users holds a secret and group or others can read it: chmod 600" "$LAB_DIR/cc")" 1
+	printf '[ddns a]\nprovider = duckdns\nhostname = a.example.com\ntoken = abc\n' > "$d/g.conf"
+	chmod 640 "$d/g.conf"	# as the package's: group homereach reads it
+	cc "$d/g.conf" > /dev/null
+	check_eq "a group-readable config with a secret in it: one line, and the way out" \
+		"$(grep -c "g.conf holds a secret .* chmod 600 .*g.conf, or move each secret to a \*_file" "$LAB_DIR/cc") $(wc -l < "$LAB_DIR/cc")" "1 1"
 }
 
 "case_$case_"
