@@ -18,8 +18,10 @@
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
 #include "agent/diagnosis/way.h"
+#include "lib/file.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "lib/reason.h"
 
 struct diagnose_run {
 	const char *config;
@@ -155,30 +157,32 @@ diagnose_defaults(struct diagnose_run *run)
 	return 0;
 }
 
-/* The way out as a picture in path (atomically: a temporary file, then
- * the name). */
+/* The way out as a picture in path (file_replace: never through a link,
+ * /tmp allowed). */
 static int
 diagnose_svg(const char *path, const struct evidence *ev,
     const struct verdict *v)
 {
+	static const struct file_owner fo = { .mode = 0644, .uid = (uid_t)-1,
+	    .gid = (gid_t)-1, .sticky_ok = true };
 	struct way_node way[WAY_MAX];
-	char tmp[4200];
-	FILE *f;
+	char why[REASON_LEN + 4200], *svg = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&svg, &len);
+	int rc = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "homereach diagnose: --svg %s: %s\n", tmp,
-		    strerror(errno));
-		return -1;
-	}
-	way_svg(f, way, way_nodes(ev, v, way, WAY_MAX));
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		fprintf(stderr, "homereach diagnose: --svg %s: %s\n", path,
-		    strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	if (f != NULL) {
+		way_svg(f, way, way_nodes(ev, v, way, WAY_MAX));
+		if (fclose(f) == 0)
+			rc = file_replace(path, svg, len, &fo, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "out of memory");
+	} else
+		snprintf(why, sizeof(why), "out of memory");
+	if (rc < 0)
+		fprintf(stderr, "homereach diagnose: --svg %s\n", why);
+	free(svg);
+	return rc;
 }
 
 static void

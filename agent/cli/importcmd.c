@@ -19,13 +19,11 @@
 
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
-#include "agent/config/state.h"
 #include "agent/import/imported.h"
 #include "lib/file.h"
 #include "lib/reason.h"
 
 #define IMPORT_MAX_TEXT	(1024 * 1024)
-#define AGENT_USER	"homereach"	/* the package's system user */
 
 struct import_cmd {
 	const char *client, *source, *path;
@@ -93,62 +91,98 @@ import_key_file(const struct import_cmd *c, struct imported_record *r)
 	return rc;
 }
 
-/* The agent's user, when there is one and this runs as root. */
-static void
-import_owner(int fd, bool group_only)
+/* What an imported file becomes: the agent's user owns a secret (or, for
+ * the config, its group reads it) when there is one and this runs as
+ * root. */
+static struct file_owner
+import_owner(bool config)
 {
-	struct passwd *pw = geteuid() == 0 ? getpwnam(AGENT_USER) : NULL;
+	struct passwd *pw = geteuid() == 0 ? getpwnam(CONFIG_AGENT_USER) : NULL;
+	struct file_owner fo = { .mode = 0600, .uid = (uid_t)-1,
+	    .gid = (gid_t)-1 };
 
-	if (pw == NULL)
-		return;
-	if (group_only ? fchown(fd, 0, pw->pw_gid) : fchown(fd, pw->pw_uid,
-	    pw->pw_gid))
-		fprintf(stderr, "homereach import: cannot give a file to %s: %s\n",
-		    AGENT_USER, strerror(errno));
-	else if (group_only)
-		fchmod(fd, 0640);
+	if (pw != NULL) {
+		fo.uid = config ? 0 : pw->pw_uid;
+		fo.gid = pw->pw_gid;
+		fo.mode = config ? 0640 : 0600;
+	}
+	return fo;
+}
+
+/* The secret file that is there already: the same secret, in a regular
+ * file of a user who may hold it (a FIFO hung import; another user's
+ * file would let that user change the key). */
+static int
+import_secret_same(const char *path, const char *secret)
+{
+	char old[300], why[REASON_LEN + 1200];
+	ssize_t n;
+	int fd = file_open_regular(path, why, sizeof(why));
+
+	if (fd == -ENOENT)
+		return 1;
+	if (fd < 0 || config_secret_owner(fd, path, why, sizeof(why)) < 0) {
+		fprintf(stderr, "homereach import: %s\n", why);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = read(fd, old, sizeof(old) - 1);
+	close(fd);
+	old[n > 0 ? n : 0] = '\0';
+	old[strcspn(old, "\n")] = '\0';
+	if (strcmp(old, secret) == 0)
+		return 0;
+	fprintf(stderr, "homereach import: %s exists and holds another secret: "
+	    "move it away first\n", path);
+	return -1;
 }
 
 /* A secret's file: made (0600), or already holding the same secret. */
 static int
 import_secret(const struct import_cmd *c, const struct imported_record *r)
 {
-	char path[1200], old[300];
-	int fd;
-	ssize_t n;
+	struct file_owner fo = import_owner(false);
+	char path[1200], line[300], why[REASON_LEN + 1200];
+	int rc, n;
 
 	if (imported_secret_path(r, c->dir, path, sizeof(path)) < 0)
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
-		n = read(fd, old, sizeof(old) - 1);
-		close(fd);
-		old[n > 0 ? n : 0] = '\0';
-		old[strcspn(old, "\n")] = '\0';
-		if (strcmp(old, r->secret) == 0)
-			return 0;
-		fprintf(stderr, "homereach import: %s exists and holds another "
-		    "secret: move it away first\n", path);
+	if ((rc = import_secret_same(path, r->secret)) <= 0)
+		return rc;
+	n = snprintf(line, sizeof(line), "%s\n", r->secret);
+	rc = file_replace(path, line, (size_t)n, &fo, why, sizeof(why));
+	explicit_bzero(line, sizeof(line));
+	if (rc < 0)
+		fprintf(stderr, "homereach import: %s\n", why);
+	return rc;
+}
+
+/* Nothing is written into a folder another user can write (a link they
+ * plant is followed by root): said before any file is made. */
+static int
+import_folder(const struct import_cmd *c)
+{
+	struct file_owner fo = import_owner(true);
+	char why[REASON_LEN + 1200];
+	int fd = file_folder_open(c->path, &fo, why, sizeof(why));
+
+	if (fd < 0) {
+		fprintf(stderr, "homereach import: %s\n", why);
 		return -1;
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0 || dprintf(fd, "%s\n", r->secret) < 0) {
-		fprintf(stderr, "homereach import: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	import_owner(fd, false);
-	return close(fd);
+	close(fd);
+	return 0;
 }
 
 static int
 import_write(const struct import_cmd *c, const char *text, size_t len)
 {
-	char old[1100], why[300];
-	int fd;
+	struct file_owner fo = import_owner(true);
+	char old[1100], why[REASON_LEN + 1200];
+	struct stat st;
 
-	if (access(c->path, F_OK) == 0) {
+	if (lstat(c->path, &st) == 0) {
 		if (!c->force) {
 			fprintf(stderr, "homereach import: %s exists: --force replaces "
 			    "it (kept as %s.old)\n", c->path, c->path);
@@ -161,13 +195,9 @@ import_write(const struct import_cmd *c, const char *text, size_t len)
 			return -1;
 		}
 	}
-	if (state_save_text(c->path, text, len, why, sizeof(why)) < 0) {
+	if (file_replace(c->path, text, len, &fo, why, sizeof(why)) < 0) {
 		fprintf(stderr, "homereach import: %s\n", why);
 		return -1;
-	}
-	if ((fd = open(c->path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		import_owner(fd, true);
-		close(fd);
 	}
 	return 0;
 }
@@ -250,6 +280,8 @@ import_run(const struct import_cmd *c, struct imported *im, const char *text,
 	for (int i = 0; i < im->nerrors; i++)
 		fprintf(stderr, "homereach import: %s:%s\n", c->source,
 		    im->errors[i]);
+	if (c->write && im->nerrors == 0 && import_folder(c) < 0)
+		return 1;
 	if (im->nerrors > 0 || import_secrets(c, im) < 0)
 		return EXIT_USAGE;
 	if ((f = open_memstream(&out, &outlen)) == NULL)

@@ -21,8 +21,10 @@
 #include "ddns/redirect.h"
 #include "ddns/redirect/redirreg.h"
 #include "ddns/redirect/redirserver.h"
+#include "lib/file.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "lib/reason.h"
 
 static void
 redirectcmd_usage(FILE *out)
@@ -46,21 +48,25 @@ redirectcmd_read_password(char *buf, size_t len)
 	return buf[0] ? 0 : -1;
 }
 
-/* Copy users to FILE.tmp without host:user's line, add line, rename. */
+/* The users file anew (file_replace, 0600): its lines but host:user's,
+ * and line. */
 static int
 redirectcmd_write(const char *users, const char *host, const char *user,
     const char *line)
 {
-	char tmp[1100], old[1024];
+	static const struct file_owner fo = { .mode = 0600, .uid = (uid_t)-1,
+	    .gid = (gid_t)-1 };
+	char old[1024], why[REASON_LEN + 1100], *text = NULL;
 	struct redirect_user u;
-	FILE *in = fopen(users, "re"), *out;
-	int fd, replaced = 0;
+	FILE *in = file_fopen_regular(users, why, sizeof(why)), *out;
+	size_t len = 0;
+	int replaced = 0, rc = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", users);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
-	    (out = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "homereach redirect-server passwd: %s: %s\n", tmp,
-		    strerror(errno));
+	if (in == NULL && errno != ENOENT) {
+		fprintf(stderr, "homereach redirect-server passwd: %s\n", why);
+		return -1;
+	}
+	if ((out = open_memstream(&text, &len)) == NULL) {
 		if (in)
 			fclose(in);
 		return -1;
@@ -76,10 +82,11 @@ redirectcmd_write(const char *users, const char *host, const char *user,
 	fprintf(out, "%s\n", line);
 	if (in)
 		fclose(in);
-	if (fclose(out) != 0 || rename(tmp, users) < 0) {
-		fprintf(stderr, "homereach redirect-server passwd: %s: %s\n",
-		    users, strerror(errno));
-		unlink(tmp);
+	if (fclose(out) == 0)
+		rc = file_replace(users, text, len, &fo, why, sizeof(why));
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "homereach redirect-server passwd: %s\n", why);
 		return -1;
 	}
 	fprintf(stderr, "%s: %s %s (user %s)\n", users, replaced ? "replaced" :

@@ -16,6 +16,7 @@
 #define CONFIG_MAX_SERVICES	32
 #define CONFIG_MAX_LISTEN	REDIRECT_MAX_LISTEN	/* cfg_list's bound */
 #define CONFIG_DEFAULT_PATH	"/etc/homereach/homereach.conf"
+#define CONFIG_AGENT_USER	"homereach"	/* the package's system user */
 #define CONFIG_DEFAULT_RUNTIME	"/run/homereach"
 
 /* A [service NAME]: a port of this host the agent keeps mapped. */
@@ -91,6 +92,9 @@ int config_load(const char *path, bool must_exist, struct config *cfg);
 /* config_load() for a command: path NULL is the default file; every error
  * is printed on stderr. */
 int config_read(const char *path, struct config *cfg);
+/* A secret's file may belong to root, to this user or to the agent's
+ * user, no other (who could change the key): 0, or -1 with why. */
+int config_secret_owner(int fd, const char *path, char *why, size_t len);
 const struct ddns_config *config_ddns(const struct config *cfg,
     const char *name);
 const struct service_config *config_service(const struct config *cfg,

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,6 +48,26 @@ cfg_private(struct config *cfg, int fd, const char *path, int line,
 	return -1;
 }
 
+int
+config_secret_owner(int fd, const char *path, char *why, size_t len)
+{
+	struct passwd *pw, *agent = getpwnam(CONFIG_AGENT_USER);
+	char who[64];
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return reason(why, len, "%s: %s", path, strerror(errno));
+	if (st.st_uid == 0 || st.st_uid == geteuid() ||
+	    (agent != NULL && st.st_uid == agent->pw_uid))
+		return 0;
+	if ((pw = getpwuid(st.st_uid)) != NULL)
+		snprintf(who, sizeof(who), "%s", pw->pw_name);
+	else
+		snprintf(who, sizeof(who), "uid %u", (unsigned)st.st_uid);
+	return reason(why, len, "%s belongs to %s, who could change the secret: "
+	    "chown it to root or %s", path, who, CONFIG_AGENT_USER);
+}
+
 /* name, relative to the config's folder. */
 static void
 cfg_path(const struct config *cfg, const char *name, char *path, size_t len)
@@ -75,7 +96,9 @@ cfg_read_secret(struct config *cfg, struct secret *s)
 		config_error(cfg, s->line, "%s", why);
 		return;
 	}
-	if (cfg_private(cfg, fd, path, s->line, "") == 0) {
+	if (config_secret_owner(fd, path, why, sizeof(why)) < 0)
+		config_error(cfg, s->line, "%s", why);
+	else if (cfg_private(cfg, fd, path, s->line, "") == 0) {
 		n = read(fd, s->value, sizeof(s->value) - 1);
 		s->value[n > 0 ? n : 0] = '\0';
 		s->value[strcspn(s->value, "\r\n")] = '\0';

@@ -324,21 +324,6 @@ state_load(const char *path, struct state *st, char *why, size_t whylen)
 	return 0;
 }
 
-static int
-state_write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 state_save(const char *path, const struct state *st, char *why, size_t whylen)
 {
@@ -352,48 +337,24 @@ state_save(const char *path, const struct state *st, char *why, size_t whylen)
 	return rc;
 }
 
+/* The state is the agent's: root (map add, ddns update with no agent
+ * running) writes it as the state folder's owner, or the agent, running
+ * as that user, could no longer write it. */
+static const struct file_owner state_owner = {
+	.mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1, .as_owner = true,
+};
+
 int
 state_save_text(const char *path, const char *buf, size_t n, char *why,
     size_t whylen)
 {
-	char tmp[4096];
-	int fd, rc;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(why, whylen, "%s: %s", tmp, strerror(errno));
-		return -errno;
-	}
-	rc = state_write_all(fd, buf, n);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		snprintf(why, whylen, "%s: %s", path, strerror(-rc));
-		unlink(tmp);
-	}
-	return rc;
+	return file_replace(path, buf, n, &state_owner, why, whylen);
 }
 
 int
 state_lock(const char *path, char *why, size_t whylen)
 {
-	char lock[4096];
-	int fd;
-
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		snprintf(why, whylen, "%s: %s", lock, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
+	return file_lock(path, &state_owner, why, whylen);
 }
 
 int

@@ -36,13 +36,14 @@ int state_load(const char *path, struct state *st, char *why, size_t whylen);
 /* Records as text, in a buffer to free(); NULL if too large (or no
  * memory). */
 char *state_text(const struct state *st, int *len);
-/* Atomic: temporary file, fsync, rename; mode 0600. */
+/* Atomic (file_replace), mode 0600, owned by the state folder's owner. */
 int state_save(const char *path, const struct state *st, char *why,
     size_t whylen);
 /* The same for text made by state_text. */
 int state_save_text(const char *path, const char *text, size_t len,
     char *why, size_t whylen);
-/* Exclusive lock on path.lock for a read-modify-write; returns an fd. */
+/* Exclusive lock on path.lock for a read-modify-write (file_lock);
+ * returns an fd, or -1 with why. */
 int state_lock(const char *path, char *why, size_t whylen);
 /* Under the lock: load path, change(st, arg), save. */
 int state_update(const char *path, void (*change)(struct state *, void *),

@@ -32,8 +32,9 @@ struct store {
 	char *snap;			/* what the worker writes: text */
 	int snaplen;
 	bool writing, dirty;
+	bool failing;			/* said once until a write succeeds */
 	int rc;				/* of the last write */
-	char why[REASON_LEN];
+	char why[320];
 	struct store_waiter *next;	/* wait for the next write */
 	struct store_waiter *now;	/* wait for the one running */
 };
@@ -68,8 +69,12 @@ store_written(void *arg)
 	s->now = NULL;
 	free(s->snap);
 	s->snap = NULL;
-	if (s->rc < 0)
-		log_warnx("%s", s->why);
+	if (s->rc < 0 && !s->failing)
+		log_warnx("cannot write the state, so nothing new is mapped until "
+		    "it can: %s", s->why);
+	else if (s->rc == 0 && s->failing)
+		log_info("the state is written again");
+	s->failing = s->rc < 0;
 	for (; w != NULL; w = next) {
 		next = w->next;
 		w->cb(s->rc, w->arg);

@@ -49,62 +49,8 @@ here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 . "$here/assert.sh"
 
-SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
-conf= agent=
+. "$here/agent.sh"
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-reach_tcp() {	# reach_tcp ADDR PORT: what the service says from outside
-	lab_run inet timeout 2 socat -T1 - "TCP:$1:$2" < /dev/null 2>/dev/null
-}
-# write_conf SERVICES...: each "NAME PORT [udp]"
-write_conf() {
-	mkdir -p "$LAB_DIR/conf"
-	conf=$LAB_DIR/conf/homereach.conf
-	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
-	chmod 600 "$LAB_DIR/conf/tsig.key"
-	{
-		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
-			"$LAB_DIR/state" "$LAB_DIR/run"
-		printf '[probes]\nstun = %s\n' "$LAB_STUN1"
-		[ -z "${CHECK_URL:-}" ] || printf 'check_url = %s\n' "$CHECK_URL"
-		for s in "$@"; do
-			set -- $s
-			printf '[service %s]\nport = %s\nprotocol = %s\n' "$1" "$2" "${3:-tcp}"
-		done
-		printf '[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n'
-		[ -n "${RECORD:-}" ] && printf 'record = %s\n' "$RECORD"
-		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
-		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
-		[ -z "${EXTRA_CONF:-}" ] || printf '%s\n' "$EXTRA_CONF"
-	} > "$conf.new"
-	chmod 600 "$conf.new"
-	mv "$conf.new" "$conf"
-}
-start_agent() {
-	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
-	agent=$LAB_PID
-	for _ in $(seq 100); do
-		status_json > /dev/null 2>&1 &&
-			[ "$(jq -r .last_check.time "$LAB_DIR/status.json")" != 0 ] && return
-		sleep 0.05
-	done
-}
-status_json() {
-	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json"
-}
-status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
-stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
-updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
-services() {
-	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
-	lab_wait_tcp host 8080
-}
-# wait_for SECONDS COMMAND...: until it succeeds; 0 if it did
-wait_for() {
-	local end=$(( $(now_ms) + $1 * 1000 )); shift
-	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
-	return 1
-}
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
 rules_are() { [ "$(lab_upnpd_rules rtr)" = "$1" ]; }
 no_rule_for() { [ -z "$(rule_handle "$1")" ]; }

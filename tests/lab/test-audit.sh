@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# test-audit.sh CASE HOMEREACH: the second outside audit's findings, each
+# as it was reproduced (issue 23); every case failed before its fix.
+#   links       root writes no file through a link another user planted:
+#               import --write into a folder another user owns is refused
+#               before anything is written; where it may write, a planted
+#               NAME.tmp link is not followed; the state in the agent's
+#               folder (owned by another user, with state.tmp and state.lock
+#               planted as links to a root-only file) is written as that
+#               user's and the root-only file stays as it was
+#   state-owner root's map add with the agent stopped leaves the state and
+#               its lock to the state folder's owner, and the agent, run as
+#               that user, then keeps its service mapped
+set -u
+case_=$1 bin=$(realpath "$2")
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+. "$here/assert.sh"
+. "$here/agent.sh"
+trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
+
+# A root-only file that no step may change: its text and mode.
+victim() {
+	printf 'root only\n' > "$LAB_DIR/victim"
+	chmod 600 "$LAB_DIR/victim"
+}
+victim_intact() {
+	check_eq "$1: the root-only file is as it was" \
+		"$(cat "$LAB_DIR/victim") $(stat -c '%a %U:%G' "$LAB_DIR/victim")" \
+		"root only 600 root:root"
+}
+owned_by() { stat -c %U "$1" 2>/dev/null; }
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+ddclient_conf() {
+	printf 'protocol=dyndns2\nserver=members.dyndns.org\nlogin=user\npassword=s3cret-one\nnas.example.com\n' \
+		> "$LAB_DIR/ddclient.conf"
+}
+
+case_links() {
+	local theirs=$LAB_DIR/theirs mine=$LAB_DIR/mine state=$LAB_DIR/state out
+	victim
+	ddclient_conf
+	# Another user's folder: refused, nothing written, the link untouched.
+	mkdir -p "$theirs" && chown nobody:nogroup "$theirs" && chmod 755 "$theirs"
+	ln -s "$LAB_DIR/victim" "$theirs/homereach.conf.tmp"
+	out=$("$bin" import ddclient "$LAB_DIR/ddclient.conf" --write \
+		--config "$theirs/homereach.conf" 2>&1)
+	check_eq "import into another user's folder is refused" "$?" 1
+	check_eq "and says whose folder it is" \
+		"$(echo "$out" | grep -c "$theirs belongs to nobody")" 1
+	check_eq "nothing written there" "$(ls "$theirs" | tr '\n' ' ')" "homereach.conf.tmp "
+	victim_intact "import, another user's folder"
+	# A folder only root writes, with the old temporary name planted.
+	mkdir -p "$mine" && chmod 755 "$mine"
+	ln -s "$LAB_DIR/victim" "$mine/homereach.conf.tmp"
+	"$bin" import ddclient "$LAB_DIR/ddclient.conf" --write \
+		--config "$mine/homereach.conf" 2> /dev/null
+	check_eq "import writes where it may" "$(grep -c '^\[ddns' "$mine/homereach.conf")" 1
+	check_eq "the config is a file, not a link" "$([ -f "$mine/homereach.conf" ] &&
+		[ ! -L "$mine/homereach.conf" ] && echo yes)" yes
+	victim_intact "import, a planted NAME.tmp"
+	# The agent's state folder, its user planting links for root.
+	lab_setup single-nat
+	mkdir -p "$state" && chown nobody:nogroup "$state" && chmod 700 "$state"
+	ln -s "$LAB_DIR/victim" "$state/state.tmp"
+	ln -s "$LAB_DIR/victim" "$state/state.lock"
+	lab_run host "$bin" map add 8080 --via pcp --stun "$LAB_STUN1" \
+		--state-dir "$state" > "$LAB_DIR/map.out" 2>&1
+	echo "info: $(head -n 2 "$LAB_DIR/map.out" | tr '\n' ' ')"
+	victim_intact "map add as root, links in the agent's folder"
+	check_eq "a lock that is a link is refused" \
+		"$(grep -c 'state.lock: ' "$LAB_DIR/map.out")" 1
+	rm -f "$state/state.lock"
+	lab_run host "$bin" map add 8080 --via pcp --stun "$LAB_STUN1" \
+		--state-dir "$state" > "$LAB_DIR/map.out" 2>&1
+	check_eq "then map add works" "$?" 0
+	check_eq "the state is the folder owner's" "$(owned_by "$state/state")" nobody
+	check_eq "and a file, not the planted link" "$([ -f "$state/state" ] &&
+		[ ! -L "$state/state" ] && echo yes)" yes
+	victim_intact "map add as root, state.tmp planted"
+	lab_run host "$bin" map del 8080 --state-dir "$state" > /dev/null 2>&1
+}
+
+case_state_owner() {
+	local state=$LAB_DIR/state
+	lab_setup single-nat
+	services
+	mkdir -p "$state" "$LAB_DIR/run" "$LAB_DIR/conf"
+	chown nobody:nogroup "$state" "$LAB_DIR/run"
+	chmod 700 "$state" "$LAB_DIR/run"
+	chmod 755 "$LAB_DIR" "$LAB_DIR/conf"
+	# Root maps with the agent stopped.
+	lab_run host "$bin" map add 9000 --via pcp --stun "$LAB_STUN1" \
+		--state-dir "$state" > "$LAB_DIR/map.out" 2>&1
+	check_eq "root's map add works" "$?" 0
+	check_eq "the state stays the agent user's" "$(owned_by "$state/state")" nobody
+	check_eq "its lock too" "$(owned_by "$state/state.lock")" nobody
+	lab_run host "$bin" map del 9000 --state-dir "$state" > /dev/null 2>&1
+	# The agent, as that user.
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n[probes]\nstun = %s\n[service web]\nport = 8080\n' \
+		"$state" "$LAB_DIR/run" "$LAB_STUN1" > "$conf"
+	chmod 644 "$conf"
+	lab_spawn host setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+	agent=$LAB_PID
+	wait_for 5 status_has '.mappings[0].state' mapped
+	check "the agent maps its service" '.mappings[0].state' mapped "$LAB_DIR/status.json"
+	check_eq "and says nothing of an unwritable state" \
+		"$(grep -c 'cannot write the state' "$LAB_DIR/agent.log")" 0
+	stop_agent
+}
+
+"case_${case_//-/_}"
+finish
