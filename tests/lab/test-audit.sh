@@ -7,7 +7,8 @@
 #               NAME.tmp link is not followed; the state in the agent's
 #               folder (owned by another user, with state.tmp and state.lock
 #               planted as links to a root-only file) is written as that
-#               user's and the root-only file stays as it was
+#               user's and the root-only file stays as it was; a FIFO or
+#               another user's file as a secret is refused, without a hang
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -60,6 +61,20 @@ case_links() {
 	check_eq "the config is a file, not a link" "$([ -f "$mine/homereach.conf" ] &&
 		[ ! -L "$mine/homereach.conf" ] && echo yes)" yes
 	victim_intact "import, a planted NAME.tmp"
+	# A FIFO as the secret file: a clear line, no hang; another user's
+	# secret file is not taken.
+	mkdir -p "$mine/fifo" "$mine/other"
+	mkfifo "$mine/fifo/nas-example-com.password"
+	out=$(timeout 5 "$bin" import ddclient "$LAB_DIR/ddclient.conf" --write \
+		--config "$mine/fifo/homereach.conf" 2>&1)
+	check_eq "a FIFO as the secret: refused, no hang" "$?" 2
+	check_eq "and said" "$(echo "$out" | grep -c 'is not a regular file')" 1
+	printf 's3cret-one\n' > "$mine/other/nas-example-com.password"
+	chown nobody "$mine/other/nas-example-com.password"
+	out=$("$bin" import ddclient "$LAB_DIR/ddclient.conf" --write \
+		--config "$mine/other/homereach.conf" 2>&1)
+	check_eq "another user's secret file: refused" "$(echo "$out" |
+		grep -c 'belongs to nobody, who could change the secret')" 1
 	# The agent's state folder, its user planting links for root.
 	lab_setup single-nat
 	mkdir -p "$state" && chown nobody:nogroup "$state" && chmod 700 "$state"
