@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +46,8 @@
 
 #define FRONT_IDLE_S		10
 #define FRONT_BACKLOG		1024
+#define FRONT_RESERVED		320	/* descriptors kept from visitors, at
+					 * most a quarter of them */
 #define FRONT_AUTH_MAX		1024	/* an Authorization field */
 #define FRONT_OUT_MAX		(HTTPHEAD_MAX_TARGET + 1024)
 
@@ -53,6 +56,7 @@ struct front_conn {
 	evutil_socket_t fd;
 	SSL *ssl;			/* the TLS port's, else NULL */
 	struct redirsrc *src;
+	struct netaddr from;		/* the peer (src may be its /64) */
 	struct event *rd, *wr, *idle;
 	bool rd_on;
 	bool handshaking;		/* TLS, until the handshake is done */
@@ -79,6 +83,7 @@ struct redirfront {
 	struct redirsrv *s;
 	const struct timeval *idle_tv;	/* a common timeout: O(1) re-arm */
 	struct front_conn *conns;
+	int nconns, ceiling;		/* open, and at most (descriptors) */
 	struct front_side sides[2];
 	struct evconnlistener *ls[2 * REDIRECT_MAX_LISTEN];
 	int nls;
@@ -118,6 +123,7 @@ front_close(struct front_conn *c)
 		}
 		close(c->fd);
 		c->src->conns--;
+		c->f->nconns--;
 		free(c->out);
 		c->out = NULL;
 		c->dead = true;
@@ -334,7 +340,7 @@ front_update(struct front_conn *c, const struct httphead *h, const char *query)
 	/* Too long to be ours: it fails as a wrong one does. */
 	snprintf(auth, sizeof(auth), "%.*s", h->auth_len < sizeof(auth) ?
 	    (int)h->auth_len : 0, h->auth ? h->auth : "");
-	redirsrv_update(c->f->s, c->src, query, h->auth ? auth : NULL,
+	redirsrv_update(c->f->s, c->src, &c->from, query, h->auth ? auth : NULL,
 	    front_answer, c);
 }
 
@@ -367,7 +373,7 @@ front_request(struct front_conn *c, const struct httphead *h)
 		redirsrv_visit(c->f->s, name, target, front_answer, c);
 		break;
 	case ROUTE_CHECK:
-		redirsrv_check(c->f->s, c->src, query, front_answer, c);
+		redirsrv_check(c->f->s, c->src, &c->from, query, front_answer, c);
 		break;
 	case ROUTE_UPDATE:
 		if (c->ssl == NULL)
@@ -517,6 +523,30 @@ front_conn_new(struct redirfront *f, struct event_base *base,
 	return c;
 }
 
+/*
+ * Room for one more: below the source's limit, and below the ceiling,
+ * else the oldest connection that waits for nothing makes room (a
+ * flood of idle connections from many sources must not shut visitors out,
+ * the audit's 1100 from one /64 did).
+ */
+static bool
+front_admit(struct redirfront *f, const struct redirsrc *src)
+{
+	struct front_conn *c, *oldest = NULL;
+
+	if (src->conns >= f->s->cfg->max_per_source)
+		return false;
+	if (f->nconns < f->ceiling)
+		return true;
+	for (c = f->conns; c != NULL; c = c->next)
+		if (!c->dead && !c->waiting && c->out == NULL)
+			oldest = c;	/* idle, or a head that never ends */
+	if (oldest == NULL)
+		return false;
+	front_close(oldest);
+	return true;
+}
+
 static void
 front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -531,7 +561,7 @@ front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	addr_from_sockaddr(sa, &a, NULL);
 	addr_unmap(&a);
 	src = redirsrc_get(f->s->sources, &a);
-	if (src == NULL || src->conns >= f->s->cfg->max_per_source ||
+	if (src == NULL || !front_admit(f, src) ||
 	    (c = front_conn_new(f, evconnlistener_get_base(l), fd,
 	    side->tls)) == NULL) {
 		front_refuse(fd, side->tls);
@@ -539,16 +569,32 @@ front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	c->f = f;
 	c->src = src;
+	c->from = a;
 	c->next = f->conns;
 	if (f->conns)
 		f->conns->prev = c;
 	f->conns = c;
 	src->conns++;
+	f->nconns++;
 	front_want_read(c);
 	evtimer_add(c->idle, f->idle_tv);
 }
 
 /* --- listening --- */
+
+/* Connections at most: the descriptors, less room for the listeners,
+ * the DNS updates and the checks. */
+static int
+front_ceiling(void)
+{
+	struct rlimit rl;
+	int n = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		n = rl.rlim_cur > 1000000 ? 1000000 : (int)rl.rlim_cur;
+	n -= n / 4 < FRONT_RESERVED ? n / 4 : FRONT_RESERVED;
+	return n < 16 ? 16 : n;
+}
 
 /*
  * Out of descriptors, accept() fails at once and libevent would try again
@@ -635,6 +681,7 @@ redirfront_new(struct redirsrv *s, char *why, size_t len)
 	f->sides[1] = (struct front_side){ f, true };
 	f->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	f->idle_tv = event_base_init_common_timeout(s->base, &idle);
+	f->ceiling = front_ceiling();
 	if ((f->resume = evtimer_new(s->base, front_on_resume, f)) == NULL) {
 		redirfront_free(f);
 		return NULL;

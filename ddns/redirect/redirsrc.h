@@ -1,5 +1,6 @@
-/* What the redirect server remembers per source address: connections
- * open, failed logins, checks asked. A table with its own sweep. */
+/* What the redirect server remembers per source (an IPv4 address, an
+ * IPv6 /64): connections open, failed logins, checks asked. A table with
+ * its own sweep and a ceiling. */
 #ifndef HOMEREACH_REDIRSRC_H
 #define HOMEREACH_REDIRSRC_H
 
@@ -12,7 +13,7 @@ struct event_base;
 struct redirsrc_table;
 
 struct redirsrc {
-	struct netaddr addr;
+	struct netaddr addr;		/* the key: an IPv6 /64's first address */
 	int conns;			/* open now */
 	int fails;			/* failed logins in a row */
 	time_t fail_at;
@@ -25,7 +26,10 @@ struct redirsrc {
 
 struct redirsrc_table *redirsrc_table_new(struct event_base *base);
 void redirsrc_table_free(struct redirsrc_table *t);
-/* The entry of this address, made if needed. */
+/* The source a is counted in: itself, or its /64. */
+void redirsrc_key(const struct netaddr *a, struct netaddr *key);
+/* The entry of this address's source, made if needed; NULL when the
+ * table is full (the caller refuses). */
 struct redirsrc *redirsrc_get(struct redirsrc_table *t,
     const struct netaddr *a);
 /* Seconds to hold a login from src: doubling with each failure. */

@@ -7,6 +7,7 @@
 
 #include "ddns/redirect/redirconf.h"
 
+struct netaddr;
 struct redirdns;
 struct redirsrc;
 struct redirsrc_table;
@@ -52,13 +53,15 @@ void redirsrv_visit(struct redirsrv *s, const char *name, const char *uri,
     redirsrv_answer_fn *fn, void *ctx);
 /* "Temporary Redirect" for 307, and so on. */
 const char *redirsrv_reason(int code);
-/* /nic/update?query from src with its Authorization field (NULL if
- * none), over TLS (redirupdate.c). */
+/* /nic/update?query from the address from (counted in src) with its
+ * Authorization field (NULL if none), over TLS (redirupdate.c). */
 void redirsrv_update(struct redirsrv *s, struct redirsrc *src,
-    const char *query, const char *auth, redirsrv_answer_fn *fn, void *ctx);
-/* /check?query from src (redirupdate.c). */
+    const struct netaddr *from, const char *query, const char *auth,
+    redirsrv_answer_fn *fn, void *ctx);
+/* /check?query from the address from, counted in src (redirupdate.c). */
 void redirsrv_check(struct redirsrv *s, struct redirsrc *src,
-    const char *query, redirsrv_answer_fn *fn, void *ctx);
+    const struct netaddr *from, const char *query, redirsrv_answer_fn *fn,
+    void *ctx);
 /* The HTTP front (redirfront.c): its listeners on both ports, and
  * freeing. */
 struct redirfront;

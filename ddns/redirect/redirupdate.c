@@ -43,14 +43,14 @@ struct redirsrv_job {
 };
 
 static struct redirsrv_job *
-redirsrv_job_new(struct redirsrv *s, const struct redirsrc *src)
+redirsrv_job_new(struct redirsrv *s, const struct netaddr *from)
 {
 	struct redirsrv_job *j;
 
 	if (s->njobs >= REDIRSRV_MAX_JOBS || (j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
 	j->s = s;
-	j->source = src->addr;
+	j->source = *from;		/* the address itself, not its /64 */
 	j->next = s->jobs;
 	if (s->jobs)
 		s->jobs->prev = j;
@@ -230,8 +230,9 @@ redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
 }
 
 void
-redirsrv_update(struct redirsrv *s, struct redirsrc *src, const char *query,
-    const char *auth, redirsrv_answer_fn *fn, void *ctx)
+redirsrv_update(struct redirsrv *s, struct redirsrc *src,
+    const struct netaddr *from, const char *query, const char *auth,
+    redirsrv_answer_fn *fn, void *ctx)
 {
 	static const struct redirsrv_answer none = { 404, NULL, NULL,
 	    "This server takes no registrations.\n", NULL, NULL };
@@ -250,14 +251,14 @@ redirsrv_update(struct redirsrv *s, struct redirsrc *src, const char *query,
 		fn(ctx, &one);
 		return;
 	}
-	if ((j = redirsrv_job_new(s, src)) == NULL) {
+	if ((j = redirsrv_job_new(s, from)) == NULL) {
 		fn(ctx, &redirsrv_busy);
 		return;
 	}
 	j->fn = fn;
 	j->ctx = ctx;
 	j->reg.cfg = s->cfg;
-	j->reg.source = src->addr;
+	j->reg.source = *from;
 	if (!redirsrv_update_parse(j, src, query, auth)) {
 		redirsrv_job_free(j);
 		return;
@@ -316,8 +317,9 @@ redirsrv_check_refused(struct redirsrc *src)
 }
 
 void
-redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
-    redirsrv_answer_fn *fn, void *ctx)
+redirsrv_check(struct redirsrv *s, struct redirsrc *src,
+    const struct netaddr *from, const char *query, redirsrv_answer_fn *fn,
+    void *ctx)
 {
 	const struct redirsrv_answer *refused;
 	struct redirsrv_answer bad = { 400, NULL, NULL, NULL, NULL, NULL };
@@ -336,7 +338,7 @@ redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
 		fn(ctx, refused);
 		return;
 	}
-	if ((j = redirsrv_job_new(s, src)) == NULL) {
+	if ((j = redirsrv_job_new(s, from)) == NULL) {
 		fn(ctx, &redirsrv_busy);
 		return;
 	}
@@ -346,7 +348,7 @@ redirsrv_check(struct redirsrv *s, struct redirsrc *src, const char *query,
 	j->proto = proto;
 	src->checks++;
 	src->checking = true;
-	j->check = portcheck_start(s->base, &src->addr, port, proto,
+	j->check = portcheck_start(s->base, from, port, proto,
 	    REDIRSRV_CHECK_MS, redirsrv_on_checked, j);
 	if (j->check == NULL)
 		redirsrv_on_checked("unreachable", 0, j);

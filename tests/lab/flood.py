@@ -4,28 +4,44 @@
     flood.py hold TARGET PORT SECONDS N [SOURCE...]
         N connections from each SOURCE address (or from the default one),
         held idle for SECONDS; prints how many connected and how many the
-        server closed meanwhile.
+        server closed meanwhile. A SOURCE PREFIX/64*K is K addresses of
+        that IPv6 /64 (PREFIX::1 to PREFIX::K; the lab routes the /64 to
+        lo as local and allows binding addresses it does not hold).
     flood.py trickle TARGET PORT [tls]
         one connection that sends a byte a second (a request head, or a
         TLS ClientHello) until the server closes it; prints the
         milliseconds.
 """
+import ipaddress
 import socket
 import sys
 import time
 
 
+def expand(sources):
+    out = []
+    for src in sources:
+        if "*" not in src:
+            out.append(src)
+            continue
+        net, count = src.split("*")
+        base = ipaddress.ip_network(net).network_address
+        out += [str(base + i) for i in range(1, int(count) + 1)]
+    return out
+
+
 def hold(target, port, seconds, n, sources):
     socks = []
-    for src in sources or [None]:
+    family = socket.AF_INET6 if ":" in target else socket.AF_INET
+    for src in expand(sources) or [None]:
         for _ in range(n):
-            s = socket.socket()
+            s = socket.socket(family)
             s.setblocking(False)
             if src:
                 s.bind((src, 0))
             try:
                 s.connect((target, port))
-            except BlockingIOError:
+            except (BlockingIOError, OSError):
                 pass
             socks.append(s)
     end = time.time() + seconds

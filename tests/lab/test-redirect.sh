@@ -20,6 +20,11 @@
 #            a byte a second is cut off 10 s after it, parallel password
 #            guesses wait their turn, and out of descriptors the server
 #            says so once, does not spin, and serves visitors again
+#   per64    an IPv6 source is its /64: 1100 idle connections from 1100
+#            addresses of one /64 hold 32 slots at most and an IPv4 visitor
+#            is served meanwhile; 40 /check from 40 of its addresses get 10
+#            answers at most; with few descriptors, a flood from many
+#            sources makes way for a visitor (the oldest idle one goes)
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -395,6 +400,56 @@ case_hostile() {
 		"$([ $(( $(cpu_ticks) - ticks )) -lt 100 ] && echo yes || echo "no ($(( $(cpu_ticks) - ticks )) ticks)")" yes
 	check_eq "descriptors back: visitors served" \
 		"$(curl_ --max-time 15 -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
+}
+
+held_from() {	# held_from PREFIX: connections the server holds from it
+	lab_run inet ss -Htn state established "( sport = :80 )" | grep -c "\[$1"
+}
+
+server_restart_nofile() {	# the server anew, with N descriptors
+	kill "$(server_pid)"
+	wait_for 3 sh -c "! pgrep -f 'redirect-server --config $LAB_DIR/redirect/redirect.conf' > /dev/null"
+	lab_bg inet redirect2 prlimit --nofile="$1:$1" "$bin" -vv redirect-server \
+		--config "$LAB_DIR/redirect/redirect.conf"
+	lab_wait_tcp inet 443
+}
+
+case_per64() {
+	setup_server
+	lab_redirect_user "$bin" nas.example.com "$PASS"
+	curl_ --cacert "$LAB_DIR/ca/ca.pem" -u "nas.example.com:$PASS" \
+		"https://$R/nic/update?hostname=nas.example.com&myip=5.0.1.7&port=8080" > /dev/null
+	lab_run inet ip -6 route add local 2a05:5:e::/64 dev lo
+	lab_run inet sysctl -qw net.ipv6.ip_nonlocal_bind=1
+	flood hold "$LAB_REDIRECT6" 80 4 1 '2a05:5:e::/64*1100' > "$LAB_DIR/flood.out" &
+	local pid=$! held answered=0
+	sleep 2.5
+	held=$(held_from 2a05:5:e:)
+	echo "info: $held connections held from the /64, $(fds) descriptors"
+	check_eq "one /64 holds 32 connections at most" \
+		"$([ "$held" -le 32 ] && echo yes || echo "no ($held)")" yes
+	check_eq "an IPv4 visitor is served meanwhile" \
+		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
+	wait "$pid"
+	for i in $(seq 40); do
+		code=$(curl_ --interface "2a05:5:e::$((i + 2000))" -o /dev/null -w '%{http_code}' \
+			"http://[$LAB_REDIRECT6]/check?port=$((9000 + i))&proto=tcp")
+		[ "$code" = 200 ] && answered=$((answered + 1))
+		echo "$code" >> "$LAB_DIR/checks"
+	done
+	echo "info: $answered of 40 checks from one /64 answered ($(sort "$LAB_DIR/checks" | uniq -c | tr '\n' ' '))"
+	check_eq "40 checks from one /64: 10 at most" \
+		"$([ "$answered" -le 10 ] && echo yes || echo "no ($answered)")" yes
+	# Few descriptors: idle connections from 64 sources fill the server's
+	# ceiling; a visitor still gets an answer.
+	server_restart_nofile 200
+	for i in $(seq 64); do lab_run inet ip addr add "5.0.4.$i/32" dev lo; done
+	flood hold "$R" 80 4 8 $(printf '5.0.4.%s ' $(seq 64)) > /dev/null &
+	pid=$!
+	sleep 2
+	check_eq "a full server makes way for a visitor" \
+		"$(curl_ -o /dev/null -w '%{http_code}' -H 'Host: nas.example.com' "http://$R/")" 307
+	wait "$pid"
 }
 
 "case_$case_"
