@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/addr.h"
 #include "lib/reason.h"
 
 static int
@@ -43,4 +44,17 @@ resolve_split(const char *text, uint16_t default_port, char *host,
 	memcpy(host, hs, (size_t)(he - hs));
 	host[he - hs] = '\0';
 	return colon ? resolve_port(colon + 1, port, why, whylen) : 0;
+}
+
+int
+resolve_literal_family(const char *text)
+{
+	char host[128];
+	struct netaddr a;
+	uint16_t port;
+
+	if (resolve_split(text, 0, host, sizeof(host), &port, NULL, 0) < 0 ||
+	    addr_parse(host, &a) < 0)
+		return 0;
+	return a.family;
 }

@@ -7,5 +7,8 @@
 
 int resolve_split(const char *text, uint16_t default_port, char *host,
     size_t hostlen, uint16_t *port, char *why, size_t whylen);
+/* The family of a server named by an address literal ("5.0.0.2",
+ * "[2001:db8::1]:3478"), 0 for a name. */
+int resolve_literal_family(const char *text);
 
 #endif

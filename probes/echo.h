@@ -26,6 +26,9 @@ typedef void echo_result_cb(const struct echo_result *r, void *arg);
 /* The body must be one address, optionally followed by a line end. */
 int echo_parse_body(const char *body, size_t len, struct netaddr *out,
     char *why, size_t whylen);
+/* The family of the address literal a URL names ("http://[2001:db8::1]/"),
+ * 0 for a name. Pure. */
+int echo_url_family(const char *url);
 /* Fetch url; cb runs once for it. source: NULL over IPv4 from the
  * kernel's choice of address; an address, from it in its family. */
 struct echoprobe *echoprobe_start(struct event_base *base, const char *url,

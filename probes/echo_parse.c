@@ -4,6 +4,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include <event2/http.h>
+
+#include "lib/resolve.h"
+
 static void
 echo_quote(const char *body, size_t len, char *out, size_t outlen)
 {
@@ -36,4 +40,15 @@ echo_parse_body(const char *body, size_t len, struct netaddr *out,
 		return reason(why, whylen, "body is not an address: \"%s\"",
 		    quoted);
 	return 0;
+}
+
+int
+echo_url_family(const char *url)
+{
+	struct evhttp_uri *u = evhttp_uri_parse(url);
+	int family = u != NULL && evhttp_uri_get_host(u) != NULL ?
+	    resolve_literal_family(evhttp_uri_get_host(u)) : 0;
+
+	evhttp_uri_free(u);
+	return family;
 }

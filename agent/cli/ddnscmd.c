@@ -28,6 +28,7 @@
 #include "ddns/round.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "probes/seen6.h"
 
 struct ddnscmd {
 	bool update, force, dry_run, json;
@@ -44,6 +45,11 @@ struct ddnscmd {
 	char state_path[1100];
 	struct state st;
 	struct event_base *base;
+	struct evdns_base *dns;
+	struct diagnosis_config dc;	/* the observers asked */
+	struct seen6 *seen6;		/* which IPv6 address they see */
+	struct netaddr v4;
+	bool shared;
 	struct round *round;
 	bool finished;
 	int status;
@@ -381,13 +387,22 @@ ddnscmd_round(struct ddnscmd *c, const struct netaddr *v4,
 	return c->round != NULL;
 }
 
+/* The IPv6 address an observer confirmed (none: no AAAA is written). */
+static void
+ddnscmd_seen6(const struct seen6_result *r, void *arg)
+{
+	struct ddnscmd *c = arg;
+
+	if (!ddnscmd_round(c, &c->v4, &r->address, c->shared))
+		event_base_loopbreak(c->base);
+}
+
 static void
 ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 {
 	struct ddnscmd *c = arg;
 	const struct evidence *ev = diagnosis_evidence(dg);
 	struct verdict v;
-	struct netaddr v6 = { 0 };
 
 	verdict_decide(ev, &v);
 	if (v.kind == V_NO_INTERNET) {
@@ -396,23 +411,30 @@ ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 		event_base_loopbreak(c->base);
 		return;
 	}
-	if (ev->has_global_ipv6)
-		v6 = ev->global_ipv6;
-	if (!ddnscmd_round(c, &v.public_v4, &v6, verdict_ipv4_shared(v.kind)))
+	c->v4 = v.public_v4;
+	c->shared = verdict_ipv4_shared(v.kind);
+	c->seen6 = seen6_start(c->base, c->dns, c->dc.stun, c->dc.nstun,
+	    c->dc.echo, c->dc.necho, NULL, c->timeout_ms, ddnscmd_seen6, c);
+	if (c->seen6 == NULL)
 		event_base_loopbreak(c->base);
 }
 
 static void
 ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
 {
+	bool given = c->nstun + c->necho > 0;
+
 	d->timeout_ms = c->timeout_ms;
 	for (int i = 0; i < c->nstun; i++)
 		d->stun[d->nstun++] = c->stun[i];
 	for (int i = 0; i < c->necho; i++)
 		d->echo[d->necho++] = c->echo[i];
-	for (int i = 0; d->nstun + d->necho == 0 && i < c->cfg.nstun; i++)
+	/* The command line's observers, else all of the configuration's
+	 * (the test stopped at the first one: an IPv6 observer after an
+	 * IPv4 one was never asked). */
+	for (int i = 0; !given && i < c->cfg.nstun && i < DIAG_MAX_SERVERS; i++)
 		d->stun[d->nstun++] = c->cfg.stun[i];
-	for (int i = 0; d->necho == 0 && !c->nstun && i < c->cfg.necho; i++)
+	for (int i = 0; !given && i < c->cfg.necho && i < DIAG_MAX_SERVERS; i++)
 		d->echo[d->necho++] = c->cfg.http_echo[i];
 	diagnosis_use_defaults(d);
 }
@@ -420,11 +442,10 @@ ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
 static int
 ddnscmd_update(struct ddnscmd *c)
 {
-	struct diagnosis_config dc = { 0 };
 	struct evdns_base *dns;
 	struct diagnosis *d;
 
-	ddnscmd_observers(c, &dc);
+	ddnscmd_observers(c, &c->dc);
 	if ((c->base = loop_base_new()) == NULL)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -440,12 +461,13 @@ ddnscmd_update(struct ddnscmd *c)
 		curl_global_cleanup();
 		return c->status;
 	}
-	dns = loop_dns_new(c->base);
+	dns = c->dns = loop_dns_new(c->base);
 	d = dns == NULL ? NULL :
-	    diagnosis_start(c->base, dns, &dc, ddnscmd_diagnosed, c);
+	    diagnosis_start(c->base, dns, &c->dc, ddnscmd_diagnosed, c);
 	if (d != NULL)
 		event_base_loop(c->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	diagnosis_free(d);
+	seen6_free(c->seen6);
 	round_free(c->round);
 	loop_dns_free(c->base, dns);
 	event_base_free(c->base);

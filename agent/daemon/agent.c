@@ -103,14 +103,17 @@ agent_on_notify(const char *what, void *arg)
 
 static void agent_watch_gateway(struct agent *a);
 
-/* The IPv6 side: the router's address and this host's stable one, for
- * pinholes (none when either is missing). */
+/* The IPv6 side: the router's address, for pinholes (this host's own is
+ * confirmed from outside first: addr6.c). */
 static void
 agent_watch_ipv6(struct agent *a)
 {
+	struct route_default rt;
 	char why[REASON_LEN];
 
-	(void)netif_ipv6_way(&a->ways.gateway6, &a->ways.host6, why, sizeof(why));
+	if (route_read_default6(&rt, why, sizeof(why)) < 0)
+		memset(&rt, 0, sizeof(rt));
+	a->ways.gateway6 = rt.gateway;
 }
 
 /* An IPv6 address came or went: the DNS helper starts loading now, while
@@ -134,26 +137,15 @@ agent_on_netlink(const char *what, unsigned changes, void *arg)
 	}
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
-	if (!addr_equal(&old.host6, &a->ways.host6) && a->ways.host6.family &&
-	    a->have_verdict) {
-		/* Renumbered: the host's own stable address is what its AAAA
-		 * names (no NAT before it; the check reads the same), so the
-		 * record need not wait for the observers. First: visitors look
-		 * the name up before they connect. */
+	if (changes & NL_CHANGED_IPV6) {
+		/* Renumbered, or a prefix offered: the record and the pinholes
+		 * follow once an observer sees the new address (addr6.c). */
 		struct timespec now;
-		char was[ADDR_STRLEN] = "none", is[ADDR_STRLEN];
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (a->public_v6.family)
-			addr_ntop(&a->public_v6, was, sizeof(was));
-		addr_ntop(&a->ways.host6, is, sizeof(is));
-		a->public_v6 = a->ways.host6;
-		agent_ddns_for(a, what, &now);
-		timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv6", was, is,
-		    "public IPv6 %s -> %s (renumbered)", was, is);
+		addr6_confirm(a, what, &now, false);
 	}
 	if (!addr_equal(&old.gateway, &a->ways.gateway) ||
-	    !addr_equal(&old.gateway6, &a->ways.gateway6) ||
-	    !addr_equal(&old.host6, &a->ways.host6))
+	    !addr_equal(&old.gateway6, &a->ways.gateway6))
 		services_apply(a->svc, a->cfg, &a->ways);
 	/* A renumbering alone leaves IPv4 as it was: its pinholes are made
 	 * anew just above, and a check now would only compete with the DNS
@@ -603,6 +595,7 @@ static void
 agent_free(struct agent *a)
 {
 	agent_check_free(a);
+	addr6_free(a);
 	services_free(a->svc);
 	reach_free(a->reach);
 	agent_outside_free(a);

@@ -25,6 +25,8 @@ enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
 
 #define AGENT_SIGNALS	4	/* HUP, TERM, INT, USR1 */
 
+struct seen6;
+
 struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -92,6 +94,16 @@ struct agent {
 		struct hairpin_result last;
 	} hairpin[CONFIG_MAX_SERVICES];
 
+	/* This host's public IPv6 address, confirmed from outside: public_v6
+	 * and ways.host6 (addr6.c). */
+	struct {
+		struct seen6 *op;
+		char why[160];
+		struct timespec cause;
+		bool busy, again;	/* asking; asked again meanwhile */
+		bool said;		/* no IPv6 observer: said once */
+	} addr6;
+
 	/* Ports `map add` asked the agent to keep (ondemand.c). */
 	struct service_config extra[CONFIG_MAX_SERVICES];
 	int nextra;
@@ -112,6 +124,16 @@ void agent_ddns(struct agent *a);
 void agent_ddns_for(struct agent *a, const char *why,
     const struct timespec *cause);
 void agent_check_free(struct agent *a);
+/* The observers a check asks: [probes], else the built-in ones. */
+struct diagnosis_config;
+void check_observers(const struct config *cfg, struct diagnosis_config *dc,
+    bool quick);
+/* addr6.c: confirm from outside which IPv6 address of this host is the
+ * public one (always, or only when the current one is gone or
+ * deprecated); a new one is published and opened to. */
+void addr6_confirm(struct agent *a, const char *why,
+    const struct timespec *cause, bool always);
+void addr6_free(struct agent *a);
 /* ondemand.c: a request of the command line (map add/del, ddns update),
  * or NULL if it is none; and the agent's own services put into cfg. */
 char *agent_ondemand(struct agent *a, const char *request);

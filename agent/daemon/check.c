@@ -129,9 +129,9 @@ check_events(struct agent *a, const struct verdict *v, const char *was,
 		    "no outside observer answered: no way out to the internet");
 }
 
-/* Say what changed, in one line a person wants to see. */
+/* Say what changed, in one line a person wants to see. (IPv6: addr6.c.) */
 static bool
-check_note(struct agent *a, const struct verdict *v, const struct netaddr *v6)
+check_note(struct agent *a, const struct verdict *v)
 {
 	char was[ADDR_STRLEN] = "none", now[ADDR_STRLEN] = "none";
 	bool changed = !addr_equal(&a->public_v4, &v->public_v4);
@@ -145,18 +145,6 @@ check_note(struct agent *a, const struct verdict *v, const struct netaddr *v6)
 	else if (changed)
 		log_info("public IPv4 %s -> %s (%s)", was, now, a->why);
 	check_events(a, v, was, now);
-	if (!addr_equal(&a->public_v6, v6)) {
-		if (a->public_v6.family)
-			addr_ntop(&a->public_v6, was, sizeof(was));
-		else
-			snprintf(was, sizeof(was), "none");
-		addr_ntop(v6, now, sizeof(now));
-		log_info("public IPv6: %s", v6->family ? now : "none");
-		if (a->have_verdict)
-			timeline_add(a->timeline, HAP_ADDRESS_CHANGED, "ipv6", was,
-			    v6->family ? now : "none", "public IPv6 %s -> %s", was,
-			    v6->family ? now : "none");
-	}
 	return changed && a->have_verdict;
 }
 
@@ -195,7 +183,6 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	const struct evidence *ev = diagnosis_evidence(d);
 	const struct gateway *home = evidence_role(ev, GW_HOME);
 	const struct netaddr *wan = home ? evidence_gateway_wan(home) : NULL;
-	struct netaddr v6 = { 0 };
 	struct verdict v;
 	bool changed;
 
@@ -208,16 +195,13 @@ check_diagnosed(struct diagnosis *d, void *arg)
 		check_finish(a);
 		return;
 	}
-	if (ev->has_global_ipv6)
-		v6 = ev->global_ipv6;
-	changed = check_note(a, &v, &v6);
+	changed = check_note(a, &v);
 	check_keep_house(a, ev, a->flags & CHECK_QUICK);
 	if (v.kind != V_NO_INTERNET && v.kind != V_UNKNOWN)
 		hooks_heartbeat(a->hooks);	/* a healthy check */
 	a->have_verdict = true;
 	a->kind = v.kind;
 	a->public_v4 = v.public_v4;
-	a->public_v6 = v6;
 	memset(&a->gateway_wan, 0, sizeof(a->gateway_wan));
 	if (wan != NULL)
 		a->gateway_wan = *wan;
@@ -233,7 +217,7 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	}
 }
 
-static void
+void
 check_observers(const struct config *cfg, struct diagnosis_config *dc,
     bool quick)
 {
@@ -268,6 +252,8 @@ agent_check(struct agent *a, const char *why, int flags)
 	if (flags & CHECK_QUICK)
 		publish_warm(a);
 	check_observers(a->cfg, &dc, flags & CHECK_QUICK);
+	if (!(flags & CHECK_QUICK))
+		addr6_confirm(a, why, &a->cause_at, true);
 	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);
 	if (a->diag == NULL) {
 		log_warnx("cannot start the probes");

@@ -383,32 +383,6 @@ diag_ipv6_router(struct diagnosis *d)
 	d->pending += d->igd6 != NULL;
 }
 
-/* The family of an observer's address literal ("5.0.0.2",
- * "[2001:db8::1]:3478", a URL's "[2001:db8::1]"), 0 for a name. */
-static int
-diag_literal_family(const char *text)
-{
-	char host[128], why[REASON_LEN];
-	struct netaddr a;
-	uint16_t port;
-
-	if (resolve_split(text, 0, host, sizeof(host), &port, why,
-	    sizeof(why)) < 0 || addr_parse(host, &a) < 0)
-		return 0;
-	return a.family;
-}
-
-static int
-diag_echo_family(const char *url)
-{
-	struct evhttp_uri *u = evhttp_uri_parse(url);
-	int family = u != NULL && evhttp_uri_get_host(u) != NULL ?
-	    diag_literal_family(evhttp_uri_get_host(u)) : 0;
-
-	evhttp_uri_free(u);
-	return family;
-}
-
 /* Each observer that may be asked over IPv6 (a name, or an IPv6
  * literal), from source. */
 static void
@@ -416,7 +390,7 @@ diag_ipv6_observers(struct diagnosis *d, struct evdns_base *dns,
     const struct netaddr *source)
 {
 	for (int i = 0; i < d->cfg.nstun; i++) {
-		if (diag_literal_family(d->cfg.stun[i]) == AF_INET)
+		if (resolve_literal_family(d->cfg.stun[i]) == AF_INET)
 			continue;
 		d->pending++;
 		d->stun6[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
@@ -424,7 +398,7 @@ diag_ipv6_observers(struct diagnosis *d, struct evdns_base *dns,
 		d->pending -= d->stun6[i] == NULL;
 	}
 	for (int i = 0; i < d->cfg.necho; i++) {
-		if (diag_echo_family(d->cfg.echo[i]) == AF_INET)
+		if (echo_url_family(d->cfg.echo[i]) == AF_INET)
 			continue;
 		d->echo6[i] = echoprobe_start(d->base, d->cfg.echo[i], source,
 		    d->cfg.timeout_ms, diag_on_echo6, d);
@@ -487,7 +461,7 @@ static void
 diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 {
 	for (int i = 0; i < d->cfg.nstun; i++) {
-		if (diag_literal_family(d->cfg.stun[i]) == AF_INET6)
+		if (resolve_literal_family(d->cfg.stun[i]) == AF_INET6)
 			continue;	/* asked over IPv6 only */
 		d->pending++;	/* before start: the callback may run at once */
 		d->stun[i] = stunprobe_start(d->base, dns, d->cfg.stun[i],
@@ -497,7 +471,7 @@ diag_outside_probes(struct diagnosis *d, struct evdns_base *dns)
 			d->pending--;
 	}
 	for (int i = 0; i < d->cfg.necho; i++) {
-		if (diag_echo_family(d->cfg.echo[i]) == AF_INET6)
+		if (echo_url_family(d->cfg.echo[i]) == AF_INET6)
 			continue;
 		d->echo[i] = echoprobe_start(d->base, d->cfg.echo[i], NULL,
 		    d->cfg.timeout_ms, diag_on_echo, d);

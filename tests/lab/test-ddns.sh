@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-ddns.sh CASE HOMEREACH: `homereach ddns` in the lab.
 #   rfc2136   knot's A record follows the public address, with TSIG; a wrong
-#             key is reported as BADSIG and leaves its record alone
+#             key is reported as BADSIG and leaves its record alone; the
+#             AAAA names the address an observer over IPv6 confirms
 #   dyndns2   the fixture answers each return code in turn: request line,
 #             recorded state, and what the engine does next (nothing at all
 #             during a back-off, nothing after badauth, even on a new run);
@@ -93,16 +94,24 @@ case_rfc2136() {
 	hr ddns update bad --force > "$LAB_DIR/out" 2>&1
 	check_eq "wrong key: stopped, even forced" "$(grep -c '^bad A: stopped: ' "$LAB_DIR/out")" 1
 	check_eq "status names the stop" "$(hr ddns status --json | jq -r '.[] | select(.name == "bad") | .last_result')" BADSIG
-	# AAAA: the host's stable global IPv6 address; not a deprecated one (as
-	# privacy addresses become; only the kernel can make one temporary, a
-	# flag the unit tests cover), not a ULA.
-	lab_run host ip -6 addr add 2a00:5:0:1::10/64 dev eth0 nodad
-	lab_run host ip -6 addr add 2a00:5:0:1::99/64 dev eth0 nodad preferred_lft 0
+	# AAAA: the host's stable global IPv6 address that an observer over
+	# IPv6 confirms; not a deprecated one (as privacy addresses become;
+	# only the kernel can make one temporary, a flag the unit tests cover),
+	# not a ULA, not a prefix a rogue router advertisement offered (the
+	# internet routes it elsewhere: the first in the kernel's list).
+	lab_ipv6 rtr
+	lab_run host ip -6 addr add 2a05:dead:beef::10/64 dev eth0 nodad
+	lab_run host ip -6 addr add 2a05:5:1::99/64 dev eth0 nodad preferred_lft 0
 	lab_run host ip -6 addr add fd00::10/64 dev eth0 nodad
+	sed -i "s|^stun = .*|&, [$LAB_OBS6]:3478|" "$conf"
 	hr ddns update both > "$LAB_DIR/out" 2>&1
-	check_eq "both: A and AAAA published" "$(sort "$LAB_DIR/out" | tr '\n' '|')" \
-		"both A: 5.0.1.2 published (NOERROR)|both AAAA: 2a00:5:0:1::10 published (NOERROR)|"
-	check_eq "knot serves the AAAA" "$(lab_run inet kdig +short @"$LAB_STUN1" dual.example.com AAAA)" 2a00:5:0:1::10
+	check_eq "both: A and the confirmed AAAA published" "$(sort "$LAB_DIR/out" | tr '\n' '|')" \
+		"both A: 5.0.1.2 published (NOERROR)|both AAAA: $LAB_V6_HOST published (NOERROR)|"
+	check_eq "knot serves the AAAA" "$(lab_run inet kdig +short @"$LAB_STUN1" dual.example.com AAAA)" "$LAB_V6_HOST"
+	lab_run host ip -6 addr del "$LAB_V6_HOST/64" dev eth0
+	hr ddns update both > "$LAB_DIR/out" 2>&1
+	check_eq "the stable one gone: the deprecated one that works, never the rogue" \
+		"$(lab_run inet kdig +short @"$LAB_STUN1" dual.example.com AAAA)" 2a05:5:1::99
 	# The address changes (the router gets a new WAN address): updated.
 	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
 	hr ddns update home > "$LAB_DIR/out" 2>&1
