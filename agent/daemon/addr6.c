@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "agent/daemon/agent.h"
 #include "agent/diagnosis/diagnosis.h"
@@ -34,6 +35,10 @@ addr6_set(struct agent *a, const struct netaddr *now, const char *why)
 		    "public IPv6 %s -> %s", was, is);
 	a->public_v6 = a->ways.host6 = *now;
 	agent_ddns_for(a, why, &a->addr6.cause);
+	if (!a->addr6.reclaimed && now->family) {	/* what a dead agent left */
+		services_reclaim(a->svc, a->cfg, &a->ways, AF_INET6);
+		a->addr6.reclaimed = true;
+	}
 	services_apply(a->svc, a->cfg, &a->ways);
 }
 

@@ -585,7 +585,7 @@ agent_setup(struct agent *a)
 	if (a->nl != NULL)
 		netlink_on_stir(a->nl, agent_on_netlink_stir);
 	if (a->gateway.family || a->ways.gateway6.family) {
-		services_reclaim(a->svc, a->cfg, &a->ways);
+		services_reclaim(a->svc, a->cfg, &a->ways, AF_INET);
 		services_apply(a->svc, a->cfg, &a->ways);
 	}
 	return 0;

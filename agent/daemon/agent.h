@@ -102,6 +102,7 @@ struct agent {
 		struct timespec cause;
 		bool busy, again;	/* asking; asked again meanwhile */
 		bool said;		/* no IPv6 observer: said once */
+		bool reclaimed;		/* pinholes a dead agent left */
 	} addr6;
 
 	/* Ports `map add` asked the agent to keep (ondemand.c). */

@@ -641,7 +641,7 @@ svc_wanted(const struct config *cfg, const struct map_record *m,
 
 void
 services_reclaim(struct services *set, const struct config *cfg,
-    const struct services_ways *w)
+    const struct services_ways *w, int family)
 {
 	const struct state *st = store_state(set->store);
 
@@ -649,8 +649,8 @@ services_reclaim(struct services *set, const struct config *cfg,
 		const struct map_record *m = &st->maps[i];
 		struct svc_orphan *o;
 		struct mapping_spec spec;
-		if (m->owner_pid == 0 || maprec_owner_alive(m) ||
-		    svc_wanted(cfg, m, w))
+		if (m->gateway.family != family || m->owner_pid == 0 ||
+		    maprec_owner_alive(m) || svc_wanted(cfg, m, w))
 			continue;
 		if ((o = calloc(1, sizeof(*o))) == NULL)
 			break;

@@ -35,9 +35,10 @@ struct services_ways {
 void services_apply(struct services *s, const struct config *cfg,
     const struct services_ways *w);
 /* Remove from the router what a dead process left that no service of
- * cfg wants (a mapping that one wants is taken over instead). */
+ * cfg wants (a mapping that one wants is taken over instead), of one
+ * family: pinholes wait until this host's IPv6 address is confirmed. */
 void services_reclaim(struct services *s, const struct config *cfg,
-    const struct services_ways *w);
+    const struct services_ways *w, int family);
 /* Map every service again now; done runs when all have answered. */
 void services_refresh(struct services *s, const char *why, services_cb *done,
     void *arg);

@@ -38,7 +38,7 @@ write_conf() {
 	mv "$conf.new" "$conf"
 }
 start_agent() {
-	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+	lab_spawn host "$bin" ${AGENT_V:--v} agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
 	agent=$LAB_PID
 	for _ in $(seq 100); do
 		status_json > /dev/null 2>&1 &&
@@ -61,4 +61,8 @@ wait_for() {
 	local end=$(( $(now_ms) + $1 * 1000 )); shift
 	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.02; done
 	return 1
+}
+# The agent's log, when a check failed (lab_teardown calls it).
+lab_dump() {
+	[ "${FAILS:-0}" = 0 ] || tail -n 80 "$LAB_DIR/agent.log" >&2 2>/dev/null
 }

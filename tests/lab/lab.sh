@@ -586,6 +586,8 @@ lab_teardown() {
 	# Callers with errexit (the benches): a daemon already gone must not
 	# stop the teardown halfway and leave namespaces behind.
 	set +e
+	# A test's own last words (its daemons' logs when a check failed).
+	declare -F lab_dump > /dev/null && lab_dump
 	if [ -f "$LAB_DIR/pids" ]; then
 		while read -r pid name; do kill "$pid" 2>/dev/null; done < "$LAB_DIR/pids"
 	fi

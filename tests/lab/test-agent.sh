@@ -61,7 +61,6 @@ rule_handle() {	# the nft handle of the router's DNAT rule for PORT
 	lab_run rtr nft -a list chain inet nat prerouting_miniupnpd |
 		awk -v p="dport $1 " 'index($0, p) && /dnat/ { print $NF }'
 }
-trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
 
 case_single_nat() {
 	lab_setup single-nat
@@ -215,7 +214,7 @@ case_restart() {
 	wait_for 3 state_has_ddns	# the agent is settled: its record is written
 	n=$(updates_in_knot)
 	stop_agent KILL
-	write_conf "web 8080"		# game goes while no agent runs
+	STUN="$LAB_STUN1, [$LAB_OBS6]:3478" write_conf "web 8080"	# game goes meanwhile
 	start_agent
 	wait_for 3 no_rule_for 5353
 	check_eq "the orphan is removed" "$(rule_handle 5353)" ""
@@ -351,7 +350,8 @@ case_pinhole() {
 	# The outside check: a redirect server known by a name with A and
 	# AAAA, asked over each family.
 	lab_redirect_server "$bin" "$SECRET" "server_name = redir.example.com"
-	CHECK_URL=http://redir.example.com/check write_conf "web 8080" "game 5353 udp"
+	STUN="$LAB_STUN1, [$LAB_OBS6]:3478" CHECK_URL=http://redir.example.com/check \
+		write_conf "web 8080" "game 5353 udp"
 	check_eq "closed before the agent" "$(reach_tcp6 8080)" ""
 	start_agent
 	wait_for 3 pinholes_are 2
@@ -389,7 +389,7 @@ case_pinhole() {
 	check_eq "reachable again over IPv6" "$(reach_tcp6 8080)" hello-over-v6
 	check_eq "within 2 seconds" "$([ "$took" -le 2000 ] && echo yes)" yes
 	stop_agent KILL
-	write_conf "web 8080"		# game goes while no agent runs
+	STUN="$LAB_STUN1, [$LAB_OBS6]:3478" write_conf "web 8080"	# game goes meanwhile
 	start_agent
 	wait_for 3 pinholes_are 1
 	check_eq "after kill -9: the unwanted pinhole is removed" "$(pinholes)" 1
@@ -416,7 +416,7 @@ case_renumber() {
 	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
 	lab_wait_tcp host 8080
 	EXTRA_CONF=$(printf '[ddns printer]\nprovider = rfc2136\nhostname = printer.example.com\nrecord = AAAA\nipv6_suffix = ::1234\nserver = %s\nzone = example.com\ntsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key' "$LAB_STUN1") \
-		RECORD=both write_conf "web 8080"
+		STUN="$LAB_STUN1, [$LAB_OBS6]:3478" RECORD=both write_conf "web 8080"
 	start_agent
 	wait_for 3 aaaa_is "$LAB_V6_HOST"
 	wait_for 3 printer_is 2a05:5:1::1234

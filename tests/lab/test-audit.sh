@@ -9,6 +9,11 @@
 #               planted as links to a root-only file) is written as that
 #               user's and the root-only file stays as it was; a FIFO or
 #               another user's file as a secret is refused, without a hang
+#   rogue-ra    single-nat-v6, the host's address by SLAAC: another LAN
+#               host's router advertisement deprecates the real prefix and
+#               offers its own; the AAAA and the pinhole stay at the real
+#               address (nobody outside sees the rogue one), also after the
+#               real router's next advertisement
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -18,7 +23,6 @@ here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 . "$here/assert.sh"
 . "$here/agent.sh"
-trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
 
 # A root-only file that no step may change: its text and mode.
 victim() {
@@ -95,6 +99,54 @@ case_links() {
 		[ ! -L "$state/state" ] && echo yes)" yes
 	victim_intact "map add as root, state.tmp planted"
 	lab_run host "$bin" map del 8080 --state-dir "$state" > /dev/null 2>&1
+}
+
+aaaa() { lab_run inet kdig +short +timeout=1 @"$LAB_STUN1" nas.example.com AAAA; }
+aaaa_is() { [ "$(aaaa)" = "$1" ]; }
+reached_at6() {
+	[ "$(lab_run inet timeout 1 socat -T1 - "TCP6:[$1]:8080" < /dev/null 2>/dev/null)" = hello-over-v6 ]
+}
+slaac() {	# the host's SLAAC address in the real prefix
+	lab_run host ip -6 -o addr show dev eth0 | awk '$4 ~ /^2a05:5:1:0:/ { sub("/64", "", $4); print $4 }' | grep .
+}
+# ra FROM PREFIX:VALID:PREFERRED...: a router advertisement on the LAN
+ra() { local from=$1; shift; lab_run rtr python3 "$here/rogue_ra.py" lan "$from" "$@"; }
+
+case_rogue_ra() {
+	local real
+	lab_setup single-nat-v6
+	lab_knot "$SECRET"
+	lab_run rtr ip -6 addr add fe80::bad/64 dev lan nodad
+	lab_run rtr ip -6 addr add fe80::1/64 dev lan nodad 2> /dev/null
+	# The host's address from the router's prefix by SLAAC, as on a real
+	# LAN (the static one goes).
+	ra fe80::1 2a05:5:1::/64:7200:7200
+	lab_run host ip -6 addr del "$LAB_V6_HOST/64" dev eth0
+	wait_for 3 slaac
+	real=$(slaac)
+	echo "info: the host's SLAAC address: $real"
+	lab_bg host web6 socat TCP6-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-over-v6'
+	lab_wait_tcp host 8080
+	STUN="$LAB_STUN1, [$LAB_OBS6]:3478" RECORD=AAAA write_conf "web 8080"
+	start_agent
+	wait_for 3 aaaa_is "$real"
+	check_eq "AAAA at the real address" "$(aaaa)" "$real"
+	wait_for 3 reached_at6 "$real"
+	check_eq "reached through its pinhole" "$(reached_at6 "$real" && echo yes)" yes
+	# The rogue's advertisement: the real prefix deprecated, its own offered.
+	ra fe80::bad 2a05:dead:beef::/64:3600:3600 2a05:5:1::/64:7200:0
+	sleep 3		# the agent asks about both; only the real one answers
+	lab_run host ip -6 -o addr show dev eth0 | awk '$4 ~ /^2a05/ { print "info: host has", $4, ($0 ~ /deprecated/ ? "deprecated" : "") }'
+	check_eq "AAAA stays at the real address" "$(aaaa)" "$real"
+	check_eq "the pinhole stays" "$(reached_at6 "$real" && echo yes)" yes
+	check_eq "the rogue prefix is nowhere in the state" \
+		"$(grep -c 2a05:dead "$LAB_DIR/state/state")" 0
+	check_eq "nothing said of a new IPv6 address" \
+		"$(grep -c 'IPv6.*2a05:dead' "$LAB_DIR/agent.log")" 0
+	ra fe80::1 2a05:5:1::/64:7200:7200
+	sleep 1
+	check_eq "after the real router's next advertisement: still the real one" "$(aaaa)" "$real"
+	stop_agent
 }
 
 case_state_owner() {
