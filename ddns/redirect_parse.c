@@ -337,7 +337,7 @@ redirect_basic_auth(const char *header, char *user, size_t ulen, char *pass,
 		return -1;			/* a NUL inside, or no colon */
 	}
 	*colon = '\0';
-	if (text[0] == '\0' || strlen(text) >= ulen || strlen(colon + 1) >= plen) {
+	if (strlen(text) >= ulen || strlen(colon + 1) >= plen) {
 		explicit_bzero(text, sizeof(text));
 		return -1;
 	}

@@ -92,7 +92,7 @@ addr6_confirm(struct agent *a, const char *why, const struct timespec *cause,
     bool always)
 {
 	struct netif_addr6 all[NETIF_MAX];
-	struct diagnosis_config dc;
+	struct diagnosis_config dc = { 0 };
 	int n;
 
 	if (a->stopping)
@@ -108,7 +108,7 @@ addr6_confirm(struct agent *a, const char *why, const struct timespec *cause,
 	seen6_free(a->addr6.op);
 	snprintf(a->addr6.why, sizeof(a->addr6.why), "%s", why);
 	a->addr6.cause = *cause;
-	check_observers(a->cfg, &dc, false);
+	diagnosis_observers(&dc, a->cfg);
 	a->addr6.op = seen6_start(a->base, a->dns, dc.stun, dc.nstun, dc.echo,
 	    dc.necho, &a->public_v6, ADDR6_TIMEOUT_MS, addr6_on_seen, a);
 	a->addr6.busy = a->addr6.op != NULL;

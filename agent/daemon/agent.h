@@ -125,10 +125,6 @@ void agent_ddns(struct agent *a);
 void agent_ddns_for(struct agent *a, const char *why,
     const struct timespec *cause);
 void agent_check_free(struct agent *a);
-/* The observers a check asks: [probes], else the built-in ones. */
-struct diagnosis_config;
-void check_observers(const struct config *cfg, struct diagnosis_config *dc,
-    bool quick);
 /* addr6.c: confirm from outside which IPv6 address of this host is the
  * public one (always, or only when the current one is gone or
  * deprecated); a new one is published and opened to. */

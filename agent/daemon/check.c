@@ -218,19 +218,6 @@ check_diagnosed(struct diagnosis *d, void *arg)
 }
 
 void
-check_observers(const struct config *cfg, struct diagnosis_config *dc,
-    bool quick)
-{
-	*dc = (struct diagnosis_config){ .timeout_ms = CHECK_TIMEOUT_MS,
-	    .quick = quick };
-	for (int i = 0; i < cfg->nstun && dc->nstun < DIAG_MAX_SERVERS; i++)
-		dc->stun[dc->nstun++] = cfg->stun[i];
-	for (int i = 0; i < cfg->necho && dc->necho < DIAG_MAX_SERVERS; i++)
-		dc->echo[dc->necho++] = cfg->http_echo[i];
-	diagnosis_use_defaults(dc);
-}
-
-void
 agent_check(struct agent *a, const char *why, int flags)
 {
 	struct diagnosis_config dc;
@@ -251,7 +238,9 @@ agent_check(struct agent *a, const char *why, int flags)
 	diagnosis_free(a->diag);	/* the last one's callback has returned */
 	if (flags & CHECK_QUICK)
 		publish_warm(a);
-	check_observers(a->cfg, &dc, flags & CHECK_QUICK);
+	dc = (struct diagnosis_config){ .timeout_ms = CHECK_TIMEOUT_MS,
+	    .quick = flags & CHECK_QUICK };
+	diagnosis_observers(&dc, a->cfg);
 	if (!(flags & CHECK_QUICK))
 		addr6_confirm(a, why, &a->cause_at, true);
 	a->diag = diagnosis_start(a->base, a->dns, &dc, check_diagnosed, a);

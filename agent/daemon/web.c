@@ -1,8 +1,13 @@
 /*
  * The status page's server. One request a connection, GET or HEAD, its
- * head read by the redirect server's parser (httphead.c) within a
+ * head read by the redirect server's parser (httphead.c) within a short
  * deadline; at most WEB_MAX_CONNS at once, each buffer allocated while it
- * lives. The page and its script are built into the binary (webassets.c,
+ * lives. One LAN host must not lock the owner out (the audit's 16 heads
+ * that never ended took every slot): a source (an address, an IPv6 /64)
+ * holds at most WEB_PER_SOURCE, and when all are taken the oldest
+ * connection still sending its head makes room for the newcomer.
+ * Password guesses follow the redirect server's rule (redirsrc.c): one at
+ * a time from a source, each held longer after each failure. The page and its script are built into the binary (webassets.c,
  * made from agent/daemon/page/ at build time); /status.json is the
  * agent's status, the same JSON as `homereach status --json`; /metrics
  * the Prometheus text.
@@ -17,6 +22,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -24,12 +30,19 @@
 #include "agent/daemon/webassets.h"
 #include "ddns/httphead.h"
 #include "ddns/redirect.h"
+#include "ddns/redirect/redirsrc.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
 struct web_conn {
 	struct web *w;
-	struct loop_sock s;		/* io: readable; deadline */
+	struct redirsrc *src;		/* counted in its source */
+	uint64_t seq;			/* the order of accepts */
+	bool headed;			/* the head is in: no longer evicted */
+	bool guessing;			/* holds its source's one guess */
+	struct httphead h;		/* the request, while a guess is held */
+	struct loop_sock s;		/* io: readable; timer: a held guess;
+					 * deadline */
 	struct event *wr;		/* writable, while the answer is sent */
 	char in[HTTPHEAD_MAX];		/* the request; then the answer's head */
 	size_t len;			/* of the request, then of the head */
@@ -42,6 +55,8 @@ struct web {
 	struct event_base *base;
 	struct loop_sock listener;
 	struct web_conn *conns[WEB_MAX_CONNS];
+	struct redirsrc_table *sources;
+	uint64_t seq;
 	char password[256];		/* "" for none */
 	web_status_cb *status;
 	web_metrics_cb *metrics;
@@ -54,6 +69,9 @@ web_close(struct web_conn *c)
 	for (int i = 0; i < WEB_MAX_CONNS; i++)
 		if (c->w->conns[i] == c)
 			c->w->conns[i] = NULL;
+	c->src->conns--;
+	if (c->guessing)
+		c->src->login = false;
 	loop_event_free(&c->wr);
 	loop_sock_close(&c->s);
 	free(c->owned);
@@ -97,6 +115,7 @@ web_reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 421: return "Misdirected Request";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
 	default: return "Bad Request";
@@ -157,14 +176,13 @@ web_same(const char *a, const char *b)
 	return d == 0 && lb > 0;
 }
 
+/* The password alone counts: any user name, an empty one too. */
 static bool
-web_authorized(const struct web *w, const struct httphead *h)
+web_password_ok(const struct web *w, const struct httphead *h)
 {
 	char header[600], user[128], pass[256];
 	bool ok;
 
-	if (w->password[0] == '\0')
-		return true;
 	if (h->auth == NULL || h->auth_len >= sizeof(header))
 		return false;
 	memcpy(header, h->auth, h->auth_len);
@@ -202,8 +220,9 @@ web_host_ok(const struct web *w, const struct httphead *h)
 	return addr_parse(host, &a) == 0 || !strcasecmp(host, "localhost");
 }
 
+/* An authorized request: its answer. */
 static void
-web_route(struct web_conn *c, const struct httphead *h)
+web_serve(struct web_conn *c, const struct httphead *h)
 {
 	bool head = h->method == HTTPHEAD_HEAD;
 	size_t plen = 0;
@@ -213,14 +232,6 @@ web_route(struct web_conn *c, const struct httphead *h)
 	while (plen < h->target_len && h->target[plen] != '?' &&
 	    h->target[plen] != '#')
 		plen++;
-	if (!web_host_ok(c->w, h)) {
-		web_error(c, 421);
-		return;
-	}
-	if (!web_authorized(c->w, h)) {
-		web_error(c, 401);
-		return;
-	}
 	if ((plen == 12 && !memcmp(h->target, "/status.json", 12)) ||
 	    (plen == 8 && !memcmp(h->target, "/metrics", 8))) {
 		bool metrics = plen == 8;
@@ -239,6 +250,63 @@ web_route(struct web_conn *c, const struct httphead *h)
 		return;
 	}
 	web_answer(c, 200, a->type, a->data, a->len, head, NULL);
+}
+
+/* A guess, checked: its outcome counts for the source's next delay. */
+static void
+web_guess(struct web_conn *c, const struct httphead *h)
+{
+	bool ok = web_password_ok(c->w, h);
+
+	c->guessing = false;
+	redirsrc_login_done(c->src, ok);
+	if (ok)
+		web_serve(c, h);
+	else
+		web_error(c, 401);
+}
+
+static void
+web_on_held(evutil_socket_t fd, short what, void *arg)
+{
+	struct web_conn *c = arg;
+
+	(void)fd, (void)what;
+	web_guess(c, &c->h);
+}
+
+/* With a password: a request without one is asked for it; a guess is
+ * checked at once, or after the source's delay, and one at a time. */
+static void
+web_route(struct web_conn *c, const struct httphead *h)
+{
+	int delay;
+
+	if (!web_host_ok(c->w, h)) {
+		web_error(c, 421);
+		return;
+	}
+	if (c->w->password[0] == '\0') {
+		web_serve(c, h);
+		return;
+	}
+	if (h->auth == NULL) {
+		web_error(c, 401);
+		return;
+	}
+	if (c->src->login) {
+		web_error(c, 429);
+		return;
+	}
+	c->guessing = c->src->login = true;
+	if ((delay = redirsrc_login_delay(c->src, time(NULL))) == 0) {
+		web_guess(c, h);
+		return;
+	}
+	c->h = *h;			/* it points into c->in, kept as it is */
+	event_del(c->s.io);
+	loop_after(c->s.deadline, delay * 1000 + WEB_DEADLINE_MS);
+	loop_after(c->s.timer, delay * 1000);
 }
 
 static void
@@ -263,8 +331,11 @@ web_on_read(evutil_socket_t fd, short what, void *arg)
 		rc = -431;
 	if (rc < 0)
 		web_error(c, -rc);
-	else if (rc > 0)
+	else if (rc > 0) {
+		c->headed = true;
+		loop_after(c->s.deadline, WEB_DEADLINE_MS);
 		web_route(c, &h);
+	}
 }
 
 static void
@@ -274,23 +345,44 @@ web_on_deadline(evutil_socket_t fd, short what, void *arg)
 	web_close(arg);
 }
 
+/* A free slot; when there is none, the oldest connection still sending
+ * its head gives up its own; -1 if every one is being answered. */
+static int
+web_slot(struct web *w)
+{
+	int oldest = -1;
+
+	for (int i = 0; i < WEB_MAX_CONNS; i++) {
+		if (w->conns[i] == NULL)
+			return i;
+		if (!w->conns[i]->headed && (oldest < 0 ||
+		    w->conns[i]->seq < w->conns[oldest]->seq))
+			oldest = i;
+	}
+	if (oldest >= 0)
+		web_close(w->conns[oldest]);
+	return oldest;
+}
+
 static void
-web_accept_one(struct web *w, int fd)
+web_accept_one(struct web *w, int fd, const struct netaddr *from)
 {
 	static const struct loop_sock_cbs cbs = { .io = web_on_read,
-		.deadline = web_on_deadline };
+		.timer = web_on_held, .deadline = web_on_deadline };
+	struct redirsrc *src = redirsrc_get(w->sources, from);
 	struct web_conn *c;
-	int slot = -1;
+	int slot;
 
-	for (int i = 0; i < WEB_MAX_CONNS && slot < 0; i++)
-		if (w->conns[i] == NULL)
-			slot = i;
 	/* Not calloc: the 8 KB buffer is written only as far as it is read. */
-	if (slot < 0 || (c = malloc(sizeof(*c))) == NULL) {
-		close(fd);		/* full: the client may try again */
+	if (src == NULL || src->conns >= WEB_PER_SOURCE ||
+	    (slot = web_slot(w)) < 0 || (c = malloc(sizeof(*c))) == NULL) {
+		close(fd);		/* the client may try again */
 		return;
 	}
 	c->w = w;
+	c->src = src;
+	c->seq = ++w->seq;
+	c->headed = c->guessing = false;
 	c->s = (struct loop_sock){ .fd = -1 };
 	c->wr = NULL;
 	c->len = c->body_len = c->sent = 0;
@@ -299,7 +391,8 @@ web_accept_one(struct web *w, int fd)
 		free(c);
 		return;
 	}
-	loop_after(c->s.deadline, WEB_DEADLINE_MS);
+	src->conns++;
+	loop_after(c->s.deadline, WEB_HEAD_MS);
 	w->conns[slot] = c;
 }
 
@@ -311,13 +404,19 @@ web_on_accept(evutil_socket_t lfd, short what, void *arg)
 
 	(void)what;
 	for (int i = 0; i < WEB_MAX_CONNS; i++) {
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct netaddr from;
+		fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK |
+		    SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_debug("status page: accept: %s", strerror(errno));
 			return;
 		}
-		web_accept_one(w, fd);
+		addr_from_sockaddr((struct sockaddr *)&ss, &from, NULL);
+		addr_unmap(&from);
+		web_accept_one(w, fd, &from);
 	}
 }
 
@@ -348,7 +447,7 @@ web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
 {
 	static const struct loop_sock_cbs cbs = { .io = web_on_accept };
 	struct web *w = calloc(1, sizeof(*w));
-	int fd;
+	int fd = -1;
 
 	if (w == NULL) {
 		snprintf(why, len, "out of memory");
@@ -358,10 +457,12 @@ web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
 	    .arg = arg };
 	snprintf(w->password, sizeof(w->password), "%s", password ? password :
 	    "");
-	if ((fd = web_listen(addr, port, why, len)) < 0 ||
+	if ((w->sources = redirsrc_table_new(base)) == NULL ||
+	    (fd = web_listen(addr, port, why, len)) < 0 ||
 	    loop_sock_open(&w->listener, base, fd, true, &cbs, w) < 0) {
-		if (fd >= 0)
+		if (w->sources == NULL || fd >= 0)	/* else said */
 			snprintf(why, len, "out of memory");
+		redirsrc_table_free(w->sources);
 		explicit_bzero(w->password, sizeof(w->password));
 		free(w);
 		return NULL;
@@ -378,6 +479,7 @@ web_free(struct web *w)
 		if (w->conns[i] != NULL)
 			web_close(w->conns[i]);
 	loop_sock_close(&w->listener);
+	redirsrc_table_free(w->sources);
 	explicit_bzero(w->password, sizeof(w->password));
 	free(w);
 }

@@ -8,7 +8,9 @@
 #include "lib/addr.h"
 
 #define WEB_MAX_CONNS	16	/* at once; more are closed at accept */
-#define WEB_DEADLINE_MS	5000	/* for a request and its answer */
+#define WEB_DEADLINE_MS	5000	/* for an answer */
+#define WEB_HEAD_MS	2000	/* for a request's head, from the accept */
+#define WEB_PER_SOURCE	8	/* connections of one address (IPv6: /64) */
 
 struct event_base;
 struct web;

@@ -10,6 +10,8 @@
  */
 #include "agent/diagnosis/diagnosis.h"
 
+#include "agent/config/config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,4 +564,14 @@ diagnosis_free(struct diagnosis *d)
 	loop_event_free(&d->deadline);
 	loop_event_free(&d->finish);
 	free(d);
+}
+
+void
+diagnosis_observers(struct diagnosis_config *dc, const struct config *cfg)
+{
+	for (int i = 0; i < cfg->nstun && dc->nstun < DIAG_MAX_SERVERS; i++)
+		dc->stun[dc->nstun++] = cfg->stun[i];
+	for (int i = 0; i < cfg->necho && dc->necho < DIAG_MAX_SERVERS; i++)
+		dc->echo[dc->necho++] = cfg->http_echo[i];
+	diagnosis_use_defaults(dc);
 }

@@ -38,6 +38,9 @@ typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);
 /* No observer given (command line or configuration): the built-in public
  * ones, for real users. Tests always name the lab's own. */
 void diagnosis_use_defaults(struct diagnosis_config *cfg);
+/* The configuration's observers ([probes]), else the built-in ones. */
+struct config;
+void diagnosis_observers(struct diagnosis_config *dc, const struct config *cfg);
 
 /* done runs once, from the loop, when every probe answered or timed out. */
 struct diagnosis *diagnosis_start(struct event_base *base,

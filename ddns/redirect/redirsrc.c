@@ -140,3 +140,15 @@ redirsrc_login_delay(const struct redirsrc *src, time_t now)
 		d *= 2;
 	return d < REDIRSRC_MAX_DELAY ? d : REDIRSRC_MAX_DELAY;
 }
+
+void
+redirsrc_login_done(struct redirsrc *src, bool ok)
+{
+	src->login = false;
+	if (ok) {
+		src->fails = 0;
+		return;
+	}
+	src->fails++;
+	src->fail_at = time(NULL);
+}

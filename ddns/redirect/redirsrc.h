@@ -34,5 +34,8 @@ struct redirsrc *redirsrc_get(struct redirsrc_table *t,
     const struct netaddr *a);
 /* Seconds to hold a login from src: doubling with each failure. */
 int redirsrc_login_delay(const struct redirsrc *src, time_t now);
+/* A login's outcome: a failure lengthens the next delay, a success ends
+ * it. */
+void redirsrc_login_done(struct redirsrc *src, bool ok);
 
 #endif

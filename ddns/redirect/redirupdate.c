@@ -116,11 +116,8 @@ redirsrv_update_done(void *arg)
 	for (char *l = strtok_r(j->reg.log, "\n", &save); l;
 	    l = strtok_r(NULL, "\n", &save))
 		(j->reg.auth_failed ? log_warnx : log_info)("update from %s: %s", ip, l);
-	if (src != NULL && j->reg.auth_failed) {
-		src->fails++;
-		src->fail_at = time(NULL);
-	} else if (src != NULL)
-		src->fails = 0;
+	if (src != NULL)
+		redirsrc_login_done(src, !j->reg.auth_failed);
 	for (int i = 0; i < j->reg.u.nhosts; i++)
 		redirdns_forget(j->s->dns, j->reg.u.hosts[i]);
 	j->fn(j->ctx, &a);

@@ -14,6 +14,13 @@
 #               offers its own; the AAAA and the pinhole stay at the real
 #               address (nobody outside sees the rogue one), also after the
 #               real router's next advertisement
+#   web-slots   the status page on the LAN: a LAN host's idle connections
+#               (one address, then five) never lock the owner out: 48 of 48
+#               of the owner's requests answered meanwhile
+#   web-guess   password guesses from one address: one at a time, each held
+#               longer after a failure (a few a second at most, was ~7000);
+#               the owner elsewhere is not slowed; any user name, an empty
+#               one too, with the right password
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -146,6 +153,80 @@ case_rogue_ra() {
 	ra fe80::1 2a05:5:1::/64:7200:7200
 	sleep 1
 	check_eq "after the real router's next advertisement: still the real one" "$(aaaa)" "$real"
+	stop_agent
+}
+
+PASSWORD='correct horse battery'
+# web_agent: the agent with its status page on the LAN, password-protected
+web_agent() {
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '%s\n' "$PASSWORD" > "$LAB_DIR/conf/web.pass"
+	printf '[agent]\nstate_dir = %s\nruntime_dir = %s\nweb_listen = 192.168.1.10:8480\nweb_password_file = web.pass\n[probes]\nstun = %s\n' \
+		"$LAB_DIR/state" "$LAB_DIR/run" "$LAB_STUN1" > "$conf"
+	chmod 600 "$conf" "$LAB_DIR/conf/web.pass"
+	start_agent
+	lab_wait_tcp host 8480
+}
+page() {	# page NODE [CURL ARGS...]: the status code of /status.json
+	lab_run "$1" curl -s --max-time "${T:-5}" -o /dev/null -w '%{http_code}' "${@:2}" \
+		http://192.168.1.10:8480/status.json
+}
+owner_served() {	# of 48 requests of the owner (the host's own address)
+	local ok=0
+	for _ in $(seq 48); do
+		[ "$(page host -u "owner:$PASSWORD")" = 200 ] && ok=$((ok + 1))
+	done
+	echo "$ok"
+}
+held_from() {	# connections the page holds from ADDRESS
+	lab_run host ss -Htn state established "( sport = :8480 )" | grep -c "$1:"
+}
+
+case_web_slots() {
+	local pid got
+	lab_setup single-nat
+	web_agent
+	lab_run rtr python3 "$here/flood.py" hold 192.168.1.10 8480 8 16 > /dev/null &
+	pid=$!
+	sleep 1
+	check_eq "one LAN address holds 8 connections at most" \
+		"$([ "$(held_from 192.168.1.1)" -le 8 ] && echo yes || echo "no ($(held_from 192.168.1.1))")" yes
+	got=$(owner_served)
+	check_eq "the owner is answered meanwhile" "$got" 48
+	wait "$pid"
+	for i in 2 3 4 5; do lab_run rtr ip addr add "192.168.1.$i/24" dev lan; done
+	lab_run rtr python3 "$here/flood.py" hold 192.168.1.10 8480 8 8 \
+		192.168.1.1 192.168.1.2 192.168.1.3 192.168.1.4 192.168.1.5 > /dev/null &
+	pid=$!
+	sleep 1
+	got=$(owner_served)
+	check_eq "five LAN addresses filling every slot: the owner is answered" "$got" 48
+	wait "$pid"
+	stop_agent
+}
+
+case_web_guess() {
+	local t0 checked limited pids=()
+	lab_setup single-nat
+	web_agent
+	t0=$(now_ms)
+	while [ $(( $(now_ms) - t0 )) -lt 4000 ]; do
+		T=40 page rtr -u "any:wrong$RANDOM" >> "$LAB_DIR/guesses" &
+		pids+=($!)
+		sleep 0.02
+	done
+	check_eq "the owner elsewhere is not held" "$(page host -u "owner:$PASSWORD")" 200
+	wait "${pids[@]}"
+	checked=$(grep -o 401 "$LAB_DIR/guesses" | wc -l)
+	limited=$(grep -o 429 "$LAB_DIR/guesses" | wc -l)
+	echo "info: ${#pids[@]} guesses in 4 s: $checked checked, $limited told to wait"
+	check_eq "a few guesses checked, not thousands" \
+		"$([ "$checked" -le 6 ] && echo yes || echo "no ($checked)")" yes
+	check_eq "the rest told to wait" "$limited" $(( ${#pids[@]} - checked ))
+	check_eq "after failures, the right one still works (held)" \
+		"$(T=40 page rtr -u "any:$PASSWORD")" 200
+	check_eq "an empty user name with the password" "$(page host -u ":$PASSWORD")" 200
 	stop_agent
 }
 
