@@ -51,14 +51,15 @@ cfg_private(struct config *cfg, int fd, const char *path, int line,
 int
 config_secret_owner(int fd, const char *path, char *why, size_t len)
 {
-	struct passwd *pw, *agent = getpwnam(CONFIG_AGENT_USER);
+	struct passwd *pw;
 	char who[64];
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return reason(why, len, "%s: %s", path, strerror(errno));
-	if (st.st_uid == 0 || st.st_uid == geteuid() ||
-	    (agent != NULL && st.st_uid == agent->pw_uid))
+	if (st.st_uid == 0 || st.st_uid == geteuid())
+		return 0;	/* no user database asked (NSS costs the agent) */
+	if ((pw = getpwnam(CONFIG_AGENT_USER)) != NULL && st.st_uid == pw->pw_uid)
 		return 0;
 	if ((pw = getpwuid(st.st_uid)) != NULL)
 		snprintf(who, sizeof(who), "%s", pw->pw_name);
