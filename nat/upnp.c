@@ -209,18 +209,58 @@ upnp_soap(struct upnp_result *r, struct upnp_call *c)
  * itself; IGDv1 gets AddPortMapping, and on 718 (conflict) the next ports.
  * A router that takes only permanent leases (725) gets one; the caller then
  * verifies it periodically instead of renewing.
+ * Another program's mapping is never taken over or removed: a router lets
+ * a host replace its own mappings (miniupnpd updated another program's
+ * 7000 -> 7001 "game" into ours), so an external port is looked up first
+ * and one that leads elsewhere, or under another description, is a
+ * conflict (RFC 6970's "port is in use" rule, kept by the client).
  */
 #define UPNP_CONFLICT		718	/* ConflictInMappingEntry */
+#define UPNP_NO_SUCH_ENTRY	714	/* NoSuchEntryInArray */
 #define UPNP_PERMANENT_ONLY	725	/* OnlyPermanentLeasesSupported */
 #define UPNP_INVALID_ACTION	401
 #define UPNP_CONFLICT_TRIES	8
 #define UPNP_DESC		"homereach"
+
+/* The router's entry for an external port. */
+struct upnp_entry {
+	int rc;				/* 0, UPNP_NO_SUCH_ENTRY, other */
+	char client[40], port[8], desc[64];
+	uint32_t lease;
+};
+
+static void
+upnp_entry_get(struct upnp_call *c, uint16_t ext, struct upnp_entry *e)
+{
+	struct NameValueParserData pd;
+	char p[8], lease[16];
+	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", p,
+	    "NewProtocol", c->proto, NULL };
+
+	snprintf(p, sizeof(p), "%u", ext);
+	e->rc = upnp_call(c, "GetSpecificPortMappingEntry", args, &pd);
+	upnp_value(&pd, "NewInternalClient", e->client, sizeof(e->client));
+	upnp_value(&pd, "NewInternalPort", e->port, sizeof(e->port));
+	upnp_value(&pd, "NewPortMappingDescription", e->desc, sizeof(e->desc));
+	upnp_value(&pd, "NewLeaseDuration", lease, sizeof(lease));
+	ClearNameValueList(&pd);
+	e->lease = (uint32_t)strtoul(lease, NULL, 10);
+}
+
+/* Ours: to this host's port, under our description. */
+static bool
+upnp_entry_ours(const struct upnp_call *c, const struct upnp_entry *e)
+{
+	return e->rc == UPNPCOMMAND_SUCCESS && strcmp(e->client, c->client) == 0 &&
+	    strcmp(e->port, c->in) == 0 && strcmp(e->desc, UPNP_DESC) == 0;
+}
 
 static int
 upnp_add_once(struct upnp_call *c, bool any, uint16_t ext, uint32_t lease,
     uint16_t *granted)
 {
 	struct NameValueParserData pd;
+	struct upnp_entry there;
 	char e[8], l[16], reserved[8];
 	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
 	    "NewProtocol", c->proto, "NewInternalPort", c->in,
@@ -228,6 +268,9 @@ upnp_add_once(struct upnp_call *c, bool any, uint16_t ext, uint32_t lease,
 	    "NewPortMappingDescription", UPNP_DESC, "NewLeaseDuration", l, NULL };
 	int rc;
 
+	upnp_entry_get(c, ext, &there);
+	if (there.rc == UPNPCOMMAND_SUCCESS && !upnp_entry_ours(c, &there))
+		return UPNP_CONFLICT;	/* another program's: the next port */
 	snprintf(e, sizeof(e), "%u", ext);
 	snprintf(l, sizeof(l), "%u", lease);
 	rc = upnp_call(c, any ? "AddAnyPortMapping" : "AddPortMapping", args, &pd);
@@ -277,42 +320,47 @@ static void
 upnp_check(struct upnp_result *r, struct upnp_call *c,
     const struct upnp_map_args *a)
 {
-	struct NameValueParserData pd;
-	char e[8], client[40], port[8], lease[16];
-	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
-	    "NewProtocol", c->proto, NULL };
-	int rc;
+	struct upnp_entry e;
 
-	snprintf(e, sizeof(e), "%u", a->external_port);
-	rc = upnp_call(c, "GetSpecificPortMappingEntry", args, &pd);
-	upnp_value(&pd, "NewInternalClient", client, sizeof(client));
-	upnp_value(&pd, "NewInternalPort", port, sizeof(port));
-	upnp_value(&pd, "NewLeaseDuration", lease, sizeof(lease));
-	ClearNameValueList(&pd);
-	r->done = rc == UPNPCOMMAND_SUCCESS && strcmp(client, c->client) == 0 &&
-	    strcmp(port, c->in) == 0;
+	upnp_entry_get(c, a->external_port, &e);
+	r->done = upnp_entry_ours(c, &e);
 	r->external_port = a->external_port;
-	r->lifetime = (uint32_t)strtoul(lease, NULL, 10);
+	r->lifetime = e.lease;
 	if (r->done)
 		return;
-	if (rc == UPNPCOMMAND_SUCCESS)
-		snprintf(r->map_error, sizeof(r->map_error), "port %s leads to "
-		    "%s:%s, not to us", e, client, port);
+	if (e.rc == UPNPCOMMAND_SUCCESS)
+		snprintf(r->map_error, sizeof(r->map_error), "port %u leads to "
+		    "%s:%s (\"%.20s\"), not to us", a->external_port, e.client,
+		    e.port, e.desc);
 	else
 		snprintf(r->map_error, sizeof(r->map_error), "no mapping on "
-		    "port %s: %s (%d)", e, upnp_error_text(c, rc), rc);
+		    "port %u: %s (%d)", a->external_port, upnp_error_text(c, e.rc),
+		    e.rc);
 }
 
+/* Only our own entry goes; one that is gone, or another program's, is
+ * left as it is (done: we hold nothing there). */
 static void
 upnp_delete(struct upnp_result *r, struct upnp_call *c,
     const struct upnp_map_args *a)
 {
 	struct NameValueParserData pd;
+	struct upnp_entry there;
 	char e[8];
 	const char *const args[] = { "NewRemoteHost", "", "NewExternalPort", e,
 	    "NewProtocol", c->proto, NULL };
 	int rc;
 
+	upnp_entry_get(c, a->external_port, &there);
+	if (there.rc == UPNP_NO_SUCH_ENTRY ||
+	    (there.rc == UPNPCOMMAND_SUCCESS && !upnp_entry_ours(c, &there))) {
+		r->done = true;
+		if (there.rc == UPNPCOMMAND_SUCCESS)
+			snprintf(r->map_error, sizeof(r->map_error), "port %u is "
+			    "another program's now (%s:%s, \"%.20s\"): left alone",
+			    a->external_port, there.client, there.port, there.desc);
+		return;
+	}
 	snprintf(e, sizeof(e), "%u", a->external_port);
 	rc = upnp_call(c, "DeletePortMapping", args, &pd);
 	ClearNameValueList(&pd);

@@ -21,6 +21,10 @@
 #               longer after a failure (a few a second at most, was ~7000);
 #               the owner elsewhere is not slowed; any user name, an empty
 #               one too, with the right password
+#   upnp-foreign another program's UPnP mapping on this host (external 7000
+#               -> 7001 "game"): map add 7000 --via upnp and the agent take
+#               another external port, and neither map del nor the agent's
+#               stop removes or changes the game's entry
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -228,6 +232,41 @@ case_web_guess() {
 		"$(T=40 page rtr -u "any:$PASSWORD")" 200
 	check_eq "an empty user name with the password" "$(page host -u ":$PASSWORD")" 200
 	stop_agent
+}
+
+game_entry() {	# the router's entry for external TCP 7000, as upnpc lists it
+	lab_run host upnpc -l 2> /dev/null | awk '$2 == "TCP" && $3 ~ /^7000->/ { print $3, $4 }'
+}
+
+case_upnp_foreign() {
+	local state=$LAB_DIR/state game="7000->192.168.1.10:7001 'game'"
+	lab_setup single-nat
+	lab_run host upnpc -e game -a 192.168.1.10 7001 7000 TCP > /dev/null 2>&1
+	check_eq "the game's entry" "$(game_entry)" "$game"
+	lab_run host "$bin" map add 7000 --via upnp --stun "$LAB_STUN1" \
+		--state-dir "$state" --json > "$LAB_DIR/map.json" 2> "$LAB_DIR/map.err"
+	check_eq "map add works" "$?" 0
+	check "on another external port" '.external_port != 7000' true "$LAB_DIR/map.json"
+	check_eq "the game's entry is as it was" "$(game_entry)" "$game"
+	lab_run host "$bin" map del 7000 --state-dir "$state" > /dev/null 2>&1
+	check_eq "map del leaves the game's entry" "$(game_entry)" "$game"
+	# The agent, keeping a service on port 7000, with a router that
+	# answers UPnP only (NAT-PMP and PCP dropped).
+	lab_run rtr nft add table inet only_upnp
+	lab_run rtr nft add chain inet only_upnp input \
+		'{ type filter hook input priority -10; policy accept; udp dport 5351 drop; }'
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n[probes]\nstun = %s\n[service game]\nport = 7000\n' \
+		"$state" "$LAB_DIR/run" "$LAB_STUN1" > "$conf"
+	chmod 600 "$conf"
+	start_agent
+	wait_for 10 status_has '.mappings[0].state' mapped
+	check "the agent maps by UPnP" '.mappings[0].via' upnp "$LAB_DIR/status.json"
+	check "the agent maps another external port" '.mappings[0].external_port != 7000' true "$LAB_DIR/status.json"
+	check_eq "the game's entry is as it was" "$(game_entry)" "$game"
+	stop_agent
+	check_eq "the agent's stop leaves the game's entry" "$(game_entry)" "$game"
 }
 
 case_state_owner() {
