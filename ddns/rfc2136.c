@@ -21,6 +21,7 @@
 #include <ldns/ldns.h>
 
 #include "ddns/rfc2136.h"
+#include "ddns/tsig.h"
 #include "lib/base64.h"
 #include "lib/resolve.h"
 #include "lib/wire.h"
@@ -70,15 +71,20 @@ static ldns_pkt *
 rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
     uint16_t id, struct ddns_answer *a)
 {
-	char zone[300], key[300], alg[48];
+	char zone[300], key[300], alg[48], why[160];
+	const char *wire = tsig_wire_name(r->tsig_algorithm, why, sizeof(why));
 	ldns_pkt *pkt;
 
+	if (wire == NULL) {
+		ddns_answer_set(a, FAULT_CONFIG, "bad-key", why);
+		return NULL;
+	}
 	if (!rfc2136_base64(r->tsig_secret.value)) {
 		ddns_answer_set(a, FAULT_CONFIG, "bad-key", "the TSIG secret is not base64");
 		return NULL;
 	}
 	rfc2136_fqdn(r->zone, zone, sizeof(zone));
-	rfc2136_fqdn(r->tsig_algorithm, alg, sizeof(alg));
+	rfc2136_fqdn(wire, alg, sizeof(alg));
 	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
 	/* ldns copies the list into the packet. */
 	pkt = ldns_update_pkt_new(ldns_dname_new_frm_str(zone), LDNS_RR_CLASS_IN,

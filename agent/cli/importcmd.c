@@ -20,6 +20,7 @@
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/import/imported.h"
+#include "ddns/tsig.h"
 #include "lib/file.h"
 #include "lib/reason.h"
 
@@ -84,6 +85,9 @@ import_key_file(const struct import_cmd *c, struct imported_record *r)
 	    r->tsig_algorithm, sizeof(r->tsig_algorithm), r->secret,
 	    sizeof(r->secret), why, sizeof(why)) < 0)
 		fprintf(stderr, "homereach import: %s: %s\n", path, why);
+	else if (tsig_wire_name(r->tsig_algorithm, why, sizeof(why)) == NULL)
+		fprintf(stderr, "homereach import: %s:%d: key file %s: %s\n",
+		    c->source, r->line, path, why);
 	else
 		rc = 0;
 	explicit_bzero(text, len);

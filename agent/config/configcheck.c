@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ddns/provider.h"
+#include "ddns/tsig.h"
 #include "lib/addr.h"
 #include "lib/reason.h"
 #include "lib/resolve.h"
@@ -135,6 +136,17 @@ cfg_missing(const struct ddns_config *r, unsigned needs)
 	return lacks & needs;
 }
 
+/* A TSIG algorithm this build can sign with (ddns/tsig.c). */
+static void
+cfg_validate_tsig(struct config *cfg, int line, const char *kind,
+    const char *name, const char *algorithm)
+{
+	char why[REASON_LEN];
+
+	if (algorithm != NULL && tsig_wire_name(algorithm, why, sizeof(why)) == NULL)
+		config_error(cfg, line, "[%s%s]: %s", kind, name, why);
+}
+
 /* What r's provider needs, by its entry in ddns/providers.c. */
 static void
 cfg_validate_provider(struct config *cfg, const struct ddns_config *r,
@@ -155,6 +167,8 @@ cfg_validate_provider(struct config *cfg, const struct ddns_config *r,
 	    !strncmp(url, "http://", 7) && !r->plain_http)
 		config_error(cfg, r->line, "[ddns %s]: plain http://; say "
 		    "plain_http = yes to send credentials unencrypted", n);
+	cfg_validate_tsig(cfg, r->line, "ddns ", n, p->needs & NEEDS_TSIG ?
+	    r->tsig_algorithm : NULL);
 }
 
 static void
@@ -221,6 +235,8 @@ cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
 	    (!r->tsig_secret.set && !r->tsig_secret.file[0])))
 		config_error(cfg, r->line, "[redirect-server]: registration "
 		    "(users_file) needs zone, tsig_key and tsig_secret_file");
+	cfg_validate_tsig(cfg, r->line, "redirect-server", "", r->users_file[0] ?
+	    r->tsig_algorithm : NULL);
 }
 
 /* https://, or http:// where the section allows it. */

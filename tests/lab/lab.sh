@@ -177,9 +177,12 @@ lab_knot() {
 	  - id: ddns-key.example.com
 	    algorithm: hmac-sha256
 	    secret: $1
+	  - id: md5-key.example.com
+	    algorithm: hmac-md5
+	    secret: $1
 	acl:
 	  - id: ddns
-	    key: ddns-key.example.com
+	    key: [ddns-key.example.com, md5-key.example.com]
 	    action: update
 	template:
 	  - id: default

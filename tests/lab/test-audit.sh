@@ -25,6 +25,10 @@
 #               -> 7001 "game"): map add 7000 --via upnp and the agent take
 #               another external port, and neither map del nor the agent's
 #               stop removes or changes the game's entry
+#   tsig-names  a BIND key file's hmac-md5 (as tsig-keygen, BIND and ddclient
+#               name it) signs, and knot takes the update; hmac-sha224 and
+#               hmac-sha384, which ldns cannot sign with, are refused by
+#               check-config and import with the file and line
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -267,6 +271,40 @@ case_upnp_foreign() {
 	check_eq "the game's entry is as it was" "$(game_entry)" "$game"
 	stop_agent
 	check_eq "the agent's stop leaves the game's entry" "$(game_entry)" "$game"
+}
+
+tsig_conf() {	# tsig_conf ALGORITHM KEY: one RFC 2136 record signed so
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
+	printf '[agent]\nstate_dir = %s\n[probes]\nstun = %s\n[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\nserver = %s\nzone = example.com\ntsig_key = %s\ntsig_algorithm = %s\ntsig_secret_file = tsig.key\n' \
+		"$LAB_DIR/state" "$LAB_STUN1" "$LAB_STUN1" "$2" "$1" > "$conf"
+	chmod 600 "$conf" "$LAB_DIR/conf/tsig.key"
+}
+
+case_tsig_names() {
+	local out
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	tsig_conf hmac-md5 md5-key.example.com
+	out=$(lab_run host "$bin" ddns update --config "$conf" 2>&1)
+	check_eq "hmac-md5 signs: knot takes it" "$out" "home A: 5.0.1.2 published (NOERROR)"
+	check_eq "knot serves it" "$(lab_dig nas.example.com)" 5.0.1.2
+	for alg in hmac-sha224 hmac-sha384; do
+		tsig_conf "$alg" ddns-key.example.com
+		out=$("$bin" check-config --config "$conf" 2>&1)
+		check_eq "$alg: check-config refuses it" "$?" 2
+		check_eq "$alg: naming the file and line" \
+			"$(echo "$out" | grep -c "$conf:5: \[ddns home\]: TSIG algorithm \"$alg\" cannot be signed with here")" 1
+		printf 'key "k.example.com" {\n\talgorithm %s;\n\tsecret "%s";\n};\n' "$alg" "$SECRET" \
+			> "$LAB_DIR/conf/nsupdate.key"
+		printf 'protocol=nsupdate\nserver=%s\nzone=example.com\nlogin=/usr/bin/nsupdate\npassword=nsupdate.key\nnas.example.com\n' \
+			"$LAB_STUN1" > "$LAB_DIR/conf/ddclient.conf"
+		out=$("$bin" import ddclient "$LAB_DIR/conf/ddclient.conf" 2>&1)
+		check_eq "$alg: import refuses it" "$?" 2
+		check_eq "$alg: naming the file and line" "$(echo "$out" |
+			grep -c "ddclient.conf:6: key file .*nsupdate.key: TSIG algorithm \"$alg\"")" 1
+	done
 }
 
 case_state_owner() {

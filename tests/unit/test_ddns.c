@@ -12,6 +12,7 @@
 #include "lib/reason.h"
 #include "agent/config/state.h"
 #include "ddns/ddns.h"
+#include "ddns/tsig.h"
 
 #define NOW 1800000000
 
@@ -257,6 +258,37 @@ test_iid(void **state)
 	assert_int_equal(out.family, 0);
 }
 
+/* The names people write, to the names on the wire; the two ldns cannot
+ * sign with are refused with what to use. */
+static void
+test_tsig_names(void **state)
+{
+	static const struct { const char *in, *wire; } table[] = {
+		{ "hmac-md5", "hmac-md5.sig-alg.reg.int" },
+		{ "HMAC-MD5", "hmac-md5.sig-alg.reg.int" },
+		{ "hmac-md5.sig-alg.reg.int", "hmac-md5.sig-alg.reg.int" },
+		{ "hmac-sha1", "hmac-sha1" },
+		{ "hmac-sha256", "hmac-sha256" },
+		{ "hmac-sha512", "hmac-sha512" },
+		{ "hmac-sha224", NULL },
+		{ "hmac-sha384", NULL },
+		{ "hmac-shac384", NULL },
+		{ "", NULL },
+		{ "gss-tsig", NULL },
+	};
+	char why[REASON_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const char *w = tsig_wire_name(table[i].in, why, sizeof(why));
+		if (table[i].wire == NULL) {
+			assert_null(w);
+			assert_non_null(strstr(why, "use hmac-sha256"));
+		} else
+			assert_string_equal(w, table[i].wire);
+	}
+}
+
 int
 main(void)
 {
@@ -269,6 +301,7 @@ main(void)
 		cmocka_unit_test_setup(test_911, setup),
 		cmocka_unit_test_setup(test_state_records, setup),
 		cmocka_unit_test(test_iid),
+		cmocka_unit_test(test_tsig_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
