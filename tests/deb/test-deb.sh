@@ -3,7 +3,8 @@
 #   dpkg -i; homereach --version; check-config on the installed config as
 #   root and as the agent's user; the agent runs as user homereach (not
 #   root, no capability) for two seconds in a network namespace with no
-#   link, and `status` reaches it; dpkg --purge; the files under /etc,
+#   link, and `status` reaches it; an upgrade restarts what ran and stops
+#   nothing, a removal stops both units; dpkg --purge; the files under /etc,
 #   /usr, /var/lib, /run and /opt are the same before and after, by name.
 # The package starts nothing (its units are installed disabled); a
 # policy-rc.d refuses anyway while this runs.
@@ -74,6 +75,29 @@ check_eq "the imported config: 0640 root:homereach, checked as homereach" \
 	"$(stat -c '%a %U:%G' /etc/homereach/homereach.conf) $(runuser -u homereach -- \
 	homereach check-config 2>&1)" \
 	"640 root:homereach /etc/homereach/homereach.conf: ok (1 DNS record)"
+
+# An upgrade (the same package again), then a removal, as they go where
+# systemd runs: in a mount namespace whose /run says so, with
+# deb-systemd-invoke and systemctl that only write down what they are
+# asked. The upgrade stops nothing and restarts what was running; the
+# removal stops both.
+shims=$work/shims
+mkdir -p "$shims"
+for tool in deb-systemd-invoke systemctl; do
+	printf '#!/bin/sh\necho "%s $*" >> %s/invoked\n' "$tool" "$work" > "$shims/$tool"
+	chmod 755 "$shims/$tool"
+done
+unshare -m sh -c 'mount -n -t tmpfs none /run && mkdir -p /run/systemd/system &&
+	PATH="$0:$PATH" dpkg -i "$1" && echo "-- remove" >> "$2/invoked" &&
+	PATH="$0:$PATH" dpkg --remove homereach' "$shims" "$deb" "$work" \
+	> "$work/upgrade.log" 2>&1
+check_eq "upgrade and removal" "$?" 0
+check_eq "the upgrade stops nothing" \
+	"$(sed '/^-- remove/q' "$work/invoked" | grep -c 'deb-systemd-invoke stop')" 0
+check_eq "and restarts what was running" \
+	"$(sed '/^-- remove/q' "$work/invoked" | grep -c 'deb-systemd-invoke try-restart homereach.service homereach-redirect.service')" 1
+check_eq "the removal stops both" \
+	"$(sed '1,/^-- remove/d' "$work/invoked" | grep -c 'deb-systemd-invoke stop homereach.service homereach-redirect.service')" 1
 
 dpkg --purge homereach > "$work/purge.log" 2>&1
 check_eq "dpkg --purge" "$?" 0
