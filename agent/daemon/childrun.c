@@ -3,6 +3,8 @@
  * waits for its options, its stdin on another). End of file on the pipe
  * means the helper is exiting; it is reaped with WNOHANG, polled every
  * 5 ms for the moment between its close and its exit.
+ * Each child leads a process group of its own, and a kill takes the whole
+ * group: a hook's own children outlived its time limit.
  */
 #include "agent/daemon/childrun.h"
 
@@ -113,6 +115,7 @@ childrun_start(struct event_base *base, char *const argv[],
 {
 	struct childrun *r = calloc(1, sizeof(*r));
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
 	int p[2], q[2] = { -1, -1 }, rc;
 
 	if (r == NULL)
@@ -126,8 +129,12 @@ childrun_start(struct event_base *base, char *const argv[],
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
 	if (waiting)
 		posix_spawn_file_actions_adddup2(&fa, q[0], STDIN_FILENO);
-	rc = posix_spawn(&r->pid, argv[0], &fa, NULL, argv, envp ? envp :
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);	/* its own group */
+	rc = posix_spawn(&r->pid, argv[0], &fa, &at, argv, envp ? envp :
 	    environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (q[0] >= 0)
@@ -171,7 +178,7 @@ childrun_free(struct childrun *r)
 	if (r->in >= 0)
 		close(r->in);
 	if (r->pid > 0) {
-		kill(r->pid, SIGKILL);
+		kill(-r->pid, SIGKILL);		/* the group: its children too */
 		waitpid(r->pid, NULL, 0);
 	}
 	loop_sock_close(&r->s);

@@ -40,7 +40,7 @@ write_conf() {
 	#!/bin/sh
 	echo "$HOMEREACH_EVENT|$HOMEREACH_NAME|$HOMEREACH_OLD|$HOMEREACH_NEW|$HOMEREACH_HOOK" >> "$(dirname "$0")/hook-events.log"
 	SH
-	printf '#!/bin/sh\nexec sleep 60\n' > "$LAB_DIR/hang.sh"
+	printf '#!/bin/sh\nsleep 61 &\nexec sleep 60\n' > "$LAB_DIR/hang.sh"
 	chmod 755 "$LAB_DIR/hook.sh" "$LAB_DIR/hang.sh"
 	cat > "$conf" <<-CONF
 	[agent]
@@ -125,6 +125,7 @@ case_events() {
 	check_eq "the webhook got each event it wants once, signed" \
 		"$(diff "$LAB_DIR/want-web" "$LAB_DIR/got-web" && echo same)" same
 	check_eq "the failing webhook was tried three times" "$(grep -c '^fail record-failed' "$recv")" 3
+	check_eq "and its own children with it" "$(pgrep -fc '^sleep 61$')" 0
 	check_eq "the hanging hook was killed at its limit, each time" \
 		"$(grep -c 'hook hang: still running at its time limit: killed' "$LAB_DIR/agent.log")" \
 		"$(jq '[.events[] | select(.event == "address-changed")] | length' "$LAB_DIR/status.json")"
