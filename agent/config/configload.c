@@ -69,6 +69,37 @@ config_secret_owner(int fd, const char *path, char *why, size_t len)
 	    "chown it to root or %s", path, who, CONFIG_AGENT_USER);
 }
 
+/* Nobody but root and this user can change path or a folder on the way
+ * to it (a hook runs with the agent's rights, whoever wrote it). A
+ * sticky folder (/tmp) protects what is in it from others. */
+static int
+cfg_exec_safe(const char *path, char *why, size_t len)
+{
+	char part[1024];
+	struct stat st;
+	size_t n = strlen(path);
+
+	if (n >= sizeof(part))
+		return reason(why, len, "%s: too long", path);
+	memcpy(part, path, n + 1);
+	for (;;) {
+		bool dir;
+		if (stat(part, &st) < 0)
+			return reason(why, len, "%s: %s", part, strerror(errno));
+		dir = S_ISDIR(st.st_mode);
+		if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+		    ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
+		    !(dir && (st.st_mode & S_ISVTX))))
+			return reason(why, len, "%s: %s can be changed by another "
+			    "user (owner uid %u, mode %03o): a hook runs with the "
+			    "agent's rights", path, part, (unsigned)st.st_uid,
+			    (unsigned)(st.st_mode & 0777));
+		if (strcmp(part, "/") == 0)
+			return 0;
+		*(strrchr(part, '/') == part ? part + 1 : strrchr(part, '/')) = '\0';
+	}
+}
+
 /* name, relative to the config's folder. */
 static void
 cfg_path(const struct config *cfg, const char *name, char *path, size_t len)
@@ -167,10 +198,14 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 	cfg_read_secret(cfg, &cfg->web_password);
 	for (int i = 0; i < cfg->nhooks; i++) {
 		const struct hook_config *h = &cfg->hooks[i];
+		char why[REASON_LEN + 1100];
 		cfg_read_secret(cfg, &cfg->hooks[i].secret);
 		if (h->exec[0] == '/' && access(h->exec, X_OK) < 0)
 			config_error(cfg, h->line, "[hook %s] exec %s: %s", h->name,
 			    h->exec, strerror(errno));
+		else if (h->exec[0] == '/' && cfg_exec_safe(h->exec, why,
+		    sizeof(why)) < 0)
+			config_error(cfg, h->line, "[hook %s] exec %s", h->name, why);
 	}
 	cfg_check_users(cfg);
 	return cfg->nerrors ? -1 : 0;

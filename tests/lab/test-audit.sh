@@ -29,6 +29,8 @@
 #               name it) signs, and knot takes the update; hmac-sha224 and
 #               hmac-sha384, which ldns cannot sign with, are refused by
 #               check-config and import with the file and line
+#   hook-writable check-config refuses a hook program that another user
+#               can change, or one in a folder another user can write
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -305,6 +307,38 @@ case_tsig_names() {
 		check_eq "$alg: naming the file and line" "$(echo "$out" |
 			grep -c "ddclient.conf:6: key file .*nsupdate.key: TSIG algorithm \"$alg\"")" 1
 	done
+}
+
+hook_conf() {	# hook_conf PROGRAM: a config with one exec hook
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '[agent]\nstate_dir = %s\n[hook h]\nevents = all\nexec = %s\n' \
+		"$LAB_DIR/state" "$1" > "$conf"
+	chmod 600 "$conf"
+}
+
+case_hook_writable() {
+	local out
+	mkdir -p "$LAB_DIR/safe" "$LAB_DIR/open"
+	chmod 755 "$LAB_DIR" "$LAB_DIR/safe"
+	chmod 777 "$LAB_DIR/open"
+	for d in safe open; do printf '#!/bin/sh\n' > "$LAB_DIR/$d/hook.sh"; done
+	chmod 755 "$LAB_DIR"/*/hook.sh
+	hook_conf "$LAB_DIR/safe/hook.sh"
+	check_eq "a hook only root can change: ok" \
+		"$("$bin" check-config --config "$conf" > /dev/null 2>&1; echo $?)" 0
+	hook_conf "$LAB_DIR/open/hook.sh"
+	out=$("$bin" check-config --config "$conf" 2>&1)
+	check_eq "in a folder anyone can write: refused" "$?" 2
+	check_eq "naming the folder" "$(echo "$out" | grep -c "$LAB_DIR/open can be changed by another user")" 1
+	chown nobody "$LAB_DIR/safe/hook.sh"
+	hook_conf "$LAB_DIR/safe/hook.sh"
+	out=$("$bin" check-config --config "$conf" 2>&1)
+	check_eq "another user's program: refused" "$?" 2
+	check_eq "naming it" "$(echo "$out" | grep -c "$LAB_DIR/safe/hook.sh can be changed by another user")" 1
+	chmod 775 "$LAB_DIR/safe/hook.sh"; chown root:nogroup "$LAB_DIR/safe/hook.sh"
+	out=$("$bin" check-config --config "$conf" 2>&1)
+	check_eq "a program its group can write: refused" "$?" 2
 }
 
 case_state_owner() {
