@@ -219,6 +219,13 @@ ddnscmd_ask_agent(struct ddnscmd *c)
 
 	if (reply == NULL)
 		return error == -ENOENT || error == -ECONNREFUSED ? -1 : 1;
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		const char *why = json_string_value(json_object_get(reply, "error"));
+		fprintf(stderr, "homereach ddns: %s\n", why ? why :
+		    "the agent refused");
+		json_decref(reply);
+		return 1;
+	}
 	json_decref(reply);
 	if (c->force || c->name != NULL)
 		fprintf(stderr, "homereach ddns: the agent decides what is due; "

@@ -405,12 +405,16 @@ agent_status_object(struct agent *a)
 }
 
 static char *
-agent_on_control(const char *request, void *arg)
+agent_on_control(const char *request, bool trusted, void *arg)
 {
 	struct agent *a = arg;
 
 	if (!strcmp(request, "status"))
 		return agent_status_json(a);
+	if (!trusted)
+		return strdup("{\"ok\": false, \"error\": \"only root and the "
+		    "agent's own user may change what it keeps (its group reads "
+		    "the status)\"}");
 	if (!strcmp(request, "check")) {
 		agent_check(a, "asked on the control socket", CHECK_MAPPINGS);
 		return strdup("{\"ok\": true}");

@@ -1,7 +1,10 @@
 /*
  * One request a connection, as ntpctl talks to ntpd: a line in, a reply
  * out, close. A client gets 2 seconds to send its line; nothing it sends
- * is trusted beyond choosing one of the known requests.
+ * is trusted beyond choosing one of the known requests. The socket is
+ * open to the agent's group (0660), but who asks is known from the kernel
+ * (SO_PEERCRED): the group reads the status, only root and the agent's
+ * own user change what it keeps. CONTROL_MAX_CONNS at once.
  */
 #include "agent/daemon/control.h"
 
@@ -24,6 +27,7 @@
 #include "lib/log.h"
 
 #define CONTROL_MAX_LINE	64
+#define CONTROL_MAX_CONNS	8
 
 struct control {
 	struct event_base *base;
@@ -31,7 +35,22 @@ struct control {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	control_cb *cb;
 	void *arg;
+	int nconns;
 };
+
+/* One client: its bufferevent's argument. */
+struct control_conn {
+	struct control *c;
+	bool trusted;			/* root, or the agent's own user */
+};
+
+static void
+control_done(struct bufferevent *bev, struct control_conn *cc)
+{
+	bufferevent_free(bev);
+	cc->c->nconns--;
+	free(cc);
+}
 
 static int
 control_path(const char *dir, struct sockaddr_un *sun)
@@ -47,39 +66,51 @@ control_path(const char *dir, struct sockaddr_un *sun)
 static void
 control_on_write(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
-	bufferevent_free(bev);	/* reply sent */
+	control_done(bev, arg);	/* reply sent */
 }
 
 static void
 control_on_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)what, (void)arg;
-	bufferevent_free(bev);	/* EOF, error or timeout */
+	(void)what;
+	control_done(bev, arg);	/* EOF, error or timeout */
 }
 
 static void
 control_on_read(struct bufferevent *bev, void *arg)
 {
-	struct control *c = arg;
+	struct control_conn *cc = arg;
+	struct control *c = cc->c;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
 	char *reply;
 
 	if (line == NULL) {
 		if (evbuffer_get_length(in) > CONTROL_MAX_LINE)
-			bufferevent_free(bev);
+			control_done(bev, cc);
 		return;
 	}
-	reply = strlen(line) <= CONTROL_MAX_LINE ? c->cb(line, c->arg) : NULL;
+	reply = strlen(line) <= CONTROL_MAX_LINE ? c->cb(line, cc->trusted,
+	    c->arg) : NULL;
 	free(line);
 	if (reply == NULL)
 		reply = strdup("{\"error\": \"unknown request\"}");
 	bufferevent_disable(bev, EV_READ);
-	bufferevent_setcb(bev, NULL, control_on_write, control_on_event, c);
+	bufferevent_setcb(bev, NULL, control_on_write, control_on_event, cc);
 	bufferevent_write(bev, reply, strlen(reply));
 	bufferevent_write(bev, "\n", 1);
 	free(reply);
+}
+
+/* Root or this process's own user (the agent's), by the kernel's word. */
+static bool
+control_trusted(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	    (cred.uid == 0 || cred.uid == geteuid());
 }
 
 static void
@@ -88,15 +119,21 @@ control_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct control *c = arg;
 	struct timeval patience = { 2, 0 };
-	struct bufferevent *bev = bufferevent_socket_new(c->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
+	struct control_conn *cc = NULL;
+	struct bufferevent *bev = NULL;
 
 	(void)l, (void)sa, (void)salen;
-	if (bev == NULL) {
+	if (c->nconns >= CONTROL_MAX_CONNS || (cc = calloc(1,
+	    sizeof(*cc))) == NULL || (bev = bufferevent_socket_new(c->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		free(cc);
 		close(fd);
 		return;
 	}
-	bufferevent_setcb(bev, control_on_read, NULL, control_on_event, c);
+	cc->c = c;
+	cc->trusted = control_trusted(fd);
+	c->nconns++;
+	bufferevent_setcb(bev, control_on_read, NULL, control_on_event, cc);
 	bufferevent_set_timeouts(bev, &patience, &patience);
 	bufferevent_enable(bev, EV_READ);
 }

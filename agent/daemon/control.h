@@ -3,6 +3,7 @@
 #ifndef HOMEREACH_CONTROL_H
 #define HOMEREACH_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CONTROL_SOCKET	"homereach.sock"
@@ -11,8 +12,9 @@
 struct event_base;
 struct control;
 /* The reply to request ("status", "check"), malloc'd JSON text, or NULL
- * for an unknown request. */
-typedef char *control_cb(const char *request, void *arg);
+ * for an unknown request. trusted: root or the agent's own user asks (by
+ * SO_PEERCRED); the rest of its group may only read. */
+typedef char *control_cb(const char *request, bool trusted, void *arg);
 
 /* Listen at dir/homereach.sock. A socket file left by a dead agent is
  * replaced; a live agent there is an error (-EADDRINUSE). */

@@ -31,6 +31,9 @@
 #               check-config and import with the file and line
 #   hook-writable check-config refuses a hook program that another user
 #               can change, or one in a folder another user can write
+#   control-cred a member of the agent's group reads the status but may not
+#               map add or map del through the control socket (root may);
+#               twenty idle control connections: eight held
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -339,6 +342,51 @@ case_hook_writable() {
 	chmod 775 "$LAB_DIR/safe/hook.sh"; chown root:nogroup "$LAB_DIR/safe/hook.sh"
 	out=$("$bin" check-config --config "$conf" 2>&1)
 	check_eq "a program its group can write: refused" "$?" 2
+}
+
+as_group_member() {	# CMD as nobody, a member of the agent's group (root's here)
+	lab_run host setpriv --reuid=nobody --regid=nogroup --groups=0 "$@"
+}
+
+case_control_cred() {
+	local out
+	lab_setup single-nat
+	services
+	mkdir -p "$LAB_DIR/conf"
+	conf=$LAB_DIR/conf/homereach.conf
+	printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n[probes]\nstun = %s\n[service web]\nport = 8080\n' \
+		"$LAB_DIR/state" "$LAB_DIR/run" "$LAB_STUN1" > "$conf"
+	chmod 755 "$LAB_DIR" "$LAB_DIR/conf"
+	chmod 644 "$conf"
+	start_agent
+	chmod 750 "$LAB_DIR/run"
+	out=$(as_group_member "$bin" status --config "$conf" 2>&1)
+	check_eq "the group reads the status" "$?" 0
+	out=$(as_group_member "$bin" map add 9000 --config "$conf" 2>&1)
+	check_eq "the group may not map add" "$?" 1
+	check_eq "and is told who may" "$(echo "$out" | grep -c "only root and the agent's own user may change")" 1
+	out=$(as_group_member "$bin" map del 8080 --config "$conf" 2>&1)
+	check_eq "nor map del" "$(echo "$out" | grep -c "only root and the agent's own user may change")" 1
+	status_json
+	check_eq "nothing was mapped for it" "$(jq '[.mappings[] | select(.port == 9000)] | length' "$LAB_DIR/status.json")" 0
+	out=$(lab_run host "$bin" map add 9000 --config "$conf" 2>&1)
+	check_eq "root may" "$?" 0
+	lab_run host python3 -c '
+import socket, sys, time
+socks = []
+for _ in range(20):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); socks.append(s)
+time.sleep(0.5)
+closed = 0
+for s in socks:
+    s.setblocking(False)
+    try:
+        closed += s.recv(1) == b""
+    except BlockingIOError:
+        pass
+print(closed)' "$LAB_DIR/run/homereach.sock" > "$LAB_DIR/closed"
+	check_eq "of 20 idle control connections, 12 closed at once" "$(cat "$LAB_DIR/closed")" 12
+	stop_agent
 }
 
 case_state_owner() {
