@@ -8,27 +8,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include <ldns/ldns.h>
 
 #include "lib/resolve.h"
 
+/* The server's address as ldns takes it: a literal as it is, a name
+ * (server = ns1.example.org, as in the example config) looked up, as the
+ * update itself does (rfc2136.c); the first address answers. */
+static ldns_rdf *
+dnscheck_address(const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *ai = NULL;
+	char text[NI_MAXHOST];
+	ldns_rdf *ns;
+
+	if ((ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, host)) != NULL ||
+	    (ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_AAAA, host)) != NULL)
+		return ns;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || ai == NULL)
+		return NULL;
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, text, sizeof(text), NULL,
+	    0, NI_NUMERICHOST) == 0)
+		ns = ldns_rdf_new_frm_str(ai->ai_family == AF_INET6 ?
+		    LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, text);
+	freeaddrinfo(ai);
+	return ns;
+}
+
 static ldns_resolver *
 dnscheck_resolver(const char *server)
 {
 	char host[256], why[REASON_LEN];
 	ldns_resolver *res = ldns_resolver_new();
-	ldns_rdf *ns;
+	ldns_rdf *ns = NULL;
 	uint16_t port;
 
 	if (res == NULL || resolve_split(server, 53, host, sizeof(host), &port,
-	    why, sizeof(why)) < 0 ||
-	    ((ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_A, host)) == NULL &&
-	    (ns = ldns_rdf_new_frm_str(LDNS_RDF_TYPE_AAAA, host)) == NULL)) {
+	    why, sizeof(why)) < 0 || (ns = dnscheck_address(host)) == NULL) {
 		if (res)
 			ldns_resolver_deep_free(res);
-		return NULL;	/* a name: not worth a blocking lookup here */
+		return NULL;
 	}
 	ldns_resolver_push_nameserver(res, ns);
 	ldns_rdf_deep_free(ns);

@@ -34,6 +34,8 @@
 #   control-cred a member of the agent's group reads the status but may not
 #               map add or map del through the control socket (root may);
 #               twenty idle control connections: eight held
+#   server-name server = ns.example.com (a name, as in the example config):
+#               a lost state asks that server first, and sends no UPDATE
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -387,6 +389,22 @@ for s in socks:
 print(closed)' "$LAB_DIR/run/homereach.sock" > "$LAB_DIR/closed"
 	check_eq "of 20 idle control connections, 12 closed at once" "$(cat "$LAB_DIR/closed")" 12
 	stop_agent
+}
+
+updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
+
+case_server_name() {
+	local out
+	lab_setup single-nat
+	lab_knot "$SECRET"
+	tsig_conf hmac-sha256 ddns-key.example.com
+	sed -i "s/^server = .*/server = ns.example.com/" "$conf"
+	out=$(lab_run host "$bin" ddns update --config "$conf" 2>&1)
+	check_eq "published through the named server" "$out" "home A: 5.0.1.2 published (NOERROR)"
+	rm "$LAB_DIR/state/state"
+	out=$(lab_run host "$bin" ddns update --config "$conf" 2>&1)
+	check_eq "state lost: the named server asked first" "$out" "home A: 5.0.1.2 published (in-dns)"
+	check_eq "and no second UPDATE" "$(updates_in_knot)" 1
 }
 
 case_state_owner() {
