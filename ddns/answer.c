@@ -19,6 +19,7 @@ ddns_outcome_of(enum ddns_fault f)
 		[FAULT_AUTH] = DDNS_STOP,		/* until the config changes */
 		[FAULT_CONFIG] = DDNS_STOP,
 		[FAULT_REFUSED] = DDNS_STOP,
+		[FAULT_UNSIGNED_REFUSAL] = DDNS_RETRY_FEW,
 	};
 	return (unsigned)f < NAMES_COUNT(outcomes) ? outcomes[f] : DDNS_RETRY;
 }

@@ -101,11 +101,18 @@ ddns_backoff(uint32_t failures, double jitter)
 	return wait + (int64_t)(jitter * (double)wait / 4);	/* up to +25% */
 }
 
+#define DDNS_FEW	3	/* DDNS_RETRY_FEW answers in a row that stop */
+
 void
 ddns_apply(const struct ddns_config *r, struct ddns_state *st,
     const struct ddns_target *sent, enum ddns_outcome outcome,
     const char *result, int64_t now, double jitter)
 {
+	bool again = strcmp(st->last_result, result) == 0;
+
+	if (outcome == DDNS_RETRY_FEW)
+		outcome = again && st->failures + 1 >= DDNS_FEW ? DDNS_STOP :
+		    DDNS_RETRY;
 	snprintf(st->last_result, sizeof(st->last_result), "%s", result);
 	st->last_time = now;
 	switch (outcome) {
@@ -122,6 +129,7 @@ ddns_apply(const struct ddns_config *r, struct ddns_state *st,
 		st->stopped_hash = r->hash;
 		break;
 	case DDNS_RETRY:
+	case DDNS_RETRY_FEW:	/* made one of the two above */
 		st->failures++;
 		st->next_attempt = now + ddns_backoff(st->failures, jitter);
 		break;

@@ -17,6 +17,10 @@ enum ddns_outcome {
 	DDNS_STOP,		/* fatal: nothing more until the config changes */
 	DDNS_RETRY,		/* transient: back off exponentially */
 	DDNS_RETRY_LONG,	/* "911": not sooner than 30 minutes */
+	DDNS_RETRY_FEW,		/* transient, but it stops when it comes twice
+				 * running after three failures in a row (an
+				 * unsigned refusal: one may be forged, three
+				 * are the server's) */
 };
 
 /* One record's memory, kept in the state file across restarts. */

@@ -24,6 +24,8 @@ enum ddns_fault {
 	FAULT_AUTH,		/* credentials, token or key not taken */
 	FAULT_CONFIG,		/* the record's configuration cannot work */
 	FAULT_REFUSED,		/* the provider will not do it for this account */
+	FAULT_UNSIGNED_REFUSAL,	/* refused, unsigned: likely a key the server
+				 * does not know (PowerDNS answers so) */
 };
 
 struct ddns_answer {

@@ -258,6 +258,13 @@ rfc2136_judge(const struct ddns_config *r, ldns_pkt *ans, const uint8_t *wire,
 		return;
 	}
 	rfc2136_fqdn(r->tsig_key, key, sizeof(key));
+	if (tsig == NULL && (rc == LDNS_RCODE_REFUSED || rc == LDNS_RCODE_NOTAUTH)) {
+		/* RFC 8945 5.2 wants BADKEY; PowerDNS refuses, unsigned. */
+		ddns_answer_set(a, FAULT_UNSIGNED_REFUSAL, "REFUSED-unsigned",
+		    "refused, unsigned: the server likely does not know this TSIG "
+		    "key (its name, algorithm or secret)");
+		return;
+	}
 	if (tsig == NULL || !ldns_pkt_tsig_verify(ans, wire, len, key,
 	    r->tsig_secret.value, mac)) {
 		ddns_answer_set(a, FAULT_SERVER, "unsigned", tsig ? "the answer's TSIG "

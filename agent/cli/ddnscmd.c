@@ -364,7 +364,7 @@ ddnscmd_answered(void *arg, const struct ddns_config *r, int family,
 	    r->hostname, ddnscmd_family(family), a->detail, a->result);
 	printf("%s %s: not published: %s (%s)%s\n", r->name,
 	    ddnscmd_family(family), a->detail, a->result,
-	    a->outcome == DDNS_STOP ? "; stopped until the record's "
+	    st->stopped_hash != 0 ? "; stopped until the record's "
 	    "configuration changes" : "; backing off");
 	c->status = 1;
 }

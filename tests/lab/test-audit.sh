@@ -36,6 +36,9 @@
 #               twenty idle control connections: eight held
 #   server-name server = ns.example.com (a name, as in the example config):
 #               a lost state asks that server first, and sends no UPDATE
+#   refused     a server that refuses an UPDATE unsigned (PowerDNS with a key
+#               it does not know): the likely key mismatch is named, and the
+#               record stops after the third such answer
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -405,6 +408,25 @@ case_server_name() {
 	out=$(lab_run host "$bin" ddns update --config "$conf" 2>&1)
 	check_eq "state lost: the named server asked first" "$out" "home A: 5.0.1.2 published (in-dns)"
 	check_eq "and no second UPDATE" "$(updates_in_knot)" 1
+}
+
+case_refused() {
+	local out
+	lab_setup single-nat
+	lab_run inet ip addr add 5.0.0.53/32 dev lo
+	lab_bg inet refuse python3 "$here/refuse_dns.py" 5.0.0.53 53
+	lab_wait_udp inet 53
+	tsig_conf hmac-sha256 ddns-key.example.com
+	sed -i "s/^server = .*/server = 5.0.0.53/" "$conf"
+	for i in 1 2 3; do
+		lab_run host "$bin" ddns update --force --config "$conf" > "$LAB_DIR/out.$i" 2>&1
+	done
+	check_eq "the likely key mismatch named" \
+		"$(grep -c '^home A: not published: .*the server likely does not know this TSIG key' "$LAB_DIR/out.1")" 1
+	check_eq "backing off after the first" "$(grep -c 'stopped' "$LAB_DIR/out.1")" 0
+	check_eq "stopped after the third" "$(grep -c 'stopped' "$LAB_DIR/out.3")" 1
+	out=$(lab_run host "$bin" ddns update --force --config "$conf" 2>&1)
+	check_eq "and stays stopped, even forced" "$(echo "$out" | grep -c '^home A: stopped')" 1
 }
 
 case_state_owner() {

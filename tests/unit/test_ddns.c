@@ -170,6 +170,27 @@ test_911(void **state)
 	assert_int_equal(st.next_attempt, 0);
 }
 
+/* An unsigned refusal backs off twice, and the third in a row stops;
+ * another answer between them puts the stop off: it needs the same
+ * answer twice running, three failures in all. */
+static void
+test_retry_few(void **state)
+{
+	struct ddns_target a = { ip("5.0.1.2"), 0 };
+
+	(void)state;
+	ddns_apply(&rec, &st, &a, DDNS_RETRY_FEW, "REFUSED-unsigned", NOW, 0);
+	ddns_apply(&rec, &st, &a, DDNS_RETRY_FEW, "REFUSED-unsigned", NOW, 0);
+	assert_int_equal(st.stopped_hash, 0);
+	assert_int_equal(st.failures, 2);
+	ddns_apply(&rec, &st, &a, DDNS_RETRY, "network", NOW, 0);
+	ddns_apply(&rec, &st, &a, DDNS_RETRY_FEW, "REFUSED-unsigned", NOW, 0);
+	assert_int_equal(st.stopped_hash, 0);		/* not twice running */
+	ddns_apply(&rec, &st, &a, DDNS_RETRY_FEW, "REFUSED-unsigned", NOW, 0);
+	assert_int_equal(st.stopped_hash, rec.hash);
+	assert_int_equal(decide("5.0.1.2", true, NOW, false, NULL), DDNS_STOPPED);
+}
+
 static void
 test_state_records(void **state)
 {
@@ -299,6 +320,7 @@ main(void)
 		cmocka_unit_test_setup(test_stop_until_config_changes, setup),
 		cmocka_unit_test_setup(test_backoff, setup),
 		cmocka_unit_test_setup(test_911, setup),
+		cmocka_unit_test_setup(test_retry_few, setup),
 		cmocka_unit_test_setup(test_state_records, setup),
 		cmocka_unit_test(test_iid),
 		cmocka_unit_test(test_tsig_names),

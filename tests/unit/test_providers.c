@@ -158,6 +158,7 @@ test_faults(void **state)
 		{ FAULT_BUSY, DDNS_RETRY }, { FAULT_CLOCK, DDNS_RETRY },
 		{ FAULT_OUTAGE, DDNS_RETRY_LONG }, { FAULT_AUTH, DDNS_STOP },
 		{ FAULT_CONFIG, DDNS_STOP }, { FAULT_REFUSED, DDNS_STOP },
+		{ FAULT_UNSIGNED_REFUSAL, DDNS_RETRY_FEW },
 		{ (enum ddns_fault)99, DDNS_RETRY },
 	};
 	struct ddns_answer a;
