@@ -19,6 +19,7 @@
 #include <event2/dns.h>
 #include <event2/event.h>
 
+#include "agent/cli/maplist.h"
 #include "agent/cli/mapout.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/verdict.h"
@@ -37,6 +38,7 @@ struct mapctl_ctx {
 	struct diagnosis *diag;
 	struct hairpin *hairpin;
 	struct mapkeep *keep;
+	struct maplist *list;
 	struct event *sigs[2];		/* INT, TERM */
 	int next;			/* state index being reclaimed or removed */
 	struct map_record recs[MAPKEEP_MAX_LAYERS];
@@ -506,6 +508,15 @@ mapctl_del_next(struct mapctl_ctx *x)
 }
 
 static void
+mapctl_listed(const struct maplist_router *router, void *arg)
+{
+	struct mapctl_ctx *x = arg;
+
+	mapout_list(&x->c, &x->st, router, (int64_t)time(NULL));
+	mapctl_finish(x, 0);
+}
+
+static void
 mapctl_command(struct mapctl_ctx *x)
 {
 	char why[REASON_LEN];
@@ -531,8 +542,9 @@ mapctl_command(struct mapctl_ctx *x)
 		mapctl_del_next(x);
 		break;
 	case MAPCTL_LIST:
-		mapout_list(&x->c, &x->st, (int64_t)time(NULL));
-		mapctl_finish(x, 0);
+		if ((x->list = maplist_start(x->base, &x->st, x->c.timeout_ms,
+		    mapctl_listed, x)) == NULL)
+			mapctl_finish(x, 1);
 		break;
 	}
 }
@@ -541,6 +553,7 @@ static void
 mapctl_free(struct mapctl_ctx *x)
 {
 	mapkeep_free(x->keep);
+	maplist_free(x->list);
 	loop_signals_free(x->sigs, 2);
 	mapping_free(x->op);
 	mapping_free(x->retired);

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "agent/cli/maplist.h"
 #include "agent/diagnosis/verdict.h"
 
 static const char *
@@ -170,39 +171,64 @@ mapout_left(const struct map_record *m, int64_t now)
 	return m->lifetime == 0 ? -1 : left < 0 ? 0 : left;
 }
 
+static const char *
+mapout_said(const struct maplist_router *r)
+{
+	return r->said == MAPLIST_HAS_IT ? "has it" : r->said == MAPLIST_GONE ?
+	    "gone" : "not asked";
+}
+
+static json_t *
+mapout_list_entry(const struct map_record *m, const struct maplist_router *r,
+    int64_t now)
+{
+	const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
+
+	return json_pack("{s:s, s:i, s:o, s:i, s:s, s:o, s:I, s:i, s:b, s:s, s:s?}",
+	    "protocol", mapout_proto(m->protocol), "internal_port",
+	    m->internal_port, "external_address", mapout_addr(&m->external),
+	    "external_port", m->external_port, "via", via, "gateway",
+	    mapout_addr(&m->gateway), "lease_left", (json_int_t)(r->said ==
+	    MAPLIST_GONE ? 0 : mapout_left(m, now)), "kept_by", m->owner_pid,
+	    "pinhole", m->gateway.family == AF_INET6, "router", mapout_said(r),
+	    "router_said", r->said == MAPLIST_GONE ? r->detail : NULL);
+}
+
+/* The state's records, each with what its router said (a UPnP router is
+ * asked; a gone mapping has no lease left, whatever was granted). */
 void
-mapout_list(const struct mapctl *c, const struct state *st, int64_t now)
+mapout_list(const struct mapctl *c, const struct state *st,
+    const struct maplist_router *router, int64_t now)
 {
 	json_t *list = json_array();
 	char gw[ADDR_STRLEN];
 
 	if (!c->json)
-		printf("%-10s %-22s %-7s %-16s %-10s %s\n", "PORT", "EXTERNAL",
-		    "VIA", "GATEWAY", "LEASE LEFT", "KEPT BY");
+		printf("%-10s %-22s %-7s %-16s %-10s %-9s %s\n", "PORT", "EXTERNAL",
+		    "VIA", "GATEWAY", "LEASE LEFT", "ROUTER", "KEPT BY");
 	for (int i = 0; i < st->nmaps; i++) {
 		const struct map_record *m = &st->maps[i];
-		const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
+		const struct maplist_router *r = &router[i];
 		char port[16], where[ADDR_PORT_STRLEN], left[16] = "permanent";
+		if (c->json) {
+			json_array_append_new(list, mapout_list_entry(m, r, now));
+			continue;
+		}
 		snprintf(port, sizeof(port), "%u/%s", m->internal_port,
 		    mapout_proto(m->protocol));
 		addr_ntop_port(&m->external, m->external_port, where,
 		    sizeof(where));
-		if (mapout_left(m, now) >= 0)
+		if (r->said == MAPLIST_GONE)
+			snprintf(left, sizeof(left), "-");
+		else if (mapout_left(m, now) >= 0)
 			snprintf(left, sizeof(left), "%llds",
 			    (long long)mapout_left(m, now));
-		if (c->json)
-			json_array_append_new(list, json_pack("{s:s, s:i, s:o, s:i,"
-			    " s:s, s:o, s:I, s:i, s:b}", "protocol", mapout_proto(m->protocol),
-			    "internal_port", m->internal_port, "external_address",
-			    mapout_addr(&m->external), "external_port",
-			    m->external_port, "via", via, "gateway",
-			    mapout_addr(&m->gateway), "lease_left",
-			    (json_int_t)mapout_left(m, now), "kept_by", m->owner_pid,
-			    "pinhole", m->gateway.family == AF_INET6));
-		else
-			printf("%-10s %-22s %-7s %-16s %-10s %s\n", port, where,
-			    via, addr_ntop(&m->gateway, gw, sizeof(gw)),
-			    left, m->owner_pid ? "running process" : "-");
+		printf("%-10s %-22s %-7s %-16s %-10s %-9s %s\n", port, where,
+		    m->via == VIA_ANY ? "pending" : via_name(m->via),
+		    addr_ntop(&m->gateway, gw, sizeof(gw)), left, mapout_said(r),
+		    m->owner_pid ? "running process" : "-");
+		if (r->said == MAPLIST_GONE)
+			printf("  the router no longer has it: %s\n", r->detail);
 	}
 	if (c->json)
 		mapout_json(list);

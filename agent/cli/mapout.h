@@ -15,6 +15,9 @@ void mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 void mapout_error(const struct mapctl *c, const struct mapping_grant *g,
     const char *hint);
 void mapout_removed(const struct mapctl *c, const struct map_record *m);
-void mapout_list(const struct mapctl *c, const struct state *st, int64_t now);
+/* router: what each record's router said (maplist.c). */
+struct maplist_router;
+void mapout_list(const struct mapctl *c, const struct state *st,
+    const struct maplist_router *router, int64_t now);
 
 #endif

@@ -39,6 +39,8 @@
 #   refused     a server that refuses an UPDATE unsigned (PowerDNS with a key
 #               it does not know): the likely key mismatch is named, and the
 #               record stops after the third such answer
+#   map-list    map list asks a UPnP router for its mapping: one another
+#               program deleted is said to be gone, with no lease left
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
@@ -427,6 +429,23 @@ case_refused() {
 	check_eq "stopped after the third" "$(grep -c 'stopped' "$LAB_DIR/out.3")" 1
 	out=$(lab_run host "$bin" ddns update --force --config "$conf" 2>&1)
 	check_eq "and stays stopped, even forced" "$(echo "$out" | grep -c '^home A: stopped')" 1
+}
+
+case_map_list() {
+	local state=$LAB_DIR/state
+	lab_setup single-nat
+	services
+	lab_run host "$bin" map add 8080 --via upnp --stun "$LAB_STUN1" \
+		--state-dir "$state" > /dev/null 2>&1
+	lab_run host "$bin" map list --json --state-dir "$state" > "$LAB_DIR/list.json"
+	check "the router has it" '.[0].router' "has it" "$LAB_DIR/list.json"
+	lab_run host upnpc -d 8080 TCP > /dev/null 2>&1
+	lab_run host "$bin" map list --json --state-dir "$state" > "$LAB_DIR/list.json"
+	check "deleted by another program: gone" '.[0].router' gone "$LAB_DIR/list.json"
+	check "no lease left" '.[0].lease_left' 0 "$LAB_DIR/list.json"
+	check "what the router said" '.[0].router_said | test("no mapping on port 8080")' true "$LAB_DIR/list.json"
+	check_eq "the text says so" "$(lab_run host "$bin" map list --state-dir "$state" |
+		grep -c 'the router no longer has it: no mapping on port 8080')" 1
 }
 
 case_state_owner() {
