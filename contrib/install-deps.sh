@@ -13,7 +13,7 @@ lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
 	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn
 	bind9-dnsutils time wrk curl
 	chromium fonts-dejavu-core)
-deb=(debhelper dpkg-dev fakeroot lintian git)
+deb=(debhelper dpkg-dev fakeroot lintian git systemd)
 
 want=("${build[@]}")
 case ${1:-all} in
