@@ -25,6 +25,7 @@
 #include "lib/netif.h"
 #include "lib/netlink.h"
 #include "probes/reach.h"
+#include "probes/seen6.h"
 #include "lib/resolve.h"
 
 /* As miniupnpd 2.3.1 sends it. */
@@ -518,6 +519,40 @@ test_inet6_all(void **state)
 	assert_int_equal(netif_parse_inet6_all("", l, 4), 0);
 }
 
+/* Which addresses are asked about first: stable before deprecated, the
+ * current one first within each, never a temporary one; and whether the
+ * current one must be asked about again at all. */
+static void
+test_seen6_rank(void **state)
+{
+	static const char text[] =
+	    "2a05deadbeef00000000000000000010 02 40 00 80     eth0\n" /* rogue */
+	    "2a050005000100000000000000000010 02 40 00 20     eth0\n" /* ours, deprecated */
+	    "2a0500050001000000000000000000aa 02 40 00 01     eth0\n" /* temporary */
+	    "2a050005000200000000000000000010 02 40 00 80     eth0\n"; /* new */
+	struct netif_addr6 all[8], out[8];
+	struct netaddr ours, fresh;
+	char s[ADDR_STRLEN];
+	int n = netif_parse_inet6_all(text, all, 8), k;
+
+	(void)state;
+	addr_parse("2a05:5:1::10", &ours);
+	addr_parse("2a05:5:2::10", &fresh);
+	k = seen6_rank(all, n, &ours, out, 8);
+	assert_int_equal(k, 3);
+	assert_string_equal(addr_ntop(&out[0].address, s, sizeof(s)), "2a05:dead:beef::10");
+	assert_string_equal(addr_ntop(&out[1].address, s, sizeof(s)), "2a05:5:2::10");
+	assert_string_equal(addr_ntop(&out[2].address, s, sizeof(s)), "2a05:5:1::10");
+	k = seen6_rank(all, n, &fresh, out, 8);	/* the current one first */
+	assert_string_equal(addr_ntop(&out[0].address, s, sizeof(s)), "2a05:5:2::10");
+	assert_int_equal(seen6_rank(all, n, NULL, out, 2), 2);
+	assert_true(seen6_stale(all, n, &ours));	/* deprecated */
+	assert_false(seen6_stale(all, n, &fresh));	/* a rogue beside it: no */
+	assert_true(seen6_stale(all, n, NULL));
+	addr_parse("2a05:5:3::10", &fresh);
+	assert_true(seen6_stale(all, n, &fresh));	/* gone */
+}
+
 /* The gateway's URLs: an address literal, a port, a path without spaces
  * or control bytes (they would end up in our request line). */
 static void
@@ -618,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_resolve_split),
 		cmocka_unit_test(test_inet6),
 		cmocka_unit_test(test_inet6_all),
+		cmocka_unit_test(test_seen6_rank),
 		cmocka_unit_test(test_reach_parse),
 		cmocka_unit_test(test_netlink_stirs),
 	};
