@@ -255,6 +255,15 @@ upnp_entry_ours(const struct upnp_call *c, const struct upnp_entry *e)
 	    strcmp(e->port, c->in) == 0 && strcmp(e->desc, UPNP_DESC) == 0;
 }
 
+/* Another program's: an entry that names a client, not ours (a router
+ * that answers with no client has no entry there). */
+static bool
+upnp_entry_foreign(const struct upnp_call *c, const struct upnp_entry *e)
+{
+	return e->rc == UPNPCOMMAND_SUCCESS && e->client[0] != '\0' &&
+	    !upnp_entry_ours(c, e);
+}
+
 static int
 upnp_add_once(struct upnp_call *c, bool any, uint16_t ext, uint32_t lease,
     uint16_t *granted)
@@ -269,7 +278,7 @@ upnp_add_once(struct upnp_call *c, bool any, uint16_t ext, uint32_t lease,
 	int rc;
 
 	upnp_entry_get(c, ext, &there);
-	if (there.rc == UPNPCOMMAND_SUCCESS && !upnp_entry_ours(c, &there))
+	if (upnp_entry_foreign(c, &there))
 		return UPNP_CONFLICT;	/* another program's: the next port */
 	snprintf(e, sizeof(e), "%u", ext);
 	snprintf(l, sizeof(l), "%u", lease);
@@ -352,8 +361,7 @@ upnp_delete(struct upnp_result *r, struct upnp_call *c,
 	int rc;
 
 	upnp_entry_get(c, a->external_port, &there);
-	if (there.rc == UPNP_NO_SUCH_ENTRY ||
-	    (there.rc == UPNPCOMMAND_SUCCESS && !upnp_entry_ours(c, &there))) {
+	if (there.rc == UPNP_NO_SUCH_ENTRY || upnp_entry_foreign(c, &there)) {
 		r->done = true;
 		if (there.rc == UPNPCOMMAND_SUCCESS)
 			snprintf(r->map_error, sizeof(r->map_error), "port %u is "
