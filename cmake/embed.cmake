@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # cmake -DOUT=FILE -DINPUTS="a|b" -P embed.cmake: each input as a C array
 # named page_<file name with . as _>, without a terminating NUL.
 string(REPLACE "|" ";" INPUTS "${INPUTS}")

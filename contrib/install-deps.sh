@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Install what homereach needs from Debian 12 packages, as root.
 #   install-deps.sh build    compiler, CMake and the libraries
 #   install-deps.sh deb      also what builds and checks the Debian package

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cloudflare API v4: find the zone by name, find the record by type and
  * name, then PATCH its content or POST a new record. The token goes as a

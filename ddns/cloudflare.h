@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Cloudflare API v4 for DDNS. */
 #ifndef HOMEREACH_CLOUDFLARE_H
 #define HOMEREACH_CLOUDFLARE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cloudflare API v4 replies (pure): every reply is {"success": bool,
  * "errors": [{"code": N, "message": "..."}], "result": ...}. What a failed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Custom URL providers: one GET of the expanded template. The URL may hold
  * a secret (DuckDNS takes its token there), so it is never logged. */
 #include "ddns/custom.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Custom URL providers (and DuckDNS, which is one). */
 #ifndef HOMEREACH_CUSTOM_H
 #define HOMEREACH_CUSTOM_H

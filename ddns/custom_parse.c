@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Custom URL templates and their replies. Pure. */
 #include "ddns/custom.h"
 

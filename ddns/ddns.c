@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * When to update: never a private, CGNAT or otherwise reserved address
  * (unless the record allows private ones, for split horizon); never the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The DDNS update engine: when to send an update, and what an answer
  * means for the next one. Pure: no I/O, so every rule has a unit test. */
 #ifndef HOMEREACH_DDNS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A [ddns NAME] section as the providers read it; agent/config fills it
  * in. Plain data. */
 #ifndef HOMEREACH_DDNSCONF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Before an update, ask the authoritative server what the record holds:
  * if it is the address already, there is nothing to send (a lost state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dyndns2: GET /nic/update?hostname=H&myip=IP with HTTP basic auth passed
  * as libcurl options, never in the URL; no redirects; HTTPS unless the

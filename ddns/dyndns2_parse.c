@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dyndns2 replies: the first token decides, read exactly; an HTML page
  * that contains "good" is not "good". Pure. */
 #include "ddns/provider.h"

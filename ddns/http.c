@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The providers' HTTP: HTTPS with certificate checks unless the record
  * allows plain HTTP, no redirects (an update must not be replayed at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One blocking HTTP request for the DDNS providers (worker thread only). */
 #ifndef HOMEREACH_HTTP_H
 #define HOMEREACH_HTTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RFC 9112 request heads, strictly: one request-line, header fields with
  * token names, no obsolete line folding (section 5.2), exactly one Host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An HTTP/1.x request head (RFC 9112), as the redirect server's plain
  * front reads it: GET or HEAD, no body. Pure: a fuzzer drives it. */
 #ifndef HOMEREACH_HTTPHEAD_H

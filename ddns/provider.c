@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Each provider's update: a new provider is an entry in providers.c, a
  * line here, and its own file. */
 #include "ddns/provider.h"

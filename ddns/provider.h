@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* DDNS providers: one blocking update each, run on a worker thread. */
 #ifndef HOMEREACH_PROVIDER_H
 #define HOMEREACH_PROVIDER_H

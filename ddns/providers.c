@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The providers as data: a name for the configuration, a default
  * server, what a [ddns] section must give. Pure: the configuration reads
  * it, in the fuzzers and unit tests too. */

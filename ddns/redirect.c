@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect provider: a homereach redirect server's /nic/update, which
  * is dyndns2 with one more parameter, port, the external port the router

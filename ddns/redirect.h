@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The redirect server's parsers of outside input: Host headers, the
  * dyndns2 update query, /check queries, basic auth, the users file; and
  * the Location it answers with. Pure: bytes in, a checked value or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the redirect server reads from the outside, checked before it is
  * used: a visitor's Host header, a client's update query and credentials,

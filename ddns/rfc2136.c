@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RFC 2136 UPDATE with TSIG (RFC 8945) through ldns: one message deletes
  * the RRset and adds the new record, so the name is never without one.

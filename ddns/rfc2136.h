@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 2136 internals, for the known-answer test. */
 #ifndef HOMEREACH_RFC2136_H
 #define HOMEREACH_RFC2136_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One round of DNS updates, as `ddns update` and the agent's DNS helper
  * run it: each record and family decided by the engine (ddns.c), those due

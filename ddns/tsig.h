@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TSIG algorithm names (RFC 8945 section 6): the names people write
  * (BIND's key files, tsig-keygen, ddclient say "hmac-md5") to the names
  * on the wire, and those ldns cannot sign with. Pure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Address classification. The ranges come from the IANA special-purpose
  * registries (RFC 6890 and its updates); each entry names its RFC, as in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* IP addresses as plain values, and what kind of address each one is. */
 #ifndef HOMEREACH_ADDR_H
 #define HOMEREACH_ADDR_H

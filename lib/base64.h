@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Base64 (RFC 4648 section 4) decoding, strict: whole quanta, padding only
  * at the end, no whitespace. Our own, because the linked libraries do not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Milliseconds on the monotonic clock, said once. */
 #ifndef HOMEREACH_CLOCK_H
 #define HOMEREACH_CLOCK_H

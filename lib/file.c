@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * O_NONBLOCK: a FIFO named as the configuration or a secret file hung
  * check-config in open(); fstat then refuses anything but a regular file

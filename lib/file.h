@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Files this host's administrator names (the configuration, secrets, the
  * state, the users file): opened without blocking, and only if regular;
  * written by one helper that never follows a link. */

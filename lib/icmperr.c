@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The socket error queue, read in one place: the hop probe learns the
  * routers on the way from it, the UPnP probe that nothing listens for

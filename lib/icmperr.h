@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ICMP errors that a UDP socket with IP_RECVERR has queued (Linux,
  * ip(7)): who answered, about which datagram. */
 #ifndef HOMEREACH_ICMPERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Logging: one line per event, on stderr with the program name, or to
  * syslog. Warnings are also kept in a small ring for `homereach status`. */
 #include "lib/log.h"

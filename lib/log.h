@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Logging to stderr (journald) or syslog, with levels; -v raises the level. */
 #ifndef HOMEREACH_LOG_H
 #define HOMEREACH_LOG_H

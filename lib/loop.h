@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The event loop's one repeated shape, said once: a socket with a
  * persistent read (or write) event, up to two timers (a resend or settle timer and a

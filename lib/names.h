@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Names of codes, enums and wire values alike, from one kind of table: an
  * array indexed by the code. Looked up here, so no table is read past its
  * end or at a hole, whatever number a peer sends. */

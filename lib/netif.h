@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* This host's own addresses: the "interface" observations. */
 #ifndef HOMEREACH_NETIF_H
 #define HOMEREACH_NETIF_H

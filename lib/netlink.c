@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A NETLINK_ROUTE socket in the address and route groups. The kernel's
  * messages only wake us: after they settle, the host's view (its IPv4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* This host's address and route changes, from the kernel over netlink. */
 #ifndef HOMEREACH_NETLINK_H
 #define HOMEREACH_NETLINK_H

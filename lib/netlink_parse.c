@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Which netlink messages may change what the agent watches: an IPv6
  * global address that appears and is not the stable address already

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Processes, told apart across pid reuse. */
 #ifndef HOMEREACH_PROC_H
 #define HOMEREACH_PROC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A parser's one-line reason for rejecting input. */
 #ifndef HOMEREACH_REASON_H
 #define HOMEREACH_REASON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* "host", "host:port", "[v6]:port": split a server name. Pure. */
 #ifndef HOMEREACH_RESOLVE_H
 #define HOMEREACH_RESOLVE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Default route: /proc/net/route is plain text and needs no netlink. */
 #include "lib/route.h"
 

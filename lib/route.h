@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The host's default routes, from /proc/net/route and
  * /proc/net/ipv6_route. */
 #ifndef HOMEREACH_ROUTE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Network byte order, read and written in one place for every codec (STUN,
  * NAT-PMP, PCP, DNS). The caller has checked the length. */
 #ifndef HOMEREACH_WIRE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One detached thread per job. The loop and the thread share the job; the
  * mutex decides who frees it: the loop if the work finished, the thread if

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Run a blocking call (miniupnpc's HTTP and SOAP) off the event loop. */
 #ifndef HOMEREACH_WORKER_H
 #define HOMEREACH_WORKER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The listening side: a UDP socket on port 5350, in the all-hosts group on
  * every interface (the kernel is a member of 224.0.0.1 already; joining

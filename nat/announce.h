@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Gateway announcements on 224.0.0.1:5350: NAT-PMP's new external address
  * (RFC 6886 section 3.2.1) and PCP's ANNOUNCE (RFC 6887 section 14.1.3),
  * which a router multicasts when its address changes or it restarts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Announcements: a NAT-PMP external-address reply, or a PCP ANNOUNCE
  * reply, sent unasked. Pure. */
 #include "nat/announce.h"

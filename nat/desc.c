@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * miniupnpc parses the services of a description but keeps no names, so we
  * read the root device's friendlyName, manufacturer and modelName: the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The human-facing fields of a UPnP root device description, and the
  * values of IGD answers that we read ourselves. Pure. */
 #ifndef HOMEREACH_DESC_H

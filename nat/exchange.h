@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One UDP request/reply exchange on a connected socket, retransmitted at
  * 250 ms doubling (RFC 6886 section 3.1, RFC 6887 section 8.1.1). */
 #ifndef HOMEREACH_EXCHANGE_H

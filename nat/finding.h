@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What one gateway said over one protocol: the result every gateway
  * protocol (NAT-PMP, PCP, UPnP) gives its caller. Plain data. */
 #ifndef HOMEREACH_FINDING_H

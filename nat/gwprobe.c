@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NAT-PMP and PCP share port 5351. Each runs as an exchange on its own
  * connected UDP socket (the kernel then drops datagrams from any other

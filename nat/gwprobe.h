@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Ask one gateway over NAT-PMP (external address) and PCP (ANNOUNCE). */
 #ifndef HOMEREACH_GWPROBE_H
 #define HOMEREACH_GWPROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Each kept layer renews at half its lease and is watched: every second
  * its gateway's epoch is read (NAT-PMP and PCP, RFC 6886 section 3.6,

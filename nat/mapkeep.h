@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Keeping mappings alive in the foreground (`map add --keep`). */
 #ifndef HOMEREACH_MAPKEEP_H
 #define HOMEREACH_MAPKEEP_H

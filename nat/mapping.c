@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A mapping operation walks the protocols in order (PCP, NAT-PMP, UPnP, or
  * the one asked for) until one grants it. Every step ends in a callback of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One port mapping operation on one gateway: PCP first, then NAT-PMP,
  * then UPnP-IGD, and which of them answered. */
 #ifndef HOMEREACH_MAPPING_H

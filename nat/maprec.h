@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A kept mapping's record: what the state file holds of it, and how to
  * ask for it again. Plain data and pure helpers. */
 #ifndef HOMEREACH_MAPREC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NAT-PMP replies, checked field by field. libnatpmp sends our requests, but
  * its readnatpmpresponse() reads 16 bytes without checking how many arrived,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* NAT-PMP reply codec (RFC 6886). Pure: no I/O. */
 #ifndef HOMEREACH_NATPMP_H
 #define HOMEREACH_NATPMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SSDP NOTIFY from the gateway. The first BOOTID seen is remembered; a
  * different one later, or a byebye, is reported once. miniupnpd sends

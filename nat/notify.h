@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The router's SSDP NOTIFY multicasts: a new BOOTID.UPNP.ORG (or a
  * byebye) means it restarted and lost what it held (UDA 1.1 section 1.2). */
 #ifndef HOMEREACH_NOTIFY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PCP codec: header checks of RFC 6887 section 7 and the result codes. */
 #include "nat/pcp.h"
 

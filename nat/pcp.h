@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PCP message codec (RFC 6887). Pure: no I/O. */
 #ifndef HOMEREACH_PCP_H
 #define HOMEREACH_PCP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sockets toward a gateway's port 5351 (NAT-PMP and PCP), and the
  * multicast listeners for what gateways announce. */
 #ifndef HOMEREACH_PORTSOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SSDP: the search request we send and a strict reading of the replies. */
 #include "nat/ssdp.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SSDP M-SEARCH requests and replies (UPnP Device Architecture 1.1). Pure. */
 #ifndef HOMEREACH_SSDP_H
 #define HOMEREACH_SSDP_H

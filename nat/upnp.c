@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * UPnP-IGD probe. miniupnpc's upnpDiscover() waits at least a second for
  * multicast answers, so the search is ours: a unicast M-SEARCH to the

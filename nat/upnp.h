@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* UPnP-IGD probe of one gateway: SSDP on the loop, SOAP on a worker. */
 #ifndef HOMEREACH_UPNP_H
 #define HOMEREACH_UPNP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The gateway's HTTP exchange, on the UPnP worker thread. miniupnpc's own
  * (miniwget, its SOAP calls) reads a reply of any size for as long as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The gateway's HTTP, for UPnP-IGD (its description and SOAP calls),
  * bounded where it is read: a URL must name the gateway's own address, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The gateway's URLs and HTTP replies, read exactly (RFC 9112). Pure. */
 #include "nat/upnphttp.h"
 

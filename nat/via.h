@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The protocol a port mapping goes via. Pure. */
 #ifndef HOMEREACH_VIA_H
 #define HOMEREACH_VIA_H

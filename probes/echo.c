@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * HTTP echo over libcurl's multi-socket API, driven by our event loop (the
  * shape of curl's hiperfifo example). The body is capped at ECHO_MAX_BODY:

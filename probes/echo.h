@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* HTTP echo probe: ask URLs what address they see (libcurl on libevent). */
 #ifndef HOMEREACH_ECHO_H
 #define HOMEREACH_ECHO_H

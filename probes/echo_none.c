@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The agent's build has no HTTP client (libcurl stays out of the
  * long-running process): HTTP echo observers are asked by the DNS helper,
  * which runs its own probes when the agent's found nothing. */

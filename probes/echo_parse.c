@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The body of an HTTP echo reply: exactly one address and nothing else. */
 #include "probes/echo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The hairpin check: two connects from this host at once, to the public
  * address and port of a mapping, and to the same port on the home router's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* NAT loopback ("hairpinning", RFC 5382 REQ-9): does a connection from
  * this LAN to the house's public address and port come back in to the
  * service, as one from outside does? */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Hop probe, as traceroute's UDP mode does it: one datagram per TTL to the
  * target's port 33434 + ttl; ICMP time-exceeded and port-unreachable come

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Who forwards our packets: UDP probes with TTL 1..N, answers read from
  * the socket's error queue (IP_RECVERR), so no raw socket is needed. */
 #ifndef HOMEREACH_HOP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Does a port answer: a TCP connect, or a UDP datagram that waits for any
  * answer, to one address and port; an ICMP port unreachable shows as

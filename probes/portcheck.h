@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Does a port answer: one connect (TCP) or datagram (UDP), timed. */
 #ifndef HOMEREACH_PORTCHECK_H
 #define HOMEREACH_PORTCHECK_H

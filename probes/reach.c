@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The outside-in check: GET check_url?port=N&proto=P on libevent's HTTP
  * client, one slot per service and family. The request goes over the

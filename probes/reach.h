@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Is a mapped port reachable from outside? Asked of a redirect server's
  * /check (check_url in [probes]), which connects back to our address:
  * an observer outside, like STUN and the HTTP echo. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A check server's answer: {"result": "open", ...}. What it says is shown
  * to the user and steers the agent (a mapping that does not answer is made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Each candidate address is asked about from itself: a STUN binding (and
  * an HTTP echo, where this build has an HTTP client) that leaves with the

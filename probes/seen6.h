@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which of this host's IPv6 addresses the internet sees: each candidate
  * is asked about from itself, by every observer that may be asked over
  * IPv6. A new address is a hint, as a gateway's announcement is: any LAN

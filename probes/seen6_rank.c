@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which of this host's IPv6 addresses to ask about first: pure. */
 #include "probes/seen6.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * STUN codec. Strict where RFC 8489 lets a client be strict: length and
  * cookie checked, every attribute must fit, unknown comprehension-required

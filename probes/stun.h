@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* STUN message codec (RFC 8489, RFC 5780 attributes). Pure: no I/O. */
 #ifndef HOMEREACH_STUN_H
 #define HOMEREACH_STUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * STUN probe. Socket A runs the binding test and the RFC 5780 mapping tests
  * (section 4.3); socket B runs the filtering tests (section 4.4) on a

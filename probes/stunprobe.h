@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* STUN binding probe of one server, with RFC 5780 behaviour discovery. */
 #ifndef HOMEREACH_STUNPROBE_H
 #define HOMEREACH_STUNPROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach agent: its command line; the agent itself is agent/daemon/. */
 #include <getopt.h>
 #include <stdio.h>

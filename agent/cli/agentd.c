@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach-agent: the agent alone, for `homereach agent` to exec. It
  * links no HTTP or DNS-update library; see agentexec.c. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * `homereach agent` in the full binary becomes the agent's own binary,
  * homereach-agent, which links neither libcurl nor ldns: the long-running

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach check-config: every problem of the configuration, each with
  * its file and line; exit 0 when there is none, 2 otherwise. */
 #include <getopt.h>

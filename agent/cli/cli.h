@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Subcommands of the homereach binary. */
 #ifndef HOMEREACH_CLI_H
 #define HOMEREACH_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach ddns update|status. update: the diagnose probes give the true
  * public address, and a round of updates (ddns/round.c) does the rest;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach diagnose: run the probes once, print the verdict and advice. */
 #include <curl/curl.h>
 #include <errno.h>

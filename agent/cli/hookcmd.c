@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach hook post|ping: the agent's helper for webhooks and the
  * heartbeat, so that libcurl stays out of the agent (as for DNS).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach import ddclient|inadyn [FILE] [--write] [--config PATH]: read
  * the other client's configuration and print homereach.conf. --write

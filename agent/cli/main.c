@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach: one binary, a table of subcommands (as wireguard-tools' wg). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach map add|del|list. Every run first reconciles the state file:
  * a mapping whose keeping process died (kill -9) is removed from its

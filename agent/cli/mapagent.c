@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * `map add` and `map del` while an agent runs: the agent owns the state,
  * so it is asked to keep (or to drop) the port, over its control socket,

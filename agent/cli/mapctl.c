@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The map subcommand on one event loop. First the state file is
  * reconciled: a mapping whose keeping process died (kill -9) is removed

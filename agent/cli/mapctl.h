@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The map subcommand's work on the event loop (agent/cli/map.c parses). */
 #ifndef HOMEREACH_MAPCTL_H
 #define HOMEREACH_MAPCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The state says what a router granted; only the router says what it
  * has now. A UPnP router is asked (GetSpecificPortMappingEntry, the

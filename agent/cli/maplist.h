@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach map list: the state's records, and what each UPnP router says
  * of its own entry (another program may have deleted it). */
 #ifndef HOMEREACH_MAPLIST_H

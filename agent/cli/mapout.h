@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Printing map results: text, or JSON with --json. */
 #ifndef HOMEREACH_MAPOUT_H
 #define HOMEREACH_MAPOUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What every command line shares. */
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach redirect-server: run the port-redirecting DDNS server in the
  * foreground, or (passwd) add a host's credentials to its users file.

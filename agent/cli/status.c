@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach status: a thin client of the agent's control socket (as
  * ntpctl is of ntpd). Exit 0, or 3 when no agent answers. */
 #include <errno.h>

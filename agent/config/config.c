@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * INI configuration. The parser is pure and streaming (as wireguard-tools'
  * config.c): text in, settings and every error out, so check-config shows

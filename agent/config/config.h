@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The configuration file (INI), shared by every subcommand. */
 #ifndef HOMEREACH_CONFIG_H
 #define HOMEREACH_CONFIG_H

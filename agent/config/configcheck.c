@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What each section needs, checked once the whole file is read (a
  * provider's required keys, host names, ports, listeners), and each

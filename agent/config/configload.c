@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * config_load(): the file work around the pure parser. Every file is
  * opened without blocking and must be a regular file. A file that holds a

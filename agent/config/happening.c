@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The events' names: one table for the timeline, JSON and the config. */
 #include "agent/config/happening.h"
 

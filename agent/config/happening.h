@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kinds of event the agent reports (its timeline, hooks, metrics),
  * and their names in the configuration's [hook] events and in JSON. */
 #ifndef HOMEREACH_HAPPENING_H

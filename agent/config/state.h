@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The state file: what this host mapped, so that it can be renewed,
  * removed, or reclaimed after a crash. Versioned text, one record a line. */
 #ifndef HOMEREACH_STATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The agent's public IPv6 address: the one an outside observer confirms
  * (probes/seen6.c), never merely the one the kernel lists first. It is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * homereach agent: the life cycle. Start: config, state (a corrupt file is
  * set aside), control socket, the services, the watchers, a first check.

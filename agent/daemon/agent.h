@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The agent: one loop that keeps services mapped and records published,
  * woken by what routers and the kernel announce. The context is shared
  * by agent.c (life cycle, signals, watchers, control) and check.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A check: the probes (STUN, the gateways, UPnP; no RFC 5780 tests, they
  * wait) give the verdict and the true public address; a new address or a

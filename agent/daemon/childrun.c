@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * posix_spawn with the helper's stdout on a pipe (and, for a helper that
  * waits for its options, its stdin on another). End of file on the pipe

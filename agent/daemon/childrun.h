@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One run of a child process, watched from the loop: the DDNS helper
  * (`homereach ddns update --public`: libcurl and ldns stay out of the
  * agent), a hook's program, a webhook's poster. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One request a connection, as ntpctl talks to ntpd: a line in, a reply
  * out, close. A client gets 2 seconds to send its line; nothing it sends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The agent's control socket: a Unix stream socket (mode 0660) where a
  * client writes one request line and reads one JSON reply. */
 #ifndef HOMEREACH_CONTROL_H

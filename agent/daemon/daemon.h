@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The agent, as the command line starts it. */
 #ifndef HOMEREACH_DAEMON_H
 #define HOMEREACH_DAEMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Hooks run as children, never on the loop: a [hook]'s exec is started
  * without a shell, the event in its environment (HOMEREACH_EVENT, _NAME,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Hooks: each event, to the [hook] sections that want it; the heartbeat. */
 #ifndef HOMEREACH_HOOKS_H
 #define HOMEREACH_HOOKS_H

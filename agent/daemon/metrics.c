@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /metrics: the Prometheus text exposition format (version 0.0.4), read
  * from the same status object as the page and `status --json`, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the command line asks of a running agent, since the agent owns
  * the state: `map add` and `map del` (a port kept for as long as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * After a service gets a mapping: its DNS (a redirect record publishes
  * the external port), and the outside-in check when check_url is set;

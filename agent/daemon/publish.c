@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The DNS step of a check: the records that are due go to the DNS helper
  * (`homereach ddns update`, a process of its own: libcurl and ldns stay

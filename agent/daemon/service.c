@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Each service is first mapped with one operation (taking over the record
  * a dead agent left: same external port, same PCP nonce), then handed to

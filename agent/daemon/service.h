@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The services the agent keeps mapped: one entry per [service] section. */
 #ifndef HOMEREACH_SERVICE_H
 #define HOMEREACH_SERVICE_H

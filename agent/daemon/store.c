@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One write at a time: a change made while a write runs marks the copy
  * dirty, and the next write (of a fresh snapshot) starts when this one

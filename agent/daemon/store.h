@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The agent's state, owned here: one copy in memory that every part of
  * the agent reads and changes, written to the file by a worker thread,
  * so that the loop never waits on a lock or an fsync. While the agent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The timeline: a ring of the last events. Every part of the agent that
  * sees one adds it here, and only here: the page, the log and the hooks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What happened to the house, the last TIMELINE_MAX events with their
  * times: the status page's timeline, and what hooks are told. */
 #ifndef HOMEREACH_TIMELINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The status page's server. One request a connection, GET or HEAD, its
  * head read by the redirect server's parser (httphead.c) within a short

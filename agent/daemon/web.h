@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The status page: the agent's own small HTTP server, read-only. */
 #ifndef HOMEREACH_WEB_H
 #define HOMEREACH_WEB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The page, its script and its style: bytes made at build time from
  * agent/daemon/page/ (cmake/embed.cmake writes webpage_data.h). */
 #include "agent/daemon/webassets.h"

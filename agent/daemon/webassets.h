@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The status page's files, built into the binary. */
 #ifndef HOMEREACH_WEBASSETS_H
 #define HOMEREACH_WEBASSETS_H

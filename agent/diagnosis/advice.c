@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Advice: concrete steps for the verdict, naming the devices and addresses
  * found. Ids are stable (they are part of the --json output).

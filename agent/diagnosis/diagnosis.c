@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The diagnosis starts the local reads (route, interfaces), the gateway
  * probes, every STUN server and HTTP echo at once. The first STUN answer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One diagnosis: every probe at once on one event loop, into evidence. */
 #ifndef HOMEREACH_DIAGNOSIS_H
 #define HOMEREACH_DIAGNOSIS_H

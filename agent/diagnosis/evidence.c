@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Evidence bookkeeping: bounded arrays, no allocation. */
 #include "agent/diagnosis/evidence.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the probes found: the input of the verdict. Plain data. */
 #ifndef HOMEREACH_EVIDENCE_H
 #define HOMEREACH_EVIDENCE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Report: the verdict first, then the advice, then the evidence. */
 #include "agent/diagnosis/report.h"
 

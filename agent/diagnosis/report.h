@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Printing a diagnosis: human text or one JSON object. */
 #ifndef HOMEREACH_REPORT_H
 #define HOMEREACH_REPORT_H

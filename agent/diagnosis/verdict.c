@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The verdict compares three views of the address: what this host holds,
  * what the home router says its WAN address is, and what outside observers

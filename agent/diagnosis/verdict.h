@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* From evidence to a named topology, its NAT layers and what to do. Pure. */
 #ifndef HOMEREACH_VERDICT_H
 #define HOMEREACH_VERDICT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The IPv6 way in, judged apart from IPv4's topology: no NAT stands in
  * the way, but the router's firewall does (RFC 6092). Which address

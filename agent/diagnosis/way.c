@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The way out, node by node. Routers come from the hop probe up to the
  * first public hop; each one that was asked as a gateway says what it is

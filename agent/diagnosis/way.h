@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The way out as a row of nodes: this host, each router on the path up to
  * the first public hop, the internet. One model for the text report, the
  * SVG picture and the JSON the status page draws. Pure. */

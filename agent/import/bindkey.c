@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A BIND key file, as nsupdate -k and ddclient's nsupdate take it:
  *   key "NAME" { algorithm hmac-sha256; secret "BASE64"; };
  * The first key of the file. */

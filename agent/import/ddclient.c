@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ddclient.conf (3.x) read as ddclient reads it (its _read_config and
  * parse_assignment): `opt=value, ... [host[,host...] [login [password]]]`,

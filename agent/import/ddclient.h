@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ddclient.c's options, as ddclient_map.c turns them into homereach's. */
 #ifndef HOMEREACH_IMPORT_DDCLIENT_H
 #define HOMEREACH_IMPORT_DDCLIENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ddclient's options as homereach's: each host a [ddns] record, the
  * address method an observer (or a note on what homereach does instead),
  * daemon= the interval. */

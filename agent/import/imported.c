@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* An imported configuration: its records and notes, and homereach.conf
  * written from them. */
 #include "agent/import/imported.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Another client's configuration, read into what homereach.conf says:
  * records, observers, the interval, and each line with no equivalent.
  * ddclient.c and inadyn.c fill it from text (pure: the fuzzers and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * inadyn.conf (2.x, libConfuse's syntax) read into the options inadyn
  * knows: `key = value` at the top (period, allow-ipv6, ...), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* inadyn.c's reading, as inadyn_map.c turns it into homereach's. */
 #ifndef HOMEREACH_IMPORT_INADYN_H
 #define HOMEREACH_IMPORT_INADYN_H

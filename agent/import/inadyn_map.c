@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* inadyn's options as homereach's: each hostname of a provider or custom
  * section a [ddns] record, checkip-server an observer, period the
  * interval, forced-update the refresh. */

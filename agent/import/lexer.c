@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libConfuse's words, for reading inadyn.conf and BIND key files. */
 #include "agent/import/lexer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The words of libConfuse's syntax (inadyn.conf) and of a BIND key file:
  * bare words, quoted strings, and the marks { } = , ; ( ). Comments run
  * from #, or //, to the line's end, and between slash-star and star-slash. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The [redirect-server] section; agent/config fills it in. Plain data. */
 #ifndef HOMEREACH_REDIRCONF_H
 #define HOMEREACH_REDIRCONF_H

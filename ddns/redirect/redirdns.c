@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect server's DNS: one UDP socket connected to the authoritative
  * server, a query per name in flight however many visitors wait for it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where a name's visitors go: the SRV record _http._tcp.NAME (its port
  * and target) and the target's address, asked of the authoritative
  * server without blocking and kept for their TTL. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Answers to the redirect server's lookups (RFC 1035 section 4.1), read
  * here rather than by ldns: ldns_wire2pkt leaks the records of a packet

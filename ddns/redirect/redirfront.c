@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect server's HTTP front, on both ports: plain HTTP (visitors
  * and /check) and TLS (registrations, and the rest the same way).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A registration, on a worker thread. The users file is read for each
  * one (it is small, and `passwd` may have changed it); a password is

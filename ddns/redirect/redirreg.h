@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Registrations at the redirect server (dyndns2 /nic/update), in three
  * steps: the credentials against the users file (crypt: a worker thread),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect server whole: its parts built in order (DNS, the sources'
  * table, the TLS context, the front on both ports) and torn down in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The port-redirecting DDNS server: visitors' redirects, registrations
  * (/nic/update, TLS only) and /check, on libevent's HTTP server. */
 #ifndef HOMEREACH_REDIRSERVER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-source bookkeeping. Each front counts a connection at accept and
  * uncounts it when it closes. Entries with nothing to remember are swept

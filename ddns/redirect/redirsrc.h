@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the redirect server remembers per source (an IPv4 address, an
  * IPv6 /64): connections open, failed logins, checks asked. A table with
  * its own sweep and a ceiling. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect server. A visitor's request is answered from the cache
  * of DNS answers (redirdns.c) without an allocation when the name is

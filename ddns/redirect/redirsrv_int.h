@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared by the redirect server's files: its context and the endpoints. */
 #ifndef HOMEREACH_REDIRSRV_INT_H
 #define HOMEREACH_REDIRSRV_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The redirect server's two endpoints. /nic/update: dyndns2 as clients
  * speak it (basic auth, one reply line per host), over TLS only, with a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-help.sh HOMEREACH: one command-line grammar. Every subcommand and
 # each of its commands answers --help on stdout with exit 0; the options
 # only the agent gives its DNS helper are not on the public command line;

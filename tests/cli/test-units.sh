@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-units.sh SYSTEMD_DIR: the packaged units, as `systemd-analyze
 # security --offline` reads them: what the second audit found missing is
 # there (RemoveIPC, PrivateMounts, ProtectProc, no @privileged or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-deb.sh DEB: the package installed on this machine, used, and purged.
 #   dpkg -i; homereach --version; check-config on the installed config as
 #   root and as the agent's user; the agent runs as user homereach (not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: a BIND key file (ddclient's nsupdate). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: Cloudflare API replies, and the custom provider's judge. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: the configuration parser. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: UPnP device descriptions (names end up in JSON: UTF-8). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: dyndns2 replies, with the HTTP statuses that matter. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: HTTP echo bodies. */
 #include <stddef.h>
 #include <stdint.h>

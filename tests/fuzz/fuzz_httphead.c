@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: HTTP/1.x request heads (the redirect server's plain front). */
 #include <stddef.h>
 #include <stdint.h>

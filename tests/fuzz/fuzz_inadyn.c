@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: the inadyn importer, and homereach.conf written from it. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: NAT-PMP replies, for each request opcode. */
 #include <stddef.h>
 #include <stdint.h>

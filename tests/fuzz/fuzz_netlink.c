@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: netlink datagrams (the kernel's address messages). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: PCP replies to ANNOUNCE and MAP. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: a check server's answers to /check. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: DNS answers to the redirect server's lookups. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: the redirect server's parsers of outside input. The first
  * byte picks one: Host, update query, /check query, basic auth, users
  * line; each accepted Host and query also builds a Location. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: SSDP search replies and NOTIFY messages. */
 #include <stddef.h>
 #include <stdint.h>

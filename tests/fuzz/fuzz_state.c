@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: the state file parser, and format-then-parse round trips. */
 #include <stddef.h>
 #include <stdint.h>

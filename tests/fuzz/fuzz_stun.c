@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: the STUN parser must accept or refuse, never crash. */
 #include <stddef.h>
 #include <stdint.h>

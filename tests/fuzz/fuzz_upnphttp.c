@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer: what a gateway's HTTP sends (replies, and the URLs its
  * description names). The first byte picks: URL, reply so far, or reply
  * at the close. */

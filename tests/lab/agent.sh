@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The agent in the lab: helpers the agent's lab tests share. Source after
 # lab.sh and assert.sh, with bin set to the homereach binary.
 #   write_conf SERVICES...  a config: the lab's STUN, each "NAME PORT [udp]"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Lab helper: listen for the default gateway's announcements for SECONDS
  * and print each, with the milliseconds since start:

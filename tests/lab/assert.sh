@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Assertions over homereach's JSON output, with jq.
 FAILS=0
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """dom.py QUERY... < page.html: what a headless browser's DOM holds.
 
 Queries: text:ID (the text inside the element with that id), attr:NAME

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """DDNS provider fixtures for the lab, over HTTPS with the lab's CA.
 
     dyndns2_fixture.py ADDR PORT CERT KEY USER PASSWORD ANSWERS LOG

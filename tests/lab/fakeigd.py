@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A hostile UPnP-IGD for the lab: answers SSDP like a router, then lies.
 
     fakeigd.py ADDR MODE LOG [ARG]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A misbehaving STUN server for the lab: answers each Binding request in
  * one bad way, to show that homereach rejects it with a reason.

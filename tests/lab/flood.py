@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Connections that hold a server's descriptors, for the lab.
 
     flood.py hold TARGET PORT SECONDS N [SOURCE...]

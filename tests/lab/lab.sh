@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Network lab: topologies in network namespaces, for homereach's tests.
 # Source this file, call lab_setup TOPOLOGY, use lab_run NODE CMD..., and
 # the EXIT trap tears everything down, also on failure. Namespaces and links

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A DNS server that refuses everything, unsigned, as PowerDNS 4.7 answers
 an UPDATE signed with a key it does not know.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A router advertisement as a rogue LAN host sends one, for the lab.
 
     rogue_ra.py IFNAME SOURCE_LL PREFIX/64:VALID:PREFERRED...

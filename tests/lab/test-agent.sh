@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-agent.sh CASE HOMEREACH: `homereach agent` in the lab.
 #   single-nat  the router's WAN address changes: knot serves the new
 #               address and the mapped service answers on it (timed)

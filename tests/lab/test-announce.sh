@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-announce.sh LISTENER: when the router's WAN address changes, its
 # NAT-PMP and PCP announcements reach the LAN host (nat/announce.c), with
 # the new address, within a second; an announcement from anyone but the

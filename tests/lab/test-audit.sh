@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-audit.sh CASE HOMEREACH: the second outside audit's findings, each
 # as it was reproduced (issue 23); every case failed before its fix.
 #   links       root writes no file through a link another user planted:

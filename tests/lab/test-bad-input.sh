@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-bad-input.sh HOMEREACH FAKESTUN: outside observers that misbehave
 # (garbage, wrong transaction ID, private address, oversize datagram,
 # spoofed source, HTML, megabytes, HTTP 500) are each rejected with a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-ddns.sh CASE HOMEREACH: `homereach ddns` in the lab.
 #   rfc2136   knot's A record follows the public address, with TSIG; a wrong
 #             key is reported as BADSIG and leaves its record alone; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-diagnose.sh TOPOLOGY HOMEREACH: build the topology, run
 # `homereach diagnose --json` on its LAN host, assert what it must find.
 set -u

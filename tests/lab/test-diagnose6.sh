@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-diagnose6.sh TOPOLOGY HOMEREACH: diagnose's IPv6 section.
 #   single-nat-v6  the same observers over IPv6 see the host's own stable
 #                  address (no translation); the router offers pinholes

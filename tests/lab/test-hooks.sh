@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-hooks.sh CASE HOMEREACH: [hook] sections and heartbeat_url.
 #   events    single-nat with knot: a WAN change, a router reboot and a
 #             failed update (knot gone). Each event of the timeline reaches

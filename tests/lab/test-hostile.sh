@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-hostile.sh CASE HOMEREACH: what a LAN host, a router or a stranger
 # sends must not steer, starve or bloat homereach (the audit's findings).
 #   router    a UPnP router claiming 0.0.0.0, 127.0.0.1 or 255.255.255.255

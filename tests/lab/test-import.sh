@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-import.sh CASE HOMEREACH: `homereach import` of the configurations
 # ddclient and inadyn run with.
 #   samples   Debian's own examples (ddclient's sample-etc_ddclient.conf,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-map.sh CASE HOMEREACH: `homereach map` against miniupnpd in the lab.
 #   protocols  TCP and UDP services reached from the internet namespace
 #              through mappings made by PCP, NAT-PMP and UPnP in turn

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-redirect.sh CASE HOMEREACH: the port-redirecting DDNS server.
 #   visit    the ISP drops inbound port 80; the agent maps the LAN web
 #            server to external port 8080 and registers with the redirect

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # test-web.sh CASE HOMEREACH: the agent's status page in the lab, loaded in
 # a real browser (Debian's chromium, headless, in the host's namespace).
 #   page      single-nat with knot: a WAN change, a router reboot and a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """webhook_receiver.py PORT SECRET LOG: a webhook's far end for the lab.
 
 POST /ok: 204, and one line to LOG: "ok EVENT NAME OLD NEW valid|invalid"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The house's floors: no include or call from a lower floor to a higher
 one, and no cycle between files (a header is a file of its own: a .c that
 includes the header of a .c it is called by is no cycle, a call back is).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reserved-range table, case by case (boundaries on both sides). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The configuration parser: a full file, then each mistake with its line. */
 #include <setjmp.h>
 #include <stdarg.h>

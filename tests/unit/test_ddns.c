@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The DDNS engine's rules, one by one. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dyndns2 replies: every code, and replies that only look right. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* homereach import: a table of ddclient and inadyn configurations, each
  * with what its homereach.conf must hold and must not; every output
  * parses with no error, and no secret is ever in it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The ground floor's codecs and tables: base64 (strict, RFC 4648 section 4
  * and 10), network byte order, and name lookups that never run past a
  * table. */

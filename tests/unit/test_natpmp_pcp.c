@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* NAT-PMP and PCP codecs: the shared vectors, then what must be refused. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tables of cases for the small parsers of outside input: SSDP replies,
  * /proc/net/route, device descriptions, HTTP echo bodies, server names,
  * /proc/net/if_inet6. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Cloudflare replies, custom URL templates and replies; the providers'
  * table and the one place that sorts transient from fatal. */
 #include <setjmp.h>

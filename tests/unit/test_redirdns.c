@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The redirect server's DNS answers: what it takes from each section. */
 #include <setjmp.h>
 #include <stdarg.h>

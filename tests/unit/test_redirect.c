@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The redirect server's parsers of outside input, as tables of cases. */
 #include <netinet/in.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TSIG against a captured, independently verified DNS UPDATE
  * (tests/vectors/tsig-rfc2136.txt), and our own UPDATE beside it. */
 #include <setjmp.h>

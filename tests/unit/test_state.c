@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* State file: round trip, every refusal with its line, atomic save. */
 #include <setjmp.h>
 #include <stdarg.h>

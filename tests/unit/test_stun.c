@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* STUN codec: RFC 5769 vectors and a table of malformed messages. */
 #include <setjmp.h>
 #include <stdarg.h>

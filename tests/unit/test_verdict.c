@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Verdict and advice from recorded evidence, one case per topology. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test vectors from tests/vectors: "name hex  # comment" lines. */
 #ifndef HOMEREACH_TEST_VECTORS_H
 #define HOMEREACH_TEST_VECTORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 // homereach status page: polls /status.json (the same JSON as
 // `homereach status --json`) and draws it. Every string from the JSON goes
 // in as text, never as markup: router names come from the routers.
