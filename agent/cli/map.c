@@ -221,12 +221,25 @@ map_ipv6(struct mapctl *c)
 	return 0;
 }
 
-/* While an agent runs it owns the state: add and del ask it. */
-static bool
-map_asks_agent(const struct mapctl *c)
+/*
+ * While an agent runs it owns the state: add and del ask it, and a flag
+ * it cannot be told is refused, never a second writer of its state (its
+ * next save erased such a record, and left the router's mapping an
+ * orphan). -1: no agent to ask (or a state of one's own): do it here.
+ */
+static int
+map_agent(const struct mapctl *c, const struct config *cfg)
 {
-	return !c->keep && !c->state_dir_given && c->spec.via == VIA_ANY &&
-	    c->upstream.family == 0 && c->nstun == 0;
+	if (c->state_dir_given || !mapagent_running(cfg->runtime_dir))
+		return -1;
+	if (c->keep || c->spec.via != VIA_ANY || c->upstream.family != 0 ||
+	    c->nstun != 0) {
+		fprintf(stderr, "homereach map: an agent keeps the state in %s and "
+		    "is not told --via, --upstream, --stun or --keep: stop it, "
+		    "or give --state-dir for a state of your own\n", c->state_dir);
+		return 1;
+	}
+	return mapagent_run(c, cfg->runtime_dir);
 }
 
 /* add for each family asked for (IPv4 first); the worse exit status. */
@@ -234,11 +247,11 @@ static int
 map_add(struct mapctl *c, const struct config *cfg)
 {
 	struct mapctl c6 = *c;
-	bool agent = map_asks_agent(c) && mapagent_running(cfg->runtime_dir);
-	int rc = 0, rc6;
+	int rc = map_agent(c, cfg), rc6;
 
-	if (agent)		/* it keeps the port on every way it has */
-		return mapagent_run(c, cfg->runtime_dir);
+	if (rc >= 0)		/* it keeps the port on every way it has */
+		return rc;
+	rc = 0;
 	if (c->family != 6 && c->gateway.family == 0) {
 		fprintf(stderr, "homereach map: no IPv4 default route\n");
 		rc = 1;
@@ -283,9 +296,7 @@ map_main(int argc, char *argv[])
 	c.name = config_ipv4_name(&cfg);
 	if (c.cmd == MAPCTL_ADD)
 		return map_add(&c, &cfg);
-	if (c.cmd != MAPCTL_LIST && !c.keep && !c.state_dir_given &&
-	    c.spec.via == VIA_ANY && c.upstream.family == 0 && c.nstun == 0 &&
-	    (rc = mapagent_run(&c, cfg.runtime_dir)) >= 0)
+	if (c.cmd == MAPCTL_DEL && (rc = map_agent(&c, &cfg)) >= 0)
 		return rc;
 	return mapctl_run(&c);
 }

@@ -44,6 +44,11 @@
 #               state directory read-only to them, the agent keeps the port
 #               (status lists it, the record is the agent's, it answers
 #               from outside) and removes it on del
+#   one-writer  while the agent runs, map add with --stun, --via, --upstream
+#               or --keep (and map del with --via) is refused with one line,
+#               writes nothing, and the agent's records survive its next
+#               save; --state-dir is a state of one's own; the agent's stop
+#               leaves nothing on the router
 set -u
 case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
@@ -493,6 +498,34 @@ case_owner() {
 	stop_agent
 	out=$(as_reader "$bin" map add 8080 --config "$conf" 2>&1)
 	check_eq "without an agent, a read-only state is refused as before" "$?" 1
+}
+
+case_one_writer() {
+	local out flags
+	lab_setup single-nat
+	services
+	write_conf "web 8080"
+	start_agent
+	wait_for 3 status_has '.mappings[0].state' mapped
+	cp "$LAB_DIR/state/state" "$LAB_DIR/state.before"
+	for flags in "--stun $LAB_STUN1" "--via pcp" "--upstream 5.0.0.1" "--keep"; do
+		out=$(lab_run host "$bin" map add 9000 $flags --config "$conf" 2>&1)
+		check_eq "map add $flags: refused" "$?" 1
+		check_eq "map add $flags: one line that says why" \
+			"$(echo "$out" | grep -c 'an agent keeps the state in .* is not told --via, --upstream, --stun or --keep')" 1
+	done
+	out=$(lab_run host "$bin" map del 8080 --via pcp --config "$conf" 2>&1)
+	check_eq "map del --via: refused" "$?" 1
+	check_eq "nothing mapped on 9000" "$(rule_handle 9000)" ""
+	check_eq "the state is the agent's alone" "$(diff "$LAB_DIR/state.before" "$LAB_DIR/state/state" > /dev/null && echo same)" same
+	lab_run host "$bin" map add 9100 --config "$conf" > /dev/null 2>&1
+	check_eq "a plain map add goes to the agent" "$(grep -c '^mapping tcp 9100 ' "$LAB_DIR/state/state")" 1
+	check_eq "the agent's own record survives its save" "$(grep -c '^mapping tcp 8080 ' "$LAB_DIR/state/state")" 1
+	out=$(lab_run host "$bin" map add 9200 --via pcp --state-dir "$LAB_DIR/own" 2>&1)
+	check_eq "--state-dir: a state of one's own" "$?" 0
+	lab_run host "$bin" map del 9200 --state-dir "$LAB_DIR/own" > /dev/null 2>&1
+	stop_agent
+	check_eq "the agent's stop leaves nothing on the router" "$(lab_upnpd_rules rtr)" 0
 }
 
 "case_${case_//-/_}"
