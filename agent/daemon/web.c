@@ -458,7 +458,7 @@ web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
 	    .arg = arg };
 	snprintf(w->password, sizeof(w->password), "%s", password ? password :
 	    "");
-	if ((w->sources = redirsrc_table_new(base)) == NULL ||
+	if ((w->sources = redirsrc_table_new(base, 32)) == NULL ||
 	    (fd = web_listen(addr, port, why, len)) < 0 ||
 	    loop_sock_open(&w->listener, base, fd, true, &cbs, w) < 0) {
 		if (w->sources == NULL || fd >= 0)	/* else said */

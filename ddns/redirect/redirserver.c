@@ -50,7 +50,7 @@ redirsrv_new(struct event_base *base, const struct redirect_config *cfg,
 	s->base = base;
 	s->cfg = cfg;
 	if ((s->dns = redirdns_new(base, cfg->dns_server, why, len)) == NULL ||
-	    (s->sources = redirsrc_table_new(base)) == NULL)
+	    (s->sources = redirsrc_table_new(base, 4096)) == NULL)
 		goto fail;
 	if (cfg->ntls && (s->tls = redirsrv_tls(cfg, why, len)) == NULL)
 		goto fail;

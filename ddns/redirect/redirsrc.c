@@ -17,13 +17,13 @@
 
 #include "lib/loop.h"
 
-#define REDIRSRC_BUCKETS	4096
 #define REDIRSRC_FORGET		600	/* seconds a failed login is held */
 #define REDIRSRC_MAX_DELAY	30
 #define REDIRSRC_MAX		16384	/* sources remembered at once */
 
 struct redirsrc_table {
-	struct redirsrc *src[REDIRSRC_BUCKETS];
+	int nbuckets;
+	struct redirsrc **src;
 	struct event *sweep;
 	int n;
 	time_t swept;
@@ -36,7 +36,7 @@ redirsrc_hash(const struct netaddr *a)
 
 	for (int i = 0; i < (a->family == AF_INET ? 4 : 16); i++)
 		h = (h ^ a->bytes[i]) * 16777619u;
-	return h % REDIRSRC_BUCKETS;
+	return h;
 }
 
 static bool
@@ -52,7 +52,7 @@ redirsrc_sweep(struct redirsrc_table *t)
 	time_t now = time(NULL);
 
 	t->swept = now;
-	for (int i = 0; i < REDIRSRC_BUCKETS; i++)
+	for (int i = 0; i < t->nbuckets; i++)
 		for (struct redirsrc **p = &t->src[i]; *p; ) {
 			struct redirsrc *s = *p;
 			if (redirsrc_idle(s, now)) {
@@ -72,15 +72,19 @@ redirsrc_on_sweep(evutil_socket_t fd, short what, void *arg)
 }
 
 struct redirsrc_table *
-redirsrc_table_new(struct event_base *base)
+redirsrc_table_new(struct event_base *base, int nbuckets)
 {
 	struct redirsrc_table *t = calloc(1, sizeof(*t));
 
-	if (t == NULL || (t->sweep = event_new(base, -1, EV_PERSIST,
-	    redirsrc_on_sweep, t)) == NULL) {
+	if (t == NULL || (t->src = calloc((size_t)nbuckets,
+	    sizeof(*t->src))) == NULL || (t->sweep = event_new(base, -1,
+	    EV_PERSIST, redirsrc_on_sweep, t)) == NULL) {
+		if (t != NULL)
+			free(t->src);
 		free(t);
 		return NULL;
 	}
+	t->nbuckets = nbuckets;
 	loop_after(t->sweep, 60 * 1000);
 	return t;
 }
@@ -90,12 +94,13 @@ redirsrc_table_free(struct redirsrc_table *t)
 {
 	if (t == NULL)
 		return;
-	for (int i = 0; i < REDIRSRC_BUCKETS; i++)
+	for (int i = 0; i < t->nbuckets; i++)
 		for (struct redirsrc *s = t->src[i], *n; s; s = n) {
 			n = s->next;
 			free(s);
 		}
 	event_free(t->sweep);
+	free(t->src);
 	free(t);
 }
 
@@ -115,7 +120,7 @@ redirsrc_get(struct redirsrc_table *t, const struct netaddr *a)
 	struct redirsrc *s;
 
 	redirsrc_key(a, &key);
-	h = redirsrc_hash(&key);
+	h = redirsrc_hash(&key) % (uint32_t)t->nbuckets;
 	for (s = t->src[h]; s != NULL; s = s->next)
 		if (addr_equal(&s->addr, &key))
 			return s;

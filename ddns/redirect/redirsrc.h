@@ -25,7 +25,10 @@ struct redirsrc {
 	struct redirsrc *next;
 };
 
-struct redirsrc_table *redirsrc_table_new(struct event_base *base);
+/* nbuckets: the hash's width, for the sources expected (the redirect
+ * server's internet, the status page's LAN). */
+struct redirsrc_table *redirsrc_table_new(struct event_base *base,
+    int nbuckets);
 void redirsrc_table_free(struct redirsrc_table *t);
 /* The source a is counted in: itself, or its /64. */
 void redirsrc_key(const struct netaddr *a, struct netaddr *key);
