@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <netinet/in.h>
 #include <strings.h>
 
 #include "lib/names.h"
@@ -17,4 +18,10 @@ names_find(const char *const *names, size_t n, const char *name)
 		if (names[i] != NULL && strcasecmp(names[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *
+proto_name(int protocol)
+{
+	return protocol == IPPROTO_UDP ? "udp" : "tcp";
 }

@@ -13,6 +13,9 @@ const char *names_of(const char *const *names, size_t n, unsigned code,
 /* The code whose name is name (case-insensitive), or -1. */
 int names_find(const char *const *names, size_t n, const char *name);
 
+/* "udp" for IPPROTO_UDP, else "tcp": the one spelling of a protocol. */
+const char *proto_name(int protocol);
+
 #define NAMES_COUNT(names)	(sizeof(names) / sizeof((names)[0]))
 #define NAME_OF(names, code, fallback) \
 	names_of(names, NAMES_COUNT(names), (unsigned)(code), fallback)

@@ -28,6 +28,7 @@
 #include "lib/loop.h"
 #include "lib/reason.h"
 #include "lib/resolve.h"
+#include "lib/names.h"
 
 #define REACH_TIMEOUT_S	10	/* the server waits 3 s for our port */
 
@@ -260,7 +261,7 @@ reach_prepare(struct reach_slot *s, const char *url)
 		s->http_port = (uint16_t)(port > 0 ? port : 80);
 		snprintf(s->target, sizeof(s->target), "%s?port=%u&proto=%s",
 		    path && *path ? path : "/check", s->res.port,
-		    s->res.proto == IPPROTO_TCP ? "tcp" : "udp");
+		    proto_name(s->res.proto));
 	}
 	evhttp_uri_free(u);
 	return ok ? 0 : -1;

@@ -17,14 +17,9 @@
 #include "agent/cli/cli.h"
 #include "agent/cli/mapctl.h"
 #include "lib/clock.h"
+#include "lib/names.h"
 
 #define MAPAGENT_POLL_US	20000
-
-static const char *
-mapagent_proto(int protocol)
-{
-	return protocol == IPPROTO_TCP ? "tcp" : "udp";
-}
 
 /* The agent's status entries for service (its IPv4 mapping, and its
  * pinhole where the host has IPv6), once each is mapped or failed. */
@@ -66,12 +61,12 @@ mapagent_print(const struct mapctl *c, json_t *m)
 		fputc('\n', stdout);
 	} else if (err != NULL)
 		printf("%u/%s: %s: %s\n", c->spec.internal_port,
-		    mapagent_proto(c->spec.protocol), pin ? "no IPv6 pinhole" :
+		    proto_name(c->spec.protocol), pin ? "no IPv6 pinhole" :
 		    "not mapped", err);
 	else
 		printf(pin ? "%u/%s -> [%s]:%lld via %s (a pinhole), kept by the "
 		    "agent\n" : "%u/%s -> %s:%lld via %s, kept by the agent\n",
-		    c->spec.internal_port, mapagent_proto(c->spec.protocol),
+		    c->spec.internal_port, proto_name(c->spec.protocol),
 		    json_string_value(json_object_get(m, "external_address")),
 		    json_integer_value(json_object_get(m, "external_port")),
 		    json_string_value(json_object_get(m, "via")));
@@ -90,7 +85,7 @@ mapagent_add(const struct mapctl *c, const char *dir, const char *service)
 			fprintf(stderr, "homereach map: the agent keeps %u/%s, but "
 			    "no router granted it yet; `homereach status` will "
 			    "show it\n", c->spec.internal_port,
-			    mapagent_proto(c->spec.protocol));
+			    proto_name(c->spec.protocol));
 			return 1;
 		}
 		usleep(MAPAGENT_POLL_US);
@@ -124,7 +119,7 @@ mapagent_run(const struct mapctl *c, const char *dir)
 	const char *what;
 
 	snprintf(req, sizeof(req), c->cmd == MAPCTL_ADD ? "map add %s %u %u" :
-	    "map del %s %u", mapagent_proto(c->spec.protocol),
+	    "map del %s %u", proto_name(c->spec.protocol),
 	    c->spec.internal_port, c->spec.external_port);
 	if ((reply = cli_ask_agent(dir, req, &error)) == NULL)
 		return error == -ENOENT || error == -ECONNREFUSED ? -1 : 1;
@@ -140,7 +135,7 @@ mapagent_run(const struct mapctl *c, const char *dir)
 		rc = mapagent_add(c, dir, what);
 	else {
 		printf("%u/%s: removed by the agent\n", c->spec.internal_port,
-		    mapagent_proto(c->spec.protocol));
+		    proto_name(c->spec.protocol));
 		rc = 0;
 	}
 	json_decref(reply);

@@ -29,6 +29,7 @@
 #include "lib/proc.h"
 #include "nat/mapkeep.h"
 #include "probes/hairpin.h"
+#include "lib/names.h"
 
 struct mapctl_ctx {
 	struct mapctl c;
@@ -89,12 +90,6 @@ mapctl_on_save(enum mapkeep_change what, const struct map_record *m, void *arg)
 	    (void *)m);
 }
 
-static const char *
-mapctl_proto(int protocol)
-{
-	return protocol == IPPROTO_TCP ? "tcp" : "udp";
-}
-
 /* The intent first: a pending record before the request leaves, so that
  * the next command finds the mapping whatever happens meanwhile. */
 static int
@@ -129,12 +124,12 @@ mapctl_reclaimed(const struct mapping_grant *g, void *arg)
 	mapctl_retire(x);
 	if (g->ok) {
 		log_info("removed %u/%s, left by process %d", m.internal_port,
-		    mapctl_proto(m.protocol), m.owner_pid);
+		    proto_name(m.protocol), m.owner_pid);
 		mapctl_save(x, state_drop, &m);
 	} else {
 		/* Kept on record: the router drops it when its lease ends. */
 		log_warnx("cannot remove %u/%s, left by process %d: %s",
-		    m.internal_port, mapctl_proto(m.protocol), m.owner_pid,
+		    m.internal_port, proto_name(m.protocol), m.owner_pid,
 		    g->error);
 		mapctl_save(x, state_disown, &m);
 	}
@@ -278,7 +273,7 @@ mapctl_added_upstream(const struct mapping_grant *g, void *arg)
 		fprintf(stderr, "homereach map: the home router mapped %u/%s, but "
 		    "the upstream router at %s refused (%s); `homereach diagnose` "
 		    "says what to do\n", x->c.spec.internal_port,
-		    mapctl_proto(x->c.spec.protocol),
+		    proto_name(x->c.spec.protocol),
 		    addr_ntop(&x->c.upstream, up, sizeof(up)), g->error);
 		mapctl_finish(x, 1);
 		return;
@@ -423,7 +418,7 @@ mapctl_add(struct mapctl_ctx *x)
 	*s = x->c.spec;
 	if (old != NULL && old->owner_pid != 0 && maprec_owner_alive(old)) {
 		fprintf(stderr, "homereach map: %u/%s is kept by process %d\n",
-		    s->internal_port, mapctl_proto(s->protocol), old->owner_pid);
+		    s->internal_port, proto_name(s->protocol), old->owner_pid);
 		mapctl_finish(x, 1);
 		return;
 	}
@@ -438,7 +433,7 @@ mapctl_add(struct mapctl_ctx *x)
 	if (mapctl_intend(x, s, &x->c.gateway, 0) < 0) {
 		fprintf(stderr, "homereach map: cannot record %u/%s in %s before "
 		    "asking for it; nothing was asked\n", s->internal_port,
-		    mapctl_proto(s->protocol), x->c.state_path);
+		    proto_name(s->protocol), x->c.state_path);
 		mapctl_finish(x, 1);
 		return;
 	}
@@ -473,7 +468,7 @@ mapctl_deleted(const struct mapping_grant *g, void *arg)
 	} else if (mapctl_save(x, state_drop, &m) < 0) {
 		fprintf(stderr, "homereach map: %u/%s was removed from its router, "
 		    "but the state file still lists it\n", m.internal_port,
-		    mapctl_proto(m.protocol));
+		    proto_name(m.protocol));
 		x->status = 1;
 	} else {
 		mapout_removed(&x->c, &m);
@@ -502,7 +497,7 @@ mapctl_del_next(struct mapctl_ctx *x)
 		/* Never touch what this host did not make. */
 		fprintf(stderr, "homereach map: no mapping of %u/%s made by this "
 		    "host\n", x->c.spec.internal_port,
-		    mapctl_proto(x->c.spec.protocol));
+		    proto_name(x->c.spec.protocol));
 		x->status = 1;
 	}
 	mapctl_finish(x, x->status);

@@ -8,12 +8,7 @@
 
 #include "agent/cli/maplist.h"
 #include "agent/diagnosis/verdict.h"
-
-static const char *
-mapout_proto(int protocol)
-{
-	return protocol == IPPROTO_TCP ? "tcp" : "udp";
-}
+#include "lib/names.h"
 
 static json_t *
 mapout_addr(const struct netaddr *a)
@@ -89,7 +84,7 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 		if (outer)
 			json_array_append_new(layers, mapout_layer(outer));
 		mapout_json(json_pack("{s:b, s:s, s:i, s:o, s:o, s:i, s:s, s:o, s:I, s:o, s:b, s:o, s:o}",
-		    "ok", 1, "protocol", mapout_proto(c->spec.protocol),
+		    "ok", 1, "protocol", proto_name(c->spec.protocol),
 		    "internal_port", c->spec.internal_port,
 		    "internal_address", mapout_addr(&g->internal),
 		    "external_address", mapout_addr(&out->external),
@@ -108,7 +103,7 @@ mapout_grant(const struct mapctl *c, const struct mapping_grant *g,
 		    out->external_port);
 	printf("%s/%s is reachable at %s (%svia %s on %s, lease %s%u s",
 	    addr_ntop_port(&g->internal, c->spec.internal_port, in, sizeof(in)),
-	    mapout_proto(c->spec.protocol), ext, g->gateway.family == AF_INET6 ?
+	    proto_name(c->spec.protocol), ext, g->gateway.family == AF_INET6 ?
 	    "a pinhole in the router's IPv6 firewall, " : "", via_name(g->via),
 	    addr_ntop(&g->gateway, gw, sizeof(gw)), g->lifetime ? "" :
 	    "permanent, ", g->lifetime);
@@ -133,13 +128,13 @@ mapout_error(const struct mapctl *c, const struct mapping_grant *g,
 		    "`homereach diagnose` says what to do");
 	if (c->json) {
 		mapout_json(json_pack("{s:b, s:s, s:i, s:s, s:b, s:s}", "ok", 0,
-		    "protocol", mapout_proto(c->spec.protocol), "internal_port",
+		    "protocol", proto_name(c->spec.protocol), "internal_port",
 		    c->spec.internal_port, "error", g->error, "no_public_address",
 		    g->no_public_address, "hint", hint));
 		return;
 	}
 	fprintf(stderr, "homereach map: %u/%s: no gateway could %s it (%s)\n",
-	    c->spec.internal_port, mapout_proto(c->spec.protocol),
+	    c->spec.internal_port, proto_name(c->spec.protocol),
 	    c->cmd == MAPCTL_DEL ? "remove" : "map", g->error);
 	if (hint[0])
 		fprintf(stderr, "homereach map: %s\n", hint);
@@ -152,16 +147,16 @@ mapout_removed(const struct mapctl *c, const struct map_record *m)
 
 	if (c->json)
 		mapout_json(json_pack("{s:b, s:s, s:i, s:i, s:b}", "ok", 1,
-		    "protocol", mapout_proto(m->protocol), "internal_port",
+		    "protocol", proto_name(m->protocol), "internal_port",
 		    m->internal_port, "external_port", m->external_port, "pinhole",
 		    m->gateway.family == AF_INET6));
 	else if (m->gateway.family == AF_INET6)
 		printf("removed %u/%s (the pinhole to %s)\n", m->internal_port,
-		    mapout_proto(m->protocol), addr_ntop_port(&m->external,
+		    proto_name(m->protocol), addr_ntop_port(&m->external,
 		    m->external_port, ext, sizeof(ext)));
 	else
 		printf("removed %u/%s (external port %u)\n", m->internal_port,
-		    mapout_proto(m->protocol), m->external_port);
+		    proto_name(m->protocol), m->external_port);
 }
 
 static int64_t
@@ -186,7 +181,7 @@ mapout_list_entry(const struct map_record *m, const struct maplist_router *r,
 	const char *via = m->via == VIA_ANY ? "pending" : via_name(m->via);
 
 	return json_pack("{s:s, s:i, s:o, s:i, s:s, s:o, s:I, s:i, s:b, s:s, s:s?}",
-	    "protocol", mapout_proto(m->protocol), "internal_port",
+	    "protocol", proto_name(m->protocol), "internal_port",
 	    m->internal_port, "external_address", mapout_addr(&m->external),
 	    "external_port", m->external_port, "via", via, "gateway",
 	    mapout_addr(&m->gateway), "lease_left", (json_int_t)(r->said ==
@@ -216,7 +211,7 @@ mapout_list(const struct mapctl *c, const struct state *st,
 			continue;
 		}
 		snprintf(port, sizeof(port), "%u/%s", m->internal_port,
-		    mapout_proto(m->protocol));
+		    proto_name(m->protocol));
 		addr_ntop_port(&m->external, m->external_port, where,
 		    sizeof(where));
 		if (r->said == MAPLIST_GONE)

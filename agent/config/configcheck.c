@@ -19,6 +19,7 @@
 #include "lib/addr.h"
 #include "lib/reason.h"
 #include "lib/resolve.h"
+#include "lib/names.h"
 
 /* One line each, capped: the last one says there is more. Bytes that are
  * not printable ASCII (from a binary file, a name in another encoding)
@@ -205,7 +206,7 @@ cfg_validate_service(struct config *cfg, const struct service_config *s)
 		if (o->port == s->port && o->protocol == s->protocol)
 			config_error(cfg, s->line, "[service %s]: port %u/%s is "
 			    "already [service %s]", s->name, s->port,
-			    s->protocol == IPPROTO_TCP ? "tcp" : "udp", o->name);
+			    proto_name(s->protocol), o->name);
 }
 
 /* Registration needs TLS and the DNS; redirects alone need a listener. */

@@ -31,6 +31,7 @@
 
 #include "lib/file.h"
 #include "lib/reason.h"
+#include "lib/names.h"
 
 
 static int
@@ -242,7 +243,7 @@ state_format_mapping(const struct map_record *m, char *buf, size_t len)
 		snprintf(pin, sizeof(pin), " %u", m->pinhole_id);
 	return snprintf(buf, len, "mapping %s %u %u %s %s %s %" PRId64 " %" PRIu32
 	    " %" PRIu32 " %s %d %" PRIu64 " %s%s\n",
-	    m->protocol == IPPROTO_TCP ? "tcp" : "udp", m->internal_port,
+	    proto_name(m->protocol), m->internal_port,
 	    m->external_port, via_name(m->via), gw, ext, m->granted_at,
 	    m->lifetime, m->epoch, nonce, m->owner_pid, m->owner_start, chain, pin);
 }

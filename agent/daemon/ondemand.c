@@ -17,6 +17,7 @@
 #include "agent/daemon/agent.h"
 #include "agent/daemon/service.h"
 #include "lib/log.h"
+#include "lib/names.h"
 
 static char *
 ondemand_reply(bool ok, const char *what)
@@ -77,10 +78,10 @@ ondemand_add(struct agent *a, int protocol, unsigned port, unsigned ext)
 	*e = (struct service_config){ .protocol = protocol,
 	    .port = (uint16_t)port, .external_port = (uint16_t)ext };
 	snprintf(e->name, sizeof(e->name), "map-%u-%s", port,
-	    protocol == IPPROTO_TCP ? "tcp" : "udp");
+	    proto_name(protocol));
 	a->cfg->services[a->cfg->nservices++] = *e;
 	log_info("map add: keeping %u/%s for the command line", port,
-	    protocol == IPPROTO_TCP ? "tcp" : "udp");
+	    proto_name(protocol));
 	ondemand_apply(a);
 	return ondemand_reply(true, e->name);
 }
@@ -110,7 +111,7 @@ ondemand_del(struct agent *a, int protocol, unsigned port)
 	ondemand_forget(a->cfg->services, &a->cfg->nservices,
 	    (int)(have - a->cfg->services));
 	log_info("map del: %u/%s removed for the command line", port,
-	    protocol == IPPROTO_TCP ? "tcp" : "udp");
+	    proto_name(protocol));
 	ondemand_apply(a);
 	return ondemand_reply(true, name);
 }

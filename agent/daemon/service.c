@@ -24,6 +24,7 @@
 #include "lib/loop.h"
 #include "lib/proc.h"
 #include "nat/mapkeep.h"
+#include "lib/names.h"
 
 #define SVC_LIFETIME	7200	/* asked for; renewed at half */
 #define SVC_CHECK_S	30	/* UPnP: how often a mapping is looked up */
@@ -71,12 +72,6 @@ struct services {
 struct svc_way {
 	struct netaddr gateway, client;
 };
-
-static const char *
-svc_proto(int protocol)
-{
-	return protocol == IPPROTO_TCP ? "tcp" : "udp";
-}
 
 /* The agent's store writes it; nothing here waits for the file. */
 static void
@@ -130,7 +125,7 @@ svc_way_text(const struct svc *e, char *buf, size_t len)
 	const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) : NULL;
 
 	if (m == NULL || m->external.family == 0)
-		snprintf(buf, len, "%u/%s", e->cfg.port, svc_proto(e->cfg.protocol));
+		snprintf(buf, len, "%u/%s", e->cfg.port, proto_name(e->cfg.protocol));
 	else
 		addr_ntop_port(&m->external, m->external_port, buf, len);
 	return buf;
@@ -202,7 +197,7 @@ svc_failed(struct svc *e, const char *error)
 {
 	if (strcmp(e->error, error) != 0)
 		log_warnx("service %s: cannot map %u/%s: %s; trying again",
-		    e->cfg.name, e->cfg.port, svc_proto(e->cfg.protocol), error);
+		    e->cfg.name, e->cfg.port, proto_name(e->cfg.protocol), error);
 	snprintf(e->error, sizeof(e->error), "%s", error);
 	loop_after(e->retry, e->retry_ms);
 	e->retry_ms = e->retry_ms * 2 > SVC_RETRY_MAX ? SVC_RETRY_MAX :
@@ -240,7 +235,7 @@ svc_keep(struct svc *e, const struct mapping_grant *g)
 	e->error[0] = '\0';
 	e->retry_ms = SVC_RETRY_MIN;
 	log_info("service %s: %u/%s -> %s via %s%s", e->cfg.name, e->cfg.port,
-	    svc_proto(e->cfg.protocol), addr_ntop_port(&g->external,
+	    proto_name(e->cfg.protocol), addr_ntop_port(&g->external,
 	    g->external_port, ext, sizeof(ext)), via_name(g->via),
 	    e->gateway.family == AF_INET6 ? " (a pinhole)" : "");
 	svc_restored(e);
@@ -383,7 +378,7 @@ svc_stop(struct svc *e, bool remove)
 	}
 	if (remove) {
 		log_info("service %s: removing %u/%s", e->cfg.name, e->cfg.port,
-		    svc_proto(e->cfg.protocol));
+		    proto_name(e->cfg.protocol));
 		mapkeep_stop(e->keep);
 		return;
 	}
@@ -613,11 +608,11 @@ svc_orphan_removed(const struct mapping_grant *g, void *arg)
 
 	if (g->ok) {
 		log_info("removed %u/%s, left by process %d", o->rec.internal_port,
-		    svc_proto(o->rec.protocol), o->rec.owner_pid);
+		    proto_name(o->rec.protocol), o->rec.owner_pid);
 		svc_save(o->set, state_drop, &o->rec);
 	} else {
 		log_warnx("cannot remove %u/%s, left by process %d: %s",
-		    o->rec.internal_port, svc_proto(o->rec.protocol),
+		    o->rec.internal_port, proto_name(o->rec.protocol),
 		    o->rec.owner_pid, g->error);
 	}
 }
@@ -674,7 +669,7 @@ services_json(const struct services *set, int64_t now)
 		const struct map_record *m = e->keep ?
 		    mapkeep_layer(e->keep, 0) : NULL;
 		json_t *o = json_pack("{s:s, s:s, s:i, s:b}", "service",
-		    e->cfg.name, "protocol", svc_proto(e->cfg.protocol), "port",
+		    e->cfg.name, "protocol", proto_name(e->cfg.protocol), "port",
 		    e->cfg.port, "pinhole", e->gateway.family == AF_INET6);
 		char ext[ADDR_STRLEN];
 

@@ -4,6 +4,7 @@
  * found. Ids are stable (they are part of the --json output).
  */
 #include "agent/diagnosis/verdict.h"
+#include "lib/names.h"
 
 #include <ctype.h>
 #include <netinet/in.h>
@@ -136,12 +137,6 @@ advice_double(const struct evidence *ev, struct verdict *v)
 	    "can do both layers" : "");
 }
 
-static const char *
-advice_proto(int proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
 /* "the router at fe80::1%2 opens pinholes by PCP: ..." or what it said. */
 static void
 advice_pinhole_offer(const struct evidence *ev, const struct verdict6 *v6,
@@ -153,7 +148,7 @@ advice_pinhole_offer(const struct evidence *ev, const struct verdict6 *v6,
 	addr_ntop(&ev->v6.router, r, sizeof(r));
 	if (in->asked)
 		snprintf(port, sizeof(port), "%u/%s", in->port,
-		    advice_proto(in->proto));
+		    proto_name(in->proto));
 	if (v6->pinhole_via != NULL)
 		snprintf(buf, len, "The router at %s opens pinholes on request "
 		    "(%s): `homereach map add %s` opens the port to this host "
@@ -182,7 +177,7 @@ advice_ipv6_checked(const struct evidence *ev, struct verdict *v,
 		advice_add(v, "use-ipv6", "Use IPv6: it works now",
 		    "Visitors with IPv6 reach [%s]:%u/%s now. Publish %s as an "
 		    "AAAA record (a [ddns] record with ipv6 = yes keeps it).",
-		    host, in->port, advice_proto(in->proto), host);
+		    host, in->port, proto_name(in->proto), host);
 		return;
 	}
 	if (!strcmp(in->result, "closed")) {
@@ -190,13 +185,13 @@ advice_ipv6_checked(const struct evidence *ev, struct verdict *v,
 		    "[%s]:%u/%s is reached from outside, but nothing listens "
 		    "there (connection refused): the firewall lets it through; "
 		    "start the service on port %u.", host, in->port,
-		    advice_proto(in->proto), in->port);
+		    proto_name(in->proto), in->port);
 		return;
 	}
 	advice_pinhole_offer(ev, &v->v6, offer, sizeof(offer));
 	advice_add(v, "use-ipv6", "Use IPv6: open the router's firewall",
 	    "[%s]:%u/%s does not answer from outside (%s): the router's IPv6 "
-	    "firewall drops it. %s.", host, in->port, advice_proto(in->proto),
+	    "firewall drops it. %s.", host, in->port, proto_name(in->proto),
 	    in->result, offer);
 }
 

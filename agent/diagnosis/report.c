@@ -106,12 +106,6 @@ report_observations(FILE *out, const struct evidence *ev)
 		    evidence_behaviour_name(ev->filtering));
 }
 
-static const char *
-report_proto(int proto)
-{
-	return proto == IPPROTO_UDP ? "udp" : "tcp";
-}
-
 static void
 report_ipv6_addresses(FILE *out, const struct ipv6_evidence *e)
 {
@@ -149,7 +143,7 @@ report_ipv6(FILE *out, const struct evidence *ev, const struct verdict6 *v6)
 	if (e->inbound.asked)
 		fprintf(out, "  inbound [%s]:%u/%s from outside: %s%s%s\n",
 		    addr_ntop(&ev->global_ipv6, a, sizeof(a)), e->inbound.port,
-		    report_proto(e->inbound.proto), e->inbound.result,
+		    proto_name(e->inbound.proto), e->inbound.result,
 		    e->inbound.detail[0] ? ": " : "", e->inbound.detail);
 }
 
@@ -313,7 +307,7 @@ report_json_inbound(const struct evidence *ev)
 		return json_null();
 	return json_pack("{s:o, s:i, s:s, s:s, s:s}",
 	    "address", report_addr(&ev->global_ipv6), "port", in->port,
-	    "proto", report_proto(in->proto), "result", in->result,
+	    "proto", proto_name(in->proto), "result", in->result,
 	    "detail", in->detail);
 }
 

@@ -23,6 +23,7 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/worker.h"
+#include "lib/names.h"
 
 #define REDIRSRV_MAX_JOBS	256
 #define REDIRSRV_CHECKS_PER_MIN	10
@@ -288,10 +289,10 @@ redirsrv_on_checked(const char *result, int ms, void *arg)
 		src->checking = false;
 	addr_ntop(&j->source, ip, sizeof(ip));
 	log_debug("check %s port %u/%s: %s (%d ms)", ip, j->port,
-	    j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
+	    proto_name(j->proto), result, ms);
 	snprintf(body, sizeof(body), "{\"address\": \"%s\", \"port\": %u, "
 	    "\"proto\": \"%s\", \"result\": \"%s\", \"ms\": %d}\n", ip,
-	    j->port, j->proto == IPPROTO_TCP ? "tcp" : "udp", result, ms);
+	    j->port, proto_name(j->proto), result, ms);
 	j->fn(j->ctx, &a);
 	redirsrv_job_free(j);
 }
