@@ -27,7 +27,8 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/proc.h"
-#include "nat/mapkeep.h"
+#include "nat/reclaim.h"
+#include "nat/wayin.h"
 #include "probes/hairpin.h"
 #include "lib/names.h"
 
@@ -37,16 +38,15 @@ struct mapctl_ctx {
 	struct evdns_base *dns;
 	struct state st;		/* as read at start */
 	struct mapping_op *op, *retired;
+	struct reclaim *reclaim;
+	struct wayin *way;
 	struct diagnosis *diag;
 	struct hairpin *hairpin;
-	struct mapkeep *keep;
 	struct maplist *list;
 	struct event *sigs[2];		/* INT, TERM */
-	int next;			/* state index being reclaimed or removed */
-	struct map_record recs[MAPKEEP_MAX_LAYERS];
-	struct mapping_spec specs[MAPKEEP_MAX_LAYERS];
-	struct mapping_grant grants[MAPKEEP_MAX_LAYERS];
-	int nlayers;
+	int next;			/* state index being removed */
+	int nlayers;			/* del: layers removed */
+	bool unrecorded;		/* an intent could not be written */
 	int status;
 };
 
@@ -79,29 +79,18 @@ mapctl_save(struct mapctl_ctx *x, void (*change)(struct state *, void *),
 	return rc;
 }
 
-/* The keeper's changes, written at once: this process is the only one
- * that keeps these mappings (no agent runs). */
+/* What the way in and the reclaim record, written at once: this process
+ * is the only writer (no agent runs). */
 static void
-mapctl_on_save(enum mapkeep_change what, const struct map_record *m, void *arg)
+mapctl_way_save(void *owner, enum wayin_change what,
+    const struct map_record *m, wayin_saved_cb *done, void *done_arg)
 {
-	struct mapctl_ctx *x = arg;
+	struct mapctl_ctx *x = owner;
+	int rc = mapctl_save(x, state_way_change(what), (void *)m);
 
-	mapctl_save(x, what == MAPKEEP_STORE ? state_store : state_drop,
-	    (void *)m);
-}
-
-/* The intent first: a pending record before the request leaves, so that
- * the next command finds the mapping whatever happens meanwhile. */
-static int
-mapctl_intend(struct mapctl_ctx *x, struct mapping_spec *s,
-    const struct netaddr *gateway, uint16_t chain)
-{
-	struct map_record rec;
-
-	if (mapping_choose_nonce(s) < 0)
-		return -1;
-	maprec_pending(s, gateway, chain, &rec);
-	return mapctl_save(x, state_store_new, &rec);
+	x->unrecorded |= rc < 0 && what == WAYIN_INTEND;
+	if (done != NULL)
+		done(rc, done_arg);
 }
 
 static void
@@ -110,53 +99,7 @@ mapctl_unchanged(struct state *st, void *arg)
 	(void)st, (void)arg;
 }
 
-/* --- reconcile --- */
-
-static void mapctl_command(struct mapctl_ctx *x);
-static void mapctl_reclaim_next(struct mapctl_ctx *x);
-
-static void
-mapctl_reclaimed(const struct mapping_grant *g, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-	struct map_record m = x->st.maps[x->next++];
-
-	mapctl_retire(x);
-	if (g->ok) {
-		log_info("removed %u/%s, left by process %d", m.internal_port,
-		    proto_name(m.protocol), m.owner_pid);
-		mapctl_save(x, state_drop, &m);
-	} else {
-		/* Kept on record: the router drops it when its lease ends. */
-		log_warnx("cannot remove %u/%s, left by process %d: %s",
-		    m.internal_port, proto_name(m.protocol), m.owner_pid,
-		    g->error);
-		mapctl_save(x, state_disown, &m);
-	}
-	mapctl_reclaim_next(x);
-}
-
-static void
-mapctl_reclaim_next(struct mapctl_ctx *x)
-{
-	for (; x->next < x->st.nmaps; x->next++) {
-		struct map_record *m = &x->st.maps[x->next];
-		struct mapping_spec s;
-		if (m->lifetime != 0 && m->granted_at + m->lifetime < time(NULL)) {
-			mapctl_save(x, state_drop, m);
-			continue;
-		}
-		if (maprec_owner_alive(m))
-			continue;
-		maprec_spec(m, &s);
-		s.remove = true;
-		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,
-		    mapctl_reclaimed, x);
-		if (x->op != NULL)
-			return;
-	}
-	mapctl_command(x);
-}
+static void mapctl_command(void *arg);
 
 /* --- add --- */
 
@@ -173,7 +116,7 @@ mapctl_on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_info("signal %d: removing the mappings", (int)sig);
-	mapkeep_stop(x->keep);
+	wayin_stop(x->way, true);
 }
 
 /* Printed, with the hairpin check's result if there is one: keep it, or
@@ -183,19 +126,14 @@ mapctl_report(struct mapctl_ctx *x, const struct hairpin_result *hp)
 {
 	static const int sigs[2] = { SIGINT, SIGTERM };
 
-	mapout_grant(&x->c, &x->grants[0], x->nlayers > 1 ? &x->grants[1] : NULL,
-	    hp);
+	mapout_grant(&x->c, wayin_grant(x->way, 0), wayin_layers(x->way) > 1 ?
+	    wayin_grant(x->way, 1) : NULL, hp);
 	if (!x->c.keep) {
 		mapctl_finish(x, 0);
 		return;
 	}
-	x->keep = mapkeep_start(x->base, mapctl_on_save, x->c.timeout_ms,
-	    x->c.check_s, x->recs, x->specs, x->nlayers, mapctl_kept, x);
-	if (x->keep == NULL) {
-		mapctl_finish(x, 1);
-		return;
-	}
-	if (loop_signals(x->base, sigs, 2, mapctl_on_signal, x, x->sigs) < 0)
+	if (wayin_keep(x->way) < 0 ||
+	    loop_signals(x->base, sigs, 2, mapctl_on_signal, x, x->sigs) < 0)
 		mapctl_finish(x, 1);
 }
 
@@ -210,7 +148,7 @@ mapctl_on_hairpin(const struct hairpin_result *r, void *arg)
 static void
 mapctl_added_all(struct mapctl_ctx *x)
 {
-	const struct mapping_grant *out = &x->grants[x->nlayers - 1];
+	const struct map_record *out = wayin_outer(x->way);
 
 	if (x->c.spec.protocol == IPPROTO_TCP && out->gateway.family == AF_INET &&
 	    addr_is_public(&out->external))
@@ -220,122 +158,29 @@ mapctl_added_all(struct mapctl_ctx *x)
 		mapctl_report(x, NULL);
 }
 
-static int
-mapctl_keep_record(struct mapctl_ctx *x, const struct mapping_grant *g,
-    uint16_t chain)
-{
-	struct map_record *m = &x->recs[x->nlayers];
-
-	x->grants[x->nlayers] = *g;
-	maprec_of_grant(g, &x->specs[x->nlayers], chain, m);
-	if (x->c.keep) {
-		m->owner_pid = getpid();
-		m->owner_start = proc_start_time(m->owner_pid);
-	}
-	x->nlayers++;
-	return mapctl_save(x, state_store, m);
-}
-
-static void
-mapctl_undone(const struct mapping_grant *g, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-
-	mapctl_retire(x);
-	fprintf(stderr, "homereach map: the state file cannot be written, so "
-	    "the mapping %s\n", g->ok ? "was removed again" :
-	    "could not be recorded, nor removed again");
-	mapctl_finish(x, 1);
-}
-
-/* A grant that cannot be recorded is not kept: nobody would know it. */
-static void
-mapctl_undo(struct mapctl_ctx *x)
-{
-	struct mapping_spec s;
-
-	maprec_spec(&x->recs[x->nlayers - 1], &s);
-	s.remove = true;
-	x->op = mapping_start(x->base, &x->recs[x->nlayers - 1].gateway, &s,
-	    x->c.timeout_ms, mapctl_undone, x);
-	if (x->op == NULL)
-		mapctl_finish(x, 1);
-}
-
-static void
-mapctl_added_upstream(const struct mapping_grant *g, void *arg)
-{
-	struct mapctl_ctx *x = arg;
-	char up[ADDR_STRLEN];
-
-	mapctl_retire(x);
-	if (!g->ok) {
-		fprintf(stderr, "homereach map: the home router mapped %u/%s, but "
-		    "the upstream router at %s refused (%s); `homereach diagnose` "
-		    "says what to do\n", x->c.spec.internal_port,
-		    proto_name(x->c.spec.protocol),
-		    addr_ntop(&x->c.upstream, up, sizeof(up)), g->error);
-		mapctl_finish(x, 1);
-		return;
-	}
-	if (mapctl_keep_record(x, g, x->c.spec.internal_port) < 0) {
-		mapctl_undo(x);
-		return;
-	}
-	mapctl_added_all(x);
-}
-
-/* Map on the upstream router, toward the home router's external port. */
-static void
-mapctl_map_upstream(struct mapctl_ctx *x)
-{
-	const struct mapping_grant *home = &x->grants[0];
-	struct mapping_spec *s = &x->specs[1];
-
-	*s = x->c.spec;
-	s->internal_port = home->external_port;
-	s->external_port = x->c.spec.external_port ? x->c.spec.external_port :
-	    home->external_port;
-	s->upstream = true;
-	s->has_nonce = false;
-	if (s->via == VIA_ANY && !addr_is_public(&home->external))
-		s->client = home->external;	/* its real WAN address */
-	s->via = VIA_ANY;
-	if (mapctl_intend(x, s, &x->c.upstream, x->c.spec.internal_port) < 0) {
-		fprintf(stderr, "homereach map: cannot record the upstream "
-		    "mapping; it was not asked for\n");
-		mapctl_finish(x, 1);
-		return;
-	}
-	x->op = mapping_start(x->base, &x->c.upstream, s, x->c.timeout_ms,
-	    mapctl_added_upstream, x);
-	if (x->op == NULL)
-		mapctl_finish(x, 1);
-}
-
 static void
 mapctl_diagnosed(struct diagnosis *d, void *arg)
 {
 	struct mapctl_ctx *x = arg;
 	const struct gateway *up = evidence_role(diagnosis_evidence(d), GW_UPSTREAM);
+	const struct mapping_grant *home = wayin_grant(x->way, 0);
 
-	(void)d;
 	if (up != NULL) {
 		x->c.upstream = up->address;
-		mapctl_map_upstream(x);
+		wayin_extend(x->way, &up->address);
 		return;
 	}
-	if (x->grants[0].external.family == 0)
+	if (home->external.family == 0)
 		log_warnx("the home router named no external address, and no "
 		    "upstream router was found");
-	else if (!addr_is_public(&x->grants[0].external))
+	else if (!addr_is_public(&home->external))
 		log_warnx("the home router's external address is not public, and "
 		    "no upstream router was found");
 	mapctl_added_all(x);
 }
 
-/* The probes of diagnose, with --stun's observers; false if they cannot
- * start. */
+/* The probes of diagnose, with --stun's observers or [probes]; false if
+ * they cannot start. */
 static bool
 mapctl_diagnose(struct mapctl_ctx *x, void (*cb)(struct diagnosis *, void *))
 {
@@ -350,15 +195,18 @@ mapctl_diagnose(struct mapctl_ctx *x, void (*cb)(struct diagnosis *, void *))
 	return x->diag != NULL;
 }
 
-/* After the home router's grant: is there a NAT in front of it? */
+/* Every layer asked for is granted: is there a NAT in front of the home
+ * router (one the command line did not name)? */
 static void
-mapctl_find_upstream(struct mapctl_ctx *x)
+mapctl_granted(struct wayin *w, void *arg)
 {
-	if (x->c.upstream.family) {
-		mapctl_map_upstream(x);
+	struct mapctl_ctx *x = arg;
+
+	if (wayin_layers(w) > 1 || x->c.upstream.family) {
+		mapctl_added_all(x);
 		return;
 	}
-	if (x->c.nstun == 0 && addr_is_public(&x->grants[0].external)) {
+	if (x->c.nstun == 0 && addr_is_public(&wayin_grant(w, 0)->external)) {
 		mapctl_added_all(x);	/* one NAT, as far as we were told */
 		return;
 	}
@@ -375,71 +223,61 @@ mapctl_refused_diagnosed(struct diagnosis *d, void *arg)
 	struct verdict v;
 
 	verdict_decide(diagnosis_evidence(d), &v);
-	mapout_error(&x->c, &x->grants[0], v.nadvice > 0 ?
+	mapout_error(&x->c, wayin_grant(x->way, 0), v.nadvice > 0 ?
 	    v.advice[0].detail : NULL);
 	mapctl_finish(x, 1);
 }
 
 static void
-mapctl_refused(struct mapctl_ctx *x, const struct mapping_grant *g)
-{
-	x->grants[0] = *g;
-	if (!g->no_public_address || !mapctl_diagnose(x,
-	    mapctl_refused_diagnosed)) {
-		mapout_error(&x->c, g, NULL);
-		mapctl_finish(x, 1);
-	}
-}
-
-static void
-mapctl_added(const struct mapping_grant *g, void *arg)
+mapctl_failed(struct wayin *w, int layer, const struct mapping_grant *g,
+    void *arg)
 {
 	struct mapctl_ctx *x = arg;
+	char up[ADDR_STRLEN];
 
-	mapctl_retire(x);
-	if (!g->ok) {
-		mapctl_refused(x, g);
-		return;
-	}
-	if (mapctl_keep_record(x, g, 0) < 0) {
-		mapctl_undo(x);
-		return;
-	}
-	mapctl_find_upstream(x);
+	(void)w;
+	if (x->unrecorded) {
+		fprintf(stderr, "homereach map: cannot record %u/%s in %s before "
+		    "asking for it; nothing was asked\n", x->c.spec.internal_port,
+		    proto_name(x->c.spec.protocol), x->c.state_path);
+	} else if (layer > 0) {
+		fprintf(stderr, "homereach map: the home router mapped %u/%s, but "
+		    "the upstream router at %s refused (%s); `homereach diagnose` "
+		    "says what to do\n", x->c.spec.internal_port,
+		    proto_name(x->c.spec.protocol),
+		    addr_ntop(&g->gateway, up, sizeof(up)), g->error);
+	} else if (!g->no_public_address || !mapctl_diagnose(x,
+	    mapctl_refused_diagnosed)) {
+		mapout_error(&x->c, g, NULL);
+	} else
+		return;		/* the probes say what to do */
+	mapctl_finish(x, 1);
 }
 
 static void
 mapctl_add(struct mapctl_ctx *x)
 {
-	struct mapping_spec *s = &x->specs[0];
 	struct map_record *old = state_find(&x->st, x->c.spec.protocol,
 	    x->c.spec.internal_port, &x->c.gateway);
+	struct wayin_params p = { .spec = x->c.spec, .gateway = x->c.gateway,
+	    .upstream = x->c.upstream, .owned = x->c.keep,
+	    .timeout_ms = x->c.timeout_ms, .check_s = x->c.check_s,
+	    .save = mapctl_way_save, .owner = x,
+	    .ev = { .granted = mapctl_granted, .failed = mapctl_failed,
+	    .done = mapctl_kept }, .arg = x };
 
-	*s = x->c.spec;
 	if (old != NULL && old->owner_pid != 0 && maprec_owner_alive(old)) {
 		fprintf(stderr, "homereach map: %u/%s is kept by process %d\n",
-		    s->internal_port, proto_name(s->protocol), old->owner_pid);
+		    old->internal_port, proto_name(old->protocol), old->owner_pid);
 		mapctl_finish(x, 1);
 		return;
 	}
-	if (old != NULL && old->has_nonce) {	/* PCP: renew, not re-create */
-		s->has_nonce = true;
-		memcpy(s->nonce, old->nonce, sizeof(s->nonce));
+	if (old != NULL && old->chain == 0) {	/* taken over: nonce, renewal */
+		p.adopt[0] = old;
+		if (x->c.spec.external_port)
+			old->external_port = x->c.spec.external_port;
 	}
-	if (old != NULL && old->via != VIA_ANY) {	/* granted: a renewal */
-		s->renew = true;
-		s->pinhole_id = old->pinhole_id;	/* IGDv2: UpdatePinhole */
-	}
-	if (mapctl_intend(x, s, &x->c.gateway, 0) < 0) {
-		fprintf(stderr, "homereach map: cannot record %u/%s in %s before "
-		    "asking for it; nothing was asked\n", s->internal_port,
-		    proto_name(s->protocol), x->c.state_path);
-		mapctl_finish(x, 1);
-		return;
-	}
-	x->op = mapping_start(x->base, &x->c.gateway, s, x->c.timeout_ms,
-	    mapctl_added, x);
-	if (x->op == NULL)
+	if ((x->way = wayin_start(x->base, &p)) == NULL)
 		mapctl_finish(x, 1);
 }
 
@@ -513,8 +351,9 @@ mapctl_listed(const struct maplist_router *router, void *arg)
 }
 
 static void
-mapctl_command(struct mapctl_ctx *x)
+mapctl_command(void *arg)
 {
+	struct mapctl_ctx *x = arg;
 	char why[REASON_LEN];
 
 	/* Reread: reclaiming may have changed it. */
@@ -548,7 +387,8 @@ mapctl_command(struct mapctl_ctx *x)
 static void
 mapctl_free(struct mapctl_ctx *x)
 {
-	mapkeep_free(x->keep);
+	wayin_free(x->way);
+	reclaim_free(x->reclaim);
 	maplist_free(x->list);
 	loop_signals_free(x->sigs, 2);
 	mapping_free(x->op);
@@ -577,7 +417,14 @@ mapctl_run(const struct mapctl *c)
 	}
 	if ((x.base = loop_base_new()) == NULL)
 		return 1;
-	mapctl_reclaim_next(&x);
+	/* What a keeper that died left, first. */
+	if ((x.reclaim = reclaim_start(x.base, x.st.maps, x.st.nmaps,
+	    &(struct reclaim_params){ .save = mapctl_way_save, .owner = &x,
+	    .timeout_ms = c->timeout_ms, .done = mapctl_command,
+	    .arg = &x })) == NULL) {
+		event_base_free(x.base);
+		return 1;
+	}
 	if (!event_base_got_break(x.base))
 		event_base_dispatch(x.base);
 	mapctl_free(&x);

@@ -514,6 +514,17 @@ state_disown(struct state *st, void *arg)
 		m->owner_pid = 0, m->owner_start = 0;
 }
 
+state_change_fn *
+state_way_change(enum wayin_change what)
+{
+	static state_change_fn *const change[] = {
+		[WAYIN_INTEND] = state_store_new, [WAYIN_STORE] = state_store,
+		[WAYIN_DROP] = state_drop, [WAYIN_DISOWN] = state_disown,
+	};
+
+	return change[what];
+}
+
 void
 state_drop(struct state *st, void *arg)
 {

@@ -12,6 +12,7 @@
 #include "ddns/ddns.h"
 #include "lib/addr.h"
 #include "nat/maprec.h"
+#include "nat/wayin.h"
 
 #define STATE_VERSION		1
 #define STATE_MAX_MAPPINGS	64
@@ -64,6 +65,9 @@ void state_store_new(struct state *st, void *arg);
 void state_store(struct state *st, void *arg);
 void state_drop(struct state *st, void *arg);
 void state_disown(struct state *st, void *arg);
+/* The change above that a way in (nat/wayin.h) asks for. */
+typedef void state_change_fn(struct state *st, void *arg);
+state_change_fn *state_way_change(enum wayin_change what);
 /* The record's memory for one family, added empty if new (NULL if full). */
 struct ddns_state *state_ddns(struct state *st, const char *name, int family);
 /* The same without adding: a record not there yet is *empty, zeroed. */

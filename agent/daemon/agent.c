@@ -281,7 +281,7 @@ agent_record_json(const struct agent *a, const struct ddns_config *r,
 	ddns_next_text(r, d, now, next, sizeof(next));
 	/* An address that must not be published says why, not "update". */
 	agent_target(a, r, fam, &t);
-	ddns_decide(r, d, &t, fam == AF_INET && verdict_ipv4_shared(a->kind),
+	ddns_decide(r, d, &t, fam == AF_INET && agent_ipv4_shared(a),
 	    now, false, &dec);
 	if (a->have_verdict && dec.action == DDNS_REFUSED)
 		snprintf(next, sizeof(next), "%s", dec.why);

@@ -149,6 +149,9 @@ void agent_outside_free(struct agent *a);
 void agent_hairpin_all(struct agent *a);
 /* What record r publishes for family: the public address, and for a
  * redirect record the external port its service holds. */
+/* Shared with the carrier's other customers, and opened by no way of ours
+ * (publish.c): no A record points at it. */
+bool agent_ipv4_shared(const struct agent *a);
 void agent_target(const struct agent *a, const struct ddns_config *r,
     int family, struct ddns_target *t);
 /* agent.c: the status reply, as an object and as JSON text (malloc'd). */

@@ -177,6 +177,30 @@ check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
 	h->nobs = ev->nobs;
 }
 
+/* A router in front of the home router that maps too (a cascade, or the
+ * carrier's NAT with PCP): every service is mapped through both. Only a
+ * full check looks beyond the home router. */
+static void
+check_upstream(struct agent *a, const struct evidence *ev)
+{
+	const struct gateway *up = evidence_role(ev, GW_UPSTREAM);
+	struct netaddr none = { 0 };
+	const struct netaddr *want = up != NULL &&
+	    evidence_gateway_can_map(up) ? &up->address : &none;
+	char text[ADDR_STRLEN];
+
+	if (addr_equal(&a->ways.upstream, want))
+		return;
+	if (want->family)
+		log_info("the router in front, %s, maps too: services are mapped "
+		    "through both", addr_ntop(want, text, sizeof(text)));
+	else
+		log_info("no router in front maps any more: services are mapped "
+		    "on the home router alone");
+	a->ways.upstream = *want;
+	services_apply(a->svc, a->cfg, &a->ways);
+}
+
 static void
 check_diagnosed(struct diagnosis *d, void *arg)
 {
@@ -198,6 +222,8 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	}
 	changed = check_note(a, &v);
 	check_keep_house(a, ev, a->flags & CHECK_QUICK);
+	if (!(a->flags & CHECK_QUICK) && v.kind != V_NO_INTERNET)
+		check_upstream(a, ev);
 	if (v.kind != V_NO_INTERNET && v.kind != V_UNKNOWN)
 		hooks_heartbeat(a->hooks);	/* a healthy check */
 	a->have_verdict = true;

@@ -39,14 +39,15 @@ outside_way(int family)
 	return family == AF_INET6 ? "pinhole" : "port";
 }
 
-/* Made again only where the router's rule is the whole way in: a pinhole
+/* Made again only where our layers are the whole way in: a pinhole
  * always (no NAT on IPv6), a mapping when the home router is the only
- * NAT (behind another, its mapping is not the whole path). */
+ * NAT or the router in front maps too (behind another that does not, the
+ * home router's mapping is not the whole path). */
 static bool
 outside_may_remake(const struct agent *a, int family)
 {
 	return !a->stopping && (family == AF_INET6 || (a->have_verdict &&
-	    a->kind == V_SINGLE_NAT));
+	    (a->kind == V_SINGLE_NAT || a->ways.upstream.family)));
 }
 
 static void

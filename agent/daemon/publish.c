@@ -108,6 +108,16 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 		t->port = c->external_port ? c->external_port : c->port;
 }
 
+/* The public IPv4 address is shared with the carrier's other customers,
+ * and no way in of ours opens it (the carrier's NAT maps for us: then
+ * strangers reach us there, and the name may point at it). */
+bool
+agent_ipv4_shared(const struct agent *a)
+{
+	return verdict_ipv4_shared(a->kind) &&
+	    !services_open_on(a->svc, &a->public_v4);
+}
+
 /* Would any record be sent? The earliest end of a back-off arms a timer. */
 static bool
 publish_ddns_due(struct agent *a)
@@ -128,7 +138,7 @@ publish_ddns_due(struct agent *a)
 			    &empty);
 			struct ddns_target t;
 			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
-			ddns_decide(r, ds, &t, !fam && verdict_ipv4_shared(a->kind), now,
+			ddns_decide(r, ds, &t, !fam && agent_ipv4_shared(a), now,
 			    false, &d);
 			due |= d.action == DDNS_SEND;
 			if (d.action == DDNS_WAITING &&
@@ -192,7 +202,7 @@ publish_helper_found(struct agent *a, char *argv[], int n, char bufs[][80])
 		argv[n++] = "--public";
 		argv[n++] = (char *)addr_ntop(&a->public_v6, bufs[1], 80);
 	}
-	if (verdict_ipv4_shared(a->kind))
+	if (agent_ipv4_shared(a))
 		argv[n++] = "--cgnat";
 	n = publish_helper_ports(a, argv, n, bufs + 2);
 	argv[n] = NULL;

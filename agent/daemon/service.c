@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Each service is first mapped with one operation (taking over the record
- * a dead agent left: same external port, same PCP nonce), then handed to
- * a mapkeep that renews it, watches the router's epoch and maps it again
- * after a reboot. A failed first mapping is retried with back-off.
+ * Each service has a way in (nat/wayin.c) on each way: its layers are
+ * made (taking over the records a dead agent left: same external port,
+ * same PCP nonce), then kept: renewed, watched, made again after a
+ * reboot. A way that fails is made anew with back-off.
  * Objects are never freed inside their own callbacks: an entry that is
  * done is marked and reaped from the loop.
  */
@@ -23,7 +23,8 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/proc.h"
-#include "nat/mapkeep.h"
+#include "nat/reclaim.h"
+#include "nat/wayin.h"
 #include "lib/names.h"
 
 #define SVC_LIFETIME	7200	/* asked for; renewed at half */
@@ -33,22 +34,19 @@
 #define SVC_MAX		(2 * CONFIG_MAX_SERVICES)
 
 struct services;
-struct svc_orphan;
 
 struct svc {
 	struct services *set;
 	struct service_config cfg;
-	struct netaddr gateway;
-	struct mapping_spec spec;
-	struct mapping_op *op, *retired;
-	struct mapkeep *keep;
+	struct netaddr gateway, upstream;
+	struct mapping_spec spec;	/* the host's own layer */
+	struct wayin *way;
 	struct event *retry;
 	int retry_ms;
 	char error[REASON_LEN];
+	bool failed;		/* its way failed: made anew at the retry */
 	bool stopping, gone, remake;
 	bool lost;		/* lost from the router: restored is news */
-	bool intending;		/* its pending record is being written */
-	bool freed;		/* freed meanwhile: the write's callback frees */
 };
 
 struct services {
@@ -59,25 +57,36 @@ struct services {
 	struct svc *list[SVC_MAX];
 	int n;
 	struct event *reap;
-	struct svc_orphan *orphans[SVC_MAX];
-	int norphans;
+	struct reclaim *reclaim[2];	/* IPv4, IPv6 */
 	services_cb *refreshed, *stopped;
 	void *refreshed_arg, *stopped_arg;
 	services_changed_cb *changed;
 	void *changed_arg;
 };
 
-/* One way a service is kept open: a gateway, and for a pinhole the
- * address it opens (family 0 for a mapping). */
+/* One way a service is kept open: a gateway (and the router in front of
+ * it, if it maps too), and for a pinhole the address it opens (family 0
+ * for a mapping). */
 struct svc_way {
-	struct netaddr gateway, client;
+	struct netaddr gateway, client, upstream;
 };
 
-/* The agent's store writes it; nothing here waits for the file. */
+/* The agent's store writes it; nothing waits for the file but the intent
+ * (the request leaves once the file holds it). */
 static void
-svc_save(struct services *set, store_change_fn *change, void *arg)
+svc_way_save(void *owner, enum wayin_change what, const struct map_record *m,
+    wayin_saved_cb *done, void *done_arg)
 {
-	store_change(set->store, change, arg, NULL, NULL);
+	struct services *set = owner;
+
+	if (what == WAYIN_INTEND) {
+		store_change(set->store, state_store_new, (void *)m, done,
+		    done_arg);
+		return;
+	}
+	store_change(set->store, state_way_change(what), (void *)m, NULL, NULL);
+	if (done != NULL)
+		done(0, done_arg);
 }
 
 static void
@@ -88,12 +97,18 @@ svc_finished(struct svc *e)
 }
 
 static bool
+svc_kept(const struct svc *e)
+{
+	return e->way != NULL && !e->failed && wayin_kept(e->way);
+}
+
+static bool
 svc_any_busy(const struct services *set)
 {
 	for (int i = 0; i < set->n; i++) {
 		const struct svc *e = set->list[i];
-		if (!e->gone && !e->stopping &&
-		    (e->op != NULL || (e->keep && mapkeep_busy(e->keep))))
+		if (!e->gone && !e->stopping && e->way != NULL && !e->failed &&
+		    (!wayin_kept(e->way) || wayin_busy(e->way)))
 			return true;
 	}
 	return false;
@@ -112,17 +127,24 @@ svc_settled(struct services *set)
 }
 
 static void
-svc_kept(int status, void *arg)
+svc_done(int status, void *arg)
 {
 	(void)status;
 	svc_finished(arg);
+}
+
+/* The layer strangers reach, when kept. */
+static const struct map_record *
+svc_outer(const struct svc *e)
+{
+	return svc_kept(e) ? wayin_outer(e->way) : NULL;
 }
 
 /* "5.0.1.2:8080" or "[2a05:5:1::10]:8080" for the timeline. */
 static const char *
 svc_way_text(const struct svc *e, char *buf, size_t len)
 {
-	const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) : NULL;
+	const struct map_record *m = svc_outer(e);
 
 	if (m == NULL || m->external.family == 0)
 		snprintf(buf, len, "%u/%s", e->cfg.port, proto_name(e->cfg.protocol));
@@ -134,7 +156,7 @@ svc_way_text(const struct svc *e, char *buf, size_t len)
 static const char *
 svc_way_name(const struct svc *e)
 {
-	return e->gateway.family == AF_INET6 ? "pinhole" : "mapping";
+	return wayin_kind(wayin_kind_of(e->gateway.family))->name;
 }
 
 static void
@@ -205,133 +227,90 @@ svc_failed(struct svc *e, const char *error)
 }
 
 static void
-svc_on_save(enum mapkeep_change what, const struct map_record *m, void *arg)
+svc_way_failed(struct wayin *w, int layer, const struct mapping_grant *g,
+    void *arg)
 {
 	struct svc *e = arg;
+	char why[REASON_LEN], up[ADDR_STRLEN];
 
-	svc_save(e->set, what == MAPKEEP_STORE ? state_store : state_drop,
-	    (void *)m);
+	(void)w;
+	e->failed = true;
+	if (layer > 0)
+		snprintf(why, sizeof(why), "the router in front, %s, refused: %s",
+		    addr_ntop(&g->gateway, up, sizeof(up)), g->error);
+	else
+		snprintf(why, sizeof(why), "%s", g->error);
+	svc_failed(e, why);
+	svc_settled(e->set);
 }
 
 static void
-svc_keep(struct svc *e, const struct mapping_grant *g)
+svc_granted(struct wayin *w, void *arg)
 {
-	struct map_record rec;
+	struct svc *e = arg;
+	const struct map_record *m = wayin_outer(w);
 	char ext[ADDR_PORT_STRLEN];
 
-	maprec_of_grant(g, &e->spec, 0, &rec);
-	rec.owner_pid = getpid();
-	rec.owner_start = proc_start_time(rec.owner_pid);
-	svc_save(e->set, state_store, &rec);
-	e->spec.has_nonce = false;
-	e->keep = mapkeep_start(e->set->base, svc_on_save,
-	    e->set->timeout_ms, SVC_CHECK_S, &rec, &e->spec, 1, svc_kept, e);
-	if (e->keep == NULL) {
-		svc_failed(e, "out of memory");
-		return;
-	}
-	mapkeep_on_grant(e->keep, svc_regranted);
-	mapkeep_on_lost(e->keep, svc_lost);
 	e->error[0] = '\0';
 	e->retry_ms = SVC_RETRY_MIN;
-	log_info("service %s: %u/%s -> %s via %s%s", e->cfg.name, e->cfg.port,
-	    proto_name(e->cfg.protocol), addr_ntop_port(&g->external,
-	    g->external_port, ext, sizeof(ext)), via_name(g->via),
+	log_info("service %s: %u/%s -> %s via %s%s%s", e->cfg.name, e->cfg.port,
+	    proto_name(e->cfg.protocol), addr_ntop_port(&m->external,
+	    m->external_port, ext, sizeof(ext)), via_name(m->via),
+	    wayin_layers(w) > 1 ? " (through two routers)" : "",
 	    e->gateway.family == AF_INET6 ? " (a pinhole)" : "");
 	svc_restored(e);
-	if (e->stopping)	/* removed while its first mapping was made */
-		mapkeep_stop(e->keep);
-}
-
-static void
-svc_granted(const struct mapping_grant *g, void *arg)
-{
-	struct svc *e = arg;
-
-	mapping_free(e->retired);
-	e->retired = e->op;
-	e->op = NULL;
-	if (g->ok)
-		svc_keep(e, g);
-	else if (e->stopping)
-		svc_finished(e);
-	else
-		svc_failed(e, g->error);
 	svc_settled(e->set);
-	if (g->ok && !e->stopping && e->set->changed != NULL)
+	if (e->set->changed != NULL)
 		e->set->changed(e->cfg.name, e->gateway.family,
 		    e->set->changed_arg);
 }
 
-/* Take over what a dead agent (or an earlier run of this one) recorded;
- * false if nothing is recorded. */
-static bool
-svc_adopt(struct svc *e)
+/* What a dead agent (or an earlier run of this one) recorded of layer i,
+ * to take over: same external port, same PCP nonce; NULL if nothing. */
+static const struct map_record *
+svc_adopt(const struct svc *e, int i, const struct map_record *inner)
 {
-	const struct map_record *m = state_find_const(store_state(e->set->store),
-	    e->cfg.protocol, e->cfg.port, &e->gateway);
+	const struct state *st = store_state(e->set->store);
+	const struct map_record *m;
 
-	if (m != NULL && e->gateway.family == AF_INET6 &&
-	    !addr_equal(&m->external, &e->spec.client))
-		return false;	/* a pinhole for an address we had before */
-	if (m == NULL || m->chain != 0)
-		return m != NULL;
-	e->spec.external_port = m->external_port;
-	e->spec.has_nonce = m->has_nonce;
-	e->spec.renew = m->via != VIA_ANY;	/* granted, not just intended */
-	e->spec.pinhole_id = m->pinhole_id;
-	memcpy(e->spec.nonce, m->nonce, sizeof(e->spec.nonce));
-	return true;
-}
-
-static void
-svc_ask(struct svc *e)
-{
-	if (e->stopping || e->op != NULL)
-		return;
-	e->op = mapping_start(e->set->base, &e->gateway, &e->spec,
-	    e->set->timeout_ms, svc_granted, e);
-	if (e->op == NULL)
-		svc_failed(e, "cannot start a mapping");
-}
-
-static void
-svc_intended(int rc, void *arg)
-{
-	struct svc *e = arg;
-
-	e->intending = false;
-	if (e->freed) {
-		free(e);
-		return;
+	if (i == 0) {
+		m = state_find_const(st, e->cfg.protocol, e->cfg.port,
+		    &e->gateway);
+		if (m != NULL && e->gateway.family == AF_INET6 &&
+		    !addr_equal(&m->external, &e->spec.client))
+			return NULL;	/* a pinhole for an address we had */
+		return m != NULL && m->chain == 0 ? m : NULL;
 	}
-	if (rc < 0)
-		svc_failed(e, "cannot record the mapping before asking for it");
-	else
-		svc_ask(e);
+	if (inner == NULL || e->upstream.family == 0)
+		return NULL;
+	m = state_find_const(st, e->cfg.protocol, inner->external_port,
+	    &e->upstream);
+	return m != NULL && m->chain == e->cfg.port ? m : NULL;
 }
 
-/* The intent first: whatever happens once the request has left (kill -9),
- * the next start finds the mapping in the state and removes or keeps it.
- * The request leaves when the file holds the pending record. */
+/* Its way in, made (or taken over) layer by layer; a failed one is made
+ * anew. */
 static void
 svc_map(struct svc *e)
 {
-	struct map_record rec;
+	struct wayin_params p = { .spec = e->spec, .gateway = e->gateway,
+	    .upstream = e->upstream, .keep = true, .owned = true,
+	    .timeout_ms = e->set->timeout_ms, .check_s = SVC_CHECK_S,
+	    .save = svc_way_save, .owner = e->set,
+	    .ev = { .granted = svc_granted, .failed = svc_way_failed,
+	    .lost = svc_lost, .regranted = svc_regranted, .done = svc_done },
+	    .arg = e };
 
-	if (e->stopping || e->op != NULL || e->intending)
+	if (e->stopping || (e->way != NULL && !e->failed))
 		return;
-	if (svc_adopt(e)) {
-		svc_ask(e);
-		return;
+	wayin_free(e->way);	/* failed, and its callback has returned */
+	e->failed = false;
+	p.adopt[0] = svc_adopt(e, 0, NULL);
+	p.adopt[1] = svc_adopt(e, 1, p.adopt[0]);
+	if ((e->way = wayin_start(e->set->base, &p)) == NULL) {
+		e->failed = true;
+		svc_failed(e, "out of memory");
 	}
-	if (mapping_choose_nonce(&e->spec) < 0) {
-		svc_failed(e, "no random numbers for the PCP nonce");
-		return;
-	}
-	maprec_pending(&e->spec, &e->gateway, 0, &rec);
-	e->intending = true;
-	store_change(e->set->store, state_store_new, &rec, svc_intended, e);
 }
 
 static struct svc *
@@ -350,6 +329,7 @@ svc_start(struct services *set, const struct service_config *c,
 	e->set = set;
 	e->cfg = *c;
 	e->gateway = w->gateway;
+	e->upstream = w->upstream;
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
 	    .external_port = c->external_port ? c->external_port : c->port,
@@ -360,45 +340,30 @@ svc_start(struct services *set, const struct service_config *c,
 	return e;
 }
 
-/* Stop keeping e; remove its mapping from the router, or leave it. */
+/* Stop keeping e; remove its layers from their routers, or leave them. */
 static void
 svc_stop(struct svc *e, bool remove)
 {
-	const struct map_record *rec;
-
 	if (e->stopping)
 		return;
 	e->stopping = true;
 	event_del(e->retry);
-	if (e->op != NULL)
-		return;		/* svc_granted finishes it */
-	if (e->keep == NULL) {
+	if (e->way == NULL) {
 		svc_finished(e);
 		return;
 	}
-	if (remove) {
+	if (remove)
 		log_info("service %s: removing %u/%s", e->cfg.name, e->cfg.port,
 		    proto_name(e->cfg.protocol));
-		mapkeep_stop(e->keep);
-		return;
-	}
-	if ((rec = mapkeep_layer(e->keep, 0)) != NULL)
-		svc_save(e->set, state_disown, (void *)rec);
-	svc_finished(e);
+	wayin_stop(e->way, remove);	/* svc_done finishes it */
 }
 
 static void
 svc_free(struct svc *e)
 {
-	mapkeep_free(e->keep);
-	mapping_free(e->op);
-	mapping_free(e->retired);
+	wayin_free(e->way);
 	loop_event_free(&e->retry);
-	e->keep = NULL, e->op = e->retired = NULL;
-	if (e->intending)
-		e->freed = true;	/* svc_intended frees it */
-	else
-		free(e);
+	free(e);
 }
 
 static void
@@ -422,7 +387,8 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	}
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
-		struct svc_way w = { again[i]->gateway, again[i]->spec.client };
+		struct svc_way w = { again[i]->gateway, again[i]->spec.client,
+		    again[i]->upstream };
 		struct svc *e = svc_start(set, &again[i]->cfg, &w);
 		if (e != NULL)
 			e->lost = again[i]->lost;
@@ -441,13 +407,24 @@ services_port(const struct services *set, const char *name, int family)
 {
 	for (int i = 0; i < set->n; i++) {
 		const struct svc *e = set->list[i];
-		const struct map_record *m = e->keep ? mapkeep_layer(e->keep, 0) :
-		    NULL;
+		const struct map_record *m = svc_outer(e);
 		if (!e->gone && !e->stopping && m != NULL &&
 		    e->gateway.family == family && !strcmp(e->cfg.name, name))
 			return m->external_port;
 	}
 	return 0;
+}
+
+bool
+services_open_on(const struct services *set, const struct netaddr *addr)
+{
+	for (int i = 0; i < set->n; i++) {
+		const struct map_record *m = svc_outer(set->list[i]);
+		if (m != NULL && !set->list[i]->stopping &&
+		    addr_equal(&m->external, addr))
+			return true;
+	}
+	return false;
 }
 
 void
@@ -462,7 +439,7 @@ services_remake(struct services *set, const char *name, int family)
 {
 	for (int i = 0; i < set->n; i++) {
 		struct svc *e = set->list[i];
-		if (e->gone || e->stopping || e->keep == NULL ||
+		if (e->gone || e->stopping || !svc_kept(e) ||
 		    e->gateway.family != family || strcmp(e->cfg.name, name) != 0)
 			continue;
 		log_info("service %s: the router lists its %s, but it does not "
@@ -504,7 +481,8 @@ svc_same(const struct svc *e, const struct service_config *c,
     const struct svc_way *w)
 {
 	return e->cfg.protocol == c->protocol && e->cfg.port == c->port &&
-	    e->cfg.external_port == c->external_port && svc_on_way(e, w);
+	    e->cfg.external_port == c->external_port && svc_on_way(e, w) &&
+	    addr_equal(&e->upstream, &w->upstream);
 }
 
 /* The ways of w: the IPv4 mapping, then the IPv6 pinhole. */
@@ -514,16 +492,19 @@ svc_ways(const struct services_ways *w, struct svc_way out[2])
 	int n = 0;
 
 	if (w->gateway.family)
-		out[n++] = (struct svc_way){ .gateway = w->gateway };
+		out[n++] = (struct svc_way){ .gateway = w->gateway,
+		    .upstream = w->upstream };
 	if (w->gateway6.family && w->host6.family)
-		out[n++] = (struct svc_way){ w->gateway6, w->host6 };
+		out[n++] = (struct svc_way){ .gateway = w->gateway6,
+		    .client = w->host6 };
 	return n;
 }
 
-/* The same port with another external port: the old mapping must be gone
- * before the new one is asked for (NAT-PMP and PCP key a mapping by its
- * internal port; asked at once, the router hands back the old one and
- * the removal then takes it). Returns its index, or n. */
+/* The same port with another external port, or through another router
+ * in front: the old way must be gone before the new one is asked for
+ * (NAT-PMP and PCP key a mapping by its internal port; asked at once, the
+ * router hands back the old one and the removal then takes it). Returns
+ * its index, or n. */
 static int
 svc_moved(struct services *set, int n, const bool *wanted,
     const struct service_config *c, const struct svc_way *w)
@@ -533,13 +514,13 @@ svc_moved(struct services *set, int n, const bool *wanted,
 		if (wanted[j] || e->stopping || e->cfg.protocol != c->protocol ||
 		    e->cfg.port != c->port || !svc_on_way(e, w))
 			continue;
-		log_info("service %s: external port %u -> %u: removing, then "
-		    "mapping again", c->name, e->cfg.external_port ?
-		    e->cfg.external_port : e->cfg.port, c->external_port ?
-		    c->external_port : c->port);
+		log_info("service %s: %s: removing, then mapping again", c->name,
+		    addr_equal(&e->upstream, &w->upstream) ? "another external "
+		    "port" : "another router in front");
 		e->remake = true;
 		svc_stop(e, true);
 		e->cfg = *c;		/* what reap starts */
+		e->upstream = w->upstream;
 		return j;
 	}
 	return n;
@@ -593,44 +574,29 @@ services_apply(struct services *set, const struct config *cfg,
 		svc_start(set, fresh[i], fresh_way[i]);
 }
 
-/* --- mappings that a dead process left and no service wants --- */
+/* --- what a dead process left and no service wants --- */
 
-struct svc_orphan {
-	struct services *set;
-	struct map_record rec;
-	struct mapping_op *op;
+struct svc_wanted_ctx {
+	const struct config *cfg;
+	const struct services_ways *w;
 };
 
-static void
-svc_orphan_removed(const struct mapping_grant *g, void *arg)
-{
-	struct svc_orphan *o = arg;
-
-	if (g->ok) {
-		log_info("removed %u/%s, left by process %d", o->rec.internal_port,
-		    proto_name(o->rec.protocol), o->rec.owner_pid);
-		svc_save(o->set, state_drop, &o->rec);
-	} else {
-		log_warnx("cannot remove %u/%s, left by process %d: %s",
-		    o->rec.internal_port, proto_name(o->rec.protocol),
-		    o->rec.owner_pid, g->error);
-	}
-}
-
-/* A record of a mapping (or of a pinhole for the host's address now)
- * that one of cfg's services keeps on one of the ways. */
+/* A record of a layer (or of a pinhole for the host's address now) that
+ * one of cfg's services keeps on one of the ways. */
 static bool
-svc_wanted(const struct config *cfg, const struct map_record *m,
-    const struct services_ways *w)
+svc_wanted(const struct map_record *m, void *arg)
 {
+	const struct svc_wanted_ctx *x = arg;
+	const struct services_ways *w = x->w;
+	uint16_t port = m->chain ? m->chain : m->internal_port;
 	bool way = m->gateway.family == AF_INET6 ?
 	    addr_equal(&m->gateway, &w->gateway6) &&
 	    addr_equal(&m->external, &w->host6) :
-	    addr_equal(&m->gateway, &w->gateway);
+	    addr_equal(&m->gateway, m->chain ? &w->upstream : &w->gateway);
 
-	for (int i = 0; way && i < cfg->nservices; i++)
-		if (m->chain == 0 && cfg->services[i].protocol == m->protocol &&
-		    cfg->services[i].port == m->internal_port)
+	for (int i = 0; way && i < x->cfg->nservices; i++)
+		if (x->cfg->services[i].protocol == m->protocol &&
+		    x->cfg->services[i].port == port)
 			return true;
 	return false;
 }
@@ -640,25 +606,31 @@ services_reclaim(struct services *set, const struct config *cfg,
     const struct services_ways *w, int family)
 {
 	const struct state *st = store_state(set->store);
+	struct svc_wanted_ctx x = { cfg, w };
+	struct reclaim **r = &set->reclaim[family == AF_INET6];
 
-	for (int i = 0; i < st->nmaps && set->norphans < SVC_MAX; i++) {
-		const struct map_record *m = &st->maps[i];
-		struct svc_orphan *o;
-		struct mapping_spec spec;
-		if (m->gateway.family != family || m->owner_pid == 0 ||
-		    maprec_owner_alive(m) || svc_wanted(cfg, m, w))
-			continue;
-		if ((o = calloc(1, sizeof(*o))) == NULL)
-			break;
-		*o = (struct svc_orphan){ .set = set, .rec = *m };
-		maprec_spec(m, &spec);
-		spec.remove = true;
-		o->op = mapping_start(set->base, &m->gateway, &spec,
-		    set->timeout_ms, svc_orphan_removed, o);
-		set->orphans[set->norphans++] = o;
-	}
+	reclaim_free(*r);	/* one at a time a family: the newest */
+	*r = reclaim_start(set->base, st->maps, st->nmaps,
+	    &(struct reclaim_params){ .family = family, .wanted = svc_wanted,
+	    .save = svc_way_save, .owner = set, .timeout_ms = set->timeout_ms,
+	    .arg = &x });
 }
 
+/* One layer, as status shows it. */
+static json_t *
+svc_layer_json(const struct map_record *m, int64_t now)
+{
+	char gw[ADDR_STRLEN], ext[ADDR_STRLEN];
+	int64_t left = m->lifetime ? m->granted_at + m->lifetime - now : -1;
+
+	return json_pack("{s:s, s:s, s:i, s:s, s:I}", "gateway",
+	    addr_ntop(&m->gateway, gw, sizeof(gw)), "external_address",
+	    addr_ntop(&m->external, ext, sizeof(ext)), "external_port",
+	    m->external_port, "via", via_name(m->via), "lease_left",
+	    (json_int_t)left);
+}
+
+/* The outer layer's fields (what strangers reach) and every layer. */
 json_t *
 services_json(const struct services *set, int64_t now)
 {
@@ -666,22 +638,21 @@ services_json(const struct services *set, int64_t now)
 
 	for (int i = 0; i < set->n; i++) {
 		const struct svc *e = set->list[i];
-		const struct map_record *m = e->keep ?
-		    mapkeep_layer(e->keep, 0) : NULL;
-		json_t *o = json_pack("{s:s, s:s, s:i, s:b}", "service",
+		const struct map_record *m = svc_outer(e);
+		json_t *o = json_pack("{s:s, s:s, s:i, s:b, s:s}", "service",
 		    e->cfg.name, "protocol", proto_name(e->cfg.protocol), "port",
-		    e->cfg.port, "pinhole", e->gateway.family == AF_INET6);
-		char ext[ADDR_STRLEN];
+		    e->cfg.port, "pinhole", e->gateway.family == AF_INET6, "kind",
+		    svc_way_name(e));
 
 		if (m != NULL) {
-			int64_t left = m->lifetime ? m->granted_at + m->lifetime -
-			    now : -1;
-			json_object_set_new(o, "external_address", json_string(
-			    addr_ntop(&m->external, ext, sizeof(ext))));
-			json_object_set_new(o, "external_port",
-			    json_integer(m->external_port));
-			json_object_set_new(o, "via", json_string(via_name(m->via)));
-			json_object_set_new(o, "lease_left", json_integer(left));
+			json_t *layers = json_array(), *outer = svc_layer_json(m,
+			    now);
+			json_object_update(o, outer);
+			json_decref(outer);
+			for (int l = 0; l < wayin_layers(e->way); l++)
+				json_array_append_new(layers, svc_layer_json(
+				    wayin_layer(e->way, l), now));
+			json_object_set_new(o, "layers", layers);
 		}
 		json_object_set_new(o, "state", json_string(e->stopping ?
 		    "removing" : m != NULL ? "mapped" : "mapping"));
@@ -700,9 +671,9 @@ services_refresh(struct services *set, const char *why, services_cb *done,
 		struct svc *e = set->list[i];
 		if (e->stopping)
 			continue;
-		if (e->keep != NULL)
-			mapkeep_refresh(e->keep, why);
-		else if (e->op == NULL) {
+		if (svc_kept(e))
+			wayin_refresh(e->way, why);
+		else if (e->way == NULL || e->failed) {
 			event_del(e->retry);
 			svc_map(e);
 		}
@@ -730,10 +701,8 @@ services_free(struct services *set)
 		return;
 	for (int i = 0; i < set->n; i++)
 		svc_free(set->list[i]);
-	for (int i = 0; i < set->norphans; i++) {
-		mapping_free(set->orphans[i]->op);
-		free(set->orphans[i]);
-	}
+	reclaim_free(set->reclaim[0]);
+	reclaim_free(set->reclaim[1]);
 	event_free(set->reap);
 	free(set);
 }

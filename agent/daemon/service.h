@@ -20,11 +20,12 @@ struct timeline;
 /* Losses and restorations go to timeline. */
 struct services *services_new(struct event_base *base, struct store *store,
     struct timeline *timeline, int timeout_ms);
-/* Where each service is kept open: a mapping on the IPv4 gateway, and a
- * pinhole on the router's IPv6 address for this host's stable address
- * (family 0: none). */
+/* Where each service is kept open: a mapping on the IPv4 gateway (and on
+ * the router in front of it, if that one maps too: a cascade, or the
+ * carrier's NAT), and a pinhole on the router's IPv6 address for this
+ * host's stable address (family 0: none). */
 struct services_ways {
-	struct netaddr gateway;
+	struct netaddr gateway, upstream;
 	struct netaddr gateway6, host6;
 };
 
@@ -51,6 +52,9 @@ void services_stop(struct services *s, bool remove, services_cb *done,
  * its mapping; AF_INET6: its pinhole), or 0 if it holds none. */
 uint16_t services_port(const struct services *s, const char *name,
     int family);
+/* Does a kept way's outer layer open addr (a mapping at the carrier's
+ * NAT opens its shared public address)? */
+bool services_open_on(const struct services *s, const struct netaddr *addr);
 /* changed(name, family, arg) runs after a service got a mapping or a
  * pinhole (the first, or again after a reboot or a refresh), from the
  * loop. */

@@ -5,7 +5,8 @@
 #                           as a [service], an RFC 2136 record in knot;
 #                           RECORD, CHECK_URL, EXTRA_CONF add to it
 #   start_agent / stop_agent [SIG], status_json, status_has JQ WANT,
-#   wait_for SECONDS CMD..., reach_tcp ADDR PORT, services (a TCP 8080)
+#   wait_for SECONDS CMD..., reach_tcp ADDR PORT, reach_udp ADDR PORT,
+#   services (a TCP 8080; with "udp", a UDP 5353 too)
 
 SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 conf= agent=
@@ -53,9 +54,15 @@ status_json() {
 status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
 stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
 updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
+reach_udp() {	# reach_udp ADDR PORT
+	echo ping | lab_run inet timeout 2 socat -T1 - "UDP:$1:$2" 2>/dev/null
+}
 services() {
 	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
 	lab_wait_tcp host 8080
+	[ "${1:-}" != udp ] && return
+	lab_bg host game socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong'
+	lab_wait_udp host 5353
 }
 # wait_for SECONDS COMMAND...: until it succeeds; 0 if it did
 wait_for() {

@@ -6,6 +6,15 @@
 #   double-nat  the home router's private WAN address changes: never
 #               published; SIGUSR1 catches the ISP's new address
 #   cgnat       the carrier's address is never published
+#   cascade     double-nat-chain, both routers map: the agent keeps each
+#               service through both (TCP and UDP), a stranger reaches it on
+#               the ISP box's address, the record follows; the ISP box
+#               restarts with its rules flushed: reachable again; SIGTERM
+#               leaves both routers and the state clean
+#   carrier     cgnat-pcp, the home router told the public address: the
+#               agent keeps each service through the carrier's PCP too, a
+#               stranger reaches it, and the carrier's address is published
+#               (a way of ours opens it); SIGTERM leaves both routers clean
 #   reboot      the router restarts with its rules flushed: the mapping is
 #               back within 2 s of its return
 #   reload      SIGHUP with one service added and one removed changes
@@ -161,6 +170,56 @@ case_cgnat() {
 	check "nothing published" '.records[0].published' "" "$LAB_DIR/status.json"
 	check "status says why" '.records[0].next | test("carrier-grade NAT")' true "$LAB_DIR/status.json"
 	stop_agent
+}
+
+# layers_of SERVICE: how many layers status lists for its way in
+layers_of() {
+	jq -r --arg s "$1" '.mappings[] | select(.service == $s and .pinhole == false) | .layers | length' "$LAB_DIR/status.json"
+}
+outer_port() {
+	jq -r --arg s "$1" '.mappings[] | select(.service == $s and .pinhole == false) | .external_port' "$LAB_DIR/status.json"
+}
+both_layers() { status_json && [ "$(layers_of web)" = 2 ] && [ "$(layers_of game)" = 2 ]; }
+
+# kept_through_two NODE PUBLIC: the agent's services reached by a stranger
+# through the home router and NODE; NODE's restart is repaired; SIGTERM
+# cleans both.
+kept_through_two() {
+	local node=$1 public=$2 web game
+	services udp
+	write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 8 both_layers
+	check "web: two layers" '[.mappings[] | select(.service == "web") | .layers | length] | max' 2 "$LAB_DIR/status.json"
+	check "web: the outer layer on $node" '.mappings[] | select(.service == "web") | .layers[1].external_address' "$public" "$LAB_DIR/status.json"
+	web=$(outer_port web) game=$(outer_port game)
+	check_eq "a stranger reaches the TCP service" "$(reach_tcp "$public" "$web")" hello-from-nas
+	check_eq "a stranger reaches the UDP service" "$(reach_udp "$public" "$game")" pong
+	wait_for 5 knot_has "$public"
+	check_eq "the record names the outer address" "$(lab_dig nas.example.com)" "$public"
+	check_eq "both layers recorded, as the agent's" "$(grep -c "^mapping.* $agent " "$LAB_DIR/state/state")" 4
+	lab_upnpd_crash "$node"
+	sleep 2
+	lab_upnpd_start "$node"
+	wait_for 10 eval '[ "$(reach_tcp "$public" "$web")" = hello-from-nas ]'
+	check_eq "reachable again after $node's restart" "$(reach_tcp "$public" "$web")" hello-from-nas
+	stop_agent
+	check_eq "SIGTERM leaves the home router clean" "$(lab_upnpd_rules rtr)" 0
+	check_eq "SIGTERM leaves $node clean" "$(lab_upnpd_rules "$node")" 0
+	check_eq "and the state file" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
+
+case_cascade() {
+	lab_setup double-nat-chain
+	lab_knot "$SECRET"
+	kept_through_two isp 5.0.1.2
+}
+
+case_carrier() {
+	lab_setup cgnat-pcp
+	lab_upnpd_told rtr 5.0.1.2
+	lab_knot "$SECRET"
+	kept_through_two cgn 5.0.1.2
 }
 
 case_reboot() {
@@ -507,6 +566,7 @@ case_one_writer() {
 	write_conf "web 8080"
 	start_agent
 	wait_for 3 status_has '.mappings[0].state' mapped
+	wait_for 3 state_has_ddns	# the DNS helper's report folded in too
 	cp "$LAB_DIR/state/state" "$LAB_DIR/state.before"
 	for flags in "--stun $LAB_STUN1" "--via pcp" "--upstream 5.0.0.1" "--keep"; do
 		out=$(lab_run host "$bin" map add 9000 $flags --config "$conf" 2>&1)
