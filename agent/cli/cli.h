@@ -32,10 +32,12 @@ int cli_port(const char *cmd, const char *what, const char *text,
     uint16_t *port);
 int cli_port_proto(const char *cmd, const char *text, uint16_t *port,
     int *proto);
-/* Ask the running agent (it owns the state): its JSON reply, or NULL
- * with *error -ENOENT or -ECONNREFUSED when none runs. */
-json_t *cli_ask_agent(const char *runtime_dir, const char *request,
-    int *error);
+/* Ask the running agent (it owns the state; ctlmsg.h's vocabulary): its
+ * JSON reply within wait_ms, or NULL with *error -ENOENT or -ECONNREFUSED
+ * when none runs. */
+struct ctl_request;
+json_t *cli_ask_agent(const char *runtime_dir, const struct ctl_request *r,
+    int wait_ms, int *error);
 int status_main(int argc, char *argv[]);
 int import_main(int argc, char *argv[]);
 int redirectcmd_main(int argc, char *argv[]);

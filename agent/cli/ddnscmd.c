@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "agent/cli/cli.h"
+#include "agent/daemon/ctlmsg.h"
 #include "agent/config/config.h"
 #include "agent/config/state.h"
 #include "agent/diagnosis/diagnosis.h"
@@ -216,7 +217,8 @@ static int
 ddnscmd_ask_agent(struct ddnscmd *c)
 {
 	int error;
-	json_t *reply = cli_ask_agent(c->cfg.runtime_dir, "ddns update", &error);
+	json_t *reply = cli_ask_agent(c->cfg.runtime_dir,
+	    &(struct ctl_request){ .verb = CTL_DDNS_UPDATE }, 5000, &error);
 
 	if (reply == NULL)
 		return error == -ENOENT || error == -ECONNREFUSED ? -1 : 1;

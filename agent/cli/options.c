@@ -10,6 +10,7 @@
 
 #include "agent/cli/cli.h"
 #include "agent/daemon/control.h"
+#include "agent/daemon/ctlmsg.h"
 #include "lib/log.h"
 
 void
@@ -82,11 +83,15 @@ cli_port_proto(const char *cmd, const char *text, uint16_t *port, int *proto)
 }
 
 json_t *
-cli_ask_agent(const char *runtime_dir, const char *request, int *error)
+cli_ask_agent(const char *runtime_dir, const struct ctl_request *r,
+    int wait_ms, int *error)
 {
-	char *text = NULL;
+	char *text = NULL, request[80];
 	json_t *reply;
-	int rc = control_ask(runtime_dir, request, &text);
+	int rc;
+
+	ctlmsg_format(r, request, sizeof(request));
+	rc = control_ask(runtime_dir, request, wait_ms, &text);
 
 	*error = rc;
 	if (rc < 0)

@@ -197,7 +197,7 @@ status_main(int argc, char *argv[])
 	if (cfg == NULL)
 		return 1;
 	dir = status_dir(config, dir, cfg);
-	rc = control_ask(dir, "status", &reply);
+	rc = control_ask(dir, "status", 5000, &reply);
 	if (rc < 0) {
 		fprintf(stderr, "homereach status: no agent is running (%s/%s: "
 		    "%s)\n", dir, CONTROL_SOCKET, strerror(-rc));

@@ -27,6 +27,7 @@
 #include "agent/daemon/web.h"
 #include "agent/diagnosis/report.h"
 #include "agent/daemon/control.h"
+#include "agent/daemon/ctlmsg.h"
 #include "agent/daemon/daemon.h"
 #include "agent/daemon/service.h"
 #include "agent/daemon/store.h"
@@ -405,22 +406,26 @@ agent_status_object(struct agent *a)
 	return o;
 }
 
-static char *
-agent_on_control(const char *request, bool trusted, void *arg)
+static void
+agent_on_control(struct control_conn *cc, const char *line, bool trusted,
+    void *arg)
 {
 	struct agent *a = arg;
+	struct ctl_request r;
 
-	if (!strcmp(request, "status"))
-		return agent_status_json(a);
-	if (!trusted)
-		return strdup("{\"ok\": false, \"error\": \"only root and the "
-		    "agent's own user may change what it keeps (its group reads "
-		    "the status)\"}");
-	if (!strcmp(request, "check")) {
+	if (ctlmsg_parse(line, &r) < 0)
+		control_reply(cc, NULL);
+	else if (r.verb == CTL_STATUS)
+		control_reply(cc, agent_status_json(a));
+	else if (!trusted)
+		control_reply(cc, ctlmsg_reply_text(CTL_NOT_ALLOWED, "only root "
+		    "and the agent's own user may change what it keeps (its "
+		    "group reads the status)"));
+	else if (r.verb == CTL_CHECK) {
 		agent_check(a, "asked on the control socket", CHECK_MAPPINGS);
-		return strdup("{\"ok\": true}");
-	}
-	return agent_ondemand(a, request);
+		control_reply(cc, ctlmsg_reply_text(CTL_OK, NULL));
+	} else
+		agent_ondemand(a, cc, &r);
 }
 
 /* --- start and stop --- */
@@ -584,6 +589,7 @@ agent_setup(struct agent *a)
 	    agent_signals(a) < 0)
 		return -1;
 	services_on_change(a->svc, agent_on_service, a);
+	services_on_settle(a->svc, agent_ondemand_settled, a);
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
@@ -600,6 +606,7 @@ static void
 agent_free(struct agent *a)
 {
 	agent_check_free(a);
+	agent_ondemand_free(a);
 	addr6_free(a);
 	services_free(a->svc);
 	reach_free(a->reach);

@@ -28,6 +28,9 @@ enum { CHECK_MAPPINGS = 1, CHECK_QUICK = 2 };
 
 struct seen6;
 
+#define ONDEMAND_MAX_WAITS	8	/* the control socket's connections */
+
+struct ondemand_wait;
 struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -106,9 +109,12 @@ struct agent {
 		bool reclaimed;		/* pinholes a dead agent left */
 	} addr6;
 
-	/* Ports `map add` asked the agent to keep (ondemand.c). */
+	/* Ports `map add` asked the agent to keep (ondemand.c), and the
+	 * requests waiting for their grants. */
 	struct service_config extra[CONFIG_MAX_SERVICES];
 	int nextra;
+	struct ondemand_wait *waits[ONDEMAND_MAX_WAITS];
+	int nwaits;
 };
 
 /* check.c: start a check (re-probe, re-verify mappings, update DNS, save
@@ -133,9 +139,15 @@ void addr6_confirm(struct agent *a, const char *why,
     const struct timespec *cause, bool always);
 void addr6_free(struct agent *a);
 /* ondemand.c: a request of the command line (map add/del, ddns update),
- * or NULL if it is none; and the agent's own services put into cfg. */
-char *agent_ondemand(struct agent *a, const char *request);
+ * answered on cc now or when its ways are settled; the agent's own
+ * services put into cfg; a service's ways settled (services_on_settle). */
+struct control_conn;
+struct ctl_request;
+void agent_ondemand(struct agent *a, struct control_conn *cc,
+    const struct ctl_request *r);
 void agent_ondemand_merge(struct agent *a, struct config *cfg);
+void agent_ondemand_settled(const char *service, void *arg);
+void agent_ondemand_free(struct agent *a);
 /* outside.c: a service got a mapping (services_on_change). */
 void agent_on_service(const char *name, int family, void *arg);
 /* Check every mapped service from outside (check_url). */

@@ -25,6 +25,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "agent/daemon/ctlmsg.h"
 #include "lib/log.h"
 
 #define CONTROL_MAX_LINE	64
@@ -36,20 +37,31 @@ struct control {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	control_cb *cb;
 	void *arg;
+	struct control_conn *conns[CONTROL_MAX_CONNS];
 	int nconns;
 };
 
 /* One client: its bufferevent's argument. */
 struct control_conn {
 	struct control *c;
+	struct bufferevent *bev;
 	bool trusted;			/* root, or the agent's own user */
+	bool replied;
+	void (*gone)(void *);		/* a later reply's waiter */
+	void *gone_arg;
 };
 
 static void
 control_done(struct bufferevent *bev, struct control_conn *cc)
 {
+	struct control *c = cc->c;
+
+	if (!cc->replied && cc->gone != NULL)
+		cc->gone(cc->gone_arg);
 	bufferevent_free(bev);
-	cc->c->nconns--;
+	for (int i = 0; i < c->nconns; i++)
+		if (c->conns[i] == cc)
+			c->conns[i] = c->conns[--c->nconns];
 	free(cc);
 }
 
@@ -77,30 +89,55 @@ control_on_event(struct bufferevent *bev, short what, void *arg)
 	control_done(bev, arg);	/* EOF, error or timeout */
 }
 
+void
+control_reply(struct control_conn *cc, char *text)
+{
+	struct bufferevent *bev = cc->bev;
+	struct timeval patience = { 2, 0 };
+
+	if (text == NULL)
+		text = ctlmsg_reply_text(CTL_UNKNOWN, "unknown request");
+	cc->replied = true;
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_set_timeouts(bev, NULL, &patience);
+	bufferevent_setcb(bev, NULL, control_on_write, control_on_event, cc);
+	bufferevent_write(bev, text ? text : "{}", text ? strlen(text) : 2);
+	bufferevent_write(bev, "\n", 1);
+	free(text);
+}
+
+/* Its reader waits for EOF (the client gone) and no longer times out:
+ * the waiter answers in its own time. */
+void
+control_later(struct control_conn *cc, void (*gone)(void *), void *arg)
+{
+	cc->gone = gone;
+	cc->gone_arg = arg;
+	bufferevent_set_timeouts(cc->bev, NULL, NULL);
+}
+
 static void
 control_on_read(struct bufferevent *bev, void *arg)
 {
 	struct control_conn *cc = arg;
 	struct control *c = cc->c;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	char *line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
-	char *reply;
+	char *line;
 
-	if (line == NULL) {
+	if (cc->gone != NULL) {		/* waiting: nothing more is read */
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	if ((line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF)) == NULL) {
 		if (evbuffer_get_length(in) > CONTROL_MAX_LINE)
 			control_done(bev, cc);
 		return;
 	}
-	reply = strlen(line) <= CONTROL_MAX_LINE ? c->cb(line, cc->trusted,
-	    c->arg) : NULL;
+	if (strlen(line) <= CONTROL_MAX_LINE)
+		c->cb(cc, line, cc->trusted, c->arg);
+	else
+		control_reply(cc, NULL);
 	free(line);
-	if (reply == NULL)
-		reply = strdup("{\"error\": \"unknown request\"}");
-	bufferevent_disable(bev, EV_READ);
-	bufferevent_setcb(bev, NULL, control_on_write, control_on_event, cc);
-	bufferevent_write(bev, reply, strlen(reply));
-	bufferevent_write(bev, "\n", 1);
-	free(reply);
 }
 
 /* Root or this process's own user (the agent's), by the kernel's word. */
@@ -132,8 +169,9 @@ control_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	cc->c = c;
+	cc->bev = bev;
 	cc->trusted = control_trusted(fd);
-	c->nconns++;
+	c->conns[c->nconns++] = cc;
 	bufferevent_setcb(bev, control_on_read, NULL, control_on_event, cc);
 	bufferevent_set_timeouts(bev, &patience, &patience);
 	bufferevent_enable(bev, EV_READ);
@@ -193,6 +231,8 @@ control_free(struct control *c)
 {
 	if (c == NULL)
 		return;
+	while (c->nconns > 0)
+		control_done(c->conns[0]->bev, c->conns[0]);
 	evconnlistener_free(c->listener);
 	unlink(c->path);
 	free(c);
@@ -201,7 +241,7 @@ control_free(struct control *c)
 /* --- client --- */
 
 static int
-control_read_all(int fd, char **reply)
+control_read_all(int fd, int wait_ms, char **reply)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap);
@@ -211,7 +251,7 @@ control_read_all(int fd, char **reply)
 	if (buf == NULL)
 		return -ENOMEM;
 	for (;;) {
-		if (poll(&p, 1, 5000) <= 0) {
+		if (poll(&p, 1, wait_ms) <= 0) {
 			free(buf);
 			return -ETIMEDOUT;
 		}
@@ -231,8 +271,16 @@ control_read_all(int fd, char **reply)
 	return 0;
 }
 
+bool
+control_running(const char *dir)
+{
+	struct sockaddr_un sun;
+
+	return control_path(dir, &sun) == 0 && control_alive(&sun);
+}
+
 int
-control_ask(const char *dir, const char *request, char **reply)
+control_ask(const char *dir, const char *request, int wait_ms, char **reply)
 {
 	struct sockaddr_un sun;
 	int fd, rc = control_path(dir, &sun);
@@ -247,7 +295,7 @@ control_ask(const char *dir, const char *request, char **reply)
 		close(fd);
 		return rc;
 	}
-	rc = control_read_all(fd, reply);
+	rc = control_read_all(fd, wait_ms, reply);
 	close(fd);
 	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include <event2/event.h>
 
+#include "agent/daemon/ctlmsg.h"
 #include "agent/daemon/store.h"
 #include "agent/daemon/timeline.h"
 #include "agent/config/state.h"
@@ -62,6 +63,8 @@ struct services {
 	void *refreshed_arg, *stopped_arg;
 	services_changed_cb *changed;
 	void *changed_arg;
+	services_settled_cb *settled;
+	void *settled_arg;
 };
 
 /* One way a service is kept open: a gateway (and the router in front of
@@ -242,6 +245,8 @@ svc_way_failed(struct wayin *w, int layer, const struct mapping_grant *g,
 		snprintf(why, sizeof(why), "%s", g->error);
 	svc_failed(e, why);
 	svc_settled(e->set);
+	if (e->set->settled != NULL)
+		e->set->settled(e->cfg.name, e->set->settled_arg);
 }
 
 static void
@@ -263,6 +268,8 @@ svc_granted(struct wayin *w, void *arg)
 	if (e->set->changed != NULL)
 		e->set->changed(e->cfg.name, e->gateway.family,
 		    e->set->changed_arg);
+	if (e->set->settled != NULL)
+		e->set->settled(e->cfg.name, e->set->settled_arg);
 }
 
 /* What a dead agent (or an earlier run of this one) recorded of layer i,
@@ -425,6 +432,43 @@ services_open_on(const struct services *set, const struct netaddr *addr)
 			return true;
 	}
 	return false;
+}
+
+void
+services_on_settle(struct services *set, services_settled_cb *cb, void *arg)
+{
+	set->settled = cb;
+	set->settled_arg = arg;
+}
+
+/* One way in, for map add's reply: its layers, or why it failed. */
+static json_t *
+svc_way_json(const struct svc *e)
+{
+	struct map_record layers[WAYIN_MAX_LAYERS];
+	int n = svc_kept(e) ? wayin_layers(e->way) : 0;
+
+	for (int i = 0; i < n; i++)
+		layers[i] = *wayin_layer(e->way, i);
+	return ctlmsg_way(svc_way_name(e), layers, n, n ? NULL : e->error);
+}
+
+json_t *
+services_ways_json(const struct services *set, const char *name)
+{
+	json_t *ways = json_array();
+
+	for (int i = 0; i < set->n; i++) {
+		const struct svc *e = set->list[i];
+		if (e->gone || e->stopping || strcmp(e->cfg.name, name) != 0)
+			continue;
+		if (!svc_kept(e) && !e->failed) {
+			json_decref(ways);
+			return NULL;
+		}
+		json_array_append_new(ways, svc_way_json(e));
+	}
+	return ways;
 }
 
 void

@@ -61,6 +61,14 @@ bool services_open_on(const struct services *s, const struct netaddr *addr);
 typedef void services_changed_cb(const char *name, int family, void *arg);
 void services_on_change(struct services *s, services_changed_cb *cb,
     void *arg);
+/* settled(name, arg) runs when a way in of the service was granted or
+ * failed, from the loop. */
+typedef void services_settled_cb(const char *name, void *arg);
+void services_on_settle(struct services *s, services_settled_cb *cb,
+    void *arg);
+/* The service's ways in, each as ctlmsg_way (layers, or why it failed),
+ * once every one is granted or failed; NULL while one is being made. */
+json_t *services_ways_json(const struct services *s, const char *name);
 /* Delete the service's mapping (or pinhole) from the router and make it
  * anew (the router lists it, but it does not answer from outside). */
 void services_remake(struct services *s, const char *name, int family);

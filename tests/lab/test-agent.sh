@@ -438,7 +438,7 @@ case_pinhole() {
 	lab_wait_tcp host 9090
 	out=$(lab_run host "$bin" map add 9090 --config "$conf" 2>&1)
 	check_eq "map add asks the agent: both ways printed" \
-		"$(echo "$out" | grep -c "9090/tcp -> 5.0.1.2:9090 via .*, kept by the agent\|9090/tcp -> \[$LAB_V6_HOST\]:9090 via .* (a pinhole), kept by the agent")" 2
+		"$(echo "$out" | grep -c "9090/tcp is reachable at 5.0.1.2:9090 (via \|9090/tcp is reachable at \[$LAB_V6_HOST\]:9090 (a pinhole")" 2
 	check_eq "its pinhole answers" "$(lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:9090" < /dev/null 2>/dev/null)" extra-over-v6
 	lab_run host "$bin" map del 9090 --config "$conf" > /dev/null
 	wait_for 3 pinholes_are 2
@@ -525,11 +525,20 @@ case_owner() {
 	lab_knot "$SECRET"
 	services
 	write_conf
+	# Without an agent first: what map add prints, in words and as JSON.
+	lab_run host "$bin" map add 8080 --config "$conf" > "$LAB_DIR/alone.txt" 2>&1
+	lab_run host "$bin" map add 8080 --json --config "$conf" > "$LAB_DIR/alone.json" 2>&1
+	lab_run host "$bin" map del 8080 --config "$conf" > /dev/null 2>&1
 	start_agent
+	t0=$(now_ms)
 	out=$(as_reader "$bin" map add 8080 --config "$conf" 2>&1)
 	check_eq "map add asks the agent" "$?" 0
-	echo "info: $out"
-	check_eq "it prints the mapping" "$(echo "$out" | grep -c '8080/tcp -> 5.0.1.2:8080 via .*, kept by the agent')" 1
+	echo "info: $out ($(( $(now_ms) - t0 )) ms)"
+	check_eq "it prints the mapping" "$(echo "$out" | grep -c '8080/tcp is reachable at 5.0.1.2:8080 (via ')" 1
+	check_eq "the same words as without an agent" "$out" "$(cat "$LAB_DIR/alone.txt")"
+	check_eq "the same JSON object as without an agent" \
+		"$(as_reader "$bin" map add 8080 --json --config "$conf" 2>&1 | jq -S -c .)" \
+		"$(jq -S -c . "$LAB_DIR/alone.json")"
 	status_json
 	check "status lists it" '.mappings[] | select(.service == "map-8080-tcp") | .state' mapped "$LAB_DIR/status.json"
 	check_eq "it answers from outside" "$(reach_tcp 5.0.1.2 8080)" hello-from-nas
