@@ -267,145 +267,6 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
-/* --- status --- */
-
-static json_t *
-agent_record_json(const struct agent *a, const struct ddns_config *r,
-    const struct ddns_state *d, int fam, int64_t now)
-{
-	char pub[ADDR_STRLEN] = "", next[200];
-	struct ddns_decision dec;
-	struct ddns_target t;
-
-	if (d->published.family)
-		addr_ntop(&d->published, pub, sizeof(pub));
-	ddns_next_text(r, d, now, next, sizeof(next));
-	/* An address that must not be published says why, not "update". */
-	agent_target(a, r, fam, &t);
-	ddns_decide(r, d, &t, fam == AF_INET && agent_ipv4_shared(a),
-	    now, false, &dec);
-	if (a->have_verdict && dec.action == DDNS_REFUSED)
-		snprintf(next, sizeof(next), "%s", dec.why);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name",
-	    r->name, "hostname", r->hostname, "record", fam == AF_INET6 ?
-	    "AAAA" : "A", "published", pub, "last_result", d->last_result,
-	    "last_time", (json_int_t)d->last_time, "next", next);
-	if (r->provider == PROV_REDIRECT)
-		json_object_set_new(o, "published_port",
-		    json_integer(d->published_port));
-	return o;
-}
-
-static json_t *
-agent_records_json(struct agent *a, int64_t now)
-{
-	json_t *list = json_array();
-	const struct state *st = store_state(a->store);
-
-	for (int i = 0; i < a->cfg->nddns; i++) {
-		const struct ddns_config *r = &a->cfg->ddns[i];
-		for (int fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
-			struct ddns_state empty;
-			if (r->record & (fam == AF_INET ? REC_A : REC_AAAA))
-				json_array_append_new(list, agent_record_json(a,
-				    r, state_ddns_peek(st, r->name, fam, &empty),
-				    fam, now));
-		}
-	}
-	return list;
-}
-
-static json_t *
-agent_errors_json(void)
-{
-	struct log_recent recent[LOG_RECENT];
-	int n = log_recent(recent);
-	json_t *list = json_array();
-
-	for (int i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s}", "time",
-		    (json_int_t)recent[i].at, "message", recent[i].line));
-	return list;
-}
-
-/* What the DNS helpers cost, for bench/ip-change and the curious. */
-static json_t *
-agent_helpers_json(const struct agent *a)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_CHILDREN, &ru);
-	return json_pack("{s:i, s:I, s:I}", "runs", a->helper_runs,
-	    "max_rss_kb", (json_int_t)ru.ru_maxrss, "cpu_ms",
-	    (json_int_t)(ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000 +
-	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
-}
-
-static const char *
-agent_addr(const struct netaddr *a, char *buf)
-{
-	return a->family ? addr_ntop(a, buf, ADDR_STRLEN) : "";
-}
-
-/* The last full check's verdict, path, evidence and advice, as `diagnose
- * --json` has them (the page draws the house from it), or null before
- * the first. */
-static json_t *
-agent_house_json(const struct agent *a)
-{
-	struct verdict v;
-	json_t *j;
-
-	if (a->house == NULL)
-		return json_null();
-	verdict_decide(a->house, &v);
-	j = report_json_summary(a->house, &v);
-	return j ? j : json_null();
-}
-
-char *
-agent_status_json(struct agent *a)
-{
-	json_t *o = agent_status_object(a);
-	char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
-
-	json_decref(o);
-	return text;
-}
-
-json_t *
-agent_status_object(struct agent *a)
-{
-	int64_t now = (int64_t)time(NULL);
-	char b[4][ADDR_STRLEN];
-	struct timeval left = { 0, 0 };
-	json_t *o;
-
-	if (evtimer_pending(a->interval, &left)) {
-		struct timeval tnow;
-		event_base_gettimeofday_cached(a->base, &tnow);
-		timersub(&left, &tnow, &left);
-	}
-	o = json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:I, s:s}, "
-	    "s:I}", "pid", (int)getpid(), "started", (json_int_t)a->started,
-	    "config", a->config_path, "verdict", a->have_verdict ?
-	    verdict_name(a->kind) : "not checked yet", "gateway",
-	    agent_addr(&a->gateway, b[0]), "gateway_wan",
-	    agent_addr(&a->gateway_wan, b[1]), "public_ipv4",
-	    agent_addr(&a->public_v4, b[2]), "public_ipv6",
-	    agent_addr(&a->public_v6, b[3]), "last_check", "time",
-	    (json_int_t)a->checked_at, "reason", a->checked_why,
-	    "next_check_in", (json_int_t)left.tv_sec);
-	json_object_set_new(o, "helpers", agent_helpers_json(a));
-	json_object_set_new(o, "mappings", services_json(a->svc, now));
-	agent_outside_json(a, json_object_get(o, "mappings"));
-	json_object_set_new(o, "records", agent_records_json(a, now));
-	json_object_set_new(o, "errors", agent_errors_json());
-	json_object_set_new(o, "events", timeline_json(a->timeline));
-	json_object_set_new(o, "diagnosis", agent_house_json(a));
-	return o;
-}
-
 static void
 agent_on_control(struct control_conn *cc, const char *line, bool trusted,
     void *arg)
@@ -615,6 +476,8 @@ agent_free(struct agent *a)
 	web_free(a->web);
 	hooks_free(a->hooks);
 	free(a->house);
+	json_decref(a->house_json);
+	free(a->decided);
 	announce_free(a->ann);
 	notify_free(a->ntf);
 	netlink_free(a->nl);

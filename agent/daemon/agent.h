@@ -69,6 +69,10 @@ struct agent {
 	enum verdict_kind kind;
 	struct netaddr public_v4, public_v6, gateway_wan;
 	struct evidence *house;		/* the last full check's evidence */
+	json_t *house_json;		/* ... as status shows it (check.c) */
+	struct ddns_decision *decided;	/* the last DNS step's, two a record
+					 * (A, AAAA): status says why not */
+	int ndecided;
 	int64_t checked_at;
 	char checked_why[160];
 

@@ -18,6 +18,7 @@
 #include "agent/daemon/hooks.h"
 #include "agent/daemon/service.h"
 #include "agent/diagnosis/diagnosis.h"
+#include "agent/diagnosis/report.h"
 #include "ddns/ddns.h"
 #include "lib/clock.h"
 #include "lib/log.h"
@@ -149,6 +150,18 @@ check_note(struct agent *a, const struct verdict *v)
 	return changed && a->have_verdict;
 }
 
+/* The house as `diagnose --json` has it (verdict, path, evidence,
+ * advice), decided once a check: every status and page poll shows it. */
+static void
+check_house_json(struct agent *a)
+{
+	struct verdict v;
+
+	verdict_decide(a->house, &v);
+	json_decref(a->house_json);
+	a->house_json = report_json_summary(a->house, &v);
+}
+
 /* The house the status page draws: a full check's evidence; a quick one
  * (no UPnP, no hops) renews the gateways' NAT-PMP and PCP answers and the
  * observations, and keeps the rest. */
@@ -161,6 +174,7 @@ check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
 		if (h == NULL && (h = a->house = malloc(sizeof(*h))) == NULL)
 			return;
 		evidence_copy(h, ev);
+		check_house_json(a);
 		return;
 	}
 	if (h == NULL)
@@ -175,6 +189,7 @@ check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
 	}
 	memcpy(h->obs, ev->obs, sizeof(ev->obs[0]) * (size_t)ev->nobs);
 	h->nobs = ev->nobs;
+	check_house_json(a);
 }
 
 /* A router in front of the home router that maps too (a cascade, or the

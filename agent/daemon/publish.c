@@ -118,6 +118,25 @@ agent_ipv4_shared(const struct agent *a)
 	    !services_open_on(a->svc, &a->public_v4);
 }
 
+/* Record i's decision for fam (0: A, 1: AAAA), kept for status. */
+static void
+publish_keep_decision(struct agent *a, int i, int fam,
+    const struct ddns_decision *d)
+{
+	int n = 2 * a->cfg->nddns;
+
+	if (a->ndecided != n) {
+		struct ddns_decision *list = realloc(a->decided,
+		    sizeof(*list) * (size_t)n);
+		if (list == NULL)
+			return;
+		memset(list, 0, sizeof(*list) * (size_t)n);
+		a->decided = list;
+		a->ndecided = n;
+	}
+	a->decided[2 * i + fam] = *d;
+}
+
 /* Would any record be sent? The earliest end of a back-off arms a timer. */
 static bool
 publish_ddns_due(struct agent *a)
@@ -140,6 +159,7 @@ publish_ddns_due(struct agent *a)
 			agent_target(a, r, fam ? AF_INET6 : AF_INET, &t);
 			ddns_decide(r, ds, &t, !fam && agent_ipv4_shared(a), now,
 			    false, &d);
+			publish_keep_decision(a, i, fam, &d);
 			due |= d.action == DDNS_SEND;
 			if (d.action == DDNS_WAITING &&
 			    (wake == 0 || ds->next_attempt < wake))
@@ -282,10 +302,11 @@ publish_idle(struct agent *a)
 void
 agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 {
-	bool self = false;
+	bool self = false, due;
 
 	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
 		return;
+	due = publish_ddns_due(a);	/* each record decided, kept for status */
 	if (publish_helper_probes(a))
 		self = true;
 	else if (a->kind == V_NO_INTERNET ||
@@ -295,7 +316,7 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 		a->run_again = true;
 		return;
 	}
-	if (!self && !publish_ddns_due(a))
+	if (!self && !due)
 		return;
 	a->run_cause_at = *cause;
 	snprintf(a->run_why, sizeof(a->run_why), "%s", why);
