@@ -19,7 +19,7 @@
 
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
-#include "ddns/redirect.h"
+#include "ddns/redirect/redirparse.h"
 #include "ddns/redirect/redirreg.h"
 #include "ddns/redirect/redirserver.h"
 #include "lib/file.h"
@@ -58,7 +58,7 @@ redirectcmd_write(const char *users, const char *host, const char *user,
 	static const struct file_owner fo = { .mode = 0600, .uid = (uid_t)-1,
 	    .gid = (gid_t)-1 };
 	char old[1024], why[REASON_LEN + 1100], *text = NULL;
-	struct redirect_user u;
+	struct redirparse_user u;
 	FILE *in = file_fopen_regular(users, why, sizeof(why)), *out;
 	size_t len = 0;
 	int replaced = 0, rc = -1;
@@ -73,7 +73,7 @@ redirectcmd_write(const char *users, const char *host, const char *user,
 		return -1;
 	}
 	while (in && fgets(old, sizeof(old), in) != NULL) {
-		if (redirect_user_parse(old, &u) == 0 &&
+		if (redirparse_user(old, &u) == 0 &&
 		    !strcasecmp(u.host, host) && !strcmp(u.user, user)) {
 			replaced = 1;
 			continue;
@@ -105,7 +105,7 @@ redirectcmd_passwd(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *users = NULL, *user = NULL;
-	char pass[256], line[600], why[160], host[REDIRECT_NAME_LEN];
+	char pass[256], line[600], why[160], host[REDIRPARSE_NAME_LEN];
 	int ch, rc;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -122,7 +122,7 @@ redirectcmd_passwd(int argc, char *argv[])
 		redirectcmd_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (redirect_host(argv[optind], host, sizeof(host)) < 0 ||
+	if (redirparse_host(argv[optind], host, sizeof(host)) < 0 ||
 	    strchr(argv[optind], ':')) {
 		fprintf(stderr, "homereach redirect-server passwd: \"%s\" is not "
 		    "a DNS host name\n", argv[optind]);

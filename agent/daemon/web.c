@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The status page's server. One request a connection, GET or HEAD, its
- * head read by the redirect server's parser (httphead.c) within a short
+ * head read by the one HTTP head parser (lib/httphead.c) within a short
  * deadline; at most WEB_MAX_CONNS at once, each buffer allocated while it
  * lives. One LAN host must not lock the owner out (the audit's 16 heads
  * that never ended took every slot): a source (an address, an IPv6 /64)
  * holds at most WEB_PER_SOURCE, and when all are taken the oldest
  * connection still sending its head makes room for the newcomer.
- * Password guesses follow the redirect server's rule (redirsrc.c): one at
- * a time from a source, each held longer after each failure. The page and its script are built into the binary (webassets.c,
+ * Password guesses follow the redirect server's rule (lib/sources.c):
+ * one at a time from a source, each held longer after each failure.
+ * The page and its script are built into the binary (webassets.c,
  * made from agent/daemon/page/ at build time); /status.json is the
  * agent's status, the same JSON as `homereach status --json`; /metrics
  * the Prometheus text.
@@ -29,15 +30,14 @@
 #include <event2/event.h>
 
 #include "agent/daemon/webassets.h"
-#include "ddns/httphead.h"
-#include "ddns/redirect.h"
-#include "ddns/redirect/redirsrc.h"
+#include "lib/httphead.h"
+#include "lib/sources.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 
 struct web_conn {
 	struct web *w;
-	struct redirsrc *src;		/* counted in its source */
+	struct source *src;		/* counted in its source */
 	uint64_t seq;			/* the order of accepts */
 	bool headed;			/* the head is in: no longer evicted */
 	bool guessing;			/* holds its source's one guess */
@@ -56,7 +56,7 @@ struct web {
 	struct event_base *base;
 	struct loop_sock listener;
 	struct web_conn *conns[WEB_MAX_CONNS];
-	struct redirsrc_table *sources;
+	struct sources *sources;
 	uint64_t seq;
 	char password[256];		/* "" for none */
 	web_status_cb *status;
@@ -107,22 +107,6 @@ web_on_write(evutil_socket_t fd, short what, void *arg)
 	web_close(c);
 }
 
-static const char *
-web_reason(int status)
-{
-	switch (status) {
-	case 200: return "OK";
-	case 401: return "Unauthorized";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 421: return "Misdirected Request";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 503: return "Service Unavailable";
-	default: return "Bad Request";
-	}
-}
-
 /* The head into the request's buffer, done with; the body where it is
  * (an asset's bytes are not copied); both sent as the socket takes them.
  * owned: a body to free after. */
@@ -145,7 +129,7 @@ web_answer(struct web_conn *c, int status, const char *type,
 	event_del(c->s.io);
 	explicit_bzero(c->in, c->len);		/* it may hold credentials */
 	c->owned = owned;
-	n = snprintf(c->in, sizeof(c->in), fmt, status, web_reason(status), type,
+	n = snprintf(c->in, sizeof(c->in), fmt, status, httphead_reason(status), type,
 	    len, auth);
 	c->len = n > 0 && (size_t)n < sizeof(c->in) ? (size_t)n : 0;
 	c->body = head ? NULL : body;
@@ -159,7 +143,7 @@ web_answer(struct web_conn *c, int status, const char *type,
 static void
 web_error(struct web_conn *c, int status)
 {
-	const char *body = web_reason(status);
+	const char *body = httphead_reason(status);
 
 	web_answer(c, status, "text/plain; charset=utf-8", body, strlen(body),
 	    false, NULL);
@@ -188,7 +172,7 @@ web_password_ok(const struct web *w, const struct httphead *h)
 		return false;
 	memcpy(header, h->auth, h->auth_len);
 	header[h->auth_len] = '\0';
-	ok = redirect_basic_auth(header, user, sizeof(user), pass,
+	ok = httphead_basic_auth(header, user, sizeof(user), pass,
 	    sizeof(pass)) == 0 && web_same(pass, w->password);
 	explicit_bzero(header, sizeof(header));
 	explicit_bzero(pass, sizeof(pass));
@@ -260,7 +244,7 @@ web_guess(struct web_conn *c, const struct httphead *h)
 	bool ok = web_password_ok(c->w, h);
 
 	c->guessing = false;
-	redirsrc_login_done(c->src, ok);
+	source_login_done(c->src, ok);
 	if (ok)
 		web_serve(c, h);
 	else
@@ -300,7 +284,7 @@ web_route(struct web_conn *c, const struct httphead *h)
 		return;
 	}
 	c->guessing = c->src->login = true;
-	if ((delay = redirsrc_login_delay(c->src, time(NULL))) == 0) {
+	if ((delay = source_login_delay(c->src, time(NULL))) == 0) {
 		web_guess(c, h);
 		return;
 	}
@@ -370,7 +354,7 @@ web_accept_one(struct web *w, int fd, const struct netaddr *from)
 {
 	static const struct loop_sock_cbs cbs = { .io = web_on_read,
 		.timer = web_on_held, .deadline = web_on_deadline };
-	struct redirsrc *src = redirsrc_get(w->sources, from);
+	struct source *src = sources_get(w->sources, from);
 	struct web_conn *c;
 	int slot;
 
@@ -458,12 +442,12 @@ web_start(struct event_base *base, const struct netaddr *addr, uint16_t port,
 	    .arg = arg };
 	snprintf(w->password, sizeof(w->password), "%s", password ? password :
 	    "");
-	if ((w->sources = redirsrc_table_new(base, 32)) == NULL ||
+	if ((w->sources = sources_new(base, 32)) == NULL ||
 	    (fd = web_listen(addr, port, why, len)) < 0 ||
 	    loop_sock_open(&w->listener, base, fd, true, &cbs, w) < 0) {
 		if (w->sources == NULL || fd >= 0)	/* else said */
 			snprintf(why, len, "out of memory");
-		redirsrc_table_free(w->sources);
+		sources_free(w->sources);
 		explicit_bzero(w->password, sizeof(w->password));
 		free(w);
 		return NULL;
@@ -480,7 +464,7 @@ web_free(struct web *w)
 		if (w->conns[i] != NULL)
 			web_close(w->conns[i]);
 	loop_sock_close(&w->listener);
-	redirsrc_table_free(w->sources);
+	sources_free(w->sources);
 	explicit_bzero(w->password, sizeof(w->password));
 	free(w);
 }

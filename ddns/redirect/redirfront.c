@@ -38,9 +38,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "ddns/httphead.h"
-#include "ddns/redirect.h"
-#include "ddns/redirect/redirsrc.h"
+#include "lib/httphead.h"
+#include "ddns/redirect/redirparse.h"
+#include "lib/sources.h"
 #include "ddns/redirect/redirsrv_int.h"
 #include "lib/log.h"
 #include "lib/resolve.h"
@@ -56,7 +56,7 @@ struct front_conn {
 	struct redirfront *f;
 	evutil_socket_t fd;
 	SSL *ssl;			/* the TLS port's, else NULL */
-	struct redirsrc *src;
+	struct source *src;
 	struct netaddr from;		/* the peer (src may be its /64) */
 	struct event *rd, *wr, *idle;
 	bool rd_on;
@@ -265,7 +265,7 @@ front_write(struct front_conn *c, const struct redirsrv_answer *a)
 	size_t blen = a->body ? strlen(a->body) : 0;
 	int n = snprintf(buf, sizeof(buf), "HTTP/1.1 %d %s\r\nDate: %s\r\n"
 	    "Content-Length: %zu\r\n%s%s%s%s%s%s%s%s%s%s%s%s%s%s\r\n", a->code,
-	    redirsrv_reason(a->code), front_date(c->f), blen,
+	    httphead_reason(a->code), front_date(c->f), blen,
 	    a->location ? "Location: " : "", a->location ? a->location : "",
 	    a->location ? "\r\n" : "",
 	    a->body ? "Content-Type: " : "", a->body ? (a->ctype ? a->ctype :
@@ -308,7 +308,7 @@ front_error(struct front_conn *c, int code)
 	char body[80];
 	struct redirsrv_answer a = { code, NULL, NULL, body, NULL, NULL };
 
-	snprintf(body, sizeof(body), "%s.\n", redirsrv_reason(code));
+	snprintf(body, sizeof(body), "%s.\n", httphead_reason(code));
 	c->keep_alive = false;
 	front_write(c, &a);
 }
@@ -352,7 +352,7 @@ front_request(struct front_conn *c, const struct httphead *h)
 	    "Registration is served over https only.\n", NULL, NULL };
 	static const struct redirsrv_answer unknown = { 404, NULL, NULL,
 	    "This name is not registered here.\n", NULL, NULL };
-	char target[HTTPHEAD_MAX_TARGET + 1], host[300], name[REDIRECT_NAME_LEN];
+	char target[HTTPHEAD_MAX_TARGET + 1], host[300], name[REDIRPARSE_NAME_LEN];
 	char *path, *query;
 	size_t plen;
 
@@ -531,7 +531,7 @@ front_conn_new(struct redirfront *f, struct event_base *base,
  * the audit's 1100 from one /64 did).
  */
 static bool
-front_admit(struct redirfront *f, const struct redirsrc *src)
+front_admit(struct redirfront *f, const struct source *src)
 {
 	struct front_conn *c, *oldest = NULL;
 
@@ -555,13 +555,13 @@ front_on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct front_side *side = arg;
 	struct redirfront *f = side->f;
 	struct front_conn *c;
-	struct redirsrc *src;
+	struct source *src;
 	struct netaddr a;
 
 	(void)salen;
 	addr_from_sockaddr(sa, &a, NULL);
 	addr_unmap(&a);
-	src = redirsrc_get(f->s->sources, &a);
+	src = sources_get(f->s->sources, &a);
 	if (src == NULL || !front_admit(f, src) ||
 	    (c = front_conn_new(f, evconnlistener_get_base(l), fd,
 	    side->tls)) == NULL) {

@@ -59,7 +59,7 @@ redirreg_check(const char *pass, const char *hash)
 /* The users file entry of host for user, or -1. */
 static int
 redirreg_find(const char *path, const char *host, const char *user,
-    struct redirect_user *out)
+    struct redirparse_user *out)
 {
 	char line[1024], why[REASON_LEN];
 	FILE *f = file_fopen_regular(path, why, sizeof(why));
@@ -70,7 +70,7 @@ redirreg_find(const char *path, const char *host, const char *user,
 		return -1;
 	}
 	while (rc < 0 && fgets(line, sizeof(line), f) != NULL)
-		if (redirect_user_parse(line, out) == 0 &&
+		if (redirparse_user(line, out) == 0 &&
 		    !strcasecmp(out->host, host) && !strcmp(out->user, user))
 			rc = 0;
 	fclose(f);
@@ -286,7 +286,7 @@ redirreg_auth(void *arg)
 
 	j->auth_failed = true;
 	for (int i = 0; i < j->u.nhosts; i++) {
-		struct redirect_user u;
+		struct redirparse_user u;
 		bool found = redirreg_find(j->cfg->users_file, j->u.hosts[i],
 		    j->user, &u) == 0;
 		bool ok = redirreg_check(j->pass, found ? u.hash :

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "ddns/redirect.h"
+#include "ddns/redirect/redirparse.h"
 #include "ddns/redirect/redirconf.h"
 
 struct redirdns;
@@ -34,20 +34,20 @@ struct redirreg_host {
 struct redirreg_job {
 	/* in */
 	const struct redirect_config *cfg;
-	struct redirect_update u;
+	struct redirparse_update u;
 	char user[128];
 	char pass[256];			/* wiped by redirreg_auth */
 	struct netaddr source;
 	/* between the steps */
-	struct redirreg_host host[REDIRECT_MAX_HOSTS];
+	struct redirreg_host host[REDIRPARSE_MAX_HOSTS];
 	struct redirdns *dns;
 	int looking, step;		/* the host asked about, its question */
 	void (*looked)(void *arg);
 	void *looked_arg;
 	/* out */
 	bool auth_failed;		/* no host took these credentials */
-	char reply[REDIRECT_MAX_HOSTS * 64];	/* one dyndns2 line per host */
-	char log[REDIRECT_MAX_HOSTS * 160];	/* what was done, no secret */
+	char reply[REDIRPARSE_MAX_HOSTS * 64];	/* one dyndns2 line per host */
+	char log[REDIRPARSE_MAX_HOSTS * 160];	/* what was done, no secret */
 };
 
 /* 1, on a worker thread: which hosts take these credentials. */

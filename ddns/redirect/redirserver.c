@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "ddns/redirect/redirdns.h"
-#include "ddns/redirect/redirsrc.h"
+#include "lib/sources.h"
 #include "ddns/redirect/redirsrv_int.h"
 #include "lib/log.h"
 
@@ -50,7 +50,7 @@ redirsrv_new(struct event_base *base, const struct redirect_config *cfg,
 	s->base = base;
 	s->cfg = cfg;
 	if ((s->dns = redirdns_new(base, cfg->dns_server, why, len)) == NULL ||
-	    (s->sources = redirsrc_table_new(base, 4096)) == NULL)
+	    (s->sources = sources_new(base, 4096)) == NULL)
 		goto fail;
 	if (cfg->ntls && (s->tls = redirsrv_tls(cfg, why, len)) == NULL)
 		goto fail;
@@ -78,7 +78,7 @@ redirsrv_free(struct redirsrv *s)
 	redirsrv_jobs_free(s);
 	redirfront_free(s->front);	/* before the sources it counts */
 	SSL_CTX_free(s->tls);
-	redirsrc_table_free(s->sources);
+	sources_free(s->sources);
 	redirdns_free(s->dns);
 	free(s);
 }

@@ -14,34 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ddns/httphead.h"
-#include "ddns/redirect.h"
+#include "lib/httphead.h"
+#include "ddns/redirect/redirparse.h"
 #include "ddns/redirect/redirdns.h"
-#include "ddns/redirect/redirsrc.h"
+#include "lib/sources.h"
 #include "lib/log.h"
-
-const char *
-redirsrv_reason(int code)
-{
-	switch (code) {
-	case 301: return "Moved Permanently";
-	case 307: return "Temporary Redirect";
-	case 308: return "Permanent Redirect";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	case 505: return "HTTP Version Not Supported";
-	default: return "OK";
-	}
-}
 
 /* --- visitors --- */
 
@@ -64,7 +41,7 @@ redirsrv_found(const struct redirsrv *s, const struct redirdns_result *r,
 		a = (struct redirsrv_answer){ 503, NULL, NULL, "DNS did not "
 		    "answer; try again soon.\n", "5", NULL };
 	} else if (r->status == REDIRDNS_FOUND) {
-		if (redirect_location(&r->addr, r->port, uri, loc, sizeof(loc)) == 0)
+		if (redirparse_location(&r->addr, r->port, uri, loc, sizeof(loc)) == 0)
 			a = (struct redirsrv_answer){ s->cfg->status, loc,
 			    NULL, NULL, NULL, NULL };
 		else
@@ -137,8 +114,8 @@ enum redirsrv_route
 redirsrv_route_of(const struct redirsrv *s, const char *host, const char *path,
     size_t path_len, char *name)
 {
-	bool named = host != NULL && redirect_host(host, name,
-	    REDIRECT_NAME_LEN) == 0;
+	bool named = host != NULL && redirparse_host(host, name,
+	    REDIRPARSE_NAME_LEN) == 0;
 
 	if (named && redirsrv_visitor_name(s, name))
 		return ROUTE_VISIT;

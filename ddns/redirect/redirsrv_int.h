@@ -10,8 +10,8 @@
 
 struct netaddr;
 struct redirdns;
-struct redirsrc;
-struct redirsrc_table;
+struct source;
+struct sources;
 typedef struct ssl_ctx_st SSL_CTX;
 
 /* A registration or a check under way: answered, or dropped at exit. */
@@ -23,7 +23,7 @@ struct redirsrv {
 	struct redirfront *front;	/* both ports, plain HTTP and TLS */
 	SSL_CTX *tls;			/* NULL without tls_listen */
 	struct redirdns *dns;
-	struct redirsrc_table *sources;
+	struct sources *sources;
 	struct redirsrv_job *jobs;	/* under way */
 	int njobs;
 };
@@ -52,15 +52,13 @@ enum redirsrv_route redirsrv_route_of(const struct redirsrv *s,
 /* A visitor of name asking for uri: the redirect, from DNS. */
 void redirsrv_visit(struct redirsrv *s, const char *name, const char *uri,
     redirsrv_answer_fn *fn, void *ctx);
-/* "Temporary Redirect" for 307, and so on. */
-const char *redirsrv_reason(int code);
 /* /nic/update?query from the address from (counted in src) with its
  * Authorization field (NULL if none), over TLS (redirupdate.c). */
-void redirsrv_update(struct redirsrv *s, struct redirsrc *src,
+void redirsrv_update(struct redirsrv *s, struct source *src,
     const struct netaddr *from, const char *query, const char *auth,
     redirsrv_answer_fn *fn, void *ctx);
 /* /check?query from the address from, counted in src (redirupdate.c). */
-void redirsrv_check(struct redirsrv *s, struct redirsrc *src,
+void redirsrv_check(struct redirsrv *s, struct source *src,
     const struct netaddr *from, const char *query, redirsrv_answer_fn *fn,
     void *ctx);
 /* The HTTP front (redirfront.c): its listeners on both ports, and

@@ -14,12 +14,13 @@
 
 #include <event2/event.h>
 
-#include "ddns/redirect.h"
+#include "ddns/redirect/redirparse.h"
 #include "probes/portcheck.h"
 #include "ddns/redirect/redirdns.h"
 #include "ddns/redirect/redirreg.h"
-#include "ddns/redirect/redirsrc.h"
+#include "lib/sources.h"
 #include "ddns/redirect/redirsrv_int.h"
+#include "lib/httphead.h"
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/worker.h"
@@ -65,7 +66,7 @@ static void
 redirsrv_job_free(struct redirsrv_job *j)
 {
 	struct redirsrv *s = j->s;
-	struct redirsrc *src;
+	struct source *src;
 
 	if (j->prev)
 		j->prev->next = j->next;
@@ -74,7 +75,7 @@ redirsrv_job_free(struct redirsrv_job *j)
 	if (j->next)
 		j->next->prev = j->prev;
 	s->njobs--;
-	if (j->login && (src = redirsrc_get(s->sources, &j->source)) != NULL)
+	if (j->login && (src = sources_get(s->sources, &j->source)) != NULL)
 		src->login = false;
 	loop_event_free(&j->delay);
 	portcheck_free(j->check);
@@ -110,7 +111,7 @@ static void
 redirsrv_update_done(void *arg)
 {
 	struct redirsrv_job *j = arg;
-	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
+	struct source *src = sources_get(j->s->sources, &j->source);
 	char ip[ADDR_STRLEN], *save = NULL;
 	struct redirsrv_answer a = { 200, NULL, NULL, j->reg.reply, NULL, NULL };
 
@@ -119,7 +120,7 @@ redirsrv_update_done(void *arg)
 	    l = strtok_r(NULL, "\n", &save))
 		(j->reg.auth_failed ? log_warnx : log_info)("update from %s: %s", ip, l);
 	if (src != NULL)
-		redirsrc_login_done(src, !j->reg.auth_failed);
+		source_login_done(src, !j->reg.auth_failed);
 	for (int i = 0; i < j->reg.u.nhosts; i++)
 		redirdns_forget(j->s->dns, j->reg.u.hosts[i]);
 	j->fn(j->ctx, &a);
@@ -200,7 +201,7 @@ redirsrv_on_delay(evutil_socket_t fd, short what, void *arg)
 
 /* Parse and check what can be checked here; false: answered already. */
 static bool
-redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
+redirsrv_update_parse(struct redirsrv_job *j, struct source *src,
     const char *query, const char *auth)
 {
 	static const struct redirsrv_answer notfqdn = { 200, NULL, NULL,
@@ -209,7 +210,7 @@ redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
 	    "badauth\n", NULL, "Basic realm=\"homereach\", charset=\"UTF-8\"" };
 	char why[120];
 
-	if (redirect_parse_update(query, &j->reg.u, why, sizeof(why)) < 0) {
+	if (redirparse_update_query(query, &j->reg.u, why, sizeof(why)) < 0) {
 		log_info("update: %s", why);
 		j->fn(j->ctx, &notfqdn);
 		return false;
@@ -218,7 +219,7 @@ redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
 		j->fn(j->ctx, &badauth);
 		return false;
 	}
-	if (redirect_basic_auth(auth, j->reg.user, sizeof(j->reg.user),
+	if (httphead_basic_auth(auth, j->reg.user, sizeof(j->reg.user),
 	    j->reg.pass, sizeof(j->reg.pass)) < 0) {
 		src->fails++;
 		src->fail_at = time(NULL);
@@ -229,7 +230,7 @@ redirsrv_update_parse(struct redirsrv_job *j, struct redirsrc *src,
 }
 
 void
-redirsrv_update(struct redirsrv *s, struct redirsrc *src,
+redirsrv_update(struct redirsrv *s, struct source *src,
     const struct netaddr *from, const char *query, const char *auth,
     redirsrv_answer_fn *fn, void *ctx)
 {
@@ -263,7 +264,7 @@ redirsrv_update(struct redirsrv *s, struct redirsrc *src,
 		return;
 	}
 	j->login = src->login = true;
-	if ((delay = redirsrc_login_delay(src, time(NULL))) == 0) {
+	if ((delay = source_login_delay(src, time(NULL))) == 0) {
 		redirsrv_update_start(j);
 		return;
 	}
@@ -281,7 +282,7 @@ static void
 redirsrv_on_checked(const char *result, int ms, void *arg)
 {
 	struct redirsrv_job *j = arg;
-	struct redirsrc *src = redirsrc_get(j->s->sources, &j->source);
+	struct source *src = sources_get(j->s->sources, &j->source);
 	char ip[ADDR_STRLEN], body[200];
 	struct redirsrv_answer a = { 200, NULL, "application/json", body, NULL, NULL };
 
@@ -299,7 +300,7 @@ redirsrv_on_checked(const char *result, int ms, void *arg)
 
 /* Ten a minute, one at a time; the answer when not. */
 static const struct redirsrv_answer *
-redirsrv_check_refused(struct redirsrc *src)
+redirsrv_check_refused(struct source *src)
 {
 	static const struct redirsrv_answer busy = { 429, NULL, NULL,
 	    "One check at a time from your address.\n", "3", NULL };
@@ -316,7 +317,7 @@ redirsrv_check_refused(struct redirsrc *src)
 }
 
 void
-redirsrv_check(struct redirsrv *s, struct redirsrc *src,
+redirsrv_check(struct redirsrv *s, struct source *src,
     const struct netaddr *from, const char *query, redirsrv_answer_fn *fn,
     void *ctx)
 {
@@ -327,7 +328,7 @@ redirsrv_check(struct redirsrv *s, struct redirsrc *src,
 	uint16_t port;
 	int proto;
 
-	if (redirect_parse_check(query, &port, &proto, why, sizeof(why) - 1) < 0) {
+	if (redirparse_check(query, &port, &proto, why, sizeof(why) - 1) < 0) {
 		strcat(why, "\n");
 		bad.body = why;
 		fn(ctx, &bad);

@@ -6,11 +6,14 @@
  * any Transfer-Encoding is refused: visitors and /check send none).
  * A bare LF ends a line too (section 2.2 allows a recipient that).
  */
-#include "ddns/httphead.h"
+#include "lib/httphead.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
+
+#include "lib/base64.h"
 
 /* RFC 9110 section 5.6.2: tchar. */
 static bool
@@ -189,4 +192,60 @@ httphead_parse(const char *buf, size_t len, struct httphead *h)
 	if (h->minor == 1 && h->host == NULL)
 		return -400;
 	return (int)(next - buf);
+}
+
+int
+httphead_basic_auth(const char *header, char *user, size_t ulen, char *pass,
+    size_t plen)
+{
+	char text[512], *colon;
+	int n;
+
+	if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
+		return -1;
+	header += 6;
+	while (*header == ' ')
+		header++;
+	if ((n = base64_decode(header, (uint8_t *)text, sizeof(text) - 1)) < 0)
+		return -1;
+	text[n] = '\0';
+	if (strlen(text) != (size_t)n || (colon = strchr(text, ':')) == NULL) {
+		explicit_bzero(text, sizeof(text));
+		return -1;			/* a NUL inside, or no colon */
+	}
+	*colon = '\0';
+	if (strlen(text) >= ulen || strlen(colon + 1) >= plen) {
+		explicit_bzero(text, sizeof(text));
+		return -1;
+	}
+	strcpy(user, text);
+	strcpy(pass, colon + 1);
+	explicit_bzero(text, sizeof(text));
+	return 0;
+}
+
+const char *
+httphead_reason(int code)
+{
+	switch (code) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 421: return "Misdirected Request";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Unknown Status";
+	}
 }

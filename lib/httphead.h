@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* An HTTP/1.x request head (RFC 9112), as the redirect server's plain
- * front reads it: GET or HEAD, no body. Pure: a fuzzer drives it. */
+/* HTTP serving, as the redirect server's front and the status page do
+ * it: an HTTP/1.x request head (RFC 9112, GET or HEAD, no body), Basic
+ * credentials (RFC 7617), reason phrases. Pure: a fuzzer drives it. */
 #ifndef HOMEREACH_HTTPHEAD_H
 #define HOMEREACH_HTTPHEAD_H
 
@@ -29,5 +30,11 @@ struct httphead {
  * body), 405 (a method of RFC 9110 other than GET and HEAD), 414, 431,
  * 501 (any other method), 505. */
 int httphead_parse(const char *buf, size_t len, struct httphead *h);
+/* An Authorization value "Basic base64(user:password)", into user and
+ * pass (wiped on failure); -1 if it is none or does not fit. */
+int httphead_basic_auth(const char *header, char *user, size_t ulen,
+    char *pass, size_t plen);
+/* The reason phrase of a status code we send (RFC 9110 section 15). */
+const char *httphead_reason(int code);
 
 #endif

@@ -7,7 +7,7 @@
  * and the audit held 1100 connections from 1100 addresses of one /64.
  * The table is capped: 300 000 sources grew it by 26 MB.
  */
-#include "ddns/redirect/redirsrc.h"
+#include "lib/sources.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,16 +21,16 @@
 #define REDIRSRC_MAX_DELAY	30
 #define REDIRSRC_MAX		16384	/* sources remembered at once */
 
-struct redirsrc_table {
+struct sources {
 	int nbuckets;
-	struct redirsrc **src;
+	struct source **src;
 	struct event *sweep;
 	int n;
 	time_t swept;
 };
 
 static uint32_t
-redirsrc_hash(const struct netaddr *a)
+sources_hash(const struct netaddr *a)
 {
 	uint32_t h = 2166136261u;
 
@@ -40,22 +40,22 @@ redirsrc_hash(const struct netaddr *a)
 }
 
 static bool
-redirsrc_idle(const struct redirsrc *s, time_t now)
+sources_idle(const struct source *s, time_t now)
 {
 	return s->conns == 0 && !s->checking && !s->login && now - s->check_window >= 60 &&
 	    (s->fails == 0 || now - s->fail_at >= REDIRSRC_FORGET);
 }
 
 static void
-redirsrc_sweep(struct redirsrc_table *t)
+sources_sweep(struct sources *t)
 {
 	time_t now = time(NULL);
 
 	t->swept = now;
 	for (int i = 0; i < t->nbuckets; i++)
-		for (struct redirsrc **p = &t->src[i]; *p; ) {
-			struct redirsrc *s = *p;
-			if (redirsrc_idle(s, now)) {
+		for (struct source **p = &t->src[i]; *p; ) {
+			struct source *s = *p;
+			if (sources_idle(s, now)) {
 				*p = s->next;
 				free(s);
 				t->n--;
@@ -65,20 +65,20 @@ redirsrc_sweep(struct redirsrc_table *t)
 }
 
 static void
-redirsrc_on_sweep(evutil_socket_t fd, short what, void *arg)
+sources_on_sweep(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
-	redirsrc_sweep(arg);
+	sources_sweep(arg);
 }
 
-struct redirsrc_table *
-redirsrc_table_new(struct event_base *base, int nbuckets)
+struct sources *
+sources_new(struct event_base *base, int nbuckets)
 {
-	struct redirsrc_table *t = calloc(1, sizeof(*t));
+	struct sources *t = calloc(1, sizeof(*t));
 
 	if (t == NULL || (t->src = calloc((size_t)nbuckets,
 	    sizeof(*t->src))) == NULL || (t->sweep = event_new(base, -1,
-	    EV_PERSIST, redirsrc_on_sweep, t)) == NULL) {
+	    EV_PERSIST, sources_on_sweep, t)) == NULL) {
 		if (t != NULL)
 			free(t->src);
 		free(t);
@@ -90,12 +90,12 @@ redirsrc_table_new(struct event_base *base, int nbuckets)
 }
 
 void
-redirsrc_table_free(struct redirsrc_table *t)
+sources_free(struct sources *t)
 {
 	if (t == NULL)
 		return;
 	for (int i = 0; i < t->nbuckets; i++)
-		for (struct redirsrc *s = t->src[i], *n; s; s = n) {
+		for (struct source *s = t->src[i], *n; s; s = n) {
 			n = s->next;
 			free(s);
 		}
@@ -105,27 +105,27 @@ redirsrc_table_free(struct redirsrc_table *t)
 }
 
 void
-redirsrc_key(const struct netaddr *a, struct netaddr *key)
+sources_key(const struct netaddr *a, struct netaddr *key)
 {
 	*key = *a;
 	if (key->family == AF_INET6)
 		memset(key->bytes + 8, 0, 8);
 }
 
-struct redirsrc *
-redirsrc_get(struct redirsrc_table *t, const struct netaddr *a)
+struct source *
+sources_get(struct sources *t, const struct netaddr *a)
 {
 	struct netaddr key;
 	uint32_t h;
-	struct redirsrc *s;
+	struct source *s;
 
-	redirsrc_key(a, &key);
-	h = redirsrc_hash(&key) % (uint32_t)t->nbuckets;
+	sources_key(a, &key);
+	h = sources_hash(&key) % (uint32_t)t->nbuckets;
 	for (s = t->src[h]; s != NULL; s = s->next)
 		if (addr_equal(&s->addr, &key))
 			return s;
 	if (t->n >= REDIRSRC_MAX && time(NULL) != t->swept)
-		redirsrc_sweep(t);	/* at most once a second */
+		sources_sweep(t);	/* at most once a second */
 	if (t->n >= REDIRSRC_MAX || (s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	t->n++;
@@ -136,7 +136,7 @@ redirsrc_get(struct redirsrc_table *t, const struct netaddr *a)
 }
 
 int
-redirsrc_login_delay(const struct redirsrc *src, time_t now)
+source_login_delay(const struct source *src, time_t now)
 {
 	int d = 1;
 
@@ -148,7 +148,7 @@ redirsrc_login_delay(const struct redirsrc *src, time_t now)
 }
 
 void
-redirsrc_login_done(struct redirsrc *src, bool ok)
+source_login_done(struct source *src, bool ok)
 {
 	src->login = false;
 	if (ok) {

@@ -5,7 +5,7 @@
  * a /check query. Nothing here trusts a length or a character it has not
  * looked at; every failure names what was wrong.
  */
-#include "ddns/redirect.h"
+#include "ddns/redirect/redirparse.h"
 
 #include <ctype.h>
 #include <netinet/in.h>
@@ -27,7 +27,7 @@ redirect_why(char *why, size_t len, const char *text)
 
 /* RFC 1123 section 2.1 host names, RFC 3696 section 2 for the last label. */
 bool
-redirect_name_ok(const char *name)
+redirparse_name_ok(const char *name)
 {
 	size_t n = strlen(name), label = 0, labels = 1;
 	bool digits = true;
@@ -52,7 +52,7 @@ redirect_name_ok(const char *name)
 }
 
 int
-redirect_host(const char *header, char *out, size_t len)
+redirparse_host(const char *header, char *out, size_t len)
 {
 	const char *colon = strchr(header, ':');
 	size_t n = colon ? (size_t)(colon - header) : strlen(header);
@@ -65,12 +65,12 @@ redirect_host(const char *header, char *out, size_t len)
 	}
 	if (n > 0 && header[n - 1] == '.')
 		n--;
-	if (n == 0 || n >= len || n >= REDIRECT_NAME_LEN)
+	if (n == 0 || n >= len || n >= REDIRPARSE_NAME_LEN)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		out[i] = (char)tolower((unsigned char)header[i]);
 	out[n] = '\0';
-	return redirect_name_ok(out) ? 0 : -1;
+	return redirparse_name_ok(out) ? 0 : -1;
 }
 
 /* The path of an absolute-form target (RFC 9112 section 3.2.2). */
@@ -88,7 +88,7 @@ redirect_path(const char *uri)
 }
 
 int
-redirect_location(const struct netaddr *a, uint16_t port, const char *uri,
+redirparse_location(const struct netaddr *a, uint16_t port, const char *uri,
     char *out, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -201,18 +201,18 @@ redirect_port(const char *v, uint16_t *port)
 }
 
 static int
-redirect_hosts(const char *v, struct redirect_update *u, char *why, size_t len)
+redirect_hosts(const char *v, struct redirparse_update *u, char *why, size_t len)
 {
 	char copy[REDIRECT_MAX_QUERY], *save = NULL;
 
 	snprintf(copy, sizeof(copy), "%s", v);
 	u->nhosts = 0;
 	for (char *h = strtok_r(copy, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
-		if (u->nhosts == REDIRECT_MAX_HOSTS) {
+		if (u->nhosts == REDIRPARSE_MAX_HOSTS) {
 			redirect_why(why, len, "more than 8 host names");
 			return -1;
 		}
-		if (redirect_host(h, u->hosts[u->nhosts], REDIRECT_NAME_LEN) < 0 ||
+		if (redirparse_host(h, u->hosts[u->nhosts], REDIRPARSE_NAME_LEN) < 0 ||
 		    strchr(h, ':') != NULL) {
 			redirect_why(why, len, "a hostname is not a DNS host name");
 			return -1;
@@ -223,7 +223,7 @@ redirect_hosts(const char *v, struct redirect_update *u, char *why, size_t len)
 }
 
 static int
-redirect_myip(const char *v, struct redirect_update *u, char *why, size_t len)
+redirect_myip(const char *v, struct redirparse_update *u, char *why, size_t len)
 {
 	char copy[128], *save = NULL;
 
@@ -247,7 +247,7 @@ static int
 redirect_update_pair(const char *key, const char *v, void *arg, char *why,
     size_t len)
 {
-	struct redirect_update *u = arg;
+	struct redirparse_update *u = arg;
 
 	if (!strcmp(key, "hostname"))
 		return redirect_hosts(v, u, why, len);
@@ -261,7 +261,7 @@ redirect_update_pair(const char *key, const char *v, void *arg, char *why,
 }
 
 int
-redirect_parse_update(const char *query, struct redirect_update *u,
+redirparse_update_query(const char *query, struct redirparse_update *u,
     char *why, size_t len)
 {
 	memset(u, 0, sizeof(*u));
@@ -302,7 +302,7 @@ redirect_check_pair(const char *key, const char *v, void *arg, char *why,
 }
 
 int
-redirect_parse_check(const char *query, uint16_t *port, int *proto,
+redirparse_check(const char *query, uint16_t *port, int *proto,
     char *why, size_t len)
 {
 	struct redirect_check c = { 0, IPPROTO_TCP };
@@ -319,37 +319,7 @@ redirect_parse_check(const char *query, uint16_t *port, int *proto,
 }
 
 int
-redirect_basic_auth(const char *header, char *user, size_t ulen, char *pass,
-    size_t plen)
-{
-	char text[512], *colon;
-	int n;
-
-	if (header == NULL || strncasecmp(header, "Basic ", 6) != 0)
-		return -1;
-	header += 6;
-	while (*header == ' ')
-		header++;
-	if ((n = base64_decode(header, (uint8_t *)text, sizeof(text) - 1)) < 0)
-		return -1;
-	text[n] = '\0';
-	if (strlen(text) != (size_t)n || (colon = strchr(text, ':')) == NULL) {
-		explicit_bzero(text, sizeof(text));
-		return -1;			/* a NUL inside, or no colon */
-	}
-	*colon = '\0';
-	if (strlen(text) >= ulen || strlen(colon + 1) >= plen) {
-		explicit_bzero(text, sizeof(text));
-		return -1;
-	}
-	strcpy(user, text);
-	strcpy(pass, colon + 1);
-	explicit_bzero(text, sizeof(text));
-	return 0;
-}
-
-int
-redirect_user_parse(const char *line, struct redirect_user *u)
+redirparse_user(const char *line, struct redirparse_user *u)
 {
 	const char *a, *b;
 	size_t n;
@@ -371,5 +341,5 @@ redirect_user_parse(const char *line, struct redirect_user *u)
 	u->user[b - a - 1] = '\0';
 	memcpy(u->hash, b + 1, n);
 	u->hash[n] = '\0';
-	return redirect_name_ok(u->host) ? 0 : -1;
+	return redirparse_name_ok(u->host) ? 0 : -1;
 }
