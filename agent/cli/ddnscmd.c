@@ -432,21 +432,12 @@ ddnscmd_diagnosed(struct diagnosis *dg, void *arg)
 static void
 ddnscmd_observers(struct ddnscmd *c, struct diagnosis_config *d)
 {
-	bool given = c->nstun + c->necho > 0;
-
 	d->timeout_ms = c->timeout_ms;
 	for (int i = 0; i < c->nstun; i++)
 		d->stun[d->nstun++] = c->stun[i];
 	for (int i = 0; i < c->necho; i++)
 		d->echo[d->necho++] = c->echo[i];
-	/* The command line's observers, else all of the configuration's
-	 * (the test stopped at the first one: an IPv6 observer after an
-	 * IPv4 one was never asked). */
-	for (int i = 0; !given && i < c->cfg.nstun && i < DIAG_MAX_SERVERS; i++)
-		d->stun[d->nstun++] = c->cfg.stun[i];
-	for (int i = 0; !given && i < c->cfg.necho && i < DIAG_MAX_SERVERS; i++)
-		d->echo[d->necho++] = c->cfg.http_echo[i];
-	diagnosis_use_defaults(d);
+	diagnosis_observers(d, &c->cfg);	/* else all of [probes] */
 }
 
 static int

@@ -141,13 +141,7 @@ diagnose_defaults(struct diagnose_run *run)
 
 	if (config_read(run->config, &cfg) < 0)
 		return -1;
-	if (c->nstun == 0 && c->necho == 0) {
-		for (int i = 0; i < cfg.nstun; i++)
-			c->stun[c->nstun++] = cfg.stun[i];
-		for (int i = 0; i < cfg.necho; i++)
-			c->echo[c->necho++] = cfg.http_echo[i];
-	}
-	diagnosis_use_defaults(c);
+	diagnosis_observers(c, &cfg);
 	if (c->check_url == NULL && cfg.check_url[0])
 		c->check_url = cfg.check_url;
 	if (c->check_port == 0 && cfg.nservices > 0) {

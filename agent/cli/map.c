@@ -294,6 +294,7 @@ map_main(int argc, char *argv[])
 	}
 	c.gateway = rt.gateway;
 	c.name = config_ipv4_name(&cfg);
+	c.cfg = &cfg;
 	if (c.cmd == MAPCTL_ADD)
 		return map_add(&c, &cfg);
 	if (c.cmd == MAPCTL_DEL && (rc = map_agent(&c, &cfg)) >= 0)

@@ -179,8 +179,8 @@ mapctl_diagnosed(struct diagnosis *d, void *arg)
 	mapctl_added_all(x);
 }
 
-/* The probes of diagnose, with --stun's observers or [probes]; false if
- * they cannot start. */
+/* The probes of diagnose, with --stun's observers, else [probes]; false
+ * if they cannot start. */
 static bool
 mapctl_diagnose(struct mapctl_ctx *x, void (*cb)(struct diagnosis *, void *))
 {
@@ -188,11 +188,20 @@ mapctl_diagnose(struct mapctl_ctx *x, void (*cb)(struct diagnosis *, void *))
 
 	for (int i = 0; i < x->c.nstun; i++)
 		cfg.stun[cfg.nstun++] = x->c.stun[i];
-	diagnosis_use_defaults(&cfg);
+	diagnosis_observers(&cfg, x->c.cfg);
 	x->dns = loop_dns_new(x->base);
 	x->diag = x->dns == NULL ? NULL :
 	    diagnosis_start(x->base, x->dns, &cfg, cb, x);
 	return x->diag != NULL;
+}
+
+/* Observers named by --stun or [probes]: the run asks them whether the
+ * home router's address is really the public one (a router may be told
+ * an address that a NAT in front of it holds). */
+static bool
+mapctl_observers_named(const struct mapctl *c)
+{
+	return c->nstun > 0 || (c->cfg != NULL && c->cfg->nstun + c->cfg->necho > 0);
 }
 
 /* Every layer asked for is granted: is there a NAT in front of the home
@@ -206,7 +215,8 @@ mapctl_granted(struct wayin *w, void *arg)
 		mapctl_added_all(x);
 		return;
 	}
-	if (x->c.nstun == 0 && addr_is_public(&wayin_grant(w, 0)->external)) {
+	if (!mapctl_observers_named(&x->c) &&
+	    addr_is_public(&wayin_grant(w, 0)->external)) {
 		mapctl_added_all(x);	/* one NAT, as far as we were told */
 		return;
 	}

@@ -26,6 +26,7 @@ struct mapctl {
 	int nstun;
 	int family;			/* --family: 4, 6, or 0 for both */
 	const char *name;		/* the config's A record name, or NULL */
+	const struct config *cfg;	/* its [probes], when --stun is not given */
 };
 
 int mapctl_run(const struct mapctl *c);

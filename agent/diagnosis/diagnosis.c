@@ -570,6 +570,8 @@ diagnosis_free(struct diagnosis *d)
 void
 diagnosis_observers(struct diagnosis_config *dc, const struct config *cfg)
 {
+	if (dc->nstun + dc->necho > 0)	/* the command line's */
+		return;
 	for (int i = 0; i < cfg->nstun && dc->nstun < DIAG_MAX_SERVERS; i++)
 		dc->stun[dc->nstun++] = cfg->stun[i];
 	for (int i = 0; i < cfg->necho && dc->necho < DIAG_MAX_SERVERS; i++)

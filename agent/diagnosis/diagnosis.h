@@ -39,7 +39,9 @@ typedef void diagnosis_done_cb(struct diagnosis *d, void *arg);
 /* No observer given (command line or configuration): the built-in public
  * ones, for real users. Tests always name the lab's own. */
 void diagnosis_use_defaults(struct diagnosis_config *cfg);
-/* The configuration's observers ([probes]), else the built-in ones. */
+/* The one rule for which observers a run asks: those already in dc (the
+ * command line's), else the configuration's ([probes]), else the
+ * built-in ones. Every command and the agent use it. */
 struct config;
 void diagnosis_observers(struct diagnosis_config *dc, const struct config *cfg);
 

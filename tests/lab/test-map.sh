@@ -15,7 +15,8 @@
 #   conflict   the external port is taken: the port granted is reported
 #              and it works
 #   double     double NAT where both routers map: services reached through
-#              both layers (upstream found by the probes, or named)
+#              both layers (upstream found by the probes, with --stun or
+#              the configuration's [probes] observers, or named)
 #   carrier    cgnat-pcp, the carrier's NAT maps (PCP, NAT-PMP): while the
 #              home router refuses (its WAN address is shared space), map
 #              add exits 1 naming the carrier and the setting; told the
@@ -260,7 +261,12 @@ case_double() {
 	port=$(jq -r .external_port "$LAB_DIR/udp.json")
 	check_eq "UDP service reached through both layers" "$(reach_udp "$port")" pong
 	check_eq "both layers recorded" "$(hr map list --json | jq length)" 4
-	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null
+	# No --stun: the configuration's [probes] are asked, as diagnose does.
+	printf '[probes]\nstun = %s\n' "$LAB_STUN1" > "$LAB_DIR/probes.conf"
+	hr map add 8081/tcp --config "$LAB_DIR/probes.conf" --json > "$LAB_DIR/probes.json"
+	check "[probes]' observer finds the upstream router" '.layers[1].gateway' 192.168.0.1 "$LAB_DIR/probes.json"
+	hr map del 8080/tcp > /dev/null && hr map del 5353/udp > /dev/null &&
+		hr map del 8081/tcp > /dev/null
 	check_eq "del: home router clean" "$(lab_upnpd_rules rtr)" 0
 	check_eq "del: ISP box clean" "$(lab_upnpd_rules isp)" 0
 	check_eq "del: nothing recorded" "$(hr map list --json | jq length)" 0
