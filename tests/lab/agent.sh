@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# The agent in the lab: helpers the agent's lab tests share. Source after
-# lab.sh and assert.sh, with bin set to the homereach binary.
+# The agent in the lab: helpers the agent's lab tests share, defined once.
+# Source after lab_test_init (lab.sh), with bin set to the binary.
 #   write_conf SERVICES...  a config: the lab's STUN, each "NAME PORT [udp]"
 #                           as a [service], an RFC 2136 record in knot;
-#                           RECORD, CHECK_URL, EXTRA_CONF add to it
+#                           AGENT_CONF ([agent] lines), RECORD, CHECK_URL,
+#                           EXTRA_CONF (sections at the end) add to it
 #   start_agent / stop_agent [SIG], status_json, status_has JQ WANT,
+#   has_event EVENT, knot_gone (now_ms: lab.sh),
 #   wait_for SECONDS CMD..., reach_tcp ADDR PORT, reach_udp ADDR PORT,
 #   services (a TCP 8080; with "udp", a UDP 5353 too)
 
 SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
-conf= agent=
+conf=$LAB_DIR/conf/homereach.conf agent=
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 reach_tcp() {	# reach_tcp ADDR PORT: what the service says from outside
 	lab_run inet timeout 2 socat -T1 - "TCP:$1:$2" < /dev/null 2>/dev/null
 }
@@ -24,6 +25,7 @@ write_conf() {
 	{
 		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
 			"$LAB_DIR/state" "$LAB_DIR/run"
+		[ -z "${AGENT_CONF:-}" ] || printf '%s\n' "$AGENT_CONF"
 		printf '[probes]\nstun = %s\n' "${STUN:-$LAB_STUN1}"
 		[ -z "${CHECK_URL:-}" ] || printf 'check_url = %s\n' "$CHECK_URL"
 		for s in "$@"; do
@@ -49,9 +51,11 @@ start_agent() {
 	done
 }
 status_json() {
-	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json"
+	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json" 2> /dev/null
 }
 status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
+has_event() { status_json && jq -e --arg e "$1" 'any(.events[]; .event == $e)' "$LAB_DIR/status.json" > /dev/null; }
+knot_gone() { ! lab_run inet ss -Hlun "sport = :53" | grep -q .; }
 stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
 updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
 reach_udp() {	# reach_udp ADDR PORT

@@ -30,7 +30,19 @@ LAB_ECHO6="http://[$LAB_OBS6]/"
 LAB_REDIRECT6=2a05:5:f::4
 LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
+LAB_HERE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
+
+# lab_test_init CASE HOMEREACH: a test script's start, after sourcing
+# this file: its case and the binary in case_ and bin, the checks of
+# assert.sh, unset variables refused.
+lab_test_init() {
+	set -u
+	case_=$1 bin=$(realpath "$2")
+	. "$LAB_HERE/assert.sh"
+}
+
 lab_log() { echo "lab[$LAB_ID]: $*" >&2; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 lab_die() { lab_log "error: $*"; exit 1; }
 lab_ns() { echo "hr$LAB_ID-$1"; }
 lab_run() { local n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }

@@ -58,11 +58,9 @@
 #               writes nothing, and the agent's records survive its next
 #               save; --state-dir is a state of one's own; the agent's stop
 #               leaves nothing on the router
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 
 . "$here/agent.sh"
 
@@ -141,8 +139,7 @@ case_double_nat() {
 	lab_wan_change rtr 192.168.0.7/24 192.168.0.1
 	wait_for 3 grep -q "the gateway announced" "$LAB_DIR/agent.log"
 	check_eq "the announcement was heard" "$(grep -c 'the gateway announced a change: checking' "$LAB_DIR/agent.log")" 1
-	sleep 1
-	status_json
+	wait_for 3 status_has .last_check.reason "the gateway announced a change"
 	check_eq "the private address is not published" "$(lab_dig nas.example.com)" 5.0.1.2
 	check_eq "no update sent for it" "$(updates_in_knot)" "$n"
 	# The ISP's address changes: nobody on the LAN is told; SIGUSR1 checks.
@@ -162,8 +159,7 @@ case_cgnat() {
 	lab_wan_change rtr 100.64.0.7/10 100.64.0.1
 	wait_for 3 grep -q "the gateway announced" "$LAB_DIR/agent.log"
 	check_eq "the announcement was heard" "$(grep -c 'the gateway announced a change: checking' "$LAB_DIR/agent.log")" 1
-	sleep 1
-	status_json
+	wait_for 3 status_has .last_check.reason "the gateway announced a change"
 	check_eq "no update sent" "$(updates_in_knot)" 0
 	check_eq "knot keeps the old record" "$(lab_dig nas.example.com)" 192.0.2.9
 	status_json

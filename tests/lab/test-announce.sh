@@ -11,7 +11,6 @@ here=$(dirname "$(realpath "$0")")
 . "$here/assert.sh"
 lab_setup single-nat
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 out=$LAB_DIR/announce.out
 start=$(now_ms)
 lab_spawn host "$listener" 192.168.1.1 4 > "$out" 2>&1

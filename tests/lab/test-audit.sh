@@ -45,11 +45,9 @@
 #   state-owner root's map add with the agent stopped leaves the state and
 #               its lock to the state folder's owner, and the agent, run as
 #               that user, then keeps its service mapped
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 . "$here/agent.sh"
 
 # A root-only file that no step may change: its text and mode.

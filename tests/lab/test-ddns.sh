@@ -13,11 +13,9 @@
 #             and a custom URL template, against the fixture
 #   secrets   every command at the highest verbosity: neither the password,
 #             nor base64(user:password), nor the TSIG secret, anywhere
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 
 SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 WRONG=d3Jvbmcta2V5LWZvci10ZXN0cw==

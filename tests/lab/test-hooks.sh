@@ -8,57 +8,28 @@
 #             hangs is killed at its time limit and the agent goes on; a
 #             webhook that answers 500 is tried three times and dropped;
 #             the heartbeat URL is fetched after the checks
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
+. "$here/agent.sh"
 
-SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
-conf=$LAB_DIR/conf/homereach.conf agent=
 hooklog=$LAB_DIR/hook-events.log recv=$LAB_DIR/receiver.log
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
-	local end=$(( $(now_ms) + $1 * 1000 )); shift
-	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
-	return 1
-}
-status_json() {
-	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json" 2> /dev/null
-}
-status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
-has_event() { status_json && jq -e --arg e "$1" 'any(.events[]; .event == $e)' "$LAB_DIR/status.json" > /dev/null; }
 log_has() { [ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
-knot_gone() { ! lab_run inet ss -Hlun "sport = :53" | grep -q .; }
 
-write_conf() {
+# hooks_conf: the agent's config with a hook of each kind, and the
+# scripts they run.
+hooks_conf() {
 	mkdir -p "$LAB_DIR/conf"
-	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
 	printf 'webhook-secret\n' > "$LAB_DIR/conf/hook.secret"
-	chmod 600 "$LAB_DIR/conf/tsig.key" "$LAB_DIR/conf/hook.secret"
+	chmod 600 "$LAB_DIR/conf/hook.secret"
 	cat > "$LAB_DIR/hook.sh" <<-'SH'
 	#!/bin/sh
 	echo "$HOMEREACH_EVENT|$HOMEREACH_NAME|$HOMEREACH_OLD|$HOMEREACH_NEW|$HOMEREACH_HOOK" >> "$(dirname "$0")/hook-events.log"
 	SH
 	printf '#!/bin/sh\nsleep 61 &\nexec sleep 60\n' > "$LAB_DIR/hang.sh"
 	chmod 755 "$LAB_DIR/hook.sh" "$LAB_DIR/hang.sh"
-	cat > "$conf" <<-CONF
-	[agent]
-	state_dir = $LAB_DIR/state
-	runtime_dir = $LAB_DIR/run
-	heartbeat_url = http://127.0.0.1:9000/ping
-	[probes]
-	stun = $LAB_STUN1
-	[service web]
-	port = 8080
-	[ddns home]
-	provider = rfc2136
-	hostname = nas.example.com
-	server = $LAB_STUN1
-	zone = example.com
-	tsig_key = ddns-key.example.com
-	tsig_secret_file = tsig.key
+	AGENT_CONF="heartbeat_url = http://127.0.0.1:9000/ping" \
+	EXTRA_CONF=$(cat <<-CONF
 	[hook exec]
 	events = all
 	exec = $LAB_DIR/hook.sh
@@ -77,7 +48,7 @@ write_conf() {
 	plain_http = yes
 	timeout = 2
 	CONF
-	chmod 600 "$conf"
+	) write_conf "web 8080"
 }
 trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
 
@@ -88,7 +59,7 @@ case_events() {
 	lab_bg host receiver python3 "$here/webhook_receiver.py" 9000 webhook-secret "$recv"
 	lab_wait_tcp host 8080
 	lab_wait_tcp host 9000
-	write_conf
+	hooks_conf
 	lab_run host "$bin" check-config --config "$conf" > /dev/null
 	check_eq "the hooks' configuration is valid" "$?" 0
 	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1

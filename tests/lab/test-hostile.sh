@@ -14,11 +14,9 @@
 #             repeated sections and keys, an open quote, a host name that is
 #             not ASCII, listen ports 0 and 70000, a users_file others can
 #             read: each one line naming the file and line, capped
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 
 # fake_igd MODE [ARG]: the hostile IGD on the home router's LAN address
 fake_igd() {

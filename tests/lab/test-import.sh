@@ -17,11 +17,9 @@
 #             reads the key file; homereach signs with the same key
 #   inadyn    the same with inadyn 2.10: a custom /nic/update section (two
 #             hostnames) and a custom URL
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 
 SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 PASSWORD='im-port:pa55'	# no '#': ddclient's host login password line cuts it

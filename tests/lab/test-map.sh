@@ -34,11 +34,9 @@
 #   readonly   the state directory cannot be written: map add asks nothing
 #              and exits 1, map del removes nothing and exits 1; a mapping
 #              recorded as pending by a process that died is removed
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
 
 reach_tcp() {	# reach_tcp PORT: what the service says from outside
 	lab_run inet timeout 2 socat -T1 - "TCP:5.0.1.2:$1" < /dev/null 2>/dev/null

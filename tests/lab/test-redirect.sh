@@ -26,27 +26,19 @@
 #            is served meanwhile; 40 /check from 40 of its addresses get 10
 #            answers at most; with few descriptors, a flood from many
 #            sources makes way for a visitor (the oldest idle one goes)
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
+. "$here/agent.sh"
 
-SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 PASS='redirect-pa55word'
 R=$LAB_REDIRECT
-agent=
-dump() {
+# On failure (lab_teardown calls it): both daemons' logs, the router's
+# rules.
+lab_dump() {
 	[ "$FAILS" = 0 ] && return
 	tail -n 40 "$LAB_DIR"/redirect.log "$LAB_DIR"/agent.log >&2 2>/dev/null
 	lab_run rtr nft list ruleset >&2 2>/dev/null
-}
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-wait_for() {	# wait_for SECONDS COMMAND...
-	local end=$(( $(now_ms) + $1 * 1000 )); shift
-	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
-	return 1
 }
 held_on_80() {	# held_on_80 N: the server holds N connections on port 80
 	[ "$(lab_run inet ss -Htn state established "( sport = :80 )" | wc -l)" -ge "$1" ]
@@ -78,7 +70,6 @@ isp_blocks_80() {
 }
 setup_server() {
 	lab_setup single-nat
-	trap 'dump; lab_teardown' EXIT	# lab_setup set its own
 	lab_knot "$SECRET"
 	lab_redirect_server "$bin" "$SECRET" "${1:-}"
 }
@@ -110,10 +101,6 @@ agent_conf() {	# agent_conf EXTERNAL_PORT
 	CONF
 	chmod 600 "$d"/*
 	mv "$d/homereach.conf.new" "$d/homereach.conf"
-}
-status_json() {
-	lab_run host "$bin" status --json --config "$LAB_DIR/conf/homereach.conf" \
-		> "$LAB_DIR/status.json" 2>/dev/null
 }
 outside_is() { status_json && [ "$(jq -r '.mappings[0].outside.result' "$LAB_DIR/status.json")" = "$1" ]; }
 
@@ -194,7 +181,10 @@ case_visit() {
 	# forwards): made again once, then only reported, not in a loop.
 	lab_run rtr nft insert rule inet filter forward iifname wan tcp dport 80 drop
 	wait_for 15 sh -c "[ \$(grep -c 'deleting and making it again' '$LAB_DIR/agent.log') -ge 2 ]"
-	sleep 12	# one more periodic check
+	# One more check, forced: its outside check fails again.
+	n=$(grep -c 'does not answer from outside' "$LAB_DIR/agent.log")
+	kill -USR1 "$agent"
+	wait_for 10 sh -c "[ \$(grep -c 'does not answer from outside' '$LAB_DIR/agent.log') -gt $n ]"
 	check_eq "made again once more, then no more" \
 		"$(grep -c "deleting and making it again" "$LAB_DIR/agent.log")" 2
 	check "status: does not answer from outside" '.mappings[0].outside.result' \

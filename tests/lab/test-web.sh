@@ -12,51 +12,17 @@
 #             page with it; a loopback page answers no foreign Host (DNS
 #             rebinding); web_listen on a LAN address without a password
 #             is a configuration error
-set -u
-case_=$1 bin=$(realpath "$2")
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
-. "$here/assert.sh"
+lab_test_init "$@"
+. "$here/agent.sh"
 
-SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 PORT=8480
 artefacts=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
-conf=$LAB_DIR/conf/homereach.conf agent=
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-wait_for() {	# wait_for SECONDS COMMAND...: until it succeeds
-	local end=$(( $(now_ms) + $1 * 1000 )); shift
-	while [ "$(now_ms)" -lt "$end" ]; do "$@" && return 0; sleep 0.05; done
-	return 1
-}
-# write_conf [EXTRA [agent] LINES]
-write_conf() {
-	mkdir -p "$LAB_DIR/conf"
-	printf '%s\n' "$SECRET" > "$LAB_DIR/conf/tsig.key"
-	chmod 600 "$LAB_DIR/conf/tsig.key"
-	{
-		printf '[agent]\nstate_dir = %s\nruntime_dir = %s\n' \
-			"$LAB_DIR/state" "$LAB_DIR/run"
-		printf '%s\n' "${1:-web_listen = 127.0.0.1:$PORT}"
-		printf '[probes]\nstun = %s\n' "$LAB_STUN1"
-		printf '[service web]\nport = 8080\n'
-		printf '[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n'
-		printf 'server = %s\nzone = example.com\n' "$LAB_STUN1"
-		printf 'tsig_key = ddns-key.example.com\ntsig_secret_file = tsig.key\n'
-	} > "$conf.new"
-	chmod 600 "$conf.new"
-	mv "$conf.new" "$conf"
-}
-status_json() {
-	lab_run host "$bin" status --json --config "$conf" > "$LAB_DIR/status.json" 2> /dev/null
-}
-status_has() { status_json && [ "$(jq -r "$1" "$LAB_DIR/status.json")" = "$2" ]; }
-has_event() { status_json && jq -e --arg e "$1" 'any(.events[]; .event == $e)' "$LAB_DIR/status.json" > /dev/null; }
-start_agent() {
-	lab_spawn host "$bin" -v agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
-	agent=$LAB_PID
-	wait_for 5 status_has '.last_check.time > 0' true
-}
+# web_conf [[agent] LINES]: the agent's config with its page on loopback
+# (or as the lines say).
+web_conf() { AGENT_CONF="${1:-web_listen = 127.0.0.1:$PORT}" write_conf "web 8080"; }
 # browse URL NAME: the DOM after the page's script ran, and a screenshot
 browse() {
 	local flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
@@ -70,18 +36,13 @@ browse() {
 	echo "info: screenshot $artefacts/$2.png"
 }
 dom() { python3 "$here/dom.py" "$@" < "$LAB_DIR/page.html"; }
-knot_gone() { ! lab_run inet ss -Hlun "sport = :53" | grep -q .; }
-services() {
-	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
-	lab_wait_tcp host 8080
-}
 trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
 
 case_page() {
 	lab_setup single-nat
 	lab_knot "$SECRET"
 	services
-	write_conf
+	web_conf
 	start_agent
 	wait_for 5 status_has '.records[0].published' 5.0.1.2
 	# A WAN change: the record follows.
@@ -143,7 +104,7 @@ case_page() {
 case_password() {
 	lab_setup single-nat
 	services
-	write_conf
+	web_conf
 	start_agent
 	code() { lab_run "$1" curl -s -o /dev/null -w '%{http_code}' "${@:2}"; }
 	check_eq "loopback: the page" "$(code host "http://127.0.0.1:$PORT/")" 200
@@ -155,13 +116,13 @@ case_password() {
 		"$(lab_run host curl -sI "http://127.0.0.1:$PORT/app.js" | tr -d '\r' | awk -F': ' 'tolower($1) == "content-length" { print $2 }')" \
 		"$(lab_run host curl -s "http://127.0.0.1:$PORT/app.js" | wc -c)"
 	# Not loopback without a password: refused by the configuration.
-	write_conf "web_listen = 192.168.1.10:$PORT"
+	web_conf "web_listen = 192.168.1.10:$PORT"
 	lab_run host "$bin" check-config --config "$conf" > /dev/null 2> "$LAB_DIR/check.err"
 	check_eq "a LAN listener without a password: config error" "$?" 2
 	check_eq "... naming the line" "$(grep -c 'web_listen on a non-loopback address needs web_password_file' "$LAB_DIR/check.err")" 1
 	printf 'correct horse battery\n' > "$LAB_DIR/conf/web.pass"
 	chmod 600 "$LAB_DIR/conf/web.pass"
-	write_conf "web_listen = 192.168.1.10:$PORT
+	web_conf "web_listen = 192.168.1.10:$PORT
 web_password_file = web.pass"
 	kill -HUP "$agent"
 	wait_for 5 lab_run rtr curl -s -o /dev/null "http://192.168.1.10:$PORT/"
