@@ -364,47 +364,35 @@ keep_events(struct mapkeep *k)
 }
 
 struct mapkeep *
-mapkeep_start(struct event_base *base, mapkeep_save_cb *save, int timeout_ms,
-    int check_s, const struct map_record *recs, const struct mapping_spec *specs, int n,
-    mapkeep_done_cb *done, void *arg)
+mapkeep_start(struct event_base *base, const struct mapkeep_params *p)
 {
 	struct mapkeep *k = calloc(1, sizeof(*k));
 
 	if (k == NULL)
 		return NULL;
-	*k = (struct mapkeep){ .base = base, .save = save,
-	    .timeout_ms = timeout_ms, .check_s = check_s, .n = n, .done = done,
-	    .arg = arg };
-	for (int i = 0; i < n; i++)
+	*k = (struct mapkeep){ .base = base, .save = p->save,
+	    .timeout_ms = p->timeout_ms, .check_s = p->check_s, .n = p->n,
+	    .done = p->done, .granted = p->granted, .lost = p->lost,
+	    .arg = p->arg };
+	for (int i = 0; i < p->n; i++)
 		k->layer[i] = (struct keep_layer){ .k = k, .index = i,
-		    .rec = recs[i], .spec = specs[i] };
+		    .rec = p->recs[i], .spec = p->specs[i] };
 	if (keep_events(k) < 0) {
 		log_warnx("out of memory for the mapping's timers");
 		mapkeep_free(k);
 		return NULL;
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < p->n; i++) {
 		struct keep_layer *l = &k->layer[i];
-		struct mapping_grant g = { .via = recs[i].via, .epoch = recs[i].epoch };
-		if (keep_checks(&recs[i]))
-			loop_after(l->checker, check_s * 1000);
+		struct mapping_grant g = { .via = p->recs[i].via,
+		    .epoch = p->recs[i].epoch };
+		if (keep_checks(&p->recs[i]))
+			loop_after(l->checker, p->check_s * 1000);
 		keep_epoch_from(l, &g);
 		keep_schedule_renew(l);
 	}
 	loop_after(k->watch, WATCH_MS);
 	return k;
-}
-
-void
-mapkeep_on_grant(struct mapkeep *k, mapkeep_grant_cb *cb)
-{
-	k->granted = cb;
-}
-
-void
-mapkeep_on_lost(struct mapkeep *k, mapkeep_lost_cb *cb)
-{
-	k->lost = cb;
 }
 
 void

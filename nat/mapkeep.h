@@ -24,17 +24,28 @@ typedef void mapkeep_grant_cb(int layer, bool ok, void *arg);
  * its list): it is being made again. */
 typedef void mapkeep_lost_cb(int layer, const char *why, void *arg);
 
-/* Keep n layers (the home router's mapping, then the upstream router's):
- * renew each at half its lease, read each gateway's epoch every second and
- * map again at once after a reboot; look UPnP mappings up every check_s
- * seconds and make them again if they are gone. done runs after
- * mapkeep_stop(). */
-struct mapkeep *mapkeep_start(struct event_base *base, mapkeep_save_cb *save,
-    int timeout_ms, int check_s, const struct map_record *recs,
-    const struct mapping_spec *specs, int n, mapkeep_done_cb *done, void *arg);
+/* What a keeper is given: n layers (the home router's mapping, then the
+ * upstream router's), their records and how each was asked for, and
+ * whom to tell. */
+struct mapkeep_params {
+	const struct map_record *recs;
+	const struct mapping_spec *specs;
+	int n;
+	int timeout_ms, check_s;
+	mapkeep_save_cb *save;
+	mapkeep_grant_cb *granted;	/* may be NULL */
+	mapkeep_lost_cb *lost;		/* may be NULL */
+	mapkeep_done_cb *done;
+	void *arg;
+};
+
+/* Keep the layers: renew each at half its lease, read each gateway's
+ * epoch every second and map again at once after a reboot; look UPnP
+ * mappings up every check_s seconds and make them again if they are
+ * gone. done runs after mapkeep_stop(). */
+struct mapkeep *mapkeep_start(struct event_base *base,
+    const struct mapkeep_params *p);
 void mapkeep_free(struct mapkeep *k);
-void mapkeep_on_grant(struct mapkeep *k, mapkeep_grant_cb *cb);
-void mapkeep_on_lost(struct mapkeep *k, mapkeep_lost_cb *cb);
 /* Map every layer again now (a new address, a router that came back). */
 void mapkeep_refresh(struct mapkeep *k, const char *why);
 /* Remove every layer from its router and the state file, then done. */

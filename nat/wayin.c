@@ -16,11 +16,68 @@
 #include "lib/log.h"
 #include "lib/proc.h"
 
-/* The kinds of way in. A new kind is one entry here and one file that
- * asks for, keeps and removes its layers. */
+/* A router's layers (a mapping, a pinhole): nat/mapping.c asks,
+ * nat/mapkeep.c keeps. */
+static void *
+router_ask(struct event_base *base, const struct netaddr *gateway,
+    const struct mapping_spec *spec, int timeout_ms, mapping_cb *cb, void *arg)
+{
+	return mapping_start(base, gateway, spec, timeout_ms, cb, arg);
+}
+
+static void
+router_ask_free(void *op)
+{
+	mapping_free(op);
+}
+
+static void *
+router_keep(struct event_base *base, const struct mapkeep_params *p)
+{
+	return mapkeep_start(base, p);
+}
+
+static void
+router_keep_free(void *k)
+{
+	mapkeep_free(k);
+}
+
+static void
+router_stop(void *k)
+{
+	mapkeep_stop(k);
+}
+
+static void
+router_refresh(void *k, const char *why)
+{
+	mapkeep_refresh(k, why);
+}
+
+static const struct map_record *
+router_layer(const void *k, int i)
+{
+	return mapkeep_layer(k, i);
+}
+
+static bool
+router_busy(const void *k)
+{
+	return mapkeep_busy(k);
+}
+
+static const struct wayin_ops router_ops = {
+	router_ask, router_ask_free, router_keep, router_keep_free, router_stop,
+	router_refresh, router_layer, router_busy,
+};
+
+/* The kinds of way in. A new kind is one entry here and one file with
+ * its operations (the next: a port held through a carrier NAT, a relayed
+ * port). */
 static const struct wayin_kind_info wayin_kinds[] = {
-	[WAYIN_MAPPING] = { "mapping", AF_INET, WAYIN_MAX_LAYERS },
-	[WAYIN_PINHOLE] = { "pinhole", AF_INET6, 1 },
+	[WAYIN_MAPPING] = { "mapping", AF_INET, WAYIN_MAX_LAYERS, &router_ops },
+	[WAYIN_PINHOLE] = { "pinhole", AF_INET6, 1, &router_ops },
 };
 
 struct wayin {
@@ -33,8 +90,9 @@ struct wayin {
 	struct mapping_grant grants[WAYIN_MAX_LAYERS];
 	int n;			/* layers granted and recorded */
 	int want;		/* layers to ask for */
-	struct mapping_op *op, *retired;
-	struct mapkeep *keep;
+	const struct wayin_ops *ops;	/* its kind's */
+	void *op, *retired;		/* a layer asked for */
+	void *keep;			/* the keeper, once granted */
 	bool intending;		/* a pending record is being written */
 	bool freed;		/* freed meanwhile: the write's callback frees */
 	bool stopping, remove;
@@ -55,7 +113,7 @@ wayin_kind_of(int family)
 static void
 way_retire(struct wayin *w)
 {
-	mapping_free(w->retired);
+	w->ops->ask_free(w->retired);
 	w->retired = w->op;
 	w->op = NULL;
 }
@@ -123,7 +181,7 @@ way_send(struct wayin *w)
 {
 	int i = w->n;
 
-	w->op = mapping_start(w->base, &w->gateways[i], &w->specs[i],
+	w->op = w->ops->ask(w->base, &w->gateways[i], &w->specs[i],
 	    w->p.timeout_ms, way_answered, w);
 	if (w->op == NULL)
 		way_fail(w, "cannot start a mapping request");
@@ -192,7 +250,7 @@ way_undo(struct wayin *w)
 
 	maprec_spec(&w->recs[w->n], &s);
 	s.remove = true;
-	w->op = mapping_start(w->base, &w->gateways[w->n], &s, w->p.timeout_ms,
+	w->op = w->ops->ask(w->base, &w->gateways[w->n], &s, w->p.timeout_ms,
 	    way_undone, w);
 	if (w->op == NULL)
 		way_fail(w, "the state file cannot be written");
@@ -251,6 +309,7 @@ wayin_start(struct event_base *base, const struct wayin_params *p)
 	w->base = base;
 	w->p = *p;
 	w->kind = wayin_kind_of(p->gateway.family);
+	w->ops = wayin_kinds[w->kind].ops;
 	w->gateways[0] = p->gateway;
 	w->gateways[1] = p->upstream;
 	w->want = p->upstream.family && wayin_kinds[w->kind].max_layers > 1 ?
@@ -311,15 +370,15 @@ way_regranted(int layer, bool ok, void *arg)
 int
 wayin_keep(struct wayin *w)
 {
+	struct mapkeep_params k = { .recs = w->recs, .specs = w->specs,
+	    .n = w->n, .timeout_ms = w->p.timeout_ms, .check_s = w->p.check_s,
+	    .save = way_keep_save, .granted = way_regranted, .lost = way_lost,
+	    .done = way_kept, .arg = w };
+
 	if (w->keep != NULL)
 		return 0;
-	w->keep = mapkeep_start(w->base, way_keep_save, w->p.timeout_ms,
-	    w->p.check_s, w->recs, w->specs, w->n, way_kept, w);
-	if (w->keep == NULL)
-		return -1;
-	mapkeep_on_grant(w->keep, way_regranted);
-	mapkeep_on_lost(w->keep, way_lost);
-	return 0;
+	w->keep = w->ops->keep(w->base, &k);
+	return w->keep != NULL ? 0 : -1;
 }
 
 /* Stopping, and nothing in flight: remove what is granted, or leave it
@@ -328,7 +387,7 @@ static void
 way_wind_down(struct wayin *w)
 {
 	if (w->remove && w->n > 0 && wayin_keep(w) == 0) {
-		mapkeep_stop(w->keep);
+		w->ops->stop(w->keep);
 		return;
 	}
 	for (int i = 0; i < w->n; i++)
@@ -351,7 +410,7 @@ void
 wayin_refresh(struct wayin *w, const char *why)
 {
 	if (w->keep != NULL)
-		mapkeep_refresh(w->keep, why);
+		w->ops->refresh(w->keep, why);
 }
 
 void
@@ -359,9 +418,10 @@ wayin_free(struct wayin *w)
 {
 	if (w == NULL)
 		return;
-	mapkeep_free(w->keep);
-	mapping_free(w->op);
-	mapping_free(w->retired);
+	if (w->keep != NULL)
+		w->ops->keep_free(w->keep);
+	w->ops->ask_free(w->op);
+	w->ops->ask_free(w->retired);
 	w->keep = NULL, w->op = w->retired = NULL;
 	if (w->intending)
 		w->freed = true;	/* way_intended frees it */
@@ -375,7 +435,7 @@ const struct map_record *
 wayin_layer(const struct wayin *w, int i)
 {
 	if (w->keep != NULL)
-		return mapkeep_layer(w->keep, i);
+		return w->ops->layer(w->keep, i);
 	return i < w->n ? &w->recs[i] : NULL;
 }
 
@@ -401,7 +461,7 @@ bool
 wayin_busy(const struct wayin *w)
 {
 	return w->op != NULL || w->intending ||
-	    (w->keep != NULL && mapkeep_busy(w->keep));
+	    (w->keep != NULL && w->ops->busy(w->keep));
 }
 
 bool

@@ -17,12 +17,32 @@
 
 #define WAYIN_MAX_LAYERS	MAPKEEP_MAX_LAYERS
 
-/* A kind of way in: one entry of wayin_kinds (wayin.c). */
+/* What a kind does with its layers: ask for one (or remove it, with
+ * spec->remove; cb once, from the loop), and keep the granted ones
+ * (renew, watch, repair; stop removes them all, then p->done). The
+ * mapping and the pinhole ask through nat/mapping.c and keep through
+ * nat/mapkeep.c. */
+struct wayin_ops {
+	void *(*ask)(struct event_base *base, const struct netaddr *gateway,
+	    const struct mapping_spec *spec, int timeout_ms, mapping_cb *cb,
+	    void *arg);
+	void (*ask_free)(void *op);
+	void *(*keep)(struct event_base *base, const struct mapkeep_params *p);
+	void (*keep_free)(void *keeper);
+	void (*stop)(void *keeper);
+	void (*refresh)(void *keeper, const char *why);
+	const struct map_record *(*layer)(const void *keeper, int i);
+	bool (*busy)(const void *keeper);
+};
+
+/* A kind of way in: one entry of wayin_kinds (wayin.c). A new kind is
+ * one entry there and one file with its operations. */
 enum wayin_kind { WAYIN_MAPPING, WAYIN_PINHOLE };
 struct wayin_kind_info {
 	const char *name;		/* "mapping", "pinhole" */
 	int family;			/* of its gateway */
 	int max_layers;			/* a pinhole has one: no NAT on IPv6 */
+	const struct wayin_ops *ops;
 };
 const struct wayin_kind_info *wayin_kind(enum wayin_kind kind);
 /* The kind that a gateway of family opens. */
