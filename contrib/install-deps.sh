@@ -9,7 +9,7 @@ set -euo pipefail
 build=(build-essential cmake pkg-config libminiupnpc-dev libnatpmp-dev
 	libcurl4-openssl-dev libevent-dev libjansson-dev libcmocka-dev libldns-dev
 	libssl-dev libcrypt-dev)
-lab=(iproute2 nftables miniupnpd-nftables miniupnpc natpmpc coturn
+lab=(iproute2 nftables conntrack miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
 	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn
 	bind9-dnsutils time wrk curl

@@ -27,7 +27,7 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/resolve.h"
-#include "probes/stun.h"
+#include "lib/stun.h"
 
 #define STUN_FIRST_RTO_MS	100
 #define STUN_URGENT_RTO_MS	25

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "lib/reason.h"
-#include "probes/stun.h"
+#include "lib/stun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

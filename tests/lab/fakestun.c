@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "probes/stun.h"
+#include "lib/stun.h"
 
 static int
 udp_bind(const char *addr, int port)

@@ -28,7 +28,7 @@ LAB_V6_HOST=2a05:5:1::10
 LAB_OBS6=2a05:5:f::2
 LAB_ECHO6="http://[$LAB_OBS6]/"
 LAB_REDIRECT6=2a05:5:f::4
-LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp cgnat-fullcone cgnat-symmetric double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 LAB_HERE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
 
@@ -484,6 +484,82 @@ lab_topo_cgnat() {
 lab_topo_cgnat_pcp() {
 	lab_topo_cgnat
 	lab_upnpd cgn wan lan 100.64.0.0/10 "Carrier NAT" "CGN-9000"
+}
+
+# A carrier NAT that maps and filters endpoint-independently ("full cone",
+# NAT1; RFC 4787, NETLAB.md): masquerade with ports preserved, and a public
+# port open to anyone for 30 s after the subscriber's last packet out of
+# it. The home router is miniupnpd told to find its public address by
+# STUN (ext_perform_stun, as OpenWrt's can): behind a full cone it maps.
+lab_topo_cgnat_fullcone() {
+	lab_carrier
+	lab_fullcone cgn 5.0.1.2 100.64.0.2
+	lab_carrier_home_router
+}
+
+# A carrier NAT that maps per destination (symmetric, `masquerade
+# random`): nothing can be held through it.
+lab_topo_cgnat_symmetric() {
+	lab_carrier
+	lab_run cgn nft flush chain inet nat postrouting
+	lab_run cgn nft add rule inet nat postrouting oifname wan masquerade random
+	lab_carrier_home_router
+}
+
+# The carrier, 100.64.0.1 with the subscriber's router at 100.64.0.2; no
+# firewall of its own but its NAT.
+lab_carrier() {
+	lab_wan_router cgn
+	lab_nat cgn wan
+	lab_node rtr
+	lab_link cgn lan 100.64.0.1/10 rtr wan 100.64.0.2/10
+	lab_run rtr ip route add default via 100.64.0.1
+	lab_nat rtr wan filter
+	lab_home_lan
+}
+
+lab_carrier_home_router() {
+	lab_wait_udp inet 3478		# its STUN test at start
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
+		"ext_perform_stun=yes
+ext_stun_host=$LAB_STUN1"
+}
+
+# lab_fullcone NODE PUBLIC SUBSCRIBER: NODE's NAT opens each public port
+# the subscriber sent from to anyone, for 30 s after its last packet.
+lab_fullcone() {
+	lab_run "$1" nft -f - <<-NFT
+	table ip fullcone {
+	    set u { type inet_service; flags timeout; }
+	    set t { type inet_service; flags timeout; }
+	    chain seen { type filter hook postrouting priority 300; policy accept;
+	        oifname "wan" ip saddr $2 ct status snat meta l4proto udp update @u { udp sport timeout 30s };
+	        oifname "wan" ip saddr $2 ct status snat meta l4proto tcp update @t { tcp sport timeout 30s };
+	    }
+	    chain open { type nat hook prerouting priority -150; policy accept;
+	        iifname "wan" ip daddr $2 udp dport @u dnat to $3;
+	        iifname "wan" ip daddr $2 tcp dport @t dnat to $3;
+	    }
+	}
+	NFT
+}
+
+# lab_fullcone_off NODE: the carrier turns to per-destination mapping (the
+# flip): no port is open to strangers any more, and new flows map random.
+lab_fullcone_off() {
+	lab_run "$1" nft delete table ip fullcone
+	lab_run "$1" nft flush chain inet nat postrouting
+	lab_run "$1" nft add rule inet nat postrouting oifname wan masquerade random
+	lab_run "$1" conntrack -F 2> /dev/null || true
+}
+
+# lab_pool_move NODE PUBLIC SUBSCRIBER: the carrier moves the subscriber to
+# another public address (its flows are gone; the full cone follows).
+lab_pool_move() {
+	lab_wan_change "$1" "$2/24" 5.0.1.1
+	lab_run "$1" nft delete table ip fullcone 2> /dev/null || true
+	lab_fullcone "$1" "$2" "$3"
+	lab_run "$1" conntrack -F 2> /dev/null || true
 }
 
 # lab_upnpd_told NODE PUBLIC: restart NODE's miniupnpd told the public

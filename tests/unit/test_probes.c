@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* probes/: HTTP echo bodies, a check server's answers, and how the IPv6
- * candidates are ranked. (STUN: test_probes_stun.c.) */
+ * candidates are ranked. (The STUN codec: test_lib_stun.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

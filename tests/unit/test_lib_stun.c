@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "lib/reason.h"
-#include "probes/stun.h"
+#include "lib/stun.h"
 #include "vectors.h"
 
 #define VEC "stun-rfc5769.txt"

@@ -5,7 +5,7 @@
  * attributes fail the message (section 6.3.3), FINGERPRINT must be last and
  * correct. Padding content is never checked (RFC 5769 vectors pad with 0x20).
  */
-#include "probes/stun.h"
+#include "lib/stun.h"
 
 #include <string.h>
 #include <sys/socket.h>
