@@ -229,3 +229,17 @@ stun_reflexive(const struct stun_message *m)
 		return &m->xor_mapped;
 	return m->mapped.present ? &m->mapped : NULL;
 }
+
+int
+stun_frame_len(const uint8_t *buf, size_t len, size_t max)
+{
+	size_t body;
+
+	if (len < STUN_HEADER_LEN)
+		return 0;
+	body = (size_t)buf[2] << 8 | buf[3];
+	if ((buf[0] & 0xc0) != 0 || (body & 3) != 0 ||
+	    STUN_HEADER_LEN + body > max)
+		return -1;	/* RFC 8489 section 5: top bits 0, 4-aligned */
+	return (int)(STUN_HEADER_LEN + body);
+}

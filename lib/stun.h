@@ -9,6 +9,7 @@
 
 #include "lib/addr.h"
 
+#define STUN_DEFAULT_PORT	3478
 #define STUN_HEADER_LEN		20
 #define STUN_TXID_LEN		12
 #define STUN_MAGIC		0x2112a442u
@@ -47,5 +48,10 @@ int stun_parse(const uint8_t *buf, size_t len, struct stun_message *msg,
 /* The address the server saw: XOR-MAPPED-ADDRESS, else MAPPED-ADDRESS. */
 const struct stun_endpoint *stun_reflexive(const struct stun_message *msg);
 uint32_t stun_crc32(const uint8_t *buf, size_t len);
+/* Over a stream (TCP, RFC 8489 section 6.2.2), the length of the message
+ * that starts buf: its header and its length field's worth; 0 while the
+ * header is incomplete, -1 if it cannot be a STUN message or is longer
+ * than max. */
+int stun_frame_len(const uint8_t *buf, size_t len, size_t max);
 
 #endif

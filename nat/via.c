@@ -5,7 +5,8 @@
 
 #include "lib/names.h"
 
-static const char *const via_names[] = { "any", "pcp", "natpmp", "upnp" };
+static const char *const via_names[] = { "any", "pcp", "natpmp", "upnp",
+	"hold" };
 
 const char *
 via_name(enum map_via via)

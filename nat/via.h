@@ -3,7 +3,9 @@
 #ifndef HOMEREACH_VIA_H
 #define HOMEREACH_VIA_H
 
-enum map_via { VIA_ANY, VIA_PCP, VIA_NATPMP, VIA_UPNP };
+/* VIA_HOLD: no protocol, a flow held open through a carrier NAT
+ * (nat/hold.c). */
+enum map_via { VIA_ANY, VIA_PCP, VIA_NATPMP, VIA_UPNP, VIA_HOLD };
 
 const char *via_name(enum map_via via);
 int via_parse(const char *name, enum map_via *via);

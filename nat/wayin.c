@@ -15,6 +15,7 @@
 
 #include "lib/log.h"
 #include "lib/proc.h"
+#include "nat/hold.h"
 
 /* A router's layers (a mapping, a pinhole): nat/mapping.c asks,
  * nat/mapkeep.c keeps. */
@@ -78,6 +79,7 @@ static const struct wayin_ops router_ops = {
 static const struct wayin_kind_info wayin_kinds[] = {
 	[WAYIN_MAPPING] = { "mapping", AF_INET, WAYIN_MAX_LAYERS, &router_ops },
 	[WAYIN_PINHOLE] = { "pinhole", AF_INET6, 1, &router_ops },
+	[WAYIN_HOLD] = { "hold", AF_INET, 2, &hold_ops },
 };
 
 struct wayin {
@@ -308,7 +310,7 @@ wayin_start(struct event_base *base, const struct wayin_params *p)
 		return NULL;
 	w->base = base;
 	w->p = *p;
-	w->kind = wayin_kind_of(p->gateway.family);
+	w->kind = p->kind;
 	w->ops = wayin_kinds[w->kind].ops;
 	w->gateways[0] = p->gateway;
 	w->gateways[1] = p->upstream;

@@ -37,15 +37,15 @@ struct wayin_ops {
 
 /* A kind of way in: one entry of wayin_kinds (wayin.c). A new kind is
  * one entry there and one file with its operations. */
-enum wayin_kind { WAYIN_MAPPING, WAYIN_PINHOLE };
+enum wayin_kind { WAYIN_MAPPING, WAYIN_PINHOLE, WAYIN_HOLD };
 struct wayin_kind_info {
-	const char *name;		/* "mapping", "pinhole" */
+	const char *name;		/* "mapping", "pinhole", "hold" */
 	int family;			/* of its gateway */
 	int max_layers;			/* a pinhole has one: no NAT on IPv6 */
 	const struct wayin_ops *ops;
 };
 const struct wayin_kind_info *wayin_kind(enum wayin_kind kind);
-/* The kind that a gateway of family opens. */
+/* The kind that a router of family opens (a mapping, a pinhole). */
 enum wayin_kind wayin_kind_of(int family);
 
 /* What a way writes to the state. INTEND: a pending record, new or the
@@ -70,9 +70,11 @@ struct wayin_events {
 };
 
 struct wayin_params {
+	enum wayin_kind kind;
 	struct mapping_spec spec;	/* the host's own layer */
 	struct netaddr gateway;		/* its router */
-	struct netaddr upstream;	/* family 0: none known (yet) */
+	struct netaddr upstream;	/* family 0: none known (yet); a hold:
+					 * the STUN server its flow goes to */
 	/* Records to take over (a dead keeper's, or this one's, recorded
 	 * before), per layer; NULL where none. */
 	const struct map_record *adopt[WAYIN_MAX_LAYERS];

@@ -396,17 +396,19 @@ stun_resolved(int err, const struct netaddr *a, void *arg)
 	stun_begin(p);
 }
 
-/* A UDP socket of the probe's family, bound to source if there is one. */
+/* A UDP socket of the probe's family, bound to source and port if there
+ * is one. */
 static int
-stun_socket(const struct netaddr *source, int family)
+stun_socket(const struct netaddr *source, int family, uint16_t port)
 {
+	struct netaddr any = { .family = family };
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	if (fd < 0 || source == NULL)
+	if (fd < 0 || (source == NULL && port == 0))
 		return fd < 0 ? -errno : fd;
-	sl = addr_to_sockaddr(source, 0, &ss);
+	sl = addr_to_sockaddr(source ? source : &any, port, &ss);
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		int e = errno;
 		close(fd);
@@ -417,14 +419,15 @@ stun_socket(const struct netaddr *source, int family)
 
 /* Sockets A and B, and a resend timer for each transaction. */
 static int
-stun_sockets(struct stunprobe *p, const struct netaddr *source)
+stun_sockets(struct stunprobe *p, const struct netaddr *source,
+    const uint16_t *ports)
 {
 	static const struct loop_sock_cbs cbs = {
 		.io = stun_on_read, .deadline = stun_on_deadline
 	};
 
 	for (int i = 0; i < 2; i++) {
-		int fd = stun_socket(source, p->family);
+		int fd = stun_socket(source, p->family, ports ? ports[i] : 0);
 		if (fd < 0)
 			return fd;
 		icmperr_enable(fd);
@@ -458,6 +461,15 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
     const char *server, const struct netaddr *source, int timeout_ms,
     int flags, stun_result_cb *cb, void *arg)
 {
+	return stunprobe_start_ports(base, dns, server, source, NULL,
+	    timeout_ms, flags, cb, arg);
+}
+
+struct stunprobe *
+stunprobe_start_ports(struct event_base *base, struct evdns_base *dns,
+    const char *server, const struct netaddr *source, const uint16_t *ports,
+    int timeout_ms, int flags, stun_result_cb *cb, void *arg)
+{
 	struct stunprobe *p = calloc(1, sizeof(*p));
 	char host[128], why[REASON_LEN];
 
@@ -473,7 +485,7 @@ stunprobe_start(struct event_base *base, struct evdns_base *dns,
 	p->arg = arg;
 	p->res.server = server;
 	snprintf(p->server, sizeof(p->server), "%s", server);
-	if (stun_sockets(p, source) < 0) {
+	if (stun_sockets(p, source, ports) < 0) {
 		stunprobe_free(p);
 		return NULL;
 	}

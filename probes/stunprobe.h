@@ -8,12 +8,12 @@
 
 #include "lib/addr.h"
 #include "lib/reason.h"
+#include "lib/stun.h"
 
 /* RFC 4787 behaviour, as the RFC 5780 tests find it. */
 enum nat_behaviour { BEH_UNKNOWN, BEH_ENDPOINT_INDEPENDENT,
 	BEH_ADDRESS_DEPENDENT, BEH_ADDRESS_PORT_DEPENDENT };
 
-#define STUN_DEFAULT_PORT 3478
 
 struct event_base;
 struct evdns_base;
@@ -47,6 +47,13 @@ enum { STUNPROBE_BEHAVIOUR = 1, STUNPROBE_URGENT = 2 };
 struct stunprobe *stunprobe_start(struct event_base *base,
     struct evdns_base *dns, const char *server, const struct netaddr *source,
     int timeout_ms, int flags, stun_result_cb *cb, void *arg);
+/* The same from two given local ports: socket A's (the binding and the
+ * mapping tests) and socket B's (the filtering tests), as a router's
+ * mapping of B lets the filtering tests see past it to the NAT in front. */
+struct stunprobe *stunprobe_start_ports(struct event_base *base,
+    struct evdns_base *dns, const char *server, const struct netaddr *source,
+    const uint16_t *ports, int timeout_ms, int flags, stun_result_cb *cb,
+    void *arg);
 void stunprobe_free(struct stunprobe *p);
 
 #endif

@@ -123,7 +123,8 @@ map_option(int ch, struct mapctl *c)
 		    "both\n", optarg);
 		return -1;
 	case 'V':
-		if (via_parse(optarg, &c->spec.via) == 0 && c->spec.via != VIA_ANY)
+		if (via_parse(optarg, &c->spec.via) == 0 && c->spec.via != VIA_ANY &&
+		    c->spec.via != VIA_HOLD)
 			return 0;
 		fprintf(stderr, "homereach map: --via \"%s\": want pcp, natpmp "
 		    "or upnp\n", optarg);

@@ -269,7 +269,8 @@ mapctl_add(struct mapctl_ctx *x)
 {
 	struct map_record *old = state_find(&x->st, x->c.spec.protocol,
 	    x->c.spec.internal_port, &x->c.gateway);
-	struct wayin_params p = { .spec = x->c.spec, .gateway = x->c.gateway,
+	struct wayin_params p = { .kind = wayin_kind_of(x->c.gateway.family),
+	    .spec = x->c.spec, .gateway = x->c.gateway,
 	    .upstream = x->c.upstream, .owned = x->c.keep,
 	    .timeout_ms = x->c.timeout_ms, .check_s = x->c.check_s,
 	    .save = mapctl_way_save, .owner = x,
@@ -334,6 +335,10 @@ mapctl_del_next(struct mapctl_ctx *x)
 		struct map_record *m = &x->st.maps[x->next];
 		if (!mapctl_is_ours(&x->c, m))
 			continue;
+		if (m->via == VIA_HOLD) {	/* a held flow: nothing to ask */
+			mapctl_save(x, state_drop, m);
+			continue;
+		}
 		maprec_spec(m, &s);
 		s.remove = true;
 		x->op = mapping_start(x->base, &m->gateway, &s, x->c.timeout_ms,

@@ -267,6 +267,18 @@ agent_on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/* A held port moved: the carrier is tested again (in a full check)
+ * before the new one is published. */
+static void
+agent_on_hold_moved(const char *name, void *arg)
+{
+	struct agent *a = arg;
+	char why[120];
+
+	snprintf(why, sizeof(why), "service %s: its held port moved", name);
+	agent_check(a, why, 0);
+}
+
 static void
 agent_on_control(struct control_conn *cc, const char *line, bool trusted,
     void *arg)
@@ -451,6 +463,7 @@ agent_setup(struct agent *a)
 		return -1;
 	services_on_change(a->svc, agent_on_service, a);
 	services_on_settle(a->svc, agent_ondemand_settled, a);
+	services_on_hold_moved(a->svc, agent_on_hold_moved, a);
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
@@ -468,6 +481,7 @@ agent_free(struct agent *a)
 {
 	agent_check_free(a);
 	agent_ondemand_free(a);
+	carrier_free(a);
 	addr6_free(a);
 	services_free(a->svc);
 	reach_free(a->reach);

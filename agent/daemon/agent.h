@@ -14,6 +14,7 @@
 #include "agent/config/config.h"
 #include "agent/diagnosis/verdict.h"
 #include "agent/daemon/service.h"
+#include "nat/mapping.h"
 #include "agent/daemon/timeline.h"
 #include "ddns/ddns.h"
 #include "probes/hairpin.h"
@@ -113,6 +114,18 @@ struct agent {
 		bool reclaimed;		/* pinholes a dead agent left */
 	} addr6;
 
+	/* The carrier test (carrier.c): does the NAT in front of the home
+	 * router let strangers in to a port held open from inside? */
+	struct {
+		struct mapping_op *map, *unmap;
+		struct mapping_spec spec;	/* B's mapping, nonce and all */
+		struct mapping_grant granted;	/* ... and what it got */
+		struct stunprobe *probe;
+		uint16_t ports[2];	/* local: A, and B mapped to itself */
+		bool busy, full_cone;
+		char said[80];		/* the last finding, said once */
+	} carrier;
+
 	/* Ports `map add` asked the agent to keep (ondemand.c), and the
 	 * requests waiting for their grants. */
 	struct service_config extra[CONFIG_MAX_SERVICES];
@@ -152,6 +165,11 @@ void agent_ondemand(struct agent *a, struct control_conn *cc,
 void agent_ondemand_merge(struct agent *a, struct config *cfg);
 void agent_ondemand_settled(const char *service, void *arg);
 void agent_ondemand_free(struct agent *a);
+/* carrier.c: after a full check, test the NAT in front of the home
+ * router when one is there that does not map; a full cone gets each
+ * service held (ways.hold), anything else none. */
+void carrier_consider(struct agent *a, const struct evidence *ev);
+void carrier_free(struct agent *a);
 /* outside.c: a service got a mapping (services_on_change). */
 void agent_on_service(const char *name, int family, void *arg);
 /* Check every mapped service from outside (check_url). */

@@ -237,8 +237,10 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	}
 	changed = check_note(a, &v);
 	check_keep_house(a, ev, a->flags & CHECK_QUICK);
-	if (!(a->flags & CHECK_QUICK) && v.kind != V_NO_INTERNET)
+	if (!(a->flags & CHECK_QUICK) && v.kind != V_NO_INTERNET) {
 		check_upstream(a, ev);
+		carrier_consider(a, ev);
+	}
 	if (v.kind != V_NO_INTERNET && v.kind != V_UNKNOWN)
 		hooks_heartbeat(a->hooks);	/* a healthy check */
 	a->have_verdict = true;

@@ -108,13 +108,15 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 		t->port = c->external_port ? c->external_port : c->port;
 }
 
-/* The public IPv4 address is shared with the carrier's other customers,
- * and no way in of ours opens it (the carrier's NAT maps for us: then
- * strangers reach us there, and the name may point at it). */
+/* The public IPv4 address is shared with the carrier's other customers
+ * (or held by a NAT in front of the home router that maps nothing), and
+ * no way in of ours opens it (the carrier's NAT maps for us, or lets
+ * anyone in to a held port: then strangers reach us there, and the name
+ * may point at it). */
 bool
 agent_ipv4_shared(const struct agent *a)
 {
-	return verdict_ipv4_shared(a->kind) &&
+	return (verdict_ipv4_shared(a->kind) || a->ways.behind) &&
 	    !services_open_on(a->svc, &a->public_v4);
 }
 

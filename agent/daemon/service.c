@@ -39,6 +39,7 @@ struct services;
 struct svc {
 	struct services *set;
 	struct service_config cfg;
+	enum wayin_kind kind;
 	struct netaddr gateway, upstream;
 	struct mapping_spec spec;	/* the host's own layer */
 	struct wayin *way;
@@ -65,12 +66,17 @@ struct services {
 	void *changed_arg;
 	services_settled_cb *settled;
 	void *settled_arg;
+	bool holds_trusted;	/* the carrier's last test: strangers get in */
+	bool behind;		/* a NAT in front that maps nothing */
+	services_moved_cb *hold_moved;
+	void *hold_moved_arg;
 };
 
-/* One way a service is kept open: a gateway (and the router in front of
- * it, if it maps too), and for a pinhole the address it opens (family 0
- * for a mapping). */
+/* One way a service is kept open: its kind, a gateway (and the router in
+ * front of it, if it maps too; for a hold, the STUN server its flow goes
+ * to), and for a pinhole the address it opens (family 0 otherwise). */
 struct svc_way {
+	enum wayin_kind kind;
 	struct netaddr gateway, client, upstream;
 };
 
@@ -143,6 +149,17 @@ svc_outer(const struct svc *e)
 	return svc_kept(e) ? wayin_outer(e->way) : NULL;
 }
 
+/* Open to strangers, as far as we know: a held port only while the
+ * carrier's last test says so; a mapping not behind a NAT that maps
+ * nothing. */
+static bool
+svc_open(const struct svc *e)
+{
+	if (e->kind == WAYIN_HOLD)
+		return e->set->holds_trusted;
+	return e->kind == WAYIN_PINHOLE || !e->set->behind;
+}
+
 /* "5.0.1.2:8080" or "[2a05:5:1::10]:8080" for the timeline. */
 static const char *
 svc_way_text(const struct svc *e, char *buf, size_t len)
@@ -159,7 +176,7 @@ svc_way_text(const struct svc *e, char *buf, size_t len)
 static const char *
 svc_way_name(const struct svc *e)
 {
-	return wayin_kind(wayin_kind_of(e->gateway.family))->name;
+	return wayin_kind(e->kind)->name;
 }
 
 static void
@@ -195,8 +212,13 @@ static void
 svc_regranted(int layer, bool ok, void *arg)
 {
 	struct svc *e = arg;
+	struct services *set = e->set;
 
-	(void)layer;
+	if (ok && e->kind == WAYIN_HOLD && layer == 1) {
+		set->holds_trusted = false;	/* tested again first */
+		if (set->hold_moved != NULL)
+			set->hold_moved(e->cfg.name, set->hold_moved_arg);
+	}
 	if (ok) {
 		svc_restored(e);
 		e->error[0] = '\0';
@@ -261,8 +283,9 @@ svc_granted(struct wayin *w, void *arg)
 	log_info("service %s: %u/%s -> %s via %s%s%s", e->cfg.name, e->cfg.port,
 	    proto_name(e->cfg.protocol), addr_ntop_port(&m->external,
 	    m->external_port, ext, sizeof(ext)), via_name(m->via),
+	    e->kind == WAYIN_HOLD ? " (held open through the NAT in front)" :
 	    wayin_layers(w) > 1 ? " (through two routers)" : "",
-	    e->gateway.family == AF_INET6 ? " (a pinhole)" : "");
+	    e->kind == WAYIN_PINHOLE ? " (a pinhole)" : "");
 	svc_restored(e);
 	svc_settled(e->set);
 	if (e->set->changed != NULL)
@@ -300,7 +323,8 @@ svc_adopt(const struct svc *e, int i, const struct map_record *inner)
 static void
 svc_map(struct svc *e)
 {
-	struct wayin_params p = { .spec = e->spec, .gateway = e->gateway,
+	struct wayin_params p = { .kind = e->kind, .spec = e->spec,
+	    .gateway = e->gateway,
 	    .upstream = e->upstream, .keep = true, .owned = true,
 	    .timeout_ms = e->set->timeout_ms, .check_s = SVC_CHECK_S,
 	    .save = svc_way_save, .owner = e->set,
@@ -320,6 +344,19 @@ svc_map(struct svc *e)
 	}
 }
 
+/* The external port asked of the home router: the service's own (or the
+ * one configured); for a hold another one, since this host sends its
+ * keep-alives from that port and the service listens on its own. */
+static uint16_t
+svc_external_port(const struct service_config *c, enum wayin_kind kind)
+{
+	uint16_t port = c->external_port ? c->external_port : c->port;
+
+	if (kind != WAYIN_HOLD || port != c->port)
+		return port;
+	return port < 45536 ? port + 20000 : port - 20000;
+}
+
 static struct svc *
 svc_start(struct services *set, const struct service_config *c,
     const struct svc_way *w)
@@ -335,11 +372,12 @@ svc_start(struct services *set, const struct service_config *c,
 	}
 	e->set = set;
 	e->cfg = *c;
+	e->kind = w->kind;
 	e->gateway = w->gateway;
 	e->upstream = w->upstream;
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
-	    .external_port = c->external_port ? c->external_port : c->port,
+	    .external_port = svc_external_port(c, w->kind),
 	    .client = w->client };
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
@@ -394,8 +432,8 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	}
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
-		struct svc_way w = { again[i]->gateway, again[i]->spec.client,
-		    again[i]->upstream };
+		struct svc_way w = { again[i]->kind, again[i]->gateway,
+		    again[i]->spec.client, again[i]->upstream };
 		struct svc *e = svc_start(set, &again[i]->cfg, &w);
 		if (e != NULL)
 			e->lost = again[i]->lost;
@@ -415,7 +453,7 @@ services_port(const struct services *set, const char *name, int family)
 	for (int i = 0; i < set->n; i++) {
 		const struct svc *e = set->list[i];
 		const struct map_record *m = svc_outer(e);
-		if (!e->gone && !e->stopping && m != NULL &&
+		if (!e->gone && !e->stopping && m != NULL && svc_open(e) &&
 		    e->gateway.family == family && !strcmp(e->cfg.name, name))
 			return m->external_port;
 	}
@@ -428,10 +466,24 @@ services_open_on(const struct services *set, const struct netaddr *addr)
 	for (int i = 0; i < set->n; i++) {
 		const struct map_record *m = svc_outer(set->list[i]);
 		if (m != NULL && !set->list[i]->stopping &&
-		    addr_equal(&m->external, addr))
+		    svc_open(set->list[i]) && addr_equal(&m->external, addr))
 			return true;
 	}
 	return false;
+}
+
+void
+services_trust_holds(struct services *set, bool trusted)
+{
+	set->holds_trusted = trusted;
+}
+
+void
+services_on_hold_moved(struct services *set, services_moved_cb *cb,
+    void *arg)
+{
+	set->hold_moved = cb;
+	set->hold_moved_arg = arg;
 }
 
 void
@@ -526,7 +578,7 @@ svc_same(const struct svc *e, const struct service_config *c,
 {
 	return e->cfg.protocol == c->protocol && e->cfg.port == c->port &&
 	    e->cfg.external_port == c->external_port && svc_on_way(e, w) &&
-	    addr_equal(&e->upstream, &w->upstream);
+	    e->kind == w->kind && addr_equal(&e->upstream, &w->upstream);
 }
 
 /* The ways of w: the IPv4 mapping, then the IPv6 pinhole. */
@@ -535,12 +587,15 @@ svc_ways(const struct services_ways *w, struct svc_way out[2])
 {
 	int n = 0;
 
-	if (w->gateway.family)
-		out[n++] = (struct svc_way){ .gateway = w->gateway,
-		    .upstream = w->upstream };
+	if (w->gateway.family && w->hold.family)
+		out[n++] = (struct svc_way){ .kind = WAYIN_HOLD,
+		    .gateway = w->gateway, .upstream = w->hold };
+	else if (w->gateway.family)
+		out[n++] = (struct svc_way){ .kind = WAYIN_MAPPING,
+		    .gateway = w->gateway, .upstream = w->upstream };
 	if (w->gateway6.family && w->host6.family)
-		out[n++] = (struct svc_way){ .gateway = w->gateway6,
-		    .client = w->host6 };
+		out[n++] = (struct svc_way){ .kind = WAYIN_PINHOLE,
+		    .gateway = w->gateway6, .client = w->host6 };
 	return n;
 }
 
@@ -559,11 +614,13 @@ svc_moved(struct services *set, int n, const bool *wanted,
 		    e->cfg.port != c->port || !svc_on_way(e, w))
 			continue;
 		log_info("service %s: %s: removing, then mapping again", c->name,
+		    e->kind != w->kind ? "another kind of way in" :
 		    addr_equal(&e->upstream, &w->upstream) ? "another external "
 		    "port" : "another router in front");
 		e->remake = true;
 		svc_stop(e, true);
 		e->cfg = *c;		/* what reap starts */
+		e->kind = w->kind;
 		e->upstream = w->upstream;
 		return j;
 	}
@@ -590,6 +647,7 @@ services_apply(struct services *set, const struct config *cfg,
 	bool wanted[SVC_MAX] = { false };
 	int n = set->n, nfresh = 0, nways = svc_ways(w, ways);
 
+	set->behind = w->behind;
 	for (int k = 0; k < nways; k++)
 		for (int i = 0; i < cfg->nservices; i++) {
 			const struct service_config *c = &cfg->services[i];

@@ -26,6 +26,13 @@ struct services *services_new(struct event_base *base, struct store *store,
  * host's stable address (family 0: none). */
 struct services_ways {
 	struct netaddr gateway, upstream;
+	struct netaddr hold;		/* a carrier NAT that lets anyone in to
+					 * a held port: the STUN server each
+					 * service's flow goes to (family 0:
+					 * none) */
+	bool behind;			/* a NAT in front of the gateway that
+					 * maps nothing: its mappings alone
+					 * open nothing to strangers */
 	struct netaddr gateway6, host6;
 };
 
@@ -52,6 +59,15 @@ void services_stop(struct services *s, bool remove, services_cb *done,
  * its mapping; AF_INET6: its pinhole), or 0 if it holds none. */
 uint16_t services_port(const struct services *s, const char *name,
     int family);
+/* Whether the carrier's last test says strangers get in to a held port:
+ * until it does, held ports count for nothing below (no record names
+ * them); a held port that moved is not trusted until tested again. */
+void services_trust_holds(struct services *s, bool trusted);
+/* moved(name, arg): a held port moved (the carrier gave the flow another
+ * public address or port): test again before publishing it. */
+typedef void services_moved_cb(const char *name, void *arg);
+void services_on_hold_moved(struct services *s, services_moved_cb *cb,
+    void *arg);
 /* Does a kept way's outer layer open addr (a mapping at the carrier's
  * NAT opens its shared public address)? */
 bool services_open_on(const struct services *s, const struct netaddr *addr);

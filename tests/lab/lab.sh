@@ -97,8 +97,8 @@ lab_bg() {
 # lab_wait_udp NODE PORT, lab_wait_tcp NODE PORT: until something listens
 lab_wait_udp() { lab_wait_listen u "$@"; }
 lab_wait_tcp() { lab_wait_listen t "$@"; }
-lab_wait_listen() {
-	for _ in $(seq 100); do
+lab_wait_listen() {	# LAB_WAIT_TRIES: 50 ms each (100)
+	for _ in $(seq "${LAB_WAIT_TRIES:-100}"); do
 		lab_run "$2" ss -Hln"$1" "sport = :$3" | grep -q . && return 0
 		sleep 0.05
 	done
@@ -519,8 +519,8 @@ lab_carrier() {
 }
 
 lab_carrier_home_router() {
-	lab_wait_udp inet 3478		# its STUN test at start
-	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
+	lab_wait_udp inet 3478		# its STUN test at start, up to 12 s
+	LAB_WAIT_TRIES=300 lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100" \
 		"ext_perform_stun=yes
 ext_stun_host=$LAB_STUN1"
 }

@@ -230,6 +230,38 @@ test_mapped_fallback(void **state)
 	assert_null(stun_reflexive(&m));
 }
 
+/* A stream's frames (TCP, RFC 8489 section 6.2.2): a header's length
+ * field says where the next message starts. */
+static void
+test_frames(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t head[4];
+		size_t len, max;
+		int want;
+	} cases[] = {
+		{ "a bare header", { 0x01, 0x01, 0x00, 0x00 }, 20, 512, 20 },
+		{ "a header and 12 bytes", { 0x01, 0x01, 0x00, 0x0c }, 20, 512, 32 },
+		{ "incomplete header", { 0x01, 0x01, 0x00, 0x0c }, 19, 512, 0 },
+		{ "nothing yet", { 0, 0, 0, 0 }, 0, 512, 0 },
+		{ "top bits set (not STUN)", { 0x41, 0x01, 0x00, 0x00 }, 20, 512, -1 },
+		{ "length not 4-aligned", { 0x01, 0x01, 0x00, 0x0d }, 20, 512, -1 },
+		{ "longer than the buffer", { 0x01, 0x01, 0x01, 0xf0 }, 20, 512, -1 },
+		{ "exactly the buffer", { 0x01, 0x01, 0x01, 0xec }, 20, 512, 512 },
+	};
+	uint8_t buf[20] = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(buf, cases[i].head, 4);
+		if (stun_frame_len(buf, cases[i].len, cases[i].max) != cases[i].want)
+			fail_msg("%s: %d, want %d", cases[i].what,
+			    stun_frame_len(buf, cases[i].len, cases[i].max),
+			    cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -242,6 +274,7 @@ main(void)
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_tampered_vector),
 		cmocka_unit_test(test_mapped_fallback),
+		cmocka_unit_test(test_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

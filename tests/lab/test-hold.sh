@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# test-hold.sh CASE HOMEREACH: a port held open through a carrier NAT.
+#   fullcone   cgnat-fullcone (endpoint-independent mapping and filtering,
+#              a port open for 30 s after the last packet out of it), the
+#              agent with a plain config: the carrier test says full cone,
+#              each service (TCP and UDP) is held on a port of its own, a
+#              stranger reaches both there, the A record names the
+#              carrier's address; still so after the carrier's window;
+#              the carrier moves the subscriber to another pool address:
+#              followed (record and service right again); SIGTERM leaves
+#              the home router and the state clean
+#   symmetric  cgnat-symmetric (masquerade random): nothing is held and
+#              nothing published, and status says why
+#   flip       the full cone turns to mapping per destination while a
+#              service is held: within two keep-alive intervals it is no
+#              longer held, and the A record is no longer kept
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+lab_test_init "$@"
+. "$here/agent.sh"
+
+way_of() {	# way_of SERVICE FIELD: of its IPv4 way in
+	jq -r --arg s "$1" ".mappings[] | select(.service == \$s and .pinhole == false) | .$2" "$LAB_DIR/status.json"
+}
+held() {	# held SERVICE...: each held and open
+	status_json || return 1
+	for s in "$@"; do
+		[ "$(way_of "$s" kind)" = hold ] && [ "$(way_of "$s" state)" = mapped ] || return 1
+	done
+}
+knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
+
+case_fullcone() {
+	local web game t0 took
+	lab_setup cgnat-fullcone
+	lab_knot "$SECRET"
+	services udp
+	write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 10 held web game
+	check_eq "the carrier test: full cone" \
+		"$(grep -c 'the NAT in front of the home router: full cone' "$LAB_DIR/agent.log")" 1
+	check_eq "web is held" "$(way_of web kind)" hold
+	check_eq "held at the carrier's address" "$(way_of web external_address)" 5.0.1.2
+	web=$(way_of web external_port) game=$(way_of game external_port)
+	check_eq "on a port not the service's own" "$([ "$web" != 8080 ] && echo yes)" yes
+	check_eq "a stranger reaches the TCP service" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
+	check_eq "a stranger reaches the UDP service" "$(reach_udp 5.0.1.2 "$game")" pong
+	wait_for 5 knot_has 5.0.1.2
+	check_eq "the A record names the carrier's address" "$(lab_dig nas.example.com)" 5.0.1.2
+	sleep 33	# past the carrier's window: only the keep-alives keep it
+	check_eq "TCP still reached after 33 s" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
+	check_eq "UDP still reached after 33 s" "$(reach_udp 5.0.1.2 "$game")" pong
+	t0=$(now_ms)
+	lab_pool_move cgn 5.0.1.9 100.64.0.2
+	wait_for 30 knot_has 5.0.1.9
+	took=$(( $(now_ms) - t0 ))
+	echo "info: the record followed the pool move in $took ms"
+	check_eq "the record follows the carrier's new address" "$(lab_dig nas.example.com)" 5.0.1.9
+	wait_for 5 held web game
+	web=$(way_of web external_port) game=$(way_of game external_port)
+	check_eq "a stranger reaches the TCP service there" "$(reach_tcp 5.0.1.9 "$web")" hello-from-nas
+	check_eq "and the UDP service" "$(reach_udp 5.0.1.9 "$game")" pong
+	check_eq "within a keep-alive interval and 2 s" "$([ "$took" -le 22000 ] && echo yes)" yes
+	stop_agent
+	check_eq "SIGTERM leaves the home router clean" "$(lab_upnpd_rules rtr)" 0
+	check_eq "and the state" "$(grep -c '^mapping' "$LAB_DIR/state/state")" 0
+}
+
+case_symmetric() {
+	lab_setup cgnat-symmetric
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	wait_for 5 grep -q "the NAT in front of the home router\|topology:" "$LAB_DIR/agent.log"
+	sleep 2		# the carrier test, if any, and the DNS step
+	status_json
+	check_eq "nothing held" "$(way_of web kind)" mapping
+	check_eq "nothing published" "$(lab_dig nas.example.com)" 192.0.2.9
+	check "status says why" '.records[0].next | test("carrier|shared")' true "$LAB_DIR/status.json"
+	stop_agent
+}
+
+case_flip() {
+	local t0 took
+	lab_setup cgnat-fullcone
+	lab_knot "$SECRET"
+	services
+	write_conf "web 8080"
+	start_agent
+	wait_for 10 held web
+	wait_for 5 knot_has 5.0.1.2
+	check_eq "held and published" "$(lab_dig nas.example.com)" 5.0.1.2
+	t0=$(now_ms)
+	lab_fullcone_off cgn
+	wait_for 45 grep -q "maps per destination" "$LAB_DIR/agent.log"
+	took=$(( $(now_ms) - t0 ))
+	echo "info: the flip was seen in $took ms"
+	check_eq "the flip is named" "$(grep -c 'the NAT in front of the home router: maps per destination' "$LAB_DIR/agent.log")" 1
+	check_eq "within two keep-alive intervals" "$([ "$took" -le 40000 ] && echo yes)" yes
+	wait_for 5 status_has '.mappings[0].kind' mapping
+	check "no longer held" '.mappings[0].kind' mapping "$LAB_DIR/status.json"
+	check "the A record is no longer kept, and status says why" \
+		'.records[0].next | test("carrier|shared")' true "$LAB_DIR/status.json"
+	stop_agent
+}
+
+"case_$case_"
+finish
