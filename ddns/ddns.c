@@ -81,7 +81,8 @@ ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
 		return;
 	}
 	if (!force && addr_equal(addr, &st->published) &&
-	    t->port == st->published_port && now - st->published_at < refresh) {
+	    t->port == st->published_port && t->srv_hash == st->published_srv &&
+	    now - st->published_at < refresh) {
 		d->action = DDNS_UNCHANGED;
 		snprintf(d->why, sizeof(d->why), "%s is published already",
 		    addr_ntop(addr, text, sizeof(text)));
@@ -121,6 +122,7 @@ ddns_apply(const struct ddns_config *r, struct ddns_state *st,
 	case DDNS_NOCHG:
 		st->published = sent->addr;
 		st->published_port = sent->port;
+		st->published_srv = sent->srv_hash;
 		st->published_at = now;
 		st->failures = 0;
 		st->next_attempt = 0;
@@ -197,4 +199,20 @@ ddns_iid_from_mac(const char *text, uint8_t iid[8])
 	iid[6] = (uint8_t)m[4];
 	iid[7] = (uint8_t)m[5];
 	return 0;
+}
+
+/* FNV-1a over each record's fields. */
+uint32_t
+ddns_srv_hash(const struct ddns_srv *srv, int n)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < n; i++) {
+		const uint8_t *p = (const uint8_t *)srv[i].service;
+		for (; *p; p++)
+			h = (h ^ *p) * 16777619u;
+		h = (h ^ (uint32_t)srv[i].protocol) * 16777619u;
+		h = (h ^ srv[i].port) * 16777619u;
+	}
+	return n > 0 && h == 0 ? 1 : n > 0 ? h : 0;
 }

@@ -36,6 +36,8 @@ struct ddns_state {
 	uint32_t failures;		/* in a row, for the back-off */
 	uint64_t stopped_hash;		/* config hash when stopped, else 0 */
 	uint16_t published_port;	/* redirect: the port it took */
+	uint32_t published_srv;		/* the SRV records it took (their
+					 * ddns_srv_hash), 0: none */
 };
 
 enum ddns_action {
@@ -51,12 +53,30 @@ struct ddns_decision {
 	char why[200];
 };
 
+/* Beside an A record, where each service is (RFC 2782):
+ * _SERVICE._PROTO.HOSTNAME SRV 0 0 PORT HOSTNAME. */
+#define DDNS_MAX_SRV	32
+/* The agent's one line of options to its DNS helper, at most. */
+#define DDNS_HELPER_LINE	4096
+struct ddns_srv {
+	char service[64];		/* a DNS label */
+	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;			/* where strangers reach it */
+};
+
 /* What a record publishes: an address, and for a redirect record the
- * external port of its service (0 for other records). */
+ * external port of its service (0 for other records); for an A record of
+ * a provider that writes them, the services' SRV records. */
 struct ddns_target {
 	struct netaddr addr;		/* family 0: none found */
 	uint16_t port;
+	struct ddns_srv srv[DDNS_MAX_SRV];
+	int nsrv;
+	uint32_t srv_hash;		/* ddns_srv_hash of them, 0: none */
 };
+/* A hash of the SRV records (never 0 for some, 0 for none): a change
+ * sends the record again. */
+uint32_t ddns_srv_hash(const struct ddns_srv *srv, int n);
 
 /* Decide for one record and family; cgnat: the verdict said
  * carrier-grade NAT. */

@@ -12,6 +12,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
 #include <ldns/ldns.h>
 
 #include "lib/resolve.h"
@@ -64,35 +66,80 @@ dnscheck_resolver(const char *server)
 	return res;
 }
 
-bool
-dnscheck_holds(const char *server, const char *hostname,
-    const struct netaddr *addr)
+/* The answer's records of type at owner (NULL if none or no answer). */
+static ldns_rr_list *
+dnscheck_query(ldns_resolver *res, const char *owner, ldns_rr_type type)
 {
-	ldns_resolver *res = dnscheck_resolver(server);
-	ldns_rdf *name = ldns_dname_new_frm_str(hostname);
+	ldns_rdf *name = ldns_dname_new_frm_str(owner);
 	ldns_pkt *ans = NULL;
-	ldns_rr_list *rrs;
-	bool holds = false;
+	ldns_rr_list *rrs = NULL;
 
-	if (res != NULL && name != NULL && ldns_resolver_query_status(&ans, res,
-	    name, addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A,
-	    LDNS_RR_CLASS_IN, 0) == LDNS_STATUS_OK &&
-	    (rrs = ldns_pkt_rr_list_by_type(ans, addr->family == AF_INET6 ?
-	    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A, LDNS_SECTION_ANSWER)) != NULL) {
-		/* Exactly our address, nothing else. */
-		if (ldns_rr_list_rr_count(rrs) == 1) {
-			char *text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(rrs, 0), 0));
-			struct netaddr have;
-			holds = text && addr_parse(text, &have) == 0 &&
-			    addr_equal(&have, addr);
-			free(text);
-		}
-		ldns_rr_list_deep_free(rrs);
-	}
+	if (name != NULL && ldns_resolver_query_status(&ans, res, name, type,
+	    LDNS_RR_CLASS_IN, 0) == LDNS_STATUS_OK)
+		rrs = ldns_pkt_rr_list_by_type(ans, type, LDNS_SECTION_ANSWER);
 	if (ans)
 		ldns_pkt_free(ans);
 	if (name)
 		ldns_rdf_deep_free(name);
+	return rrs;
+}
+
+/* Exactly our address at hostname, nothing else. */
+static bool
+dnscheck_addr(ldns_resolver *res, const char *hostname,
+    const struct netaddr *addr)
+{
+	ldns_rr_type type = addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA :
+	    LDNS_RR_TYPE_A;
+	ldns_rr_list *rrs = dnscheck_query(res, hostname, type);
+	bool holds = false;
+
+	if (rrs != NULL && ldns_rr_list_rr_count(rrs) == 1) {
+		char *text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(rrs, 0), 0));
+		struct netaddr have;
+		holds = text && addr_parse(text, &have) == 0 &&
+		    addr_equal(&have, addr);
+		free(text);
+	}
+	ldns_rr_list_deep_free(rrs);
+	return holds;
+}
+
+/* Exactly one SRV record at _SERVICE._PROTO.hostname, with our port and
+ * hostname as its target. */
+static bool
+dnscheck_srv(ldns_resolver *res, const char *hostname,
+    const struct ddns_srv *srv)
+{
+	char owner[400];
+	ldns_rr_list *rrs;
+	ldns_rdf *want = ldns_dname_new_frm_str(hostname);
+	bool holds = false;
+
+	snprintf(owner, sizeof(owner), "_%s._%s.%s", srv->service,
+	    srv->protocol == IPPROTO_UDP ? "udp" : "tcp", hostname);
+	rrs = dnscheck_query(res, owner, LDNS_RR_TYPE_SRV);
+	if (rrs != NULL && want != NULL && ldns_rr_list_rr_count(rrs) == 1) {
+		const ldns_rr *rr = ldns_rr_list_rr(rrs, 0);
+		holds = ldns_rr_rd_count(rr) == 4 &&
+		    ldns_rdf2native_int16(ldns_rr_rdf(rr, 2)) == srv->port &&
+		    ldns_dname_compare(ldns_rr_rdf(rr, 3), want) == 0;
+	}
+	if (want)
+		ldns_rdf_deep_free(want);
+	ldns_rr_list_deep_free(rrs);
+	return holds;
+}
+
+bool
+dnscheck_holds(const char *server, const char *hostname,
+    const struct ddns_target *t)
+{
+	ldns_resolver *res = dnscheck_resolver(server);
+	bool holds = res != NULL && dnscheck_addr(res, hostname, &t->addr);
+
+	for (int i = 0; holds && t->addr.family == AF_INET && i < t->nsrv; i++)
+		holds = dnscheck_srv(res, hostname, &t->srv[i]);
 	if (res)
 		ldns_resolver_deep_free(res);
 	return holds;

@@ -20,7 +20,7 @@ static void
 prov_rfc2136(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a)
 {
-	rfc2136_update(r, &t->addr, a);
+	rfc2136_update(r, t, a);
 }
 
 static void
@@ -77,7 +77,7 @@ provider_update(const struct ddns_config *r, const struct ddns_target *t,
 		    "no provider");
 		return;
 	}
-	if (check && dnscheck_holds(check, r->hostname, &t->addr)) {
+	if (check && dnscheck_holds(check, r->hostname, t)) {
 		ddns_answer_set(a, FAULT_CURRENT, "in-dns", "the record holds this "
 		    "address already");
 		return;

@@ -59,14 +59,15 @@ bool dyndns2_batchable(const struct ddns_config *r,
 void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
     struct ddns_answer *a);
 /* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */
-void rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+void rfc2136_update(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a);
 /* A redirect server's /nic/update: dyndns2 with our port=. */
 void redirect_update(const struct ddns_config *r, const struct netaddr *addr,
     uint16_t port, struct ddns_answer *a);
-/* Does the record at this authoritative server hold exactly addr? */
+/* Does this authoritative server hold exactly the target: its address
+ * at hostname, and beside an A each SRV record? */
 bool dnscheck_holds(const char *server, const char *hostname,
-    const struct netaddr *addr);
+    const struct ddns_target *t);
 
 /*
  * The providers, one table entry each (ddns/providers.c), as inadyn's
@@ -99,6 +100,7 @@ struct provider {
 	bool https_only;		/* its server takes https:// only */
 	enum provider_dns_check dns_check;
 	bool batches;			/* records may share a request (dyndns2) */
+	bool srv;			/* writes SRV records beside an A */
 };
 
 /* The entry of this name, or NULL. */

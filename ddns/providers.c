@@ -17,7 +17,7 @@
 static const struct provider providers[] = {
 	DYNDNS2("dyndns2", NULL),
 	{
-		.name = "rfc2136", .kind = PROV_RFC2136,
+		.name = "rfc2136", .kind = PROV_RFC2136, .srv = true,
 		.needs = NEEDS_SERVER | NEEDS_ZONE | NEEDS_TSIG,
 		.needs_text = "server, zone, tsig_key and tsig_secret (or "
 		    "tsig_secret_file)",

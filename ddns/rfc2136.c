@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,37 +102,71 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	return pkt;
 }
 
-/* Delete the RRset, add addr: r's two changes, onto updates. */
+/* Delete the RRset of owner and type, add the one record of text. */
 static int
-rfc2136_records(const struct ddns_config *r, const struct netaddr *addr,
-    ldns_rr_list *updates, struct ddns_answer *a)
+rfc2136_replace(const char *owner, int type, const char *text,
+    ldns_rr_list *updates)
 {
-	char owner[300], text[600], ip[ADDR_STRLEN];
 	ldns_rr *add = NULL;
 
-	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
-	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
-	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
-	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK) {
-		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the host name is not a "
-		    "valid DNS name");
+	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK)
 		return -1;
-	}
-	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner,
-	    addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A));
+	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner, type));
 	ldns_rr_list_push_rr(updates, add);
 	return 0;
 }
 
-/* The UPDATE (delete the RRset, add addr) with message id. */
+/* Beside the A record, where each service is (RFC 2782): written in the
+ * same message, so the name and its ports change together. */
+static int
+rfc2136_srv(const struct ddns_config *r, const struct ddns_target *t,
+    const char *host, ldns_rr_list *updates)
+{
+	char owner[400], text[600];
+
+	for (int i = 0; i < t->nsrv; i++) {
+		const struct ddns_srv *s = &t->srv[i];
+		snprintf(owner, sizeof(owner), "_%s._%s.%s", s->service,
+		    s->protocol == IPPROTO_UDP ? "udp" : "tcp", host);
+		snprintf(text, sizeof(text), "%s %u IN SRV 0 0 %u %s", owner,
+		    r->ttl, s->port, host);
+		if (rfc2136_replace(owner, LDNS_RR_TYPE_SRV, text, updates) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Delete the RRset, add the address (and the SRV records beside an A):
+ * r's changes, onto updates. */
+static int
+rfc2136_records(const struct ddns_config *r, const struct ddns_target *t,
+    ldns_rr_list *updates, struct ddns_answer *a)
+{
+	char owner[300], text[600], ip[ADDR_STRLEN];
+	const struct netaddr *addr = &t->addr;
+
+	rfc2136_fqdn(r->hostname, owner, sizeof(owner));
+	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
+	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
+	if (rfc2136_replace(owner, addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA :
+	    LDNS_RR_TYPE_A, text, updates) < 0 || (addr->family == AF_INET &&
+	    rfc2136_srv(r, t, owner, updates) < 0)) {
+		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the host name is not a "
+		    "valid DNS name");
+		return -1;
+	}
+	return 0;
+}
+
+/* The UPDATE (delete the RRset, add the target) with message id. */
 ldns_pkt *
-rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+rfc2136_build(const struct ddns_config *r, const struct ddns_target *t,
     uint16_t id, struct ddns_answer *a)
 {
 	ldns_rr_list *updates = ldns_rr_list_new();
 	ldns_pkt *pkt = NULL;
 
-	if (rfc2136_records(r, addr, updates, a) == 0)
+	if (rfc2136_records(r, t, updates, a) == 0)
 		pkt = rfc2136_sign(r, updates, id, a);
 	ldns_rr_list_deep_free(updates);	/* the packet holds copies */
 	return pkt;
@@ -339,12 +374,12 @@ rfc2136_commit(const struct ddns_config *r, const ldns_rr_list *updates,
 }
 
 void
-rfc2136_update(const struct ddns_config *r, const struct netaddr *addr,
+rfc2136_update(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a)
 {
 	ldns_rr_list *updates = ldns_rr_list_new();
 
-	if (rfc2136_records(r, addr, updates, a) == 0)
+	if (rfc2136_records(r, t, updates, a) == 0)
 		rfc2136_commit(r, updates, a);
 	ldns_rr_list_deep_free(updates);
 }

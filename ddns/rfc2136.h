@@ -14,7 +14,7 @@ ldns_rr *rfc2136_delete_rr(const char *owner, int type);
 void rfc2136_commit(const struct ddns_config *r, const ldns_rr_list *updates,
     struct ddns_answer *a);
 /* The signed UPDATE (delete the RRset, add addr) with message id. */
-ldns_pkt *rfc2136_build(const struct ddns_config *r, const struct netaddr *addr,
+ldns_pkt *rfc2136_build(const struct ddns_config *r, const struct ddns_target *t,
     uint16_t id, struct ddns_answer *a);
 
 #endif

@@ -119,6 +119,7 @@ round_decide(struct round *r, const struct ddns_config *rec, int family,
 	struct ddns_decision d;
 
 	ddns_record_addr(rec, family, &in->v4, &in->v6, &t.addr);
+	r->ops->srv(r->arg, rec, family, &t);
 	if (st == NULL)
 		return;
 	ddns_decide(rec, st, &t, family == AF_INET && in->cgnat,

@@ -34,6 +34,9 @@ struct round_ops {
 	    int family);
 	/* A redirect record's port (0 for the others). */
 	uint16_t (*port)(void *arg, const struct ddns_config *r);
+	/* The SRV records beside r's record of family, into t. */
+	void (*srv)(void *arg, const struct ddns_config *r, int family,
+	    struct ddns_target *t);
 	/* r was decided without a request (or, dry run, would be sent). */
 	void (*decided)(void *arg, const struct ddns_config *r, int family,
 	    const struct ddns_decision *d, const struct netaddr *addr);

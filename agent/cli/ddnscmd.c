@@ -196,7 +196,7 @@ ddnscmd_helper_options(int argc, char *argv[], struct ddnscmd *c)
 static int
 ddnscmd_stdin_args(struct ddnscmd *c)
 {
-	static char line[1024];
+	static char line[DDNS_HELPER_LINE];
 	char *words[34] = { "homereach" }, *save = NULL;
 	int n = 1;
 
@@ -310,6 +310,31 @@ ddnscmd_port_of(void *arg, const struct ddns_config *r)
 	return ddnscmd_record_port(arg, r);
 }
 
+/* A service's port for its SRV record: as the agent said (the agent's
+ * helper names each service with an open way in, and no other), else, run
+ * by hand, as configured. */
+static uint16_t
+ddnscmd_srv_port(const struct service_config *s, void *arg)
+{
+	const struct ddnscmd *c = arg;
+
+	for (int i = 0; i < c->nports; i++)
+		if (!strcmp(c->ports[i].name, s->name))
+			return c->ports[i].port;
+	if (c->helper)
+		return 0;
+	return s->external_port ? s->external_port : s->port;
+}
+
+static void
+ddnscmd_srv_of(void *arg, const struct ddns_config *r, int family,
+    struct ddns_target *t)
+{
+	struct ddnscmd *c = arg;
+
+	config_srv(&c->cfg, r, family, ddnscmd_srv_port, c, t);
+}
+
 static void
 ddnscmd_decided(void *arg, const struct ddns_config *r, int family,
     const struct ddns_decision *d, const struct netaddr *addr)
@@ -387,7 +412,7 @@ ddnscmd_round(struct ddnscmd *c, const struct netaddr *v4,
     const struct netaddr *v6, bool cgnat)
 {
 	static const struct round_ops ops = { ddnscmd_state, ddnscmd_port_of,
-		ddnscmd_decided, ddnscmd_answered, ddnscmd_done };
+		ddnscmd_srv_of, ddnscmd_decided, ddnscmd_answered, ddnscmd_done };
 	struct round_input in = { .v4 = *v4, .v6 = *v6, .cgnat = cgnat,
 	    .force = c->force, .dry_run = c->dry_run, .only = c->name };
 

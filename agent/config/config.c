@@ -697,3 +697,39 @@ config_parse(const char *text, size_t len, const char *path,
 	}
 	config_check(cfg);
 }
+
+/* A DNS label (RFC 1035): letters, digits and inner hyphens, up to 63. */
+static bool
+config_label(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 63 || name[0] == '-' || name[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '-')
+			return false;
+	return true;
+}
+
+void
+config_srv(const struct config *cfg, const struct ddns_config *r, int family,
+    uint16_t (*port)(const struct service_config *s, void *arg), void *arg,
+    struct ddns_target *t)
+{
+	const struct provider *p = provider_of(r->provider);
+
+	t->nsrv = 0;
+	for (int i = 0; family == AF_INET && p != NULL && p->srv &&
+	    i < cfg->nservices && t->nsrv < DDNS_MAX_SRV; i++) {
+		const struct service_config *s = &cfg->services[i];
+		uint16_t at = config_label(s->name) ? port(s, arg) : 0;
+		if (at == 0)
+			continue;
+		snprintf(t->srv[t->nsrv].service, sizeof(t->srv[0].service), "%s",
+		    s->name);
+		t->srv[t->nsrv].protocol = s->protocol;
+		t->srv[t->nsrv++].port = at;
+	}
+	t->srv_hash = ddns_srv_hash(t->srv, t->nsrv);
+}

@@ -98,6 +98,14 @@ int config_read(const char *path, struct config *cfg);
 int config_secret_owner(int fd, const char *path, char *why, size_t len);
 const struct ddns_config *config_ddns(const struct config *cfg,
     const char *name);
+/* Beside record r's A (for a provider that writes them), each service's
+ * SRV record at the port port(service, arg) gives (0: the service has no
+ * open way in, and no record); the list's hash too. Nothing for an AAAA,
+ * nor for a service whose name is not a DNS label. */
+struct ddns_target;
+void config_srv(const struct config *cfg, const struct ddns_config *r,
+    int family, uint16_t (*port)(const struct service_config *s, void *arg),
+    void *arg, struct ddns_target *t);
 const struct service_config *config_service(const struct config *cfg,
     const char *name);
 /* A host name as DNS holds it: 253 bytes, labels of 1 to 63 letters,

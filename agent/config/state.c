@@ -136,6 +136,24 @@ state_parse_mapping(char *line, struct map_record *m)
 }
 
 
+/* " PORT" (redirect) and " SRVHASH" (hex) after the fields every line
+ * has: older files have neither, or the port alone. */
+static int
+state_ddns_tail(const char *tail, struct ddns_state *d)
+{
+	char port[8], hash[16];
+	int n = 0, got = sscanf(tail, " %7[0-9] %15[0-9a-f]%n", port, hash, &n);
+
+	if (got == 1)
+		return sscanf(tail, " %7[0-9]%n", port, &n) == 1 &&
+		    tail[n] == '\0' ? state_port(port, &d->published_port) : -1;
+	if (got != 2 || tail[n] != '\0' || state_port(port,
+	    &d->published_port) < 0)
+		return -1;
+	d->published_srv = (uint32_t)strtoul(hash, NULL, 16);
+	return 0;
+}
+
 int
 state_parse_ddns(const char *line, struct ddns_state *d)
 {
@@ -148,9 +166,7 @@ state_parse_ddns(const char *line, struct ddns_state *d)
 	    &d->published_at, result, &d->last_time, &d->next_attempt,
 	    &d->failures, &d->stopped_hash, &n) != 9)
 		return -1;
-	if (line[n] == ' ' && state_port(line + n + 1, &d->published_port) == 0)
-		n = (int)strlen(line);
-	if (line[n] != '\0')
+	if (line[n] != '\0' && state_ddns_tail(line + n, d) < 0)
 		return -1;
 	d->family = !strcmp(fam, "A") ? AF_INET : !strcmp(fam, "AAAA") ? AF_INET6 : 0;
 	if (d->family == 0 || (strcmp(pub, "-") != 0 &&
@@ -262,10 +278,10 @@ state_format_ddns(const struct ddns_state *d, char *buf, size_t len)
 				*c = '-';
 	}
 	return snprintf(buf, len, "ddns %s %s %s %" PRId64 " %s %" PRId64 " %"
-	    PRId64 " %" PRIu32 " %" PRIx64 " %u\n", d->name,
+	    PRId64 " %" PRIu32 " %" PRIx64 " %u %" PRIx32 "\n", d->name,
 	    d->family == AF_INET6 ? "AAAA" : "A", pub, d->published_at, result,
 	    d->last_time, d->next_attempt, d->failures, d->stopped_hash,
-	    d->published_port);
+	    d->published_port, d->published_srv);
 }
 
 int

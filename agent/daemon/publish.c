@@ -23,7 +23,7 @@
 #include "lib/loop.h"
 #include "probes/echo.h"
 
-#define PUBLISH_MAX_PORTS		8	/* redirect records, each a --port */
+#define PUBLISH_MAX_PORTS	CONFIG_MAX_SERVICES	/* each a --port */
 
 /* A record's new memory against its old: the timeline hears of a new
  * address taken, or of one more failure. */
@@ -93,6 +93,15 @@ publish_ddns_done(int status, void *arg)
 	}
 }
 
+/* A service's open way in: where its SRV record points (0: none). */
+static uint16_t
+publish_srv_port(const struct service_config *s, void *arg)
+{
+	const struct agent *a = arg;
+
+	return services_port(a->svc, s->name, AF_INET);
+}
+
 void
 agent_target(const struct agent *a, const struct ddns_config *r, int family,
     struct ddns_target *t)
@@ -101,6 +110,7 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 
 	ddns_record_addr(r, family, &a->public_v4, &a->public_v6, &t->addr);
 	t->port = 0;
+	config_srv(a->cfg, r, family, publish_srv_port, (void *)a, t);
 	if (r->provider != PROV_REDIRECT || c == NULL)
 		return;
 	t->port = services_port(a->svc, c->name, AF_INET);
@@ -180,13 +190,12 @@ publish_helper_ports(struct agent *a, char *argv[], int n, char bufs[][80])
 {
 	int k = 0;
 
-	for (int i = 0; i < a->cfg->nddns && k < PUBLISH_MAX_PORTS; i++) {
-		const struct ddns_config *r = &a->cfg->ddns[i];
-		uint16_t port;
-		if (r->provider != PROV_REDIRECT ||
-		    (port = services_port(a->svc, r->service, AF_INET)) == 0)
+	for (int i = 0; i < a->cfg->nservices && k < PUBLISH_MAX_PORTS; i++) {
+		const struct service_config *s = &a->cfg->services[i];
+		uint16_t port = services_port(a->svc, s->name, AF_INET);
+		if (port == 0)
 			continue;
-		snprintf(bufs[k], sizeof(bufs[k]), "%s=%u", r->service, port);
+		snprintf(bufs[k], sizeof(bufs[k]), "%s=%u", s->name, port);
 		argv[n++] = "--port";
 		argv[n++] = bufs[k++];
 	}
@@ -279,7 +288,7 @@ static void
 publish_helper_go(struct agent *a, bool self)
 {
 	char *argv[16 + 2 * PUBLISH_MAX_PORTS], bufs[2 + PUBLISH_MAX_PORTS][80];
-	char line[1024] = "";
+	char line[DDNS_HELPER_LINE] = "";
 	int n = self ? 0 : publish_helper_found(a, argv, 0, bufs);
 
 	if (self)

@@ -292,7 +292,7 @@ case_restart() {
 	check_eq "said so" "$(grep -c 'set aside as' "$LAB_DIR/agent.log")" 1
 	# No storm: the RFC 2136 record asks knot first and finds its address.
 	check_eq "no update sent" "$(updates_in_knot)" "$n"
-	check_eq "found in the DNS" "$(grep -c 'nas.example.com A updated (in-dns)' "$LAB_DIR/agent.log")" 1
+	check_eq "found in the DNS" "$(grep -c 'nas.example.com A updated (in-dns)' "$LAB_DIR/agent.log" | awk '{ print ($1 >= 1) ? "yes" : "no" }')" yes
 	stop_agent
 	check_eq "SIGTERM leaves the router clean" "$(lab_upnpd_rules rtr)" 0
 }

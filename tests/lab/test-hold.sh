@@ -6,7 +6,8 @@
 #              agent with a plain config: the carrier test says full cone,
 #              each service (TCP and UDP) is held on a port of its own, a
 #              stranger reaches both there, the A record names the
-#              carrier's address; still so after the carrier's window;
+#              carrier's address and an SRV record each service's port
+#              (written in one UPDATE); still so after the carrier's window;
 #              the carrier moves the subscriber to another pool address:
 #              followed (record and service right again); SIGTERM leaves
 #              the home router and the state clean
@@ -30,6 +31,10 @@ held() {	# held SERVICE...: each held and open
 	done
 }
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
+srv_of() {	# srv_of _SERVICE._PROTO: the SRV record knot serves
+	lab_run inet kdig +short @"$LAB_STUN1" "$1.nas.example.com" SRV 2>/dev/null
+}
+srv_is() { [ "$(srv_of "$1")" = "$2" ]; }
 
 case_fullcone() {
 	local web game t0 took
@@ -49,6 +54,10 @@ case_fullcone() {
 	check_eq "a stranger reaches the UDP service" "$(reach_udp 5.0.1.2 "$game")" pong
 	wait_for 5 knot_has 5.0.1.2
 	check_eq "the A record names the carrier's address" "$(lab_dig nas.example.com)" 5.0.1.2
+	wait_for 5 srv_is _game._udp "0 0 $game nas.example.com."
+	check_eq "an SRV record names the TCP service's held port" \
+		"$(srv_of _web._tcp)" "0 0 $web nas.example.com."
+	check_eq "and the UDP service's" "$(srv_of _game._udp)" "0 0 $game nas.example.com."
 	sleep 33	# past the carrier's window: only the keep-alives keep it
 	check_eq "TCP still reached after 33 s" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
 	check_eq "UDP still reached after 33 s" "$(reach_udp 5.0.1.2 "$game")" pong

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "agent/config/config.h"
+#include "ddns/ddns.h"
 
 static const char good[] =
     "# homereach\n"
@@ -259,6 +260,47 @@ test_errors_capped(void **state)
 	assert_string_equal(cfg.errors[0], "t.conf:1: line longer than 1023 bytes");
 }
 
+static uint16_t
+srv_port(const struct service_config *s, void *arg)
+{
+	(void)arg;
+	return s->port == 9999 ? 0 : (uint16_t)(s->port + 20000);
+}
+
+/* SRV records beside an A of a provider that writes them: one a service
+ * with an open way (a port), named by a DNS label. */
+static void
+test_srv(void **state)
+{
+	static const char text[] =
+	    "[service web]\nport = 8080\n"
+	    "[service game]\nport = 5353\nprotocol = udp\n"
+	    "[service closed]\nport = 9999\n"
+	    "[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n"
+	    "server = 5.0.0.2\nzone = example.com\n"
+	    "tsig_key = k.example.com\ntsig_secret = c2VjcmV0\n"
+	    "[ddns dyn]\nprovider = dyndns2\nhostname = h.example.com\n"
+	    "server = https://dyn.example.com\n"
+	    "username = u\npassword = p\n";
+	struct ddns_target t;
+
+	(void)state;
+	config_parse(text, strlen(text), "t.conf", &cfg);
+	if (cfg.nerrors > 0)
+		fail_msg("%s", cfg.errors[0]);
+	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET, srv_port, NULL, &t);
+	assert_int_equal(t.nsrv, 2);
+	assert_string_equal(t.srv[0].service, "web");
+	assert_int_equal(t.srv[0].port, 28080);
+	assert_int_equal(t.srv[1].protocol, IPPROTO_UDP);
+	assert_int_equal(t.srv_hash, ddns_srv_hash(t.srv, 2));
+	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET6, srv_port, NULL, &t);
+	assert_int_equal(t.nsrv, 0);		/* not beside an AAAA */
+	assert_int_equal(t.srv_hash, 0);
+	config_srv(&cfg, config_ddns(&cfg, "dyn"), AF_INET, srv_port, NULL, &t);
+	assert_int_equal(t.nsrv, 0);		/* dyndns2 writes none */
+}
+
 static void
 test_hash_follows_settings(void **state)
 {
@@ -334,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_errors_capped),
 		cmocka_unit_test(test_redirect_server),
 		cmocka_unit_test(test_hash_follows_settings),
+		cmocka_unit_test(test_srv),
 		cmocka_unit_test(test_load_permissions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,7 @@ setup(void **state)
 static enum ddns_action
 decide(const char *addr, bool cgnat, int64_t now, bool force, char *why)
 {
-	struct ddns_target a = { ip(addr), port };
+	struct ddns_target a = { .addr = ip(addr), .port = port };
 	struct ddns_decision d;
 
 	ddns_decide(&rec, &st, &a, cgnat, now, force, &d);
@@ -84,7 +84,7 @@ test_only_public(void **state)
 static void
 test_only_changes(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 0 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 0 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW, 0);
@@ -106,7 +106,7 @@ test_only_changes(void **state)
 static void
 test_port_changes(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 8080 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 8080 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_OK, "good", NOW, 0);
@@ -117,10 +117,35 @@ test_port_changes(void **state)
 	assert_int_equal(decide("5.0.1.2", false, NOW + 60, false, NULL), DDNS_SEND);
 }
 
+/* An A record's SRV records: another set (a service moved, another
+ * port granted) is a change, as an address; the same set is not. */
+static void
+test_srv_changes(void **state)
+{
+	struct ddns_srv web = { "web", 6, 28080 }, moved = { "web", 6, 28081 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .nsrv = 1,
+	    .srv = { web } };
+	struct ddns_decision d;
+
+	(void)state;
+	a.srv_hash = ddns_srv_hash(a.srv, 1);
+	assert_int_not_equal(a.srv_hash, 0);
+	assert_int_equal(ddns_srv_hash(NULL, 0), 0);
+	assert_int_not_equal(ddns_srv_hash(&moved, 1), a.srv_hash);
+	ddns_apply(&rec, &st, &a, DDNS_OK, "NOERROR", NOW, 0);
+	assert_int_equal(st.published_srv, a.srv_hash);
+	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
+	assert_int_equal(d.action, DDNS_UNCHANGED);
+	a.srv[0] = moved;
+	a.srv_hash = ddns_srv_hash(a.srv, 1);
+	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
+	assert_int_equal(d.action, DDNS_SEND);
+}
+
 static void
 test_stop_until_config_changes(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 0 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 0 };
 	char why[200];
 
 	(void)state;
@@ -135,7 +160,7 @@ test_stop_until_config_changes(void **state)
 static void
 test_backoff(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 0 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 0 };
 	int64_t t = NOW, prev = 0;
 
 	(void)state;
@@ -159,7 +184,7 @@ test_backoff(void **state)
 static void
 test_911(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 0 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 0 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_RETRY_LONG, "911", NOW, 0);
@@ -177,7 +202,7 @@ test_911(void **state)
 static void
 test_retry_few(void **state)
 {
-	struct ddns_target a = { ip("5.0.1.2"), 0 };
+	struct ddns_target a = { .addr = ip("5.0.1.2"), .port = 0 };
 
 	(void)state;
 	ddns_apply(&rec, &st, &a, DDNS_RETRY_FEW, "REFUSED-unsigned", NOW, 0);
@@ -208,17 +233,30 @@ test_state_records(void **state)
 	snprintf(d->last_result, sizeof(d->last_result), "HTTP 500");
 	d->stopped_hash = 0xdeadbeefcafeULL;
 	d->published_port = 8080;
+	d->published_srv = 0x1f2e3d4c;
 	d = state_ddns(&s1, "home", AF_INET6);
 	assert_int_equal(s1.nddns, 2);
 	assert_ptr_equal(state_ddns(&s1, "home", AF_INET), &s1.ddns[0]);
 	n = state_format(&s1, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_non_null(strstr(buf, "ddns home A 5.0.1.2 1800000000 HTTP-500 0 0 0 deadbeefcafe 8080\n"));
+	assert_non_null(strstr(buf, "ddns home A 5.0.1.2 1800000000 HTTP-500 0 0 0 deadbeefcafe 8080 1f2e3d4c\n"));
 	assert_int_equal(state_parse(buf, (size_t)n, &s2, why, sizeof(why)), 0);
 	assert_int_equal(s2.nddns, 2);
 	assert_int_equal(s2.ddns[0].stopped_hash, 0xdeadbeefcafeULL);
 	assert_int_equal(s2.ddns[1].family, AF_INET6);
 	assert_int_equal(s2.ddns[0].published_port, 8080);
+	assert_int_equal(s2.ddns[0].published_srv, 0x1f2e3d4c);
+	/* A file from before SRV records: the port alone, no SRV. */
+	static const char before_srv[] =
+	    "homereach-state 1\nddns home A 5.0.1.2 0 good 0 0 0 0 8080\n";
+	assert_int_equal(state_parse(before_srv, strlen(before_srv), &s2, why,
+	    sizeof(why)), 0);
+	assert_int_equal(s2.ddns[0].published_port, 8080);
+	assert_int_equal(s2.ddns[0].published_srv, 0);
+	static const char bad_srv[] =
+	    "homereach-state 1\nddns home A 5.0.1.2 0 good 0 0 0 0 8080 xyz\n";
+	assert_int_equal(state_parse(bad_srv, strlen(bad_srv), &s2, why,
+	    sizeof(why)), -EBADMSG);
 	/* A file from before ports: nine fields, port 0. */
 	static const char before[] =
 	    "homereach-state 1\nddns home A 5.0.1.2 0 good 0 0 0 0\n";
@@ -318,6 +356,7 @@ main(void)
 		cmocka_unit_test_setup(test_only_public, setup),
 		cmocka_unit_test_setup(test_only_changes, setup),
 		cmocka_unit_test_setup(test_port_changes, setup),
+		cmocka_unit_test_setup(test_srv_changes, setup),
 		cmocka_unit_test_setup(test_stop_until_config_changes, setup),
 		cmocka_unit_test_setup(test_backoff, setup),
 		cmocka_unit_test_setup(test_911, setup),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <netinet/in.h>
 
 #include "ddns/rfc2136.h"
 #include "vectors.h"
@@ -52,7 +53,7 @@ test_our_update(void **state)
 {
 	struct ddns_config r = { .provider = PROV_RFC2136, .ttl = 300 };
 	struct ddns_answer a;
-	struct netaddr addr;
+	struct ddns_target t = { 0 };
 	uint8_t want[1024], *wire = NULL;
 	size_t n = load(want, sizeof(want)), len;
 	ldns_pkt *ours, *theirs;
@@ -63,8 +64,8 @@ test_our_update(void **state)
 	strcpy(r.tsig_key, "ddns-key.example.com");
 	strcpy(r.tsig_algorithm, "hmac-sha256");
 	strcpy(r.tsig_secret.value, SECRET);
-	addr_parse("192.0.2.1", &addr);
-	ours = rfc2136_build(&r, &addr, 0x9e3c, &a);
+	addr_parse("192.0.2.1", &t.addr);
+	ours = rfc2136_build(&r, &t, 0x9e3c, &a);
 	assert_non_null(ours);
 	assert_int_equal(ldns_pkt2wire(&wire, ours, &len), LDNS_STATUS_OK);
 	assert_int_equal(ldns_wire2pkt(&theirs, want, n), LDNS_STATUS_OK);
@@ -81,8 +82,48 @@ test_our_update(void **state)
 	free(wire);
 	/* A secret that is not base64 cannot sign. */
 	strcpy(r.tsig_secret.value, "not base64 !");
-	assert_null(rfc2136_build(&r, &addr, 1, &a));
+	assert_null(rfc2136_build(&r, &t, 1, &a));
 	assert_string_equal(a.result, "bad-key");
+}
+
+/* Beside the A record, each service's SRV record in the same message:
+ * its RRset deleted, the record added (RFC 2782's fields). */
+static void
+test_srv(void **state)
+{
+	struct ddns_config r = { .ttl = 300 };
+	struct ddns_answer a;
+	struct ddns_target t = { .nsrv = 2, .srv = {
+		{ "web", IPPROTO_TCP, 28080 }, { "game", IPPROTO_UDP, 25353 } } };
+	ldns_pkt *pkt;
+	ldns_rr_list *up;
+	char *text;
+
+	(void)state;
+	strcpy(r.hostname, "home.example.com");
+	strcpy(r.zone, "example.com");
+	strcpy(r.tsig_key, "ddns-key.example.com");
+	strcpy(r.tsig_algorithm, "hmac-sha256");
+	strcpy(r.tsig_secret.value, SECRET);
+	addr_parse("5.0.1.2", &t.addr);
+	pkt = rfc2136_build(&r, &t, 7, &a);
+	assert_non_null(pkt);
+	up = ldns_pkt_authority(pkt);
+	assert_int_equal(ldns_rr_list_rr_count(up), 6);	/* A, web, game */
+	text = ldns_rr2str(ldns_rr_list_rr(up, 3));
+	assert_string_equal(text, "_web._tcp.home.example.com.\t300\tIN\tSRV\t"
+	    "0 0 28080 home.example.com.\n");
+	free(text);
+	text = ldns_rr2str(ldns_rr_list_rr(up, 4));
+	assert_non_null(strstr(text, "_game._udp.home.example.com."));
+	assert_non_null(strstr(text, "ANY"));		/* the RRset deleted */
+	free(text);
+	ldns_pkt_free(pkt);
+	/* No SRV beside an AAAA. */
+	addr_parse("2a05:5:1::10", &t.addr);
+	pkt = rfc2136_build(&r, &t, 8, &a);
+	assert_int_equal(ldns_rr_list_rr_count(ldns_pkt_authority(pkt)), 2);
+	ldns_pkt_free(pkt);
 }
 
 int
@@ -91,6 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_verifies),
 		cmocka_unit_test(test_our_update),
+		cmocka_unit_test(test_srv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
