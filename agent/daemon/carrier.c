@@ -161,7 +161,7 @@ carrier_consider(struct agent *a, const struct evidence *ev)
 {
 	const struct gateway *home = evidence_role(ev, GW_HOME);
 	const struct gateway *up = evidence_role(ev, GW_UPSTREAM);
-	bool behind = home != NULL && evidence_gateway_can_map(home) &&
+	bool behind = home != NULL && evidence_gateway_names_public(home) &&
 	    up != NULL && !evidence_gateway_can_map(up) &&
 	    addr_classify(&up->address) == ADDR_SHARED;
 

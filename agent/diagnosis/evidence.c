@@ -106,6 +106,12 @@ evidence_gateway_wan(const struct gateway *gw)
 }
 
 bool
+evidence_gateway_names_public(const struct gateway *gw)
+{
+	return gw->natpmp.can_map || gw->upnp.can_map;
+}
+
+bool
 evidence_gateway_can_map(const struct gateway *gw)
 {
 	return gw->upnp.can_map || gw->natpmp.can_map || gw->pcp.can_map;

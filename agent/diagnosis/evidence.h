@@ -110,6 +110,9 @@ const char *evidence_behaviour_name(enum nat_behaviour b);
 /* WAN address the gateway claims (NAT-PMP first, then UPnP), or NULL. */
 const struct netaddr *evidence_gateway_wan(const struct gateway *gw);
 bool evidence_gateway_can_map(const struct gateway *gw);
+/* Does it name a public WAN address (NAT-PMP, UPnP): one it holds, was
+ * told, or found by STUN? Then it maps whatever its WAN really is. */
+bool evidence_gateway_names_public(const struct gateway *gw);
 /* It says it has no public address to map on: NAT-PMP "network failure"
  * (miniupnpd with a private or shared WAN address, while its PCP still
  * answers ANNOUNCE). */

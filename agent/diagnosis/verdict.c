@@ -274,6 +274,16 @@ verdict_from_path(const struct evidence *ev, struct verdict *v)
 	int carrier, public_hop, nats = verdict_path_nats(ev, &carrier,
 	    &public_hop);
 
+	if (v->kind == V_SINGLE_NAT && carrier >= 0 &&
+	    !addr_is_dslite(&ev->hops[carrier])) {
+		verdict_add_why(v, "but hop %d, %s, is in carrier-grade NAT "
+		    "space (RFC 6598): the home router names the carrier's "
+		    "address (it was told it, or found it by STUN), and the "
+		    "carrier's NAT is in front of it", carrier + 1,
+		    addr_ntop(&ev->hops[carrier], h, sizeof(h)));
+		verdict_set(v, V_CGNAT, 1 + nats);
+		return;
+	}
 	if (v->kind != V_DOUBLE_NAT && v->kind != V_CGNAT)
 		return;
 	if (carrier >= 0 && addr_is_dslite(&ev->hops[carrier])) {

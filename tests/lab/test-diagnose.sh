@@ -27,6 +27,8 @@ double-nat|double-nat-upnp|double-nat-chain)
 cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 relay" 100.64.0.1) ;;
 cgnat-pcp)	want=(cgnat 2 1 "carrier-pcp request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
 cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode relay" 192.168.0.1) ;;
+cgnat-fullcone|cgnat-symmetric)	# the home router found 5.0.1.2 by STUN
+		want=(cgnat 2 1 "hold request-public-ip use-ipv6 relay" 100.64.0.1) ;;
 ds-lite)	want=(ds-lite 1 1 "use-ipv6 request-public-ip relay" 192.0.0.1) ;;
 esac
 [ "$topo" = twin-ip ] && want[4]=192.168.0.1	# the ISP box, routing only
@@ -58,6 +60,9 @@ cgnat-pcp)
 	check "the carrier's NAT maps" '.gateways[1].natpmp.can_map' true "$json"
 	check "advice names the carrier" '.advice[0].detail | test("100.64.0.1 \\(Lab Networks CGN-9000\\)")' true "$json"
 	check "advice says what to set on the home router" '.advice[0].detail | test("refuses.*ext_ip=5.0.1.2")' true "$json" ;;
+cgnat-fullcone)
+	check "says why: the carrier's NAT in front of a router that names its address" \
+		'.evidence | tostring | test("hop 2, 100.64.0.1, is in carrier-grade NAT space")' true "$json" ;;
 ds-lite)
 	check "the AFTR on the path" '[.hops[]] | join(" ")' "192.168.1.1 192.0.0.1 5.0.0.2" "$json"
 	check "IPv6 is the way in: the host's address named" \
