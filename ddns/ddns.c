@@ -203,10 +203,13 @@ ddns_iid_from_mac(const char *text, uint8_t iid[8])
 
 /* FNV-1a over each record's fields. */
 uint32_t
-ddns_srv_hash(const struct ddns_srv *srv, int n)
+ddns_srv_hash(const struct ddns_srv *srv, int n, uint16_t https)
 {
 	uint32_t h = 2166136261u;
 
+	if (n == 0 && https == 0)
+		return 0;
+	h = (h ^ https) * 16777619u;
 	for (int i = 0; i < n; i++) {
 		const uint8_t *p = (const uint8_t *)srv[i].service;
 		for (; *p; p++)
@@ -214,5 +217,5 @@ ddns_srv_hash(const struct ddns_srv *srv, int n)
 		h = (h ^ (uint32_t)srv[i].protocol) * 16777619u;
 		h = (h ^ srv[i].port) * 16777619u;
 	}
-	return n > 0 && h == 0 ? 1 : n > 0 ? h : 0;
+	return h == 0 ? 1 : h;
 }

@@ -72,11 +72,14 @@ struct ddns_target {
 	uint16_t port;
 	struct ddns_srv srv[DDNS_MAX_SRV];
 	int nsrv;
+	uint16_t https_port;		/* a web site over TLS (port 443): an
+					 * HTTPS record (RFC 9460) at the name
+					 * with this port, 0: none */
 	uint32_t srv_hash;		/* ddns_srv_hash of them, 0: none */
 };
-/* A hash of the SRV records (never 0 for some, 0 for none): a change
- * sends the record again. */
-uint32_t ddns_srv_hash(const struct ddns_srv *srv, int n);
+/* A hash of the SRV records and the HTTPS record's port (never 0 for
+ * some, 0 for none): a change sends the record again. */
+uint32_t ddns_srv_hash(const struct ddns_srv *srv, int n, uint16_t https);
 
 /* Decide for one record and family; cgnat: the verdict said
  * carrier-grade NAT. */

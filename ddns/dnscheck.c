@@ -131,6 +131,25 @@ dnscheck_srv(ldns_resolver *res, const char *hostname,
 	return holds;
 }
 
+/* Exactly one HTTPS record at hostname, naming our port and address. */
+static bool
+dnscheck_https(ldns_resolver *res, const char *hostname,
+    const struct ddns_target *t)
+{
+	ldns_rr_list *rrs = dnscheck_query(res, hostname, LDNS_RR_TYPE_HTTPS);
+	char want[80], ip[ADDR_STRLEN], *text = NULL;
+	bool holds = false;
+
+	snprintf(want, sizeof(want), " port=%u ipv4hint=%s\n", t->https_port,
+	    addr_ntop(&t->addr, ip, sizeof(ip)));
+	if (rrs != NULL && ldns_rr_list_rr_count(rrs) == 1 &&
+	    (text = ldns_rr2str(ldns_rr_list_rr(rrs, 0))) != NULL)
+		holds = strstr(text, want) != NULL;
+	free(text);
+	ldns_rr_list_deep_free(rrs);
+	return holds;
+}
+
 bool
 dnscheck_holds(const char *server, const char *hostname,
     const struct ddns_target *t)
@@ -140,6 +159,8 @@ dnscheck_holds(const char *server, const char *hostname,
 
 	for (int i = 0; holds && t->addr.family == AF_INET && i < t->nsrv; i++)
 		holds = dnscheck_srv(res, hostname, &t->srv[i]);
+	if (holds && t->addr.family == AF_INET && t->https_port != 0)
+		holds = dnscheck_https(res, hostname, t);
 	if (res)
 		ldns_resolver_deep_free(res);
 	return holds;

@@ -116,14 +116,23 @@ rfc2136_replace(const char *owner, int type, const char *text,
 	return 0;
 }
 
-/* Beside the A record, where each service is (RFC 2782): written in the
- * same message, so the name and its ports change together. */
+/* Beside the A record, where each service is (RFC 2782), and for a web
+ * site over TLS its port in an HTTPS record (RFC 9460: Firefox and Apple
+ * honour it): written in the same message, so the name and its ports
+ * change together. */
 static int
 rfc2136_srv(const struct ddns_config *r, const struct ddns_target *t,
     const char *host, ldns_rr_list *updates)
 {
-	char owner[400], text[600];
+	char owner[400], text[600], ip[ADDR_STRLEN];
 
+	if (t->https_port != 0) {
+		snprintf(text, sizeof(text), "%s %u IN HTTPS 1 . port=%u "
+		    "ipv4hint=%s", host, r->ttl, t->https_port,
+		    addr_ntop(&t->addr, ip, sizeof(ip)));
+		if (rfc2136_replace(host, LDNS_RR_TYPE_HTTPS, text, updates) < 0)
+			return -1;
+	}
 	for (int i = 0; i < t->nsrv; i++) {
 		const struct ddns_srv *s = &t->srv[i];
 		snprintf(owner, sizeof(owner), "_%s._%s.%s", s->service,

@@ -720,6 +720,7 @@ config_srv(const struct config *cfg, const struct ddns_config *r, int family,
 	const struct provider *p = provider_of(r->provider);
 
 	t->nsrv = 0;
+	t->https_port = 0;
 	for (int i = 0; family == AF_INET && p != NULL && p->srv &&
 	    i < cfg->nservices && t->nsrv < DDNS_MAX_SRV; i++) {
 		const struct service_config *s = &cfg->services[i];
@@ -730,6 +731,9 @@ config_srv(const struct config *cfg, const struct ddns_config *r, int family,
 		    s->name);
 		t->srv[t->nsrv].protocol = s->protocol;
 		t->srv[t->nsrv++].port = at;
+		if (s->protocol == IPPROTO_TCP && s->port == 443 &&
+		    t->https_port == 0)
+			t->https_port = at;	/* a web site over TLS */
 	}
-	t->srv_hash = ddns_srv_hash(t->srv, t->nsrv);
+	t->srv_hash = ddns_srv_hash(t->srv, t->nsrv, t->https_port);
 }

@@ -6,8 +6,9 @@
 #              agent with a plain config: the carrier test says full cone,
 #              each service (TCP and UDP) is held on a port of its own, a
 #              stranger reaches both there, the A record names the
-#              carrier's address and an SRV record each service's port
-#              (written in one UPDATE); still so after the carrier's window;
+#              carrier's address, an SRV record each service's port and an
+#              HTTPS record the web site's over TLS (443), written in one
+#              UPDATE; still so after the carrier's window;
 #              the carrier moves the subscriber to another pool address:
 #              followed (record and service right again); SIGTERM leaves
 #              the home router and the state clean
@@ -41,9 +42,11 @@ case_fullcone() {
 	lab_setup cgnat-fullcone
 	lab_knot "$SECRET"
 	services udp
-	write_conf "web 8080" "game 5353 udp"
+	lab_bg host site socat TCP-LISTEN:443,fork,reuseaddr SYSTEM:'echo hello-over-443'
+	lab_wait_tcp host 443
+	write_conf "web 8080" "game 5353 udp" "site 443"
 	start_agent
-	wait_for 10 held web game
+	wait_for 10 held web game site
 	check_eq "the carrier test: full cone" \
 		"$(grep -c 'the NAT in front of the home router: full cone' "$LAB_DIR/agent.log")" 1
 	check_eq "web is held" "$(way_of web kind)" hold
@@ -58,6 +61,11 @@ case_fullcone() {
 	check_eq "an SRV record names the TCP service's held port" \
 		"$(srv_of _web._tcp)" "0 0 $web nas.example.com."
 	check_eq "and the UDP service's" "$(srv_of _game._udp)" "0 0 $game nas.example.com."
+	site=$(way_of site external_port)
+	check_eq "a web site over TLS: an HTTPS record with its port" \
+		"$(lab_run inet kdig +short @"$LAB_STUN1" nas.example.com HTTPS 2>/dev/null)" \
+		"1 . port=$site ipv4hint=5.0.1.2"
+	check_eq "where a stranger reaches it" "$(reach_tcp 5.0.1.2 "$site")" hello-over-443
 	sleep 33	# past the carrier's window: only the keep-alives keep it
 	check_eq "TCP still reached after 33 s" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
 	check_eq "UDP still reached after 33 s" "$(reach_udp 5.0.1.2 "$game")" pong

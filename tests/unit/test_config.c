@@ -276,6 +276,7 @@ test_srv(void **state)
 	    "[service web]\nport = 8080\n"
 	    "[service game]\nport = 5353\nprotocol = udp\n"
 	    "[service closed]\nport = 9999\n"
+	    "[service site]\nport = 443\n"
 	    "[ddns home]\nprovider = rfc2136\nhostname = nas.example.com\n"
 	    "server = 5.0.0.2\nzone = example.com\n"
 	    "tsig_key = k.example.com\ntsig_secret = c2VjcmV0\n"
@@ -289,11 +290,12 @@ test_srv(void **state)
 	if (cfg.nerrors > 0)
 		fail_msg("%s", cfg.errors[0]);
 	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET, srv_port, NULL, &t);
-	assert_int_equal(t.nsrv, 2);
+	assert_int_equal(t.nsrv, 3);
 	assert_string_equal(t.srv[0].service, "web");
 	assert_int_equal(t.srv[0].port, 28080);
 	assert_int_equal(t.srv[1].protocol, IPPROTO_UDP);
-	assert_int_equal(t.srv_hash, ddns_srv_hash(t.srv, 2));
+	assert_int_equal(t.https_port, 20443);	/* a web site over TLS */
+	assert_int_equal(t.srv_hash, ddns_srv_hash(t.srv, 3, 20443));
 	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET6, srv_port, NULL, &t);
 	assert_int_equal(t.nsrv, 0);		/* not beside an AAAA */
 	assert_int_equal(t.srv_hash, 0);

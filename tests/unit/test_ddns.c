@@ -128,16 +128,18 @@ test_srv_changes(void **state)
 	struct ddns_decision d;
 
 	(void)state;
-	a.srv_hash = ddns_srv_hash(a.srv, 1);
+	a.srv_hash = ddns_srv_hash(a.srv, 1, 0);
 	assert_int_not_equal(a.srv_hash, 0);
-	assert_int_equal(ddns_srv_hash(NULL, 0), 0);
-	assert_int_not_equal(ddns_srv_hash(&moved, 1), a.srv_hash);
+	assert_int_equal(ddns_srv_hash(NULL, 0, 0), 0);
+	assert_int_not_equal(ddns_srv_hash(&moved, 1, 0), a.srv_hash);
+	assert_int_not_equal(ddns_srv_hash(a.srv, 1, 28443), a.srv_hash);
+	assert_int_not_equal(ddns_srv_hash(NULL, 0, 28443), 0);
 	ddns_apply(&rec, &st, &a, DDNS_OK, "NOERROR", NOW, 0);
 	assert_int_equal(st.published_srv, a.srv_hash);
 	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
 	assert_int_equal(d.action, DDNS_UNCHANGED);
 	a.srv[0] = moved;
-	a.srv_hash = ddns_srv_hash(a.srv, 1);
+	a.srv_hash = ddns_srv_hash(a.srv, 1, 0);
 	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
 	assert_int_equal(d.action, DDNS_SEND);
 }

@@ -119,6 +119,17 @@ test_srv(void **state)
 	assert_non_null(strstr(text, "ANY"));		/* the RRset deleted */
 	free(text);
 	ldns_pkt_free(pkt);
+	/* A web site over TLS: its port in an HTTPS record at the name. */
+	t.https_port = 28443;
+	pkt = rfc2136_build(&r, &t, 9, &a);
+	up = ldns_pkt_authority(pkt);
+	assert_int_equal(ldns_rr_list_rr_count(up), 8);
+	text = ldns_rr2str(ldns_rr_list_rr(up, 3));
+	assert_string_equal(text, "home.example.com.\t300\tIN\tHTTPS\t1 . "
+	    "port=28443 ipv4hint=5.0.1.2\n");
+	free(text);
+	ldns_pkt_free(pkt);
+	t.https_port = 0;
 	/* No SRV beside an AAAA. */
 	addr_parse("2a05:5:1::10", &t.addr);
 	pkt = rfc2136_build(&r, &t, 8, &a);
