@@ -14,6 +14,9 @@
 #              the home router and the state clean
 #   symmetric  cgnat-symmetric (masquerade random): nothing is held and
 #              nothing published, and status says why
+#   redirect   cgnat-fullcone with a redirect record (the lab's redirect
+#              server): visitors of http://www.example.com/ are sent (307)
+#              to the held address and port
 #   flip       the full cone turns to mapping per destination while a
 #              service is held: within two keep-alive intervals it is no
 #              longer held, and the A record is no longer kept
@@ -97,6 +100,35 @@ case_symmetric() {
 	check_eq "nothing held" "$(way_of web kind)" mapping
 	check_eq "nothing published" "$(lab_dig nas.example.com)" 192.0.2.9
 	check "status says why" '.records[0].next | test("carrier|shared")' true "$LAB_DIR/status.json"
+	stop_agent
+}
+
+case_redirect() {
+	local web
+	lab_setup cgnat-fullcone
+	lab_knot "$SECRET"
+	lab_redirect_server "$bin" "$SECRET"
+	lab_redirect_user "$bin" www.example.com redirect-pa55word
+	mkdir -p "$LAB_DIR/conf"
+	printf 'redirect-pa55word\n' > "$LAB_DIR/conf/www.pass"
+	chmod 600 "$LAB_DIR/conf/www.pass"
+	services
+	EXTRA_CONF="[ddns www]
+provider = redirect
+server = https://$LAB_REDIRECT
+hostname = www.example.com
+username = www.example.com
+password_file = www.pass
+ca_file = $LAB_DIR/ca/ca.pem
+service = web" write_conf "web 8080"
+	start_agent
+	wait_for 10 held web
+	web=$(way_of web external_port)
+	wait_for 10 sh -c "[ \"\$(ip netns exec $(lab_ns inet) curl -s -o /dev/null -w '%{redirect_url}' --max-time 2 http://www.example.com/a)\" = http://5.0.1.2:$web/a ]"
+	check_eq "visitors are sent to the held address and port" \
+		"$(lab_run inet curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 'http://www.example.com/a?b=c')" \
+		"307 http://5.0.1.2:$web/a?b=c"
+	check_eq "where the service answers" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
 	stop_agent
 }
 
