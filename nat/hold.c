@@ -49,6 +49,7 @@ struct hold {
 	uint8_t in[HOLD_TCP_MAX];
 	size_t inlen;
 	bool known, lost;
+	int64_t answered_at;		/* unix time */
 	struct netaddr public;
 	uint16_t public_port;
 	struct hold_op *waiters;	/* first answers asked for */
@@ -119,6 +120,14 @@ hold_open(struct hold *h)
 		return e;
 	}
 	return loop_sock_open(&h->sock, h->base, fd, true, &cbs, h);
+}
+
+int64_t
+hold_answered_at(int protocol, uint16_t port)
+{
+	const struct hold *h = hold_find(protocol, port);
+
+	return h != NULL ? h->answered_at : 0;
 }
 
 /* --- the first answer, for wayin --- */
@@ -213,6 +222,7 @@ hold_answered(struct hold *h, const struct stun_endpoint *seen)
 
 	h->tries = 0;
 	h->lost = false;
+	h->answered_at = (int64_t)time(NULL);
 	h->public = seen->addr;
 	h->public_port = seen->port;
 	h->known = true;

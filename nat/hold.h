@@ -12,11 +12,17 @@
 #ifndef HOMEREACH_HOLD_H
 #define HOMEREACH_HOLD_H
 
+#include <stdint.h>
+
 #include "nat/wayin.h"
 
 #define HOLD_KEEPALIVE_S	20	/* a carrier's window of 30 s; RFC 4787
 					 * asks for 2 min at least, many give
 					 * less */
+
+/* When the flow from protocol's local port last had an answer (unix
+ * time), or 0: how fresh a held port is, for status. */
+int64_t hold_answered_at(int protocol, uint16_t port);
 
 /* The hold kind's operations (wayin.c's table names them). */
 extern const struct wayin_ops hold_ops;

@@ -42,7 +42,14 @@ status_mappings(json_t *list)
 	json_array_foreach(list, i, m) {
 		printf("  %-12s %s %5lld -> ", status_str(m, "service"),
 		    status_str(m, "protocol"), status_int(m, "port"));
-		if (json_object_get(m, "external_port") != NULL)
+		if (json_object_get(m, "keepalive_age") != NULL)
+			printf("%s:%lld held through the carrier's NAT%s, "
+			    "keep-alive answered %lld s ago",
+			    status_str(m, "external_address"), status_int(m,
+			    "external_port"), json_is_true(json_object_get(m,
+			    "held_open")) ? "" : " (not open: testing again)",
+			    status_int(m, "keepalive_age"));
+		else if (json_object_get(m, "external_port") != NULL)
 			printf(json_is_true(json_object_get(m, "pinhole")) ?
 			    "[%s]:%lld (pinhole) via %s, %s" : "%s:%lld via %s, %s",
 			    status_str(m, "external_address"), status_int(m,
@@ -142,6 +149,9 @@ status_text(const char *text)
 	    "started"), now - status_int(last, "time"), status_str(last,
 	    "reason"), status_int(o, "next_check_in"));
 	printf("topology: %s\n", status_str(o, "verdict"));
+	if (json_object_get(o, "carrier_nat") != NULL)
+		printf("carrier:  the NAT in front of the home router: %s\n",
+		    status_str(json_object_get(o, "carrier_nat"), "finding"));
 	printf("gateway:  %s (says its WAN address is %s)\n", status_str(o,
 	    "gateway"), status_str(o, "gateway_wan"));
 	printf("public:   IPv4 %s, IPv6 %s\n", status_str(o, "public_ipv4"),

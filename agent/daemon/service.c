@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/proc.h"
+#include "nat/hold.h"
 #include "nat/reclaim.h"
 #include "nat/wayin.h"
 #include "lib/names.h"
@@ -732,6 +733,20 @@ svc_layer_json(const struct map_record *m, int64_t now)
 	    (json_int_t)left);
 }
 
+/* A held port: no lease, but how fresh its keep-alive is, and whether
+ * the carrier's last test says strangers get in. */
+static void
+svc_hold_json(const struct svc *e, const struct map_record *m, json_t *o,
+    int64_t now)
+{
+	int64_t at = hold_answered_at(m->protocol, m->internal_port);
+
+	json_object_del(o, "lease_left");
+	json_object_set_new(o, "keepalive_age", json_integer(at ? now - at :
+	    -1));
+	json_object_set_new(o, "held_open", json_boolean(svc_open(e)));
+}
+
 /* The outer layer's fields (what strangers reach) and every layer. */
 json_t *
 services_json(const struct services *set, int64_t now)
@@ -751,6 +766,8 @@ services_json(const struct services *set, int64_t now)
 			    now);
 			json_object_update(o, outer);
 			json_decref(outer);
+			if (e->kind == WAYIN_HOLD)
+				svc_hold_json(e, m, o, now);
 			for (int l = 0; l < wayin_layers(e->way); l++)
 				json_array_append_new(layers, svc_layer_json(
 				    wayin_layer(e->way, l), now));

@@ -140,6 +140,10 @@ agent_status_object(struct agent *a)
 	    (json_int_t)a->checked_at, "reason", a->checked_why,
 	    "next_check_in", (json_int_t)left.tv_sec);
 	json_object_set_new(o, "helpers", agent_helpers_json(a));
+	if (a->carrier.said[0])		/* the carrier test's finding */
+		json_object_set_new(o, "carrier_nat", json_pack("{s:s, s:b}",
+		    "finding", a->carrier.said, "full_cone",
+		    a->carrier.full_cone));
 	json_object_set_new(o, "mappings", services_json(a->svc, now));
 	agent_outside_json(a, json_object_get(o, "mappings"));
 	json_object_set_new(o, "records", agent_records_json(a, now));

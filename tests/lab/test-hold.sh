@@ -8,7 +8,9 @@
 #              stranger reaches both there, the A record names the
 #              carrier's address, an SRV record each service's port and an
 #              HTTPS record the web site's over TLS (443), written in one
-#              UPDATE; still so after the carrier's window;
+#              UPDATE; status and the page (headless Chromium, screenshot
+#              kept) show each held way in with its keep-alive's age;
+#              still so after the carrier's window;
 #              the carrier moves the subscriber to another pool address:
 #              followed (record and service right again); SIGTERM leaves
 #              the home router and the state clean
@@ -35,6 +37,20 @@ held() {	# held SERVICE...: each held and open
 	done
 }
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
+# page NAME: the status page's DOM after its script ran, and a screenshot
+# (ARTEFACT_DIR, default ./artefacts)
+page() {
+	local art flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
+		--user-data-dir="$LAB_DIR/chromium" --virtual-time-budget=4000
+		--window-size=1000,1400)
+	art=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
+	mkdir -p "$art"
+	lab_run host timeout 60 chromium "${flags[@]}" --dump-dom \
+		http://127.0.0.1:8480/ > "$LAB_DIR/$1.html" 2> /dev/null
+	lab_run host timeout 60 chromium "${flags[@]}" --screenshot="$art/$1.png" \
+		http://127.0.0.1:8480/ > /dev/null 2>&1
+	echo "info: screenshot $art/$1.png"
+}
 srv_of() {	# srv_of _SERVICE._PROTO: the SRV record knot serves
 	lab_run inet kdig +short @"$LAB_STUN1" "$1.nas.example.com" SRV 2>/dev/null
 }
@@ -47,13 +63,19 @@ case_fullcone() {
 	services udp
 	lab_bg host site socat TCP-LISTEN:443,fork,reuseaddr SYSTEM:'echo hello-over-443'
 	lab_wait_tcp host 443
-	write_conf "web 8080" "game 5353 udp" "site 443"
+	AGENT_CONF="web_listen = 127.0.0.1:8480" \
+		write_conf "web 8080" "game 5353 udp" "site 443"
 	start_agent
 	wait_for 10 held web game site
 	check_eq "the carrier test: full cone" \
 		"$(grep -c 'the NAT in front of the home router: full cone' "$LAB_DIR/agent.log")" 1
 	check_eq "web is held" "$(way_of web kind)" hold
 	check_eq "held at the carrier's address" "$(way_of web external_address)" 5.0.1.2
+	check_eq "status: its keep-alive is fresh" \
+		"$([ "$(way_of web keepalive_age)" -ge 0 ] && [ "$(way_of web keepalive_age)" -le 20 ] && echo yes)" yes
+	check "status: the carrier test's finding" .carrier_nat.full_cone true "$LAB_DIR/status.json"
+	check_eq "status, for a person" "$(lab_run host "$bin" status --config "$conf" |
+		grep -c "web .*5.0.1.2:[0-9]* held through the carrier's NAT, keep-alive answered [0-9]* s ago")" 1
 	web=$(way_of web external_port) game=$(way_of game external_port)
 	check_eq "on a port not the service's own" "$([ "$web" != 8080 ] && echo yes)" yes
 	check_eq "a stranger reaches the TCP service" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
@@ -69,6 +91,15 @@ case_fullcone() {
 		"$(lab_run inet kdig +short @"$LAB_STUN1" nas.example.com HTTPS 2>/dev/null)" \
 		"1 . port=$site ipv4hint=5.0.1.2"
 	check_eq "where a stranger reaches it" "$(reach_tcp 5.0.1.2 "$site")" hello-over-443
+	page held
+	python3 "$here/dom.py" text:services < "$LAB_DIR/held.html" > "$LAB_DIR/held.txt"
+	check_eq "the page, in a browser: the held way in" \
+		"$(grep -c "5.0.1.2:$web held through the carrier" "$LAB_DIR/held.txt")" 1
+	check_eq "the page says why: the carrier's NAT is a full cone" \
+		"$(python3 "$here/dom.py" text:inbound < "$LAB_DIR/held.html")" \
+		"the carrier's NAT: full cone: a port can be held, and each service is"
+	check_eq "the page: each keep-alive's age" \
+		"$(grep -o 'keep-alive [0-9]* s ago' "$LAB_DIR/held.txt" | wc -l)" 3
 	sleep 33	# past the carrier's window: only the keep-alives keep it
 	check_eq "TCP still reached after 33 s" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
 	check_eq "UDP still reached after 33 s" "$(reach_udp 5.0.1.2 "$game")" pong

@@ -76,8 +76,11 @@ function verdict(s) {
   const open = d ? d.inbound_possible : false;
   $('verdict').textContent = s.verdict;
   $('verdict').className = 'badge ' + (d ? (open ? 'ok' : 'bad') : '');
-  $('inbound').textContent = d ? (open ? 'inbound connections can work'
-    : 'inbound IPv4 is blocked by this topology') : '';
+  const held = s.carrier_nat && s.carrier_nat.full_cone;
+  $('inbound').textContent = held ? 'the carrier\'s NAT: ' + s.carrier_nat.finding
+    : d ? (open ? 'inbound connections can work'
+      : 'inbound IPv4 is blocked by this topology') : '';
+  if (held) $('verdict').className = 'badge ok';
   $('public-ipv4').textContent = s.public_ipv4 || '–';
   $('public-ipv6').textContent = s.public_ipv6 || '–';
   $('advice').replaceChildren(...(d ? d.advice : []).map((a) =>
@@ -95,12 +98,16 @@ function outcome(o, good) {
 
 function services(s) {
   $('services').tBodies[0].replaceChildren(...s.mappings.map((m) => {
+    const held = m.keepalive_age !== undefined;
     const way = m.external_port !== undefined
       ? (m.pinhole ? `[${m.external_address}]:${m.external_port} pinhole`
-        : `${m.external_address}:${m.external_port}`) + ` via ${m.via}`
+        : `${m.external_address}:${m.external_port}`) +
+        (held ? ' held through the carrier' + (m.held_open ? '' : ' (testing)')
+          : ` via ${m.via}`)
       : m.state + (m.error ? ': ' + m.error : '');
-    const lease = m.lease_left === undefined ? '' : m.lease_left < 0 ? 'permanent'
-      : m.lease_left + ' s';
+    const lease = held ? `keep-alive ${m.keepalive_age} s ago`
+      : m.lease_left === undefined ? '' : m.lease_left < 0 ? 'permanent'
+        : m.lease_left + ' s';
     const tr = el('tr', { 'data-service': m.service, 'data-family': m.pinhole ? '6' : '4' },
       el('td', {}, `${m.service} ${m.port}/${m.protocol}`), el('td', { class: 'way' }, way),
       el('td', {}, lease), el('td', {}, outcome(m.outside, 'open')),
