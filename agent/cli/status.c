@@ -89,6 +89,8 @@ status_records(json_t *list)
 		printf("  %-12s %-4s %-28s %-16s %-10s %s\n", status_str(r, "name"),
 		    status_str(r, "record"), status_str(r, "hostname"), pub,
 		    status_str(r, "last_result"), status_str(r, "next"));
+		if (json_object_get(r, "srv_missing") != NULL)
+			printf("    %s\n", status_str(r, "srv_missing"));
 	}
 }
 

@@ -20,7 +20,29 @@
 #include "agent/daemon/service.h"
 #include "agent/daemon/store.h"
 #include "agent/daemon/timeline.h"
+#include "ddns/provider.h"
 #include "lib/log.h"
+
+/* Beside an A: the SRV records it carries, or which provider cannot
+ * write them (said, not skipped in silence). */
+static void
+agent_record_srv_json(const struct agent *a, const struct ddns_config *r,
+    int fam, const struct ddns_state *d, json_t *o)
+{
+	const struct provider *p = provider_of(r->provider);
+	char why[160];
+
+	if (fam != AF_INET || a->cfg->nservices == 0 ||
+	    r->provider == PROV_REDIRECT)
+		return;
+	if (p != NULL && p->srv) {
+		json_object_set_new(o, "srv", json_boolean(d->published_srv != 0));
+		return;
+	}
+	snprintf(why, sizeof(why), "%s writes no SRV records: visitors are not "
+	    "told a service's port", p ? p->name : "this provider");
+	json_object_set_new(o, "srv_missing", json_string(why));
+}
 
 static json_t *
 agent_record_json(const struct agent *a, const struct ddns_config *r,
@@ -45,6 +67,7 @@ agent_record_json(const struct agent *a, const struct ddns_config *r,
 	if (r->provider == PROV_REDIRECT)
 		json_object_set_new(o, "published_port",
 		    json_integer(d->published_port));
+	agent_record_srv_json(a, r, fam, d, o);
 	return o;
 }
 

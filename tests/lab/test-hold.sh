@@ -15,7 +15,8 @@
 #              followed (record and service right again); SIGTERM leaves
 #              the home router and the state clean
 #   symmetric  cgnat-symmetric (masquerade random): nothing is held and
-#              nothing published, and status says why
+#              nothing published, and status says why; a dyndns2 record
+#              is named as writing no SRV records
 #   redirect   cgnat-fullcone with a redirect record (the lab's redirect
 #              server): visitors of http://www.example.com/ are sent (307)
 #              to the held address and port
@@ -123,7 +124,12 @@ case_symmetric() {
 	lab_setup cgnat-symmetric
 	lab_knot "$SECRET"
 	services
-	write_conf "web 8080"
+	EXTRA_CONF="[ddns dyn]
+provider = dyndns2
+server = https://dyn.example.com
+hostname = dyn.example.com
+username = u
+password = p" write_conf "web 8080"
 	start_agent
 	wait_for 5 grep -q "the NAT in front of the home router\|topology:" "$LAB_DIR/agent.log"
 	sleep 2		# the carrier test, if any, and the DNS step
@@ -131,6 +137,9 @@ case_symmetric() {
 	check_eq "nothing held" "$(way_of web kind)" mapping
 	check_eq "nothing published" "$(lab_dig nas.example.com)" 192.0.2.9
 	check "status says why" '.records[0].next | test("carrier|shared")' true "$LAB_DIR/status.json"
+	check "a provider that writes no SRV records is named" \
+		'.records[] | select(.name == "dyn") | .srv_missing' \
+		"dyndns2 writes no SRV records: visitors are not told a service's port" "$LAB_DIR/status.json"
 	stop_agent
 }
 
