@@ -16,9 +16,10 @@
 
 #include "nat/wayin.h"
 
-#define HOLD_KEEPALIVE_S	20	/* a carrier's window of 30 s; RFC 4787
-					 * asks for 2 min at least, many give
-					 * less */
+#define HOLD_KEEPALIVE_S	14	/* within a carrier's window of 30 s
+					 * (RFC 4787 asks for 2 min, many give
+					 * less), and a move is seen within
+					 * 15 s (bench/hold) */
 
 /* When the flow from protocol's local port last had an answer (unix
  * time), or 0: how fresh a held port is, for status. */
