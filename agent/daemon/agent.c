@@ -289,7 +289,7 @@ agent_on_control(struct control_conn *cc, const char *line, bool trusted,
 	if (ctlmsg_parse(line, &r) < 0)
 		control_reply(cc, NULL);
 	else if (r.verb == CTL_STATUS)
-		control_reply(cc, agent_status_json(a));
+		control_reply(cc, agent_status_text(a, JSON_INDENT(2)));
 	else if (!trusted)
 		control_reply(cc, ctlmsg_reply_text(CTL_NOT_ALLOWED, "only root "
 		    "and the agent's own user may change what it keeps (its "
@@ -339,11 +339,7 @@ agent_dirs(struct agent *a)
 static char *
 agent_on_web(void *arg)
 {
-	json_t *o = agent_status_object(arg);
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-	json_decref(o);
-	return text;
+	return agent_status_text(arg, JSON_COMPACT);
 }
 
 static char *
@@ -490,7 +486,7 @@ agent_free(struct agent *a)
 	web_free(a->web);
 	hooks_free(a->hooks);
 	free(a->house);
-	json_decref(a->house_json);
+	free(a->house_json);
 	free(a->decided);
 	announce_free(a->ann);
 	notify_free(a->ntf);

@@ -70,7 +70,7 @@ struct agent {
 	enum verdict_kind kind;
 	struct netaddr public_v4, public_v6, gateway_wan;
 	struct evidence *house;		/* the last full check's evidence */
-	json_t *house_json;		/* ... as status shows it (check.c) */
+	char *house_json;		/* ... as status shows it (check.c) */
 	struct ddns_decision *decided;	/* the last DNS step's, two a record
 					 * (A, AAAA): status says why not */
 	int ndecided;
@@ -188,9 +188,10 @@ void agent_hairpin_all(struct agent *a);
 bool agent_ipv4_shared(const struct agent *a);
 void agent_target(const struct agent *a, const struct ddns_config *r,
     int family, struct ddns_target *t);
-/* agent.c: the status reply, as an object and as JSON text (malloc'd). */
+/* status.c: the status, as an object and as JSON text (malloc'd; flags:
+ * jansson's JSON_COMPACT or JSON_INDENT(2)). */
 json_t *agent_status_object(struct agent *a);
-char *agent_status_json(struct agent *a);
+char *agent_status_text(struct agent *a, size_t flags);
 /* metrics.c: the Prometheus text exposition (malloc'd), or NULL, from
  * the agent's counters and its status object. */
 char *agent_metrics(const struct agent *a, json_t *status);

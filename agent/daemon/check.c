@@ -151,15 +151,19 @@ check_note(struct agent *a, const struct verdict *v)
 }
 
 /* The house as `diagnose --json` has it (verdict, path, evidence,
- * advice), decided once a check: every status and page poll shows it. */
+ * advice), decided once a check: every status and page poll shows it.
+ * Kept as text: a third of the tree's memory. */
 static void
 check_house_json(struct agent *a)
 {
 	struct verdict v;
+	json_t *j;
 
 	verdict_decide(a->house, &v);
-	json_decref(a->house_json);
-	a->house_json = report_json_summary(a->house, &v);
+	j = report_json_summary(a->house, &v);
+	free(a->house_json);
+	a->house_json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
 }
 
 /* The house the status page draws: a full check's evidence; a quick one

@@ -5,6 +5,7 @@
  * house. Built from what the agent kept at each check and each DNS step;
  * nothing is decided again for a poll.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -126,16 +127,22 @@ agent_addr(const struct netaddr *a, char *buf)
 static json_t *
 agent_house_json(const struct agent *a)
 {
-	return a->house_json ? json_incref(a->house_json) : json_null();
+	json_t *j = a->house_json ? json_loads(a->house_json, 0, NULL) : NULL;
+
+	return j ? j : json_null();
 }
 
+/* The tree is built for one answer and dropped: its pages go back to
+ * the kernel (an open page asks every 2 s; without the trim the heap kept
+ * the high-water of every answer). */
 char *
-agent_status_json(struct agent *a)
+agent_status_text(struct agent *a, size_t flags)
 {
 	json_t *o = agent_status_object(a);
-	char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	char *text = o ? json_dumps(o, flags) : NULL;
 
 	json_decref(o);
+	malloc_trim(0);
 	return text;
 }
 
