@@ -16,6 +16,7 @@
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/config/state.h"
+#include "agent/diagnosis/carriertest.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
 #include "agent/diagnosis/way.h"
@@ -33,6 +34,9 @@ struct diagnose_run {
 	bool json;
 	int status;
 	struct timeval started;
+	struct evidence ev;		/* with the carrier test's finding */
+	struct carriertest *carrier;
+	struct evdns_base *dns;
 };
 
 static void
@@ -181,10 +185,8 @@ diagnose_svg(const char *path, const struct evidence *ev,
 }
 
 static void
-diagnose_done(struct diagnosis *d, void *arg)
+diagnose_report(struct diagnose_run *run, const struct evidence *ev)
 {
-	struct diagnose_run *run = arg;
-	const struct evidence *ev = diagnosis_evidence(d);
 	struct verdict v;
 	struct timeval now, took;
 
@@ -203,6 +205,34 @@ diagnose_done(struct diagnosis *d, void *arg)
 	event_base_loopbreak(run->base);
 }
 
+static void
+diagnose_carrier_found(const struct carrier_finding *f, void *arg)
+{
+	struct diagnose_run *run = arg;
+
+	run->ev.carrier_test = *f;
+	diagnose_report(run, &run->ev);
+}
+
+/* A carrier's NAT in front of a home router that maps: is it a full
+ * cone? (A mapping of the test's port on the home router, removed after.) */
+static void
+diagnose_done(struct diagnosis *d, void *arg)
+{
+	struct diagnose_run *run = arg;
+	const struct evidence *ev = diagnosis_evidence(d);
+	const struct gateway *home = evidence_role(ev, GW_HOME);
+
+	if (carriertest_wanted(ev) && run->cfg.nstun > 0) {
+		evidence_copy(&run->ev, ev);
+		run->carrier = carriertest_start(run->base, run->dns,
+		    &home->address, run->cfg.stun[0], diagnose_carrier_found, run);
+		if (run->carrier != NULL)
+			return;
+	}
+	diagnose_report(run, ev);
+}
+
 static int
 diagnose_run(struct diagnose_run *run)
 {
@@ -210,7 +240,7 @@ diagnose_run(struct diagnose_run *run)
 	struct diagnosis *d;
 
 	if ((run->base = loop_base_new()) == NULL ||
-	    (dns = loop_dns_new(run->base)) == NULL)
+	    (dns = run->dns = loop_dns_new(run->base)) == NULL)
 		return 1;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	gettimeofday(&run->started, NULL);
@@ -220,6 +250,7 @@ diagnose_run(struct diagnose_run *run)
 		return 1;
 	}
 	event_base_dispatch(run->base);
+	carriertest_free(run->carrier);
 	diagnosis_free(d);
 	loop_dns_free(run->base, dns);
 	event_base_free(run->base);

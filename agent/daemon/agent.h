@@ -32,6 +32,7 @@ struct seen6;
 #define ONDEMAND_MAX_WAITS	8	/* the control socket's connections */
 
 struct ondemand_wait;
+struct carriertest;
 struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -117,11 +118,7 @@ struct agent {
 	/* The carrier test (carrier.c): does the NAT in front of the home
 	 * router let strangers in to a port held open from inside? */
 	struct {
-		struct mapping_op *map, *unmap;
-		struct mapping_spec spec;	/* B's mapping, nonce and all */
-		struct mapping_grant granted;	/* ... and what it got */
-		struct stunprobe *probe;
-		uint16_t ports[2];	/* local: A, and B mapped to itself */
+		struct carriertest *test;
 		bool busy, full_cone;
 		char said[80];		/* the last finding, said once */
 	} carrier;

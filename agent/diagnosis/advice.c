@@ -351,19 +351,23 @@ advice_ask_public_ip(struct verdict *v)
 /* The home router maps, the carrier's NAT does not: a port held open from
  * inside may let strangers in, if that NAT is a full cone. */
 static void
-advice_hold(struct verdict *v)
+advice_hold(const struct evidence *ev, struct verdict *v)
 {
 	char p[ADDR_STRLEN];
+	bool full = ev->carrier_test.kind == CARRIER_FULL_CONE;
 
 	advice_add(v, "hold", "Hold a port open through the carrier's NAT",
-	    "Many carrier NATs let anyone in to a port this house keeps using "
-	    "outbound (endpoint-independent mapping and filtering, RFC 4787: "
-	    "\"full cone\"). `homereach agent` tests the carrier's NAT through "
-	    "a mapping on the home router and, where it is a full cone, holds "
-	    "each service there: the A record names %s and an SRV record each "
-	    "service's port (the carrier's port is not the service's own); it "
-	    "tests again when the port moves, and withdraws what no longer "
-	    "answers.", addr_ntop(&v->public_v4, p, sizeof(p)));
+	    "%s `homereach agent` %s each service there: the A record names %s "
+	    "and an SRV record each service's port (the carrier's port is not "
+	    "the service's own); it tests again when the port moves, and "
+	    "withdraws what no longer answers.", full ? "The carrier's NAT is a "
+	    "full cone (tested through the home router): it lets anyone in to a "
+	    "port this house keeps using outbound." : "Many carrier NATs let "
+	    "anyone in to a port this house keeps using outbound "
+	    "(endpoint-independent mapping and filtering, RFC 4787: \"full "
+	    "cone\").", full ? "holds" : "tests the carrier's NAT through a "
+	    "mapping on the home router and, where it is a full cone, holds",
+	    addr_ntop(&v->public_v4, p, sizeof(p)));
 }
 
 /* The ways out, in order: the carrier's own mapping when it offers one,
@@ -378,8 +382,10 @@ advice_cgnat(const struct evidence *ev, struct verdict *v)
 
 	if (carrier_maps)
 		advice_carrier_maps(v);
-	else if (v->home != NULL && evidence_gateway_names_public(v->home))
-		advice_hold(v);
+	else if (ev->carrier_test.kind == CARRIER_FULL_CONE ||
+	    (ev->carrier_test.words[0] == '\0' && v->home != NULL &&
+	    evidence_gateway_names_public(v->home)))
+		advice_hold(ev, v);	/* a full cone, or not tested here */
 	if (ev->has_global_ipv6)
 		advice_ipv6(ev, v);
 	advice_ask_public_ip(v);

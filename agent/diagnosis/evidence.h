@@ -78,6 +78,15 @@ struct hairpin_evidence {
 	char name[254];			/* the A record's name, if any */
 };
 
+/* The carrier's NAT, tested through the home router (carriertest.c). */
+enum carrier_behaviour { CARRIER_UNTESTED, CARRIER_FULL_CONE,
+	CARRIER_PER_DESTINATION, CARRIER_FILTERS };
+struct carrier_finding {
+	enum carrier_behaviour kind;
+	struct netaddr server;		/* the STUN server it was tested with */
+	char words[80];			/* "full cone: a port can be held" */
+};
+
 struct evidence {
 	struct gateway gateways[EV_MAX_GATEWAYS];
 	int ngateways;
@@ -91,6 +100,7 @@ struct evidence {
 	struct netaddr global_ipv6;	/* this host's stable one */
 	struct ipv6_evidence v6;
 	struct hairpin_evidence hairpin;
+	struct carrier_finding carrier_test;	/* diagnose and the agent */
 };
 
 /* dst = src, writing only the gateways and observations in use (a kept

@@ -361,8 +361,35 @@ report_json_ipv6(const struct evidence *ev, const struct verdict6 *v6)
 	    "evidence", report_json_lines(v6->why, v6->nwhy));
 }
 
+static json_t *report_json_summary_core(const struct evidence *ev,
+    const struct verdict *v);
+
+/* The carrier's NAT as tested through the home router, or null. */
+static json_t *
+report_json_carrier(const struct carrier_finding *f)
+{
+	static const char *const kinds[] = { "untested", "full-cone",
+		"per-destination", "filters" };
+
+	if (f->words[0] == '\0')
+		return json_null();
+	return json_pack("{s:s, s:s}", "behaviour", kinds[f->kind], "finding",
+	    f->words);
+}
+
 json_t *
 report_json_summary(const struct evidence *ev, const struct verdict *v)
+{
+	json_t *o = report_json_summary_core(ev, v);
+
+	if (o != NULL)
+		json_object_set_new(o, "carrier_nat",
+		    report_json_carrier(&ev->carrier_test));
+	return o;
+}
+
+static json_t *
+report_json_summary_core(const struct evidence *ev, const struct verdict *v)
 {
 	return json_pack("{s:s, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}",
 	    "verdict", verdict_name(v->kind),

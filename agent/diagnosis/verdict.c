@@ -394,9 +394,13 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 	default:
 		verdict_topology(ev, v);
 	}
+	if (ev->carrier_test.words[0])
+		verdict_add_why(v, "the carrier's NAT, tested through the home "
+		    "router: %s", ev->carrier_test.words);
 	v->inbound_possible = v->kind == V_PUBLIC || (v->kind == V_SINGLE_NAT &&
 	    v->home != NULL && evidence_gateway_can_map(v->home)) ||
-	    verdict_carrier_maps(v);
+	    verdict_carrier_maps(v) ||
+	    ev->carrier_test.kind == CARRIER_FULL_CONE;
 	verdict6_decide(ev, &v->v6);
 	advice_decide(ev, v);
 }

@@ -27,8 +27,10 @@ double-nat|double-nat-upnp|double-nat-chain)
 cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 relay" 100.64.0.1) ;;
 cgnat-pcp)	want=(cgnat 2 1 "carrier-pcp request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
 cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode relay" 192.168.0.1) ;;
-cgnat-fullcone|cgnat-symmetric)	# the home router found 5.0.1.2 by STUN
-		want=(cgnat 2 1 "hold request-public-ip use-ipv6 relay" 100.64.0.1) ;;
+cgnat-fullcone)	# the home router found 5.0.1.2 by STUN; a port can be held
+		want=(cgnat 2 0 "hold request-public-ip use-ipv6 relay" 100.64.0.1) ;;
+cgnat-symmetric)	# ... and no port can be held: the home router maps nothing
+		want=(cgnat 2 1 "request-public-ip use-ipv6 relay" 100.64.0.1) ;;
 ds-lite)	want=(ds-lite 1 1 "use-ipv6 request-public-ip relay" 192.0.0.1) ;;
 esac
 [ "$topo" = twin-ip ] && want[4]=192.168.0.1	# the ISP box, routing only
@@ -62,7 +64,13 @@ cgnat-pcp)
 	check "advice says what to set on the home router" '.advice[0].detail | test("refuses.*ext_ip=5.0.1.2")' true "$json" ;;
 cgnat-fullcone)
 	check "says why: the carrier's NAT in front of a router that names its address" \
-		'.evidence | tostring | test("hop 2, 100.64.0.1, is in carrier-grade NAT space")' true "$json" ;;
+		'.evidence | tostring | test("hop 2, 100.64.0.1, is in carrier-grade NAT space")' true "$json"
+	check "the carrier's NAT, tested: a full cone" .carrier_nat.behaviour full-cone "$json"
+	check "in words" '.evidence | tostring | test("tested through the home router: full cone: a port can be held")' true "$json"
+	check_eq "the test's mapping is gone again" "$(lab_upnpd_rules rtr)" 0 ;;
+cgnat-symmetric)
+	check "the carrier's NAT could not be tested: says why" .carrier_nat.finding \
+		"not tested: the home router did not map the test's port" "$json" ;;
 ds-lite)
 	check "the AFTR on the path" '[.hops[]] | join(" ")' "192.168.1.1 192.0.0.1 5.0.0.2" "$json"
 	check "IPv6 is the way in: the host's address named" \
