@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cloudflare API v4: find the zone by name, find the record by type and
- * name, then PATCH its content or POST a new record. The token goes as a
- * bearer credential through libcurl, never in a URL or a log.
+ * name, then PATCH its content, POST a new record or DELETE it; beside an
+ * A record the same for each service's SRV record and a web site's HTTPS
+ * record. The token goes as a bearer credential through libcurl, never in
+ * a URL or a log.
  */
 #include "ddns/cloudflare.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <curl/curl.h>
@@ -52,58 +55,116 @@ cf_lookup(const struct ddns_config *r, const char *url, char *id, size_t idlen,
 	return rc;
 }
 
-static void
-cf_write(const struct ddns_config *r, const char *base, const char *zone_id,
-    const char *rec_id, const struct netaddr *addr, struct ddns_answer *a)
+/* The record of type at name: deleted (doc NULL), or its content made
+ * doc's (PATCH, or POST where there is none). Takes doc. */
+static int
+cf_put(const struct ddns_config *r, const char *base, const char *zone_id,
+    const char *type, const char *name, json_t *doc, struct ddns_answer *a)
 {
-	char url[1024], ip[ADDR_STRLEN], *body;
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:i, s:b}", "type",
-	    addr->family == AF_INET6 ? "AAAA" : "A", "name", r->hostname,
-	    "content", addr_ntop(addr, ip, sizeof(ip)), "ttl", (int)r->ttl,
-	    "proxied", 0);
+	char url[1024], rec_id[64], *body = NULL, *ename = curl_escape(name, 0);
 	json_t *root;
 
-	body = json_dumps(doc, JSON_COMPACT);
-	json_decref(doc);
-	if (rec_id[0])
-		snprintf(url, sizeof(url), "%s/zones/%s/dns_records/%s", base,
-		    zone_id, rec_id);
-	else
-		snprintf(url, sizeof(url), "%s/zones/%s/dns_records", base, zone_id);
-	root = cf_call(r, rec_id[0] ? "PATCH" : "POST", url, body, a);
+	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
+	    base, zone_id, type, ename ? ename : "");
+	curl_free(ename);
+	if (cf_lookup(r, url, rec_id, sizeof(rec_id), NULL, 0, a) < 0) {
+		json_decref(doc);
+		return -1;
+	}
+	if (doc == NULL && rec_id[0] == '\0')
+		return 0;			/* none to delete */
+	snprintf(url, sizeof(url), "%s/zones/%s/dns_records%s%s", base, zone_id,
+	    rec_id[0] ? "/" : "", rec_id);
+	if (doc != NULL) {
+		json_object_set_new(doc, "type", json_string(type));
+		json_object_set_new(doc, "name", json_string(name));
+		json_object_set_new(doc, "ttl", json_integer((json_int_t)r->ttl));
+		body = json_dumps(doc, JSON_COMPACT);
+		json_decref(doc);
+	}
+	root = cf_call(r, doc == NULL ? "DELETE" : rec_id[0] ? "PATCH" : "POST",
+	    url, body, a);
 	free(body);
-	if (root != NULL)
+	json_decref(root);
+	return root != NULL ? 0 : -1;
+}
+
+/* Beside the A record, each service's SRV record (RFC 2782) and a web
+ * site's HTTPS record (RFC 9460), or their deletion. */
+static int
+cf_srv(const struct ddns_config *r, const char *base, const char *zone_id,
+    const struct ddns_target *t, struct ddns_answer *a)
+{
+	char owner[400], hint[80], ip[ADDR_STRLEN];
+
+	for (int i = 0; i < t->nsrv; i++) {
+		const struct ddns_srv *s = &t->srv[i];
+		snprintf(owner, sizeof(owner), "_%s._%s.%s", s->service,
+		    s->protocol == IPPROTO_UDP ? "udp" : "tcp", r->hostname);
+		if (cf_put(r, base, zone_id, "SRV", owner, t->withdraw ||
+		    s->port == 0 ? NULL : json_pack("{s:{s:i, s:i, s:i, s:s}}",
+		    "data", "priority", 0, "weight", 0, "port", (int)s->port,
+		    "target", r->hostname), a) < 0)
+			return -1;
+	}
+	if (t->https_port == 0 && !t->https_gone)
+		return 0;
+	snprintf(hint, sizeof(hint), "port=\"%u\" ipv4hint=\"%s\"", t->https_port,
+	    addr_ntop(&t->addr, ip, sizeof(ip)));
+	return cf_put(r, base, zone_id, "HTTPS", r->hostname, t->withdraw ||
+	    t->https_port == 0 ? NULL : json_pack("{s:{s:i, s:s, s:s}}", "data",
+	    "priority", 1, "target", ".", "value", hint), a);
+}
+
+/* The address record: already so (nochg), or written or deleted. */
+static int
+cf_address(const struct ddns_config *r, const char *base, const char *zone_id,
+    const struct ddns_target *t, struct ddns_answer *a)
+{
+	const char *type = t->addr.family == AF_INET6 ? "AAAA" : "A";
+	char url[1024], rec_id[64], content[64], ip[ADDR_STRLEN];
+	char *name = curl_escape(r->hostname, 0);
+
+	addr_ntop(&t->addr, ip, sizeof(ip));
+	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
+	    base, zone_id, type, name ? name : "");
+	curl_free(name);
+	if (cf_lookup(r, url, rec_id, sizeof(rec_id), content, sizeof(content),
+	    a) < 0)
+		return -1;
+	if (!t->withdraw && rec_id[0] && strcmp(content, ip) == 0) {
+		ddns_answer_set(a, FAULT_CURRENT, "nochg", "the record has this address");
+		return 0;
+	}
+	if (cf_put(r, base, zone_id, type, r->hostname, t->withdraw ? NULL :
+	    json_pack("{s:s, s:b}", "content", ip, "proxied", 0), a) < 0)
+		return -1;
+	if (t->withdraw)
+		ddns_answer_set(a, FAULT_NONE, "deleted", "record deleted");
+	else
 		ddns_answer_set(a, FAULT_NONE, rec_id[0] ? "updated" : "created",
 		    rec_id[0] ? "record updated" : "record created");
-	json_decref(root);
+	return 0;
 }
 
 void
-cloudflare_update(const struct ddns_config *r, const struct netaddr *addr,
+cloudflare_update(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a)
 {
 	const char *base = r->server[0] ? r->server : CLOUDFLARE_API;
-	char url[1024], zone_id[64], rec_id[64], content[64], ip[ADDR_STRLEN];
-	char *zone = curl_escape(r->zone, 0), *name = curl_escape(r->hostname, 0);
+	char url[1024], zone_id[64], *zone = curl_escape(r->zone, 0);
+	struct ddns_answer srv;
 
 	snprintf(url, sizeof(url), "%s/zones?name=%s", base, zone ? zone : "");
+	curl_free(zone);
 	if (cf_lookup(r, url, zone_id, sizeof(zone_id), NULL, 0, a) < 0)
-		goto out;
+		return;
 	if (zone_id[0] == '\0') {
 		ddns_answer_set(a, FAULT_CONFIG, "no-zone", "the token sees no such zone");
-		goto out;
+		return;
 	}
-	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
-	    base, zone_id, addr->family == AF_INET6 ? "AAAA" : "A",
-	    name ? name : "");
-	if (cf_lookup(r, url, rec_id, sizeof(rec_id), content, sizeof(content),
-	    a) < 0)
-		goto out;
-	if (rec_id[0] && strcmp(content, addr_ntop(addr, ip, sizeof(ip))) == 0)
-		ddns_answer_set(a, FAULT_CURRENT, "nochg", "the record has this address");
-	else
-		cf_write(r, base, zone_id, rec_id, addr, a);
-out:
-	curl_free(zone);
-	curl_free(name);
+	if (cf_address(r, base, zone_id, t, a) < 0 || t->addr.family != AF_INET)
+		return;
+	if (cf_srv(r, base, zone_id, t, &srv) < 0)
+		*a = srv;	/* the address is, its ports are not: again */
 }

@@ -18,7 +18,8 @@ json_t *cloudflare_reply(const char *body, size_t len, long status,
 /* The first result's id (empty when there is none) and content. */
 int cloudflare_first(json_t *root, char *id, size_t idlen, char *content,
     size_t clen, struct ddns_answer *a);
-void cloudflare_update(const struct ddns_config *r, const struct netaddr *addr,
+/* The address, and beside an A the SRV and HTTPS records of t. */
+void cloudflare_update(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ddns/provider.h"
 #include "lib/names.h"
 
 #define DDNS_FIRST_BACKOFF	60		/* seconds */
@@ -22,7 +23,7 @@ const char *
 ddns_action_name(enum ddns_action a)
 {
 	static const char *const names[] = { "send", "unchanged", "stopped",
-	    "waiting", "refused" };
+	    "waiting", "refused", "withdraw" };
 	return NAME_OF(names, a, "unknown");
 }
 
@@ -54,6 +55,37 @@ ddns_publishable(const struct ddns_config *r, const struct netaddr *a,
 	return false;
 }
 
+/*
+ * Behind a carrier's NAT that lets nobody in (any more), an IPv4 address
+ * this record published names a place where nothing answers: the records
+ * are deleted, where the provider can (after a back-off like any
+ * update); else the refusal says what stays in DNS.
+ */
+static enum ddns_action
+ddns_withdrawn(const struct ddns_config *r, const struct ddns_state *st,
+    bool cgnat, int64_t now, bool force, struct ddns_decision *d)
+{
+	const struct provider *p = provider_of(r->provider);
+	char was[ADDR_STRLEN];
+	size_t n = strlen(d->why);
+
+	if (!cgnat || st->family != AF_INET || st->published.family != AF_INET)
+		return DDNS_REFUSED;
+	addr_ntop(&st->published, was, sizeof(was));
+	if (p == NULL || !p->withdraws) {
+		snprintf(d->why + n, sizeof(d->why) - n, "; %s cannot delete a "
+		    "record: it still names %s", p ? p->name : "the provider", was);
+		return DDNS_REFUSED;
+	}
+	if (st->stopped_hash == 0 && now < st->next_attempt && !force) {
+		snprintf(d->why + n, sizeof(d->why) - n, "; %s is withdrawn in "
+		    "%lld s (backing off)", was, (long long)(st->next_attempt - now));
+		return DDNS_WAITING;
+	}
+	snprintf(d->why + n, sizeof(d->why) - n, "; %s is withdrawn", was);
+	return DDNS_WITHDRAW;
+}
+
 void
 ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
     const struct ddns_target *t, bool cgnat, int64_t now, bool force,
@@ -71,7 +103,7 @@ ddns_decide(const struct ddns_config *r, const struct ddns_state *st,
 		return;
 	}
 	if (!ddns_publishable(r, addr, st->family, cgnat, d)) {
-		d->action = DDNS_REFUSED;
+		d->action = ddns_withdrawn(r, st, cgnat, now, force, d);
 		return;
 	}
 	if (st->stopped_hash == 0 && now < st->next_attempt && !force) {
@@ -120,9 +152,9 @@ ddns_apply(const struct ddns_config *r, struct ddns_state *st,
 	switch (outcome) {
 	case DDNS_OK:
 	case DDNS_NOCHG:
-		st->published = sent->addr;
-		st->published_port = sent->port;
-		st->published_srv = sent->srv_hash;
+		st->published = sent->withdraw ? (struct netaddr){ 0 } : sent->addr;
+		st->published_port = sent->withdraw ? 0 : sent->port;
+		st->published_srv = sent->withdraw ? 0 : sent->srv_hash;
 		st->published_at = now;
 		st->failures = 0;
 		st->next_attempt = 0;
@@ -206,16 +238,20 @@ uint32_t
 ddns_srv_hash(const struct ddns_srv *srv, int n, uint16_t https)
 {
 	uint32_t h = 2166136261u;
+	bool some = https != 0;
 
-	if (n == 0 && https == 0)
-		return 0;
 	h = (h ^ https) * 16777619u;
 	for (int i = 0; i < n; i++) {
 		const uint8_t *p = (const uint8_t *)srv[i].service;
+		if (srv[i].port == 0)
+			continue;	/* none: as if not there */
+		some = true;
 		for (; *p; p++)
 			h = (h ^ *p) * 16777619u;
 		h = (h ^ (uint32_t)srv[i].protocol) * 16777619u;
 		h = (h ^ srv[i].port) * 16777619u;
 	}
+	if (!some)
+		return 0;
 	return h == 0 ? 1 : h;
 }

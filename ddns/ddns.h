@@ -46,6 +46,8 @@ enum ddns_action {
 	DDNS_STOPPED,		/* stopped by a fatal answer */
 	DDNS_WAITING,		/* backing off */
 	DDNS_REFUSED,		/* an address we must not publish */
+	DDNS_WITHDRAW,		/* delete what was published: nothing
+				 * answers there now */
 };
 
 struct ddns_decision {
@@ -61,7 +63,8 @@ struct ddns_decision {
 struct ddns_srv {
 	char service[64];		/* a DNS label */
 	int protocol;			/* IPPROTO_TCP or IPPROTO_UDP */
-	uint16_t port;			/* where strangers reach it */
+	uint16_t port;			/* where strangers reach it; 0: no
+					 * way in now, its record deleted */
 };
 
 /* What a record publishes: an address, and for a redirect record the
@@ -76,9 +79,13 @@ struct ddns_target {
 					 * HTTPS record (RFC 9460) at the name
 					 * with this port, 0: none */
 	uint32_t srv_hash;		/* ddns_srv_hash of them, 0: none */
+	bool https_gone;		/* a web site over TLS with no way in:
+					 * the HTTPS record deleted */
+	bool withdraw;			/* delete the address and the records
+					 * beside it, publish nothing */
 };
-/* A hash of the SRV records and the HTTPS record's port (never 0 for
- * some, 0 for none): a change sends the record again. */
+/* A hash of the SRV records with a port and the HTTPS record's port
+ * (never 0 for some, 0 for none): a change sends the record again. */
 uint32_t ddns_srv_hash(const struct ddns_srv *srv, int n, uint16_t https);
 
 /* Decide for one record and family; cgnat: the verdict said

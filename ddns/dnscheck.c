@@ -105,19 +105,46 @@ dnscheck_addr(ldns_resolver *res, const char *hostname,
 	return holds;
 }
 
+/* No record of type at owner, by an answer that says so. */
+static bool
+dnscheck_absent(ldns_resolver *res, const char *owner, ldns_rr_type type)
+{
+	ldns_rdf *name = ldns_dname_new_frm_str(owner);
+	ldns_pkt *ans = NULL;
+	ldns_rr_list *rrs = NULL;
+	bool absent = false;
+
+	if (name != NULL && ldns_resolver_query_status(&ans, res, name, type,
+	    LDNS_RR_CLASS_IN, 0) == LDNS_STATUS_OK &&
+	    (ldns_pkt_get_rcode(ans) == LDNS_RCODE_NOERROR ||
+	    ldns_pkt_get_rcode(ans) == LDNS_RCODE_NXDOMAIN)) {
+		rrs = ldns_pkt_rr_list_by_type(ans, type, LDNS_SECTION_ANSWER);
+		absent = rrs == NULL || ldns_rr_list_rr_count(rrs) == 0;
+	}
+	ldns_rr_list_deep_free(rrs);
+	if (ans)
+		ldns_pkt_free(ans);
+	if (name)
+		ldns_rdf_deep_free(name);
+	return absent;
+}
+
 /* Exactly one SRV record at _SERVICE._PROTO.hostname, with our port and
- * hostname as its target. */
+ * hostname as its target; for a service with no way in (port 0), none. */
 static bool
 dnscheck_srv(ldns_resolver *res, const char *hostname,
     const struct ddns_srv *srv)
 {
 	char owner[400];
 	ldns_rr_list *rrs;
-	ldns_rdf *want = ldns_dname_new_frm_str(hostname);
+	ldns_rdf *want;
 	bool holds = false;
 
 	snprintf(owner, sizeof(owner), "_%s._%s.%s", srv->service,
 	    srv->protocol == IPPROTO_UDP ? "udp" : "tcp", hostname);
+	if (srv->port == 0)
+		return dnscheck_absent(res, owner, LDNS_RR_TYPE_SRV);
+	want = ldns_dname_new_frm_str(hostname);
 	rrs = dnscheck_query(res, owner, LDNS_RR_TYPE_SRV);
 	if (rrs != NULL && want != NULL && ldns_rr_list_rr_count(rrs) == 1) {
 		const ldns_rr *rr = ldns_rr_list_rr(rrs, 0);
@@ -161,6 +188,8 @@ dnscheck_holds(const char *server, const char *hostname,
 		holds = dnscheck_srv(res, hostname, &t->srv[i]);
 	if (holds && t->addr.family == AF_INET && t->https_port != 0)
 		holds = dnscheck_https(res, hostname, t);
+	if (holds && t->addr.family == AF_INET && t->https_gone)
+		holds = dnscheck_absent(res, hostname, LDNS_RR_TYPE_HTTPS);
 	if (res)
 		ldns_resolver_deep_free(res);
 	return holds;

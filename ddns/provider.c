@@ -27,7 +27,7 @@ static void
 prov_cloudflare(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a)
 {
-	cloudflare_update(r, &t->addr, a);
+	cloudflare_update(r, t, a);
 }
 
 static void
@@ -77,7 +77,7 @@ provider_update(const struct ddns_config *r, const struct ddns_target *t,
 		    "no provider");
 		return;
 	}
-	if (check && dnscheck_holds(check, r->hostname, t)) {
+	if (check && !t->withdraw && dnscheck_holds(check, r->hostname, t)) {
 		ddns_answer_set(a, FAULT_CURRENT, "in-dns", "the record holds this "
 		    "address already");
 		return;

@@ -101,6 +101,7 @@ struct provider {
 	enum provider_dns_check dns_check;
 	bool batches;			/* records may share a request (dyndns2) */
 	bool srv;			/* writes SRV records beside an A */
+	bool withdraws;			/* can delete what it published */
 };
 
 /* The entry of this name, or NULL. */

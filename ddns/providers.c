@@ -18,12 +18,14 @@ static const struct provider providers[] = {
 	DYNDNS2("dyndns2", NULL),
 	{
 		.name = "rfc2136", .kind = PROV_RFC2136, .srv = true,
+		.withdraws = true,
 		.needs = NEEDS_SERVER | NEEDS_ZONE | NEEDS_TSIG,
 		.needs_text = "server, zone, tsig_key and tsig_secret (or "
 		    "tsig_secret_file)",
 		.dns_check = CHECK_ALWAYS,
 	}, {
-		.name = "cloudflare", .kind = PROV_CLOUDFLARE,
+		.name = "cloudflare", .kind = PROV_CLOUDFLARE, .srv = true,
+		.withdraws = true,
 		.needs = NEEDS_ZONE | NEEDS_TOKEN,
 		.needs_text = "zone and token (or token_file)",
 	}, {

@@ -102,35 +102,41 @@ rfc2136_sign(const struct ddns_config *r, const ldns_rr_list *updates,
 	return pkt;
 }
 
-/* Delete the RRset of owner and type, add the one record of text. */
+/* Delete the RRset of owner and type, and add the one record of text
+ * (NULL: none, the RRset is only deleted). */
 static int
 rfc2136_replace(const char *owner, int type, const char *text,
     ldns_rr_list *updates)
 {
 	ldns_rr *add = NULL;
 
-	if (ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK)
+	if (text != NULL &&
+	    ldns_rr_new_frm_str(&add, text, 0, NULL, NULL) != LDNS_STATUS_OK)
 		return -1;
 	ldns_rr_list_push_rr(updates, rfc2136_delete_rr(owner, type));
-	ldns_rr_list_push_rr(updates, add);
+	if (add != NULL)
+		ldns_rr_list_push_rr(updates, add);
 	return 0;
 }
 
 /* Beside the A record, where each service is (RFC 2782), and for a web
  * site over TLS its port in an HTTPS record (RFC 9460: Firefox and Apple
  * honour it): written in the same message, so the name and its ports
- * change together. */
+ * change together. A service with no way in loses its record, and all
+ * lose theirs when the address is withdrawn. */
 static int
 rfc2136_srv(const struct ddns_config *r, const struct ddns_target *t,
     const char *host, ldns_rr_list *updates)
 {
 	char owner[400], text[600], ip[ADDR_STRLEN];
+	bool gone = t->withdraw || t->https_port == 0;
 
-	if (t->https_port != 0) {
+	if (t->https_port != 0 || t->https_gone) {
 		snprintf(text, sizeof(text), "%s %u IN HTTPS 1 . port=%u "
 		    "ipv4hint=%s", host, r->ttl, t->https_port,
 		    addr_ntop(&t->addr, ip, sizeof(ip)));
-		if (rfc2136_replace(host, LDNS_RR_TYPE_HTTPS, text, updates) < 0)
+		if (rfc2136_replace(host, LDNS_RR_TYPE_HTTPS, gone ? NULL : text,
+		    updates) < 0)
 			return -1;
 	}
 	for (int i = 0; i < t->nsrv; i++) {
@@ -139,14 +145,15 @@ rfc2136_srv(const struct ddns_config *r, const struct ddns_target *t,
 		    s->protocol == IPPROTO_UDP ? "udp" : "tcp", host);
 		snprintf(text, sizeof(text), "%s %u IN SRV 0 0 %u %s", owner,
 		    r->ttl, s->port, host);
-		if (rfc2136_replace(owner, LDNS_RR_TYPE_SRV, text, updates) < 0)
+		if (rfc2136_replace(owner, LDNS_RR_TYPE_SRV,
+		    t->withdraw || s->port == 0 ? NULL : text, updates) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* Delete the RRset, add the address (and the SRV records beside an A):
- * r's changes, onto updates. */
+ * r's changes, onto updates; withdrawn: only deleted. */
 static int
 rfc2136_records(const struct ddns_config *r, const struct ddns_target *t,
     ldns_rr_list *updates, struct ddns_answer *a)
@@ -158,8 +165,8 @@ rfc2136_records(const struct ddns_config *r, const struct ddns_target *t,
 	snprintf(text, sizeof(text), "%s %u IN %s %s", owner, r->ttl,
 	    addr->family == AF_INET6 ? "AAAA" : "A", addr_ntop(addr, ip, sizeof(ip)));
 	if (rfc2136_replace(owner, addr->family == AF_INET6 ? LDNS_RR_TYPE_AAAA :
-	    LDNS_RR_TYPE_A, text, updates) < 0 || (addr->family == AF_INET &&
-	    rfc2136_srv(r, t, owner, updates) < 0)) {
+	    LDNS_RR_TYPE_A, t->withdraw ? NULL : text, updates) < 0 ||
+	    (addr->family == AF_INET && rfc2136_srv(r, t, owner, updates) < 0)) {
 		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the host name is not a "
 		    "valid DNS name");
 		return -1;

@@ -97,6 +97,7 @@ round_enqueue(struct round *r, const struct ddns_config *rec, int family,
 	for (int i = 0; i < r->njobs; i++) {
 		j = &r->jobs[i];
 		if (j->family == family && addr_equal(&j->target.addr, &t->addr) &&
+		    !j->target.withdraw && !t->withdraw &&
 		    j->n < DYNDNS2_MAX_HOSTS && dyndns2_batchable(j->recs[0], rec)) {
 			j->was[j->n] = *was;
 			j->recs[j->n++] = rec;
@@ -124,7 +125,8 @@ round_decide(struct round *r, const struct ddns_config *rec, int family,
 		return;
 	ddns_decide(rec, st, &t, family == AF_INET && in->cgnat,
 	    (int64_t)time(NULL), in->force, &d);
-	if (d.action == DDNS_SEND && !in->dry_run)
+	t.withdraw = d.action == DDNS_WITHDRAW;
+	if ((d.action == DDNS_SEND || t.withdraw) && !in->dry_run)
 		round_enqueue(r, rec, family, &t, &st->published);
 	else
 		r->ops->decided(r->arg, rec, family, &d, &t.addr);

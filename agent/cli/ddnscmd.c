@@ -347,6 +347,11 @@ ddnscmd_decided(void *arg, const struct ddns_config *r, int family,
 		    addr_ntop(addr, ip, sizeof(ip)));
 		return;
 	}
+	if (d->action == DDNS_WITHDRAW) {	/* a dry run */
+		printf("%s %s: would withdraw: %s\n", r->name,
+		    ddnscmd_family(family), d->why);
+		return;
+	}
 	printf("%s %s: %s: %s\n", r->name, ddnscmd_family(family),
 	    ddns_action_name(d->action), d->why);
 	if (d->action != DDNS_UNCHANGED)
@@ -381,6 +386,13 @@ ddnscmd_answered(void *arg, const struct ddns_config *r, int family,
 	addr_ntop(addr, ip, sizeof(ip));
 	if (old->family)
 		addr_ntop(old, was, sizeof(was));
+	if (a->outcome <= DDNS_NOCHG && st->published.family == 0) {
+		printf("%s %s: %s withdrawn (%s)\n", r->name,
+		    ddnscmd_family(family), was, a->result);
+		log_info("%s withdrawn: %s %s deleted (%s)", was, r->hostname,
+		    ddnscmd_family(family), a->result);
+		return;
+	}
 	if (a->outcome <= DDNS_NOCHG) {
 		printf("%s %s: %s published (%s)\n", r->name,
 		    ddnscmd_family(family), ip, a->result);

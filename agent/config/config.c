@@ -721,19 +721,23 @@ config_srv(const struct config *cfg, const struct ddns_config *r, int family,
 
 	t->nsrv = 0;
 	t->https_port = 0;
+	t->https_gone = false;
 	for (int i = 0; family == AF_INET && p != NULL && p->srv &&
 	    i < cfg->nservices && t->nsrv < DDNS_MAX_SRV; i++) {
 		const struct service_config *s = &cfg->services[i];
-		uint16_t at = config_label(s->name) ? port(s, arg) : 0;
-		if (at == 0)
+		bool web = s->protocol == IPPROTO_TCP && s->port == 443;
+		uint16_t at;
+		if (!config_label(s->name))
 			continue;
+		at = port(s, arg);	/* 0: its record is deleted */
 		snprintf(t->srv[t->nsrv].service, sizeof(t->srv[0].service), "%s",
 		    s->name);
 		t->srv[t->nsrv].protocol = s->protocol;
 		t->srv[t->nsrv++].port = at;
-		if (s->protocol == IPPROTO_TCP && s->port == 443 &&
-		    t->https_port == 0)
+		if (web && t->https_port == 0)
 			t->https_port = at;	/* a web site over TLS */
+		t->https_gone |= web;
 	}
+	t->https_gone &= t->https_port == 0;
 	t->srv_hash = ddns_srv_hash(t->srv, t->nsrv, t->https_port);
 }

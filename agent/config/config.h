@@ -100,8 +100,9 @@ const struct ddns_config *config_ddns(const struct config *cfg,
     const char *name);
 /* Beside record r's A (for a provider that writes them), each service's
  * SRV record at the port port(service, arg) gives (0: the service has no
- * open way in, and no record), and for a web site over TLS (TCP 443) the
- * HTTPS record's port; their hash too. Nothing for an AAAA, nor for a
+ * open way in, and its record is deleted), and for a web site over TLS
+ * (TCP 443) the HTTPS record's port (or that it is deleted); their hash
+ * too. Nothing for an AAAA, nor for a
  * service whose name is not a DNS label. */
 struct ddns_target;
 void config_srv(const struct config *cfg, const struct ddns_config *r,

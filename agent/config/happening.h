@@ -15,6 +15,8 @@ enum happening {
 	HAP_RECORD_FAILED,	/* an update was refused or failed */
 	HAP_CHECK_FAILED,	/* a check found no way out, or a port that
 				 * does not answer from outside */
+	HAP_RECORD_WITHDRAWN,	/* a record deleted: nothing answers at the
+				 * address it named */
 	HAP_KINDS
 };
 

@@ -44,6 +44,10 @@ publish_events(struct agent *a, const struct ddns_state *d)
 	if (d->published.family && !addr_equal(&old->published, &d->published))
 		timeline_add(a->timeline, HAP_RECORD_UPDATED, d->name, was, is,
 		    "%s %s %s -> %s", r ? r->hostname : d->name, rr, was, is);
+	if (!d->published.family && old->published.family)
+		timeline_add(a->timeline, HAP_RECORD_WITHDRAWN, d->name, was, is,
+		    "%s %s %s withdrawn: nothing answers there now",
+		    r ? r->hostname : d->name, rr, was);
 	if (d->failures > old->failures)
 		a->count.updates_failed++;
 	else if (d->failures == 0 && (d->last_time != old->last_time ||
@@ -172,7 +176,7 @@ publish_ddns_due(struct agent *a)
 			ddns_decide(r, ds, &t, !fam && agent_ipv4_shared(a), now,
 			    false, &d);
 			publish_keep_decision(a, i, fam, &d);
-			due |= d.action == DDNS_SEND;
+			due |= d.action == DDNS_SEND || d.action == DDNS_WITHDRAW;
 			if (d.action == DDNS_WAITING &&
 			    (wake == 0 || ds->next_attempt < wake))
 				wake = ds->next_attempt;

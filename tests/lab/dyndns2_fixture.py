@@ -65,6 +65,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif parts[:3] == ["zones", ZONE_ID, "dns_records"] and method == "GET":
             result = [r for r in RECORDS.values()
                       if [r["type"]] == q.get("type") and [r["name"]] == q.get("name")]
+        elif parts[:3] == ["zones", ZONE_ID, "dns_records"] and method == "DELETE":
+            result = RECORDS.pop(parts[3], None) if len(parts) > 3 else None
+            with open(answers + ".cloudflare", "w") as f:
+                json.dump(list(RECORDS.values()), f)
         elif parts[:3] == ["zones", ZONE_ID, "dns_records"]:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             rid = parts[3] if len(parts) > 3 else f"{len(RECORDS) + 1:032x}"
@@ -85,6 +89,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         self.cloudflare("PATCH")
+
+    def do_DELETE(self):
+        self.cloudflare("DELETE")
 
     def next_answer(self, myip):
         with open(answers) as f:

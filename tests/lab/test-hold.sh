@@ -22,7 +22,8 @@
 #              to the held address and port
 #   flip       the full cone turns to mapping per destination while a
 #              service is held: within two keep-alive intervals it is no
-#              longer held, and the A record is no longer kept
+#              longer held, and the A and SRV records are deleted
+#              (the event and the hook say so)
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 lab_test_init "$@"
@@ -172,16 +173,32 @@ service = web" write_conf "web 8080"
 	stop_agent
 }
 
+cf_records() {	# what the Cloudflare API keeps: TYPE NAME CONTENT-OR-PORT
+	jq -r '.[] | "\(.type) \(.name) \(.content // .data.port)"' \
+		"$LAB_DIR/dyndns2.answers.cloudflare" 2>/dev/null | sort | tr '\n' ' '
+}
+cf_has() { [ "$(cf_records)" = "$1" ]; }
+
 case_flip() {
-	local t0 took
+	local t0 took web
 	lab_setup cgnat-fullcone
 	lab_knot "$SECRET"
+	lab_dyndns2 alice cf-token-1
 	services
-	write_conf "web 8080"
+	EXTRA_CONF="$(printf '[ddns cf]\nprovider = cloudflare\nserver = %s\n%s\n%s\n%s\n%s' \
+		"https://$LAB_STUN1/client/v4" "zone = example.com" \
+		"hostname = nas.example.com" "token = cf-token-1" \
+		"ca_file = $LAB_DIR/ca/ca.pem")" write_conf "web 8080"
 	start_agent
 	wait_for 10 held web
 	wait_for 5 knot_has 5.0.1.2
 	check_eq "held and published" "$(lab_dig nas.example.com)" 5.0.1.2
+	web=$(way_of web external_port)
+	wait_for 5 cf_has "A nas.example.com 5.0.1.2 SRV _web._tcp.nas.example.com $web "
+	check_eq "Cloudflare: the A and SRV records" "$(cf_records)" \
+		"A nas.example.com 5.0.1.2 SRV _web._tcp.nas.example.com $web "
+	wait_for 5 srv_is _web._tcp "0 0 $(way_of web external_port) nas.example.com."
+	check_eq "its SRV record" "$(srv_of _web._tcp)" "0 0 $(way_of web external_port) nas.example.com." 
 	t0=$(now_ms)
 	lab_fullcone_off cgn
 	wait_for 45 grep -q "maps per destination" "$LAB_DIR/agent.log"
@@ -193,6 +210,17 @@ case_flip() {
 	check "no longer held" '.mappings[0].kind' mapping "$LAB_DIR/status.json"
 	check "the A record is no longer kept, and status says why" \
 		'.records[0].next | test("carrier|shared")' true "$LAB_DIR/status.json"
+	wait_for 10 knot_has ""
+	took=$(( $(now_ms) - t0 ))
+	echo "info: the records were withdrawn $took ms after the flip"
+	check_eq "the A record is withdrawn" "$(lab_dig nas.example.com)" ""
+	check_eq "the SRV record is withdrawn" "$(srv_of _web._tcp)" ""
+	wait_for 5 cf_has ""
+	check_eq "Cloudflare: both records deleted" "$(cf_records)" ""
+	check_eq "within two keep-alive intervals" "$([ "$took" -le 28000 ] && echo yes)" yes
+	status_json
+	check "the timeline says so, for each record" '[.events[] | select(.event == "record-withdrawn")] | length' 2 "$LAB_DIR/status.json"
+	check "the state keeps nothing published" '.records[0].published // ""' "" "$LAB_DIR/status.json"
 	stop_agent
 }
 

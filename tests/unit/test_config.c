@@ -267,8 +267,17 @@ srv_port(const struct service_config *s, void *arg)
 	return s->port == 9999 ? 0 : (uint16_t)(s->port + 20000);
 }
 
-/* SRV records beside an A of a provider that writes them: one a service
- * with an open way (a port), named by a DNS label. */
+static uint16_t
+srv_none(const struct service_config *s, void *arg)
+{
+	(void)s;
+	(void)arg;
+	return 0;
+}
+
+/* SRV records beside an A of a provider that writes them: one for each
+ * service named by a DNS label, at its open way's port, or 0 where it
+ * has none (its record is deleted). */
 static void
 test_srv(void **state)
 {
@@ -290,12 +299,21 @@ test_srv(void **state)
 	if (cfg.nerrors > 0)
 		fail_msg("%s", cfg.errors[0]);
 	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET, srv_port, NULL, &t);
-	assert_int_equal(t.nsrv, 3);
+	assert_int_equal(t.nsrv, 4);
 	assert_string_equal(t.srv[0].service, "web");
 	assert_int_equal(t.srv[0].port, 28080);
 	assert_int_equal(t.srv[1].protocol, IPPROTO_UDP);
+	assert_string_equal(t.srv[2].service, "closed");
+	assert_int_equal(t.srv[2].port, 0);	/* no way in: deleted */
 	assert_int_equal(t.https_port, 20443);	/* a web site over TLS */
-	assert_int_equal(t.srv_hash, ddns_srv_hash(t.srv, 3, 20443));
+	assert_false(t.https_gone);
+	assert_int_equal(t.srv_hash, ddns_srv_hash(t.srv, 4, 20443));
+	struct ddns_srv open[3] = { t.srv[0], t.srv[1], t.srv[3] };
+	assert_int_equal(t.srv_hash, ddns_srv_hash(open, 3, 20443));
+	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET, srv_none, NULL, &t);
+	assert_int_equal(t.nsrv, 4);		/* each record deleted */
+	assert_true(t.https_gone);
+	assert_int_equal(t.srv_hash, 0);
 	config_srv(&cfg, config_ddns(&cfg, "home"), AF_INET6, srv_port, NULL, &t);
 	assert_int_equal(t.nsrv, 0);		/* not beside an AAAA */
 	assert_int_equal(t.srv_hash, 0);

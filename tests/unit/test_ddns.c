@@ -134,6 +134,9 @@ test_srv_changes(void **state)
 	assert_int_not_equal(ddns_srv_hash(&moved, 1, 0), a.srv_hash);
 	assert_int_not_equal(ddns_srv_hash(a.srv, 1, 28443), a.srv_hash);
 	assert_int_not_equal(ddns_srv_hash(NULL, 0, 28443), 0);
+	moved.port = 0;				/* no way in: as if not there */
+	assert_int_equal(ddns_srv_hash(&moved, 1, 0), 0);
+	moved.port = 28081;
 	ddns_apply(&rec, &st, &a, DDNS_OK, "NOERROR", NOW, 0);
 	assert_int_equal(st.published_srv, a.srv_hash);
 	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
@@ -142,6 +145,44 @@ test_srv_changes(void **state)
 	a.srv_hash = ddns_srv_hash(a.srv, 1, 0);
 	ddns_decide(&rec, &st, &a, false, NOW + 60, false, &d);
 	assert_int_equal(d.action, DDNS_SEND);
+}
+
+/* A carrier's NAT that no longer lets strangers in to the held port:
+ * the record that named its address is withdrawn where the provider can
+ * delete (after any back-off), and says what stays where it cannot; the
+ * state then holds nothing, and nothing more is sent. */
+static void
+test_withdraw(void **state)
+{
+	struct ddns_target a = { .addr = ip("5.0.1.2") };
+	char why[200];
+
+	(void)state;
+	rec.provider = PROV_RFC2136;
+	assert_int_equal(decide("5.0.1.2", true, NOW, false, why), DDNS_REFUSED);
+	ddns_apply(&rec, &st, &a, DDNS_OK, "NOERROR", NOW, 0);	/* held */
+	assert_int_equal(decide("5.0.1.2", true, NOW + 60, false, why),
+	    DDNS_WITHDRAW);
+	assert_non_null(strstr(why, "5.0.1.2 is withdrawn"));
+	assert_int_equal(decide("5.0.1.2", false, NOW + 60, false, why),
+	    DDNS_UNCHANGED);			/* held again, or public */
+	rec.provider = PROV_DYNDNS2;
+	assert_int_equal(decide("5.0.1.2", true, NOW + 60, false, why),
+	    DDNS_REFUSED);
+	assert_non_null(strstr(why, "dyndns2 cannot delete a record: it still "
+	    "names 5.0.1.2"));
+	rec.provider = PROV_CLOUDFLARE;
+	ddns_apply(&rec, &st, &a, DDNS_RETRY, "network", NOW + 60, 0);
+	assert_int_equal(decide("5.0.1.2", true, NOW + 61, false, why),
+	    DDNS_WAITING);
+	a.withdraw = true;
+	ddns_apply(&rec, &st, &a, DDNS_OK, "deleted", NOW + 200, 0);
+	assert_int_equal(st.published.family, 0);
+	assert_int_equal(st.published_srv, 0);
+	assert_int_equal(decide("5.0.1.2", true, NOW + 300, false, why),
+	    DDNS_REFUSED);
+	assert_int_equal(decide("2a05::1", true, NOW + 300, false, why),
+	    DDNS_SEND);				/* an AAAA is not shared */
 }
 
 static void
@@ -359,6 +400,7 @@ main(void)
 		cmocka_unit_test_setup(test_only_changes, setup),
 		cmocka_unit_test_setup(test_port_changes, setup),
 		cmocka_unit_test_setup(test_srv_changes, setup),
+		cmocka_unit_test_setup(test_withdraw, setup),
 		cmocka_unit_test_setup(test_stop_until_config_changes, setup),
 		cmocka_unit_test_setup(test_backoff, setup),
 		cmocka_unit_test_setup(test_911, setup),

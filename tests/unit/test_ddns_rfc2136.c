@@ -129,7 +129,33 @@ test_srv(void **state)
 	    "port=28443 ipv4hint=5.0.1.2\n");
 	free(text);
 	ldns_pkt_free(pkt);
+	/* A service with no way in: its RRset only deleted; the web site's
+	 * HTTPS record too. */
 	t.https_port = 0;
+	t.https_gone = true;
+	t.srv[1].port = 0;
+	pkt = rfc2136_build(&r, &t, 10, &a);
+	up = ldns_pkt_authority(pkt);
+	assert_int_equal(ldns_rr_list_rr_count(up), 6);	/* A+, -HTTPS, web+, -game */
+	text = ldns_rr2str(ldns_rr_list_rr(up, 5));
+	assert_non_null(strstr(text, "_game._udp.home.example.com."));
+	assert_non_null(strstr(text, "ANY"));
+	free(text);
+	ldns_pkt_free(pkt);
+	/* Withdrawn: every RRset deleted, nothing added. */
+	t.withdraw = true;
+	pkt = rfc2136_build(&r, &t, 11, &a);
+	up = ldns_pkt_authority(pkt);
+	assert_int_equal(ldns_rr_list_rr_count(up), 4);
+	for (size_t i = 0; i < 4; i++) {
+		text = ldns_rr2str(ldns_rr_list_rr(up, i));
+		assert_non_null(strstr(text, "\tANY\t"));
+		free(text);
+	}
+	ldns_pkt_free(pkt);
+	t.withdraw = false;
+	t.https_gone = false;
+	t.srv[1].port = 25353;
 	/* No SRV beside an AAAA. */
 	addr_parse("2a05:5:1::10", &t.addr);
 	pkt = rfc2136_build(&r, &t, 8, &a);
