@@ -55,26 +55,35 @@ cf_lookup(const struct ddns_config *r, const char *url, char *id, size_t idlen,
 	return rc;
 }
 
-/* The record of type at name: deleted (doc NULL), or its content made
- * doc's (PATCH, or POST where there is none). Takes doc. */
+/* The id (empty: none) and content of the record of type at name. */
 static int
-cf_put(const struct ddns_config *r, const char *base, const char *zone_id,
-    const char *type, const char *name, json_t *doc, struct ddns_answer *a)
+cf_find(const struct ddns_config *r, const char *base, const char *zone_id,
+    const char *type, const char *name, char id[64], char *content,
+    size_t clen, struct ddns_answer *a)
 {
-	char url[1024], rec_id[64], *body = NULL, *ename = curl_escape(name, 0);
-	json_t *root;
+	char url[1024], *ename = curl_escape(name, 0);
 
 	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
 	    base, zone_id, type, ename ? ename : "");
 	curl_free(ename);
-	if (cf_lookup(r, url, rec_id, sizeof(rec_id), NULL, 0, a) < 0) {
-		json_decref(doc);
-		return -1;
-	}
-	if (doc == NULL && rec_id[0] == '\0')
+	return cf_lookup(r, url, id, 64, content, clen, a);
+}
+
+/* Record id (empty: none yet) of type at name: deleted (doc NULL), or
+ * its content made doc's (PATCH, or POST where there is none). Takes
+ * doc. */
+static int
+cf_send(const struct ddns_config *r, const char *base, const char *zone_id,
+    const char *id, const char *type, const char *name, json_t *doc,
+    struct ddns_answer *a)
+{
+	char url[1024], *body = NULL;
+	json_t *root;
+
+	if (doc == NULL && id[0] == '\0')
 		return 0;			/* none to delete */
 	snprintf(url, sizeof(url), "%s/zones/%s/dns_records%s%s", base, zone_id,
-	    rec_id[0] ? "/" : "", rec_id);
+	    id[0] ? "/" : "", id);
 	if (doc != NULL) {
 		json_object_set_new(doc, "type", json_string(type));
 		json_object_set_new(doc, "name", json_string(name));
@@ -82,11 +91,25 @@ cf_put(const struct ddns_config *r, const char *base, const char *zone_id,
 		body = json_dumps(doc, JSON_COMPACT);
 		json_decref(doc);
 	}
-	root = cf_call(r, doc == NULL ? "DELETE" : rec_id[0] ? "PATCH" : "POST",
-	    url, body, a);
+	root = cf_call(r, doc == NULL ? "DELETE" : id[0] ? "PATCH" : "POST", url,
+	    body, a);
 	free(body);
 	json_decref(root);
 	return root != NULL ? 0 : -1;
+}
+
+/* The record of type at name found, then deleted or written. */
+static int
+cf_put(const struct ddns_config *r, const char *base, const char *zone_id,
+    const char *type, const char *name, json_t *doc, struct ddns_answer *a)
+{
+	char id[64];
+
+	if (cf_find(r, base, zone_id, type, name, id, NULL, 0, a) < 0) {
+		json_decref(doc);
+		return -1;
+	}
+	return cf_send(r, base, zone_id, id, type, name, doc, a);
 }
 
 /* Beside the A record, each service's SRV record (RFC 2782) and a web
@@ -122,28 +145,24 @@ cf_address(const struct ddns_config *r, const char *base, const char *zone_id,
     const struct ddns_target *t, struct ddns_answer *a)
 {
 	const char *type = t->addr.family == AF_INET6 ? "AAAA" : "A";
-	char url[1024], rec_id[64], content[64], ip[ADDR_STRLEN];
-	char *name = curl_escape(r->hostname, 0);
+	char id[64], content[64], ip[ADDR_STRLEN];
 
 	addr_ntop(&t->addr, ip, sizeof(ip));
-	snprintf(url, sizeof(url), "%s/zones/%s/dns_records?type=%s&name=%s",
-	    base, zone_id, type, name ? name : "");
-	curl_free(name);
-	if (cf_lookup(r, url, rec_id, sizeof(rec_id), content, sizeof(content),
-	    a) < 0)
+	if (cf_find(r, base, zone_id, type, r->hostname, id, content,
+	    sizeof(content), a) < 0)
 		return -1;
-	if (!t->withdraw && rec_id[0] && strcmp(content, ip) == 0) {
+	if (!t->withdraw && id[0] && strcmp(content, ip) == 0) {
 		ddns_answer_set(a, FAULT_CURRENT, "nochg", "the record has this address");
 		return 0;
 	}
-	if (cf_put(r, base, zone_id, type, r->hostname, t->withdraw ? NULL :
+	if (cf_send(r, base, zone_id, id, type, r->hostname, t->withdraw ? NULL :
 	    json_pack("{s:s, s:b}", "content", ip, "proxied", 0), a) < 0)
 		return -1;
 	if (t->withdraw)
 		ddns_answer_set(a, FAULT_NONE, "deleted", "record deleted");
 	else
-		ddns_answer_set(a, FAULT_NONE, rec_id[0] ? "updated" : "created",
-		    rec_id[0] ? "record updated" : "record created");
+		ddns_answer_set(a, FAULT_NONE, id[0] ? "updated" : "created",
+		    id[0] ? "record updated" : "record created");
 	return 0;
 }
 

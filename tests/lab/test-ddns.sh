@@ -202,6 +202,8 @@ case_apis() {
 	lab_setup single-nat
 	lab_dyndns2 alice "$PASSWORD"
 	write_conf "$(cat <<-REC
+	[service site]
+	port = 443
 	[ddns cf]
 	provider = cloudflare
 	server = https://$LAB_STUN1/client/v4
@@ -222,13 +224,18 @@ case_apis() {
 	check_eq "cloudflare: created" "$(cat "$LAB_DIR/out")" "cf A: 5.0.1.2 published (created)"
 	check "cloudflare: the record" '.[0] | "\(.type) \(.name) \(.content) \(.proxied)"' \
 		"A nas.example.com 5.0.1.2 false" "$LAB_DIR/dyndns2.answers.cloudflare"
-	check_eq "cloudflare: zone, record, create" "$(cut -f1 "$LAB_DIR/dyndns2.requests" | cut -d'?' -f1 | tr '\n' ' ')" \
-		"GET /client/v4/zones GET /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records POST /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records "
+	check_eq "cloudflare: zone, then each record found and created" \
+		"$(cut -f1 "$LAB_DIR/dyndns2.requests" | cut -d'?' -f1 | sed 's|/zones/023e105f4ecef8ad9ca31a8372d0c353/|/Z/|' | tr '\n' ' ')" \
+		"GET /client/v4/zones GET /client/v4/Z/dns_records POST /client/v4/Z/dns_records GET /client/v4/Z/dns_records POST /client/v4/Z/dns_records GET /client/v4/Z/dns_records POST /client/v4/Z/dns_records "
+	check "cloudflare: the site's SRV record" '.[] | select(.type == "SRV") | "\(.name) \(.data.port) \(.data.target)"' \
+		"_site._tcp.nas.example.com 443 nas.example.com" "$LAB_DIR/dyndns2.answers.cloudflare"
+	check "cloudflare: its HTTPS record" '.[] | select(.type == "HTTPS") | "\(.name) \(.data.priority) \(.data.target) \(.data.value)"' \
+		'nas.example.com 1 . port="443" ipv4hint="5.0.1.2"' "$LAB_DIR/dyndns2.answers.cloudflare"
 	lab_wan_change rtr 5.0.1.7/24 5.0.1.1
 	hr ddns update cf > "$LAB_DIR/out" 2>&1
 	check_eq "cloudflare: patched" "$(cat "$LAB_DIR/out")" "cf A: 5.0.1.7 published (updated)"
-	check "cloudflare: one record, new address" '[length, .[0].content] | join(" ")' \
-		"1 5.0.1.7" "$LAB_DIR/dyndns2.answers.cloudflare"
+	check "cloudflare: the same records, the new address" '[length, .[0].content, (.[] | select(.type == "HTTPS") | .data.value)] | join(" ")' \
+		'3 5.0.1.7 port="443" ipv4hint="5.0.1.7"' "$LAB_DIR/dyndns2.answers.cloudflare"
 	check_eq "cloudflare: the token was accepted" "$(grep -c 'auth=bad' "$LAB_DIR/dyndns2.requests")" 0
 	hr ddns update mine > "$LAB_DIR/out" 2>&1
 	check_eq "custom: published" "$(cat "$LAB_DIR/out")" "mine A: 5.0.1.7 published (ok)"
