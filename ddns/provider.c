@@ -48,7 +48,7 @@ static void
 prov_redirect(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a)
 {
-	redirect_update(r, &t->addr, t->port, a);
+	redirect_update(r, t, a);
 }
 
 /* Each kind's update, beside the table of ddns/providers.c (which stays

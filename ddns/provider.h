@@ -61,9 +61,10 @@ void dyndns2_update(const struct ddns_config *r, const struct netaddr *addr,
 /* RFC 2136 UPDATE signed with TSIG (RFC 8945), through ldns. */
 void rfc2136_update(const struct ddns_config *r, const struct ddns_target *t,
     struct ddns_answer *a);
-/* A redirect server's /nic/update: dyndns2 with our port=. */
-void redirect_update(const struct ddns_config *r, const struct netaddr *addr,
-    uint16_t port, struct ddns_answer *a);
+/* A redirect server's /nic/update: dyndns2 with our port= (and
+ * offline=yes for a withdrawn target). */
+void redirect_update(const struct ddns_config *r, const struct ddns_target *t,
+    struct ddns_answer *a);
 /* Does this authoritative server hold exactly the target: its address
  * at hostname, and beside an A each SRV record? */
 bool dnscheck_holds(const char *server, const char *hostname,

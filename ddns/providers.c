@@ -40,7 +40,7 @@ static const struct provider providers[] = {
 		.name = "redirect", .kind = PROV_REDIRECT,
 		.needs = NEEDS_SERVER | NEEDS_LOGIN | NEEDS_SERVICE,
 		.needs_text = "server, username, password_file and service",
-		.https_only = true, .dns_check = CHECK_NEVER,
+		.https_only = true, .dns_check = CHECK_NEVER, .withdraws = true,
 	},
 	DYNDNS2("dyn", "https://members.dyndns.org"),
 	DYNDNS2("noip", "https://dynupdate.no-ip.com"),

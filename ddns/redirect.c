@@ -2,8 +2,8 @@
 /*
  * The redirect provider: a homereach redirect server's /nic/update, which
  * is dyndns2 with one more parameter, port, the external port the router
- * granted. Always HTTPS (config.c refuses anything else); the reply is
- * dyndns2's.
+ * granted, and offline=yes to withdraw (nothing answers there now).
+ * Always HTTPS (config.c refuses anything else); the reply is dyndns2's.
  */
 #include "ddns/provider.h"
 
@@ -15,8 +15,8 @@
 #include "ddns/http.h"
 
 void
-redirect_update(const struct ddns_config *r, const struct netaddr *addr,
-    uint16_t port, struct ddns_answer *a)
+redirect_update(const struct ddns_config *r, const struct ddns_target *t,
+    struct ddns_answer *a)
 {
 	char url[1024], ip[ADDR_STRLEN], base[300];
 	char *host = curl_escape(r->hostname, 0);
@@ -29,8 +29,9 @@ redirect_update(const struct ddns_config *r, const struct netaddr *addr,
 	n = strlen(base);
 	while (n > 0 && base[n - 1] == '/')
 		base[--n] = '\0';
-	snprintf(url, sizeof(url), "%s/nic/update?hostname=%s&myip=%s&port=%u",
-	    base, host ? host : "", addr_ntop(addr, ip, sizeof(ip)), port);
+	snprintf(url, sizeof(url), "%s/nic/update?hostname=%s&myip=%s&port=%u%s",
+	    base, host ? host : "", addr_ntop(&t->addr, ip, sizeof(ip)), t->port,
+	    t->withdraw ? "&offline=yes" : "");
 	curl_free(host);
 	if (http_request(&q, &reply) < 0)
 		ddns_answer_set(a, FAULT_NETWORK, "network", reply.error);

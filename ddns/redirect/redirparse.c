@@ -257,6 +257,14 @@ redirect_update_pair(const char *key, const char *v, void *arg, char *why,
 		redirect_why(why, len, "port is not a number from 1 to 65535");
 		return -1;
 	}
+	if (!strcmp(key, "offline")) {
+		if (strcasecmp(v, "yes") != 0 && strcasecmp(v, "no") != 0 &&
+		    strcasecmp(v, "nochg") != 0) {
+			redirect_why(why, len, "offline is not yes or no");
+			return -1;
+		}
+		u->offline = strcasecmp(v, "yes") == 0;
+	}
 	return 0;
 }
 

@@ -31,9 +31,12 @@ struct redirparse_update {
 	int nhosts;
 	struct netaddr myip[2];		/* [0] IPv4, [1] IPv6; family 0: none */
 	uint16_t port;			/* 0: not given */
+	bool offline;			/* offline=yes: nothing answers there
+					 * now, delete the records */
 };
-/* hostname=a,b&myip=ADDR[,ADDR6]&port=N; other keys (system, wildcard,
- * mx, ...) are ignored as dyndns2 servers do. */
+/* hostname=a,b&myip=ADDR[,ADDR6]&port=N[&offline=yes|no] (dyndns2's
+ * offline, as Dyn took it); other keys (system, wildcard, mx, ...) are
+ * ignored as dyndns2 servers do. */
 int redirparse_update_query(const char *query, struct redirparse_update *u,
     char *why, size_t len);
 

@@ -196,7 +196,8 @@ redirreg_rr(const char *fmt, ...)
 	    rr : NULL;
 }
 
-/* One UPDATE: the SRV record and the target's addresses, replaced. */
+/* One UPDATE: the SRV record and the target's addresses, replaced (or,
+ * offline, deleted: visitors are no longer sent where nothing answers). */
 static void
 redirreg_write(const struct redirreg_job *j, const char *name,
     const struct redirreg_host *h, struct ddns_answer *a)
@@ -212,20 +213,23 @@ redirreg_write(const struct redirreg_job *j, const char *name,
 	snprintf(tgt, sizeof(tgt), "%s.", h->target);
 
 	ldns_rr_list_push_rr(list, rfc2136_delete_rr(srv, LDNS_RR_TYPE_SRV));
-	if ((rr = redirreg_rr("%s %u IN SRV 0 0 %u %s", srv, r.ttl, h->port, tgt)))
+	if (!j->u.offline &&
+	    (rr = redirreg_rr("%s %u IN SRV 0 0 %u %s", srv, r.ttl, h->port, tgt)))
 		ldns_rr_list_push_rr(list, rr);
-	ok &= rr != NULL;
+	ok &= j->u.offline || rr != NULL;
 	for (int f = 0; f < 2; f++) {
-		if (h->addr[f].family == 0)
+		if (h->addr[f].family == 0 && !j->u.offline)
 			continue;
 		ldns_rr_list_push_rr(list, rfc2136_delete_rr(tgt, f ?
 		    LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A));
+		if (j->u.offline)
+			continue;
 		if ((rr = redirreg_rr("%s %u IN %s %s", tgt, r.ttl, f ? "AAAA" :
 		    "A", addr_ntop(&h->addr[f], ip, sizeof(ip)))))
 			ldns_rr_list_push_rr(list, rr);
 		ok &= rr != NULL;
 	}
-	if (ok)		/* never the deletions alone */
+	if (ok)		/* never the deletions alone, unless offline */
 		rfc2136_commit(&r, list, a);
 	else
 		ddns_answer_set(a, FAULT_CONFIG, "bad-name", "the name is too long "
@@ -314,8 +318,10 @@ redirreg_look(struct redirreg_job *j, struct redirdns *dns,
 		    j->cfg->target_prefix, j->u.hosts[i]);
 		if (!redirreg_in_zone(j->u.hosts[i], j->cfg->zone))
 			h->state = REG_NOZONE;
-		else if (!redirreg_addrs(j, h))
+		else if (!redirreg_addrs(j, h) && !j->u.offline)
 			h->state = REG_NOTPUBLIC;
+		else if (j->u.offline)
+			h->state = REG_DIFFERENT;	/* deleted, whatever is there */
 	}
 	redirreg_look_next(j);
 }
@@ -365,8 +371,12 @@ redirreg_finish_host(struct redirreg_job *j, int i)
 	}
 	redirreg_write(j, name, h, &a);
 	snprintf(line, sizeof(line), a.outcome == DDNS_OK ? "good %s" : "dnserr", ip);
-	redirreg_say(j, line, "%s: %s %s port %u (%s)", name, a.outcome ==
-	    DDNS_OK ? "good" : "not written:", ip, h->port, a.result);
+	if (j->u.offline)
+		redirreg_say(j, line, "%s: %s (%s)", name, a.outcome == DDNS_OK ?
+		    "offline: its records deleted" : "not written:", a.result);
+	else
+		redirreg_say(j, line, "%s: %s %s port %u (%s)", name, a.outcome ==
+		    DDNS_OK ? "good" : "not written:", ip, h->port, a.result);
 }
 
 void

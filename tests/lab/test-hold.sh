@@ -19,7 +19,8 @@
 #              is named as writing no SRV records
 #   redirect   cgnat-fullcone with a redirect record (the lab's redirect
 #              server): visitors of http://www.example.com/ are sent (307)
-#              to the held address and port
+#              to the held address and port; after the flip, nowhere (the
+#              redirect server deleted its records, offline=yes)
 #   flip       the full cone turns to mapping per destination while a
 #              service is held: within two keep-alive intervals it is no
 #              longer held, and the A and SRV records are deleted
@@ -170,6 +171,13 @@ service = web" write_conf "web 8080"
 		"$(lab_run inet curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 'http://www.example.com/a?b=c')" \
 		"307 http://5.0.1.2:$web/a?b=c"
 	check_eq "where the service answers" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
+	lab_fullcone_off cgn
+	wait_for 40 sh -c "[ \"\$(ip netns exec $(lab_ns inet) curl -s -o /dev/null -w '%{redirect_url}' --max-time 2 http://www.example.com/a)\" = '' ]"
+	check_eq "the flip: visitors are no longer sent where nothing answers" \
+		"$(lab_run inet curl -s -o /dev/null -w '%{redirect_url}' --max-time 5 'http://www.example.com/a')" ""
+	check_eq "the redirect server deleted its records" \
+		"$(lab_run inet kdig +short @"$LAB_STUN1" _http._tcp.www.example.com SRV 2>/dev/null)" ""
+	check_eq "and says so" "$(grep -c 'www.example.com: offline: its records deleted' "$LAB_DIR/redirect.log" 2>/dev/null || true)" 1
 	stop_agent
 }
 

@@ -118,8 +118,18 @@ test_update(void **state)
 	assert_int_equal(redirparse_update_query("hostname=nas.example.com&myip=",
 	    &u, why, sizeof(why)), 0);
 	assert_int_equal(u.myip[0].family, 0);
+	assert_false(u.offline);
+	/* offline=yes withdraws (dyndns2's word, any case); no and NOCHG not. */
+	assert_int_equal(redirparse_update_query("hostname=nas.example.com&"
+	    "offline=YES", &u, why, sizeof(why)), 0);
+	assert_true(u.offline);
+	assert_int_equal(redirparse_update_query("hostname=nas.example.com&"
+	    "offline=nochg", &u, why, sizeof(why)), 0);
+	assert_false(u.offline);
 
 	static const struct { const char *q, *why; } bad[] = {
+		{ "hostname=nas.example.com&offline=1", "offline is not yes or no" },
+		{ "hostname=nas.example.com&offline=", "offline is not yes or no" },
 		{ "", "no hostname" },
 		{ "myip=5.0.1.2", "no hostname" },
 		{ "hostname=", "no hostname" },
