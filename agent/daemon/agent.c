@@ -220,6 +220,7 @@ agent_reload(struct agent *a)
 	memcpy(n->state_dir, a->cfg->state_dir, sizeof(n->state_dir));
 	memcpy(n->runtime_dir, a->cfg->runtime_dir, sizeof(n->runtime_dir));
 	agent_ondemand_merge(a, n);
+	services_outside_first(a->svc, n->check_url[0] != '\0');
 	services_apply(a->svc, n, &a->ways);
 	free(a->cfg);
 	a->cfg = n;
@@ -460,6 +461,7 @@ agent_setup(struct agent *a)
 	services_on_change(a->svc, agent_on_service, a);
 	services_on_settle(a->svc, agent_ondemand_settled, a);
 	services_on_hold_moved(a->svc, agent_on_hold_moved, a);
+	services_outside_first(a->svc, a->cfg->check_url[0] != '\0');
 	agent_watch_gateway(a);
 	agent_watch_ipv6(a);
 	a->nl = netlink_start(a->base, agent_on_netlink, a);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * After a service gets a mapping: its DNS (a redirect record publishes
- * the external port), and the outside-in check when check_url is set;
+ * the external port), and the outside-in check when check_url is set (a
+ * held port is published only once that check reached it);
  * the check also runs after each periodic check that changed nothing.
  * A pinhole is checked over IPv6 from this host's stable address, which it
  * opens. A mapping or pinhole that the router lists but that does not
@@ -50,12 +51,28 @@ outside_may_remake(const struct agent *a, int family)
 	    (a->kind == V_SINGLE_NAT || a->ways.upstream.family)));
 }
 
+/* A held port is published once the outside check reached it (and
+ * withdrawn once one does not): the DNS step waited for this answer. */
+static void
+outside_held(struct agent *a, const struct reach_result *r)
+{
+	bool due = services_outside_due(a->svc);
+	struct timespec now;
+
+	if (!services_outside_said(a->svc, r->service, r->family, r->port,
+	    !strcmp(r->result, "open")) && !due)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	agent_ddns_for(a, "a held port's outside check answered", &now);
+}
+
 static void
 outside_on_reach(const struct reach_result *r, void *arg)
 {
 	struct agent *a = arg;
 	bool *remade = outside_remade(a, r->service, r->family);
 
+	outside_held(a, r);
 	if (!strcmp(r->result, "open"))
 		a->count.outside_open++;
 	else
@@ -89,7 +106,7 @@ static void
 agent_outside_one(struct agent *a, const char *name, int family)
 {
 	const struct service_config *c = config_service(a->cfg, name);
-	uint16_t port = services_port(a->svc, name, family);
+	uint16_t port = services_port_kept(a->svc, name, family);
 	const struct netaddr *source = family == AF_INET6 ? &a->ways.host6 :
 	    NULL;
 	int rc;
@@ -104,6 +121,13 @@ agent_outside_one(struct agent *a, const char *name, int family)
 		    name, a->cfg->check_url, family == AF_INET6 ? 6 : 4);
 	else if (rc < 0)
 		log_warnx("service %s: cannot ask %s", name, a->cfg->check_url);
+	if (rc < 0) {	/* a held port waits for no answer: none comes */
+		struct reach_result r = { .family = family, .port = port };
+		snprintf(r.service, sizeof(r.service), "%s", name);
+		snprintf(r.result, sizeof(r.result), "%s",
+		    rc == REACH_OTHER_FAMILY ? "open" : "error");
+		outside_held(a, &r);
+	}
 }
 
 static void

@@ -50,6 +50,10 @@ struct svc {
 	bool failed;		/* its way failed: made anew at the retry */
 	bool stopping, gone, remake;
 	bool lost;		/* lost from the router: restored is news */
+	struct netaddr checked;	/* a hold: where the outside check last
+				 * tried it (port 0: not yet), its answer */
+	uint16_t checked_port;
+	bool checked_open;
 };
 
 struct services {
@@ -69,6 +73,7 @@ struct services {
 	void *settled_arg;
 	bool holds_trusted;	/* the carrier's last test: strangers get in */
 	bool behind;		/* a NAT in front that maps nothing */
+	bool outside_first;	/* check_url: a held port answers it first */
 	services_moved_cb *hold_moved;
 	void *hold_moved_arg;
 };
@@ -150,14 +155,27 @@ svc_outer(const struct svc *e)
 	return svc_kept(e) ? wayin_outer(e->way) : NULL;
 }
 
+/* A held port that the outside check has to try first, at the port it is
+ * held at now: none, yes (true), or not yet. */
+static bool
+svc_hold_checked(const struct svc *e)
+{
+	const struct map_record *m = svc_outer(e);
+
+	return !e->set->outside_first || (m != NULL &&
+	    e->checked_port == m->external_port &&
+	    addr_equal(&e->checked, &m->external));
+}
+
 /* Open to strangers, as far as we know: a held port only while the
- * carrier's last test says so; a mapping not behind a NAT that maps
- * nothing. */
+ * carrier's last test says so (and, with check_url, the outside check
+ * reached it there); a mapping not behind a NAT that maps nothing. */
 static bool
 svc_open(const struct svc *e)
 {
 	if (e->kind == WAYIN_HOLD)
-		return e->set->holds_trusted;
+		return e->set->holds_trusted && svc_hold_checked(e) &&
+		    (!e->set->outside_first || e->checked_open);
 	return e->kind == WAYIN_PINHOLE || !e->set->behind;
 }
 
@@ -459,6 +477,58 @@ services_port(const struct services *set, const char *name, int family)
 			return m->external_port;
 	}
 	return 0;
+}
+
+uint16_t
+services_port_kept(const struct services *set, const char *name, int family)
+{
+	for (int i = 0; i < set->n; i++) {
+		const struct svc *e = set->list[i];
+		const struct map_record *m = svc_outer(e);
+		if (!e->gone && !e->stopping && m != NULL &&
+		    e->gateway.family == family && !strcmp(e->cfg.name, name))
+			return m->external_port;
+	}
+	return 0;
+}
+
+void
+services_outside_first(struct services *set, bool first)
+{
+	set->outside_first = first;
+}
+
+bool
+services_outside_said(struct services *set, const char *name, int family,
+    uint16_t port, bool open)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct svc *e = set->list[i];
+		const struct map_record *m = svc_outer(e);
+		bool was;
+		if (e->kind != WAYIN_HOLD || e->gone || m == NULL ||
+		    e->gateway.family != family || strcmp(e->cfg.name, name) != 0 ||
+		    m->external_port != port)
+			continue;
+		was = svc_open(e);
+		e->checked = m->external;
+		e->checked_port = port;
+		e->checked_open = open;
+		return svc_open(e) != was;
+	}
+	return false;
+}
+
+bool
+services_outside_due(const struct services *set)
+{
+	for (int i = 0; i < set->n; i++) {
+		const struct svc *e = set->list[i];
+		if (e->kind == WAYIN_HOLD && !e->gone && !e->stopping &&
+		    svc_kept(e) && set->holds_trusted && !svc_hold_checked(e))
+			return true;
+	}
+	return false;
 }
 
 bool

@@ -59,6 +59,20 @@ void services_stop(struct services *s, bool remove, services_cb *done,
  * its mapping; AF_INET6: its pinhole), or 0 if it holds none. */
 uint16_t services_port(const struct services *s, const char *name,
     int family);
+/* The external port a service's way of family is kept at, open or not
+ * yet (a held port the outside check is to try first); 0: none. */
+uint16_t services_port_kept(const struct services *s, const char *name,
+    int family);
+/* With check_url: a held port is open only once the outside check reached
+ * it at the port it is held at now (and until a check does not). */
+void services_outside_first(struct services *s, bool first);
+/* The outside check of name's way of family at port: open or not. True
+ * if that changed what is open. */
+bool services_outside_said(struct services *s, const char *name, int family,
+    uint16_t port, bool open);
+/* A held port the outside check has not tried at the port it is held at
+ * now: nothing is published meanwhile (neither it nor its withdrawal). */
+bool services_outside_due(const struct services *s);
 /* Whether the carrier's last test says strangers get in to a held port:
  * until it does, held ports count for nothing below (no record names
  * them); a held port that moved is not trusted until tested again. */

@@ -18,7 +18,9 @@
 #              nothing published, and status says why; a dyndns2 record
 #              is named as writing no SRV records
 #   redirect   cgnat-fullcone with a redirect record (the lab's redirect
-#              server): visitors of http://www.example.com/ are sent (307)
+#              server, also check_url: a held port is published once its
+#              /check reached it, a dead one never): visitors of
+#              http://www.example.com/ are sent (307)
 #              to the held address and port; after the flip, nowhere (the
 #              redirect server deleted its records, offline=yes)
 #   flip       the full cone turns to mapping per destination while a
@@ -162,10 +164,16 @@ hostname = www.example.com
 username = www.example.com
 password_file = www.pass
 ca_file = $LAB_DIR/ca/ca.pem
-service = web" write_conf "web 8080"
+service = web" CHECK_URL="http://$LAB_REDIRECT/check" write_conf "web 8080" "dead 9090"
 	start_agent
 	wait_for 10 held web
 	web=$(way_of web external_port)
+	wait_for 5 srv_is _web._tcp "0 0 $web nas.example.com."
+	check_eq "check_url: the held port answered from outside before it was published" \
+		"$(grep -n -e "web: port $web answers from outside" -e 'DNS current' "$LAB_DIR/agent.log" | head -1 | grep -c 'answers from outside')" 1
+	check_eq "a held port where nothing answers is not published" "$(srv_of _dead._tcp)" ""
+	check_eq "and the outside check says why" \
+		"$(grep -q "dead: port [0-9]* does not answer from outside" "$LAB_DIR/agent.log" && echo yes)" yes
 	wait_for 10 sh -c "[ \"\$(ip netns exec $(lab_ns inet) curl -s -o /dev/null -w '%{redirect_url}' --max-time 2 http://www.example.com/a)\" = http://5.0.1.2:$web/a ]"
 	check_eq "visitors are sent to the held address and port" \
 		"$(lab_run inet curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 'http://www.example.com/a?b=c')" \
