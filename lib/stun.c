@@ -20,6 +20,7 @@ enum {
 	ATTR_MESSAGE_INTEGRITY = 0x0008,
 	ATTR_ERROR_CODE = 0x0009,
 	ATTR_XOR_MAPPED_ADDRESS = 0x0020,
+	ATTR_RESPONSE_PORT = 0x0027,		/* RFC 5780 */
 	ATTR_FINGERPRINT = 0x8028,
 	ATTR_RESPONSE_ORIGIN = 0x802b,		/* RFC 5780 */
 	ATTR_OTHER_ADDRESS = 0x802c,		/* RFC 5780 */
@@ -52,6 +53,21 @@ stun_build_binding(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
 	wire_put16(buf + 2, (uint16_t)(len - STUN_HEADER_LEN));
 	wire_put32(buf + 4, STUN_MAGIC);
 	memcpy(buf + 8, txid, STUN_TXID_LEN);
+	return len;
+}
+
+size_t
+stun_build_binding_to(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
+    uint16_t response_port)
+{
+	size_t len = stun_build_binding(buf, txid, 0);
+
+	wire_put16(buf + len, ATTR_RESPONSE_PORT);	/* RFC 5780 section 7.5 */
+	wire_put16(buf + len + 2, 4);
+	wire_put16(buf + len + 4, response_port);
+	wire_put16(buf + len + 6, 0);			/* padding */
+	len += 8;
+	wire_put16(buf + 2, (uint16_t)(len - STUN_HEADER_LEN));
 	return len;
 }
 

@@ -18,7 +18,7 @@
 #define STUN_BINDING_ERROR	0x0111
 #define STUN_CHANGE_IP		0x04	/* RFC 5780 section 7.2 */
 #define STUN_CHANGE_PORT	0x02
-#define STUN_MAX_REQUEST	28
+#define STUN_MAX_REQUEST	36
 
 struct stun_endpoint {
 	bool present;
@@ -42,6 +42,11 @@ struct stun_message {
  * (at least STUN_MAX_REQUEST bytes); returns its length. */
 size_t stun_build_binding(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
     uint8_t change_flags);
+/* A Binding request whose answer goes to response_port (RESPONSE-PORT,
+ * RFC 5780 section 7.5) at the address it came from: from another port,
+ * does a binding still take packets (section 4.6)? Returns its length. */
+size_t stun_build_binding_to(uint8_t *buf, const uint8_t txid[STUN_TXID_LEN],
+    uint16_t response_port);
 /* Parse and validate one datagram; on error returns -EBADMSG with why set. */
 int stun_parse(const uint8_t *buf, size_t len, struct stun_message *msg,
     char *why, size_t whylen);

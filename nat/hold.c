@@ -2,9 +2,11 @@
 /*
  * The flows are this process's own: a list keyed by protocol and local
  * port, each with its socket, its keep-alive timer and the public address
- * and port the server last saw. A request is sent every HOLD_KEEPALIVE_S
- * (a packet out is what keeps the carrier's port open), and sooner again
- * when one goes unanswered; four in a row unanswered, the hold is lost
+ * and port the server last saw. The first flow (the sentinel) sends a
+ * request every HOLD_KEEPALIVE_S, so a move is seen within it; the others
+ * as seldom as the measured binding lifetime allows (a packet out is what
+ * keeps the carrier's port open), and all at once when the sentinel sees
+ * a move. A request is sent sooner again when one goes unanswered; four in a row unanswered, the hold is lost
  * until the server answers again. Over TCP, the connection is the flow: a
  * closed one is opened again from the same port.
  *
@@ -57,7 +59,8 @@ struct hold {
 	void *changed_arg;
 };
 
-static struct hold *holds;
+static struct hold *holds;		/* the first is the sentinel */
+static int hold_interval_s = HOLD_KEEPALIVE_S;	/* the others' */
 
 /* An answer to wayin: a router layer's (op) or a flow's. */
 struct hold_op {
@@ -182,13 +185,52 @@ hold_tell(struct hold *h, const char *error)
 
 /* --- the flow --- */
 
+/* The sentinel's keep-alives see a move within HOLD_KEEPALIVE_S; the
+ * others' only keep their ports open, as seldom as the binding lifetime
+ * allows (each asks again at once when the sentinel sees a move). */
+static int64_t
+hold_keepalive_ms(const struct hold *h)
+{
+	int s = hold_interval_s;
+
+	if (h == holds && s > HOLD_KEEPALIVE_S)
+		s = HOLD_KEEPALIVE_S;
+	return (int64_t)s * 1000;
+}
+
+void
+hold_set_interval(int seconds)
+{
+	hold_interval_s = seconds >= 2 ? seconds : 2;
+}
+
+int
+hold_interval(bool sentinel)
+{
+	return sentinel && hold_interval_s > HOLD_KEEPALIVE_S ?
+	    HOLD_KEEPALIVE_S : hold_interval_s;
+}
+
 static void
 hold_arm(struct hold *h)
 {
-	int64_t ms = h->tries == 0 ? HOLD_KEEPALIVE_S * 1000 :
+	int64_t ms = h->tries == 0 ? hold_keepalive_ms(h) :
 	    (int64_t)HOLD_RETX_MS << (h->tries - 1);
 
 	loop_after(h->timer, ms);
+}
+
+/* One flow moved or came back: the others ask now where they are. */
+static void
+hold_poke_others(const struct hold *moved)
+{
+	for (struct hold *h = holds; h != NULL; h = h->next) {
+		if (h == moved || !h->known || h->tries > 0)
+			continue;
+		h->tries = 1;
+		hold_send(h);
+		loop_after(h->timer, HOLD_RETX_MS);
+	}
 }
 
 static void
@@ -228,6 +270,8 @@ hold_answered(struct hold *h, const struct stun_endpoint *seen)
 	h->known = true;
 	hold_arm(h);
 	hold_tell(h, NULL);
+	if (moved || back)
+		hold_poke_others(h);
 	if ((moved || back) && h->changed != NULL)
 		h->changed(h->changed_arg);
 }
@@ -333,7 +377,7 @@ hold_on_timer(evutil_socket_t fd, short what, void *arg)
 	if (h->tries < HOLD_LOST_TRIES)
 		h->tries++;
 	hold_send(h);
-	loop_after(h->timer, h->lost ? HOLD_KEEPALIVE_S * 1000 :
+	loop_after(h->timer, h->lost ? hold_keepalive_ms(h) :
 	    (int64_t)HOLD_RETX_MS << (h->tries - 1));
 }
 

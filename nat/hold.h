@@ -12,6 +12,7 @@
 #ifndef HOMEREACH_HOLD_H
 #define HOMEREACH_HOLD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nat/wayin.h"
@@ -20,6 +21,13 @@
 					 * (RFC 4787 asks for 2 min, many give
 					 * less), and a move is seen within
 					 * 15 s (bench/hold) */
+
+/* The keep-alive interval of every flow but the first (which keeps
+ * HOLD_KEEPALIVE_S or less): from the binding lifetime measured
+ * (probes/lifetime.c), at least 2 s. HOLD_KEEPALIVE_S until set. */
+void hold_set_interval(int seconds);
+/* The interval in use: the sentinel's, or the others'. */
+int hold_interval(bool sentinel);
 
 /* When the flow from protocol's local port last had an answer (unix
  * time), or 0: how fresh a held port is, for status. */

@@ -111,6 +111,33 @@ status_errors(json_t *list)
 	}
 }
 
+/* The carrier test's finding, and behind a full cone how long a silent
+ * port stays open and the keep-alives that follow from it. */
+static void
+status_carrier(json_t *c)
+{
+	json_t *life = json_object_get(c, "binding_lifetime");
+
+	printf("carrier:  the NAT in front of the home router: %s\n",
+	    status_str(c, "finding"));
+	if (life == NULL)
+		return;
+	if (json_object_get(life, "open_s") != NULL &&
+	    status_int(life, "closed_s") != 0)
+		printf("          a silent port stays open %lld s, not %lld s",
+		    status_int(life, "open_s"), status_int(life, "closed_s"));
+	else if (json_object_get(life, "open_s") != NULL)
+		printf("          a silent port stays open %lld s or more",
+		    status_int(life, "open_s"));
+	else if (json_object_get(life, "error") != NULL)
+		printf("          binding lifetime not measured (%s)",
+		    status_str(life, "error"));
+	else
+		printf("          binding lifetime being measured");
+	printf(": keep-alives every %lld s (%lld s for all but one held port)\n",
+	    status_int(c, "keepalive_s"), status_int(c, "keepalive_others_s"));
+}
+
 /* The way out as the last full check drew it (diagnosis.path). */
 static void
 status_way(json_t *path)
@@ -152,8 +179,7 @@ status_text(const char *text)
 	    "reason"), status_int(o, "next_check_in"));
 	printf("topology: %s\n", status_str(o, "verdict"));
 	if (json_object_get(o, "carrier_nat") != NULL)
-		printf("carrier:  the NAT in front of the home router: %s\n",
-		    status_str(json_object_get(o, "carrier_nat"), "finding"));
+		status_carrier(json_object_get(o, "carrier_nat"));
 	printf("gateway:  %s (says its WAN address is %s)\n", status_str(o,
 	    "gateway"), status_str(o, "gateway_wan"));
 	printf("public:   IPv4 %s, IPv6 %s\n", status_str(o, "public_ipv4"),

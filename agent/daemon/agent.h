@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "agent/config/config.h"
+#include "probes/lifetime.h"
 #include "agent/diagnosis/verdict.h"
 #include "agent/daemon/service.h"
 #include "nat/mapping.h"
@@ -33,6 +34,7 @@ struct seen6;
 
 struct ondemand_wait;
 struct carriertest;
+struct lifetime;
 struct agent {
 	struct event_base *base;
 	struct evdns_base *dns;
@@ -121,6 +123,13 @@ struct agent {
 		struct carriertest *test;
 		bool busy, full_cone;
 		char said[80];		/* the last finding, said once */
+		/* How long a silent port stays open (RFC 5780 section
+		 * 4.6), measured once it is a full cone: how seldom held
+		 * ports need keep-alives. */
+		struct lifetime *lifetime;
+		bool measuring;
+		struct lifetime_result life;
+		int64_t life_at;	/* unix time, 0: not measured */
 	} carrier;
 
 	/* Ports `map add` asked the agent to keep (ondemand.c), and the

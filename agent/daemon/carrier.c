@@ -4,11 +4,13 @@
  * run after each full check where a carrier's NAT that maps nothing sits
  * in front of a home router that maps, and again when a held port moves;
  * a full cone gets each service held, anything else none. Only what
- * strangers can reach is published.
+ * strangers can reach is published. Behind a full cone, the binding
+ * lifetime is measured too: held ports need keep-alives no more often.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -16,6 +18,47 @@
 #include "agent/daemon/service.h"
 #include "agent/diagnosis/carriertest.h"
 #include "lib/log.h"
+#include "lib/stun.h"
+#include "nat/hold.h"
+
+#define CARRIER_REMEASURE_S	(24 * 3600)
+
+/* The binding lifetime, acted on: the keep-alives of held ports but the
+ * sentinel's as seldom as it allows. */
+static void
+carrier_lifetime(const struct lifetime_result *r, void *arg)
+{
+	struct agent *a = arg;
+	int every = lifetime_interval(r, HOLD_KEEPALIVE_S);
+
+	a->carrier.measuring = false;
+	a->carrier.life = *r;
+	a->carrier.life_at = (int64_t)time(NULL);
+	hold_set_interval(every);
+	if (!r->ok)
+		log_info("the carrier's binding lifetime: not measured (%s): "
+		    "keep-alives every %d s", r->why, every);
+	else if (r->died_s)
+		log_info("the carrier's binding lifetime: a silent port stays "
+		    "open %d s, not %d s: keep-alives every %d s", r->alive_s,
+		    r->died_s, every);
+	else
+		log_info("the carrier's binding lifetime: a silent port stays "
+		    "open %d s or more: keep-alives every %d s", r->alive_s, every);
+}
+
+/* Once behind a full cone, and again a day later. */
+static void
+carrier_measure(struct agent *a, const struct netaddr *server)
+{
+	if (a->carrier.measuring || (a->carrier.life_at != 0 &&
+	    (int64_t)time(NULL) - a->carrier.life_at < CARRIER_REMEASURE_S))
+		return;
+	lifetime_free(a->carrier.lifetime);	/* its callback has returned */
+	a->carrier.lifetime = lifetime_start(a->base, server, STUN_DEFAULT_PORT,
+	    carrier_lifetime, a);
+	a->carrier.measuring = a->carrier.lifetime != NULL;
+}
 
 /* The finding, acted on: each service held, or none. */
 static void
@@ -37,6 +80,8 @@ carrier_found(const struct carrier_finding *f, void *arg)
 		a->ways.hold = *hold;
 		services_apply(a->svc, a->cfg, &a->ways);
 	}
+	if (full)
+		carrier_measure(a, &f->server);
 	agent_ddns(a);		/* held ports published, or withdrawn */
 }
 
@@ -83,4 +128,5 @@ void
 carrier_free(struct agent *a)
 {
 	carriertest_free(a->carrier.test);
+	lifetime_free(a->carrier.lifetime);
 }

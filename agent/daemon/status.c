@@ -23,6 +23,7 @@
 #include "agent/daemon/timeline.h"
 #include "ddns/provider.h"
 #include "lib/log.h"
+#include "nat/hold.h"
 
 /* Beside an A: the SRV records it carries, or which provider cannot
  * write them (said, not skipped in silence). */
@@ -117,6 +118,33 @@ agent_helpers_json(const struct agent *a)
 	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000));
 }
 
+/* The carrier test's finding, and the binding lifetime measured behind a
+ * full cone with the keep-alive intervals it gives (the sentinel's, and
+ * every other held port's). */
+static json_t *
+status_carrier(const struct agent *a)
+{
+	const struct lifetime_result *l = &a->carrier.life;
+	json_t *o = json_pack("{s:s, s:b}", "finding", a->carrier.said,
+	    "full_cone", a->carrier.full_cone);
+
+	if (!a->carrier.full_cone)
+		return o;
+	json_object_set_new(o, "keepalive_s", json_integer(hold_interval(true)));
+	json_object_set_new(o, "keepalive_others_s",
+	    json_integer(hold_interval(false)));
+	if (a->carrier.life_at != 0 && l->ok)
+		json_object_set_new(o, "binding_lifetime", json_pack("{s:i, s:i}",
+		    "open_s", l->alive_s, "closed_s", l->died_s));
+	else if (a->carrier.life_at != 0)
+		json_object_set_new(o, "binding_lifetime", json_pack("{s:s}",
+		    "error", l->why));
+	else
+		json_object_set_new(o, "binding_lifetime", json_pack("{s:b}",
+		    "measuring", a->carrier.measuring));
+	return o;
+}
+
 static const char *
 agent_addr(const struct netaddr *a, char *buf)
 {
@@ -171,9 +199,7 @@ agent_status_object(struct agent *a)
 	    "next_check_in", (json_int_t)left.tv_sec);
 	json_object_set_new(o, "helpers", agent_helpers_json(a));
 	if (a->carrier.said[0])		/* the carrier test's finding */
-		json_object_set_new(o, "carrier_nat", json_pack("{s:s, s:b}",
-		    "finding", a->carrier.said, "full_cone",
-		    a->carrier.full_cone));
+		json_object_set_new(o, "carrier_nat", status_carrier(a));
 	json_object_set_new(o, "mappings", services_json(a->svc, now));
 	agent_outside_json(a, json_object_get(o, "mappings"));
 	json_object_set_new(o, "records", agent_records_json(a, now));

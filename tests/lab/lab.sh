@@ -526,15 +526,20 @@ ext_stun_host=$LAB_STUN1"
 }
 
 # lab_fullcone NODE PUBLIC SUBSCRIBER: NODE's NAT opens each public port
-# the subscriber sent from to anyone, for 30 s after its last packet.
+# the subscriber sent from to anyone, for LAB_FULLCONE_WINDOW seconds
+# (30) after its last packet; its UDP mappings (conntrack) live as long, as
+# a carrier's binding lifetime is one timer for both.
 lab_fullcone() {
+	local w=${LAB_FULLCONE_WINDOW:-30}s
+	lab_run "$1" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="${w%s}" \
+		net.netfilter.nf_conntrack_udp_timeout_stream="${w%s}"
 	lab_run "$1" nft -f - <<-NFT
 	table ip fullcone {
 	    set u { type inet_service; flags timeout; }
 	    set t { type inet_service; flags timeout; }
 	    chain seen { type filter hook postrouting priority 300; policy accept;
-	        oifname "wan" ip saddr $2 ct status snat meta l4proto udp update @u { udp sport timeout 30s };
-	        oifname "wan" ip saddr $2 ct status snat meta l4proto tcp update @t { tcp sport timeout 30s };
+	        oifname "wan" ip saddr $2 ct status snat meta l4proto udp update @u { udp sport timeout $w };
+	        oifname "wan" ip saddr $2 ct status snat meta l4proto tcp update @t { tcp sport timeout $w };
 	    }
 	    chain open { type nat hook prerouting priority -150; policy accept;
 	        iifname "wan" ip daddr $2 udp dport @u dnat to $3;

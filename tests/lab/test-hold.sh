@@ -23,6 +23,8 @@
 #              http://www.example.com/ are sent (307)
 #              to the held address and port; after the flip, nowhere (the
 #              redirect server deleted its records, offline=yes)
+#   lifetime   a carrier whose window is 10 s: the binding lifetime is
+#              measured (RFC 5780 section 4.6) and keep-alives follow it
 #   flip       the full cone turns to mapping per destination while a
 #              service is held: within two keep-alive intervals it is no
 #              longer held, and the A and SRV records are deleted
@@ -102,12 +104,19 @@ case_fullcone() {
 		"$(grep -c "5.0.1.2:$web held through the carrier" "$LAB_DIR/held.txt")" 1
 	check_eq "the page says why: the carrier's NAT is a full cone" \
 		"$(python3 "$here/dom.py" text:inbound < "$LAB_DIR/held.html")" \
-		"the carrier's NAT: full cone: a port can be held"
+		"the carrier's NAT: full cone: a port can be held; keep-alives every 14 s"
 	check_eq "the page: each keep-alive's age" \
 		"$(grep -o 'keep-alive [0-9]* s ago' "$LAB_DIR/held.txt" | wc -l)" 3
 	sleep 33	# past the carrier's window: only the keep-alives keep it
 	check_eq "TCP still reached after 33 s" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
 	check_eq "UDP still reached after 33 s" "$(reach_udp 5.0.1.2 "$game")" pong
+	wait_for 5 status_has .carrier_nat.binding_lifetime.closed_s 30
+	check "the binding lifetime measured (RFC 5780 4.6): the 30 s window" \
+		'.carrier_nat.binding_lifetime | "\(.open_s) \(.closed_s)"' "22 30" "$LAB_DIR/status.json"
+	check "keep-alives: 14 s for the sentinel, 21 s for the others" \
+		'"\(.carrier_nat.keepalive_s) \(.carrier_nat.keepalive_others_s)"' "14 21" "$LAB_DIR/status.json"
+	check_eq "status says so, for a person" "$(lab_run host "$bin" status --config "$conf" |
+		grep -c "a silent port stays open 22 s, not 30 s: keep-alives every 14 s (21 s for all but one held port)")" 1
 	t0=$(now_ms)
 	lab_pool_move cgn 5.0.1.9 100.64.0.2
 	wait_for 30 knot_has 5.0.1.9
@@ -186,6 +195,27 @@ service = web" CHECK_URL="http://$LAB_REDIRECT/check" write_conf "web 8080" "dea
 	check_eq "the redirect server deleted its records" \
 		"$(lab_run inet kdig +short @"$LAB_STUN1" _http._tcp.www.example.com SRV 2>/dev/null)" ""
 	check_eq "and says so" "$(grep -c 'www.example.com: offline: its records deleted' "$LAB_DIR/redirect.log" 2>/dev/null || true)" 1
+	stop_agent
+}
+
+case_lifetime() {
+	local web game
+	LAB_FULLCONE_WINDOW=10 lab_setup cgnat-fullcone
+	lab_knot "$SECRET"
+	services udp
+	write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 10 held web game
+	wait_for 20 status_has .carrier_nat.binding_lifetime.closed_s 11
+	check "a 10 s window: a silent port stays open 8 s, not 11 s" \
+		'.carrier_nat.binding_lifetime | "\(.open_s) \(.closed_s)"' "8 11" "$LAB_DIR/status.json"
+	check "keep-alives every 7 s, for every held port" \
+		'"\(.carrier_nat.keepalive_s) \(.carrier_nat.keepalive_others_s)"' "7 7" "$LAB_DIR/status.json"
+	sleep 25	# well past the window: the shorter keep-alives keep it
+	web=$(way_of web external_port) game=$(way_of game external_port)
+	check_eq "TCP still reached after 2.5 windows" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
+	check_eq "UDP still reached" "$(reach_udp 5.0.1.2 "$game")" pong
+	check "held all along, never lost" '[.events[] | select(.event == "mapping-lost")] | length' 0 "$LAB_DIR/status.json"
 	stop_agent
 }
 

@@ -104,6 +104,16 @@ test_build(void **state)
 	assert_int_equal(buf[20] << 8 | buf[21], 0x0003);	/* CHANGE-REQUEST */
 	assert_int_equal(buf[27], 0x06);
 	assert_int_equal(stun_parse(buf, n, &m, why, sizeof(why)), 0);
+	/* RESPONSE-PORT (RFC 5780 section 7.5): a port and two bytes of
+	 * padding. */
+	n = stun_build_binding_to(buf, rfc5769_txid, 40000);
+	assert_int_equal(n, 28);
+	assert_int_equal(buf[3], 8);
+	assert_int_equal(buf[20] << 8 | buf[21], 0x0027);
+	assert_int_equal(buf[23], 4);
+	assert_int_equal(buf[24] << 8 | buf[25], 40000);
+	assert_int_equal(buf[26] | buf[27], 0);
+	assert_int_equal(stun_parse(buf, n, &m, why, sizeof(why)), 0);
 }
 
 /* A success response with the RFC 5769 transaction ID and attrs (hex). */

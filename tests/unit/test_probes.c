@@ -13,6 +13,7 @@
 
 #include "lib/reason.h"
 #include "probes/echo.h"
+#include "probes/lifetime.h"
 #include "probes/reach.h"
 #include "probes/seen6.h"
 
@@ -129,8 +130,29 @@ test_seen6_rank(void **state)
 	assert_true(seen6_stale(all, n, &fresh));	/* gone */
 }
 
-/* The gateway's URLs: an address literal, a port, a path without spaces
- * or control bytes (they would end up in our request line). */
+/* The keep-alive a binding lifetime asks for: a second under the longest
+ * silence survived, at least 2 s; nothing measured keeps the fallback. */
+static void
+test_lifetime_interval(void **state)
+{
+	static const struct { bool ok; int alive, died, want; } t[] = {
+		{ true, 22, 30, 21 },	/* the lab's 30 s window */
+		{ true, 8, 11, 7 },
+		{ true, 120, 0, 119 },	/* none died */
+		{ true, 3, 5, 2 },
+		{ true, 0, 3, 2 },	/* not even 3 s: as often as allowed */
+		{ true, 0, 0, 14 },	/* nothing tried */
+		{ false, 22, 30, 14 },	/* the server does not take RESPONSE-PORT */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct lifetime_result r = { .ok = t[i].ok, .alive_s = t[i].alive,
+		    .died_s = t[i].died };
+		assert_int_equal(lifetime_interval(&r, 14), t[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -138,6 +160,7 @@ main(void)
 		cmocka_unit_test(test_echo_body),
 		cmocka_unit_test(test_reach_parse),
 		cmocka_unit_test(test_seen6_rank),
+		cmocka_unit_test(test_lifetime_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,6 +71,15 @@ function house(s) {
   $('house').replaceChildren(svg);
 }
 
+// Behind a full cone: how long a silent port stays open, and so how often
+// held ports are kept alive.
+function keepalives(c) {
+  const l = c.binding_lifetime;
+  if (!l || l.open_s === undefined) return `; keep-alives every ${c.keepalive_s} s`;
+  const life = l.closed_s ? `${l.open_s} s, not ${l.closed_s} s` : `${l.open_s} s or more`;
+  return `; a silent port stays open ${life}: keep-alives every ${c.keepalive_s} s`;
+}
+
 function verdict(s) {
   const d = s.diagnosis;
   const open = d ? d.inbound_possible : false;
@@ -78,6 +87,7 @@ function verdict(s) {
   $('verdict').className = 'badge ' + (d ? (open ? 'ok' : 'bad') : '');
   const held = s.carrier_nat && s.carrier_nat.full_cone;
   $('inbound').textContent = held ? 'the carrier\'s NAT: ' + s.carrier_nat.finding
+      + keepalives(s.carrier_nat)
     : d ? (open ? 'inbound connections can work'
       : 'inbound IPv4 is blocked by this topology') : '';
   if (held) $('verdict').className = 'badge ok';
