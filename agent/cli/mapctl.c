@@ -162,9 +162,12 @@ static void
 mapctl_diagnosed(struct diagnosis *d, void *arg)
 {
 	struct mapctl_ctx *x = arg;
-	const struct gateway *up = evidence_role(diagnosis_evidence(d), GW_UPSTREAM);
+	const struct evidence *ev = diagnosis_evidence(d);
+	const struct gateway *up = evidence_front_mapper(ev);
 	const struct mapping_grant *home = wayin_grant(x->way, 0);
 
+	if (up == NULL)		/* tried, for what it says */
+		up = evidence_role(ev, GW_UPSTREAM);
 	if (up != NULL) {
 		x->c.upstream = up->address;
 		wayin_extend(x->way, &up->address);

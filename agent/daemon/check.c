@@ -197,15 +197,15 @@ check_keep_house(struct agent *a, const struct evidence *ev, bool quick)
 }
 
 /* A router in front of the home router that maps too (a cascade, or the
- * carrier's NAT with PCP): every service is mapped through both. Only a
+ * carrier's NAT with PCP, also where its server is found by DHCP or the
+ * anycast address): every service is mapped through both. Only a
  * full check looks beyond the home router. */
 static void
 check_upstream(struct agent *a, const struct evidence *ev)
 {
-	const struct gateway *up = evidence_role(ev, GW_UPSTREAM);
+	const struct gateway *up = evidence_front_mapper(ev);
 	struct netaddr none = { 0 };
-	const struct netaddr *want = up != NULL &&
-	    evidence_gateway_can_map(up) ? &up->address : &none;
+	const struct netaddr *want = up != NULL ? &up->address : &none;
 	char text[ADDR_STRLEN];
 
 	if (addr_equal(&a->ways.upstream, want))

@@ -38,7 +38,7 @@ carriertest_wanted(const struct evidence *ev)
 	const struct gateway *up = evidence_role(ev, GW_UPSTREAM);
 
 	return home != NULL && evidence_gateway_names_public(home) &&
-	    up != NULL && !evidence_gateway_can_map(up) &&
+	    up != NULL && evidence_front_mapper(ev) == NULL &&
 	    addr_classify(&up->address) == ADDR_SHARED;
 }
 

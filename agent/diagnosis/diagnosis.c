@@ -27,6 +27,7 @@
 #include "lib/resolve.h"
 #include "lib/route.h"
 #include "nat/gwprobe.h"
+#include "nat/pcpserver.h"
 #include "nat/upnp.h"
 #include "probes/echo.h"
 #include "probes/hop.h"
@@ -50,7 +51,8 @@ struct diagnosis {
 	struct timeval deadline_at;
 	struct stunprobe *stun[DIAG_MAX_SERVERS], *stun6[DIAG_MAX_SERVERS];
 	struct echoprobe *echo[DIAG_MAX_SERVERS], *echo6[DIAG_MAX_SERVERS];
-	struct diag_gw gws[3];		/* home, upstream, carrier */
+	struct diag_gw gws[5];		/* home, upstream, carrier, two PCP
+					 * servers */
 	struct gwprobe *pcp6;		/* the IPv6 router: PCP */
 	struct upnpprobe *igd6;		/* ... and IGDv2 firewall control */
 	struct reach *reach;		/* the inbound check over IPv6 */
@@ -125,6 +127,19 @@ diag_outside(struct diagnosis *d, enum obs_source src, const char *server,
 static void diag_probe_gateway(struct diagnosis *d, int slot,
     const struct netaddr *addr, enum gw_role role);
 
+/* A router in front (the hop): the carrier's PCP server may be elsewhere,
+ * where DHCP said or at the anycast address; at most two are asked. */
+static void
+diag_pcp_servers(struct diagnosis *d, const struct netaddr *hop)
+{
+	struct netaddr pcp[PCPSERVER_MAX];
+	int n = pcpserver_candidates(pcp, PCPSERVER_MAX), slot = 3;
+
+	for (int i = 0; i < n && slot < 5; i++)
+		if (!addr_equal(&pcp[i], hop))
+			diag_probe_gateway(d, slot++, &pcp[i], GW_PCP);
+}
+
 static void
 diag_on_hops(const struct netaddr *hops, int nhops, void *arg)
 {
@@ -135,8 +150,10 @@ diag_on_hops(const struct netaddr *hops, int nhops, void *arg)
 	memcpy(d->ev.hops, hops, sizeof(*hops) * (size_t)nhops);
 	d->ev.nhops = nhops;
 	if (nhops >= 2 && hops[1].family != 0 && !addr_is_public(&hops[1]) &&
-	    (home == NULL || !addr_equal(&home->address, &hops[1])))
+	    (home == NULL || !addr_equal(&home->address, &hops[1]))) {
 		diag_probe_gateway(d, 1, &hops[1], GW_UPSTREAM);
+		diag_pcp_servers(d, &hops[1]);
+	}
 	/* Behind an ISP box: the carrier's NAT may map too (PCP, RFC 6887). */
 	if (carrier > 1)
 		diag_probe_gateway(d, 2, &hops[carrier], GW_CARRIER);
@@ -253,7 +270,7 @@ diag_probe_gateway(struct diagnosis *d, int slot, const struct netaddr *addr,
 	 * answer before its WAN side is ready. */
 	g->gwp = gwprobe_start(d->base, addr, left, d->cfg.quick, diag_on_gw, g);
 	d->pending += g->gwp != NULL;
-	if (d->cfg.quick)
+	if (d->cfg.quick || role == GW_PCP)	/* no UPnP at a PCP server */
 		return;
 	g->upnp = upnpprobe_start(d->base, addr, role == GW_HOME, left, NULL,
 	    diag_on_upnp, g);

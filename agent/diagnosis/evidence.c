@@ -64,6 +64,19 @@ evidence_role(const struct evidence *ev, enum gw_role role)
 	return NULL;
 }
 
+const struct gateway *
+evidence_front_mapper(const struct evidence *ev)
+{
+	const struct gateway *up = evidence_role(ev, GW_UPSTREAM);
+	const struct gateway *pcp = evidence_role(ev, GW_PCP);
+
+	if (up != NULL && evidence_gateway_can_map(up))
+		return up;
+	if (up != NULL && pcp != NULL && evidence_gateway_can_map(pcp))
+		return pcp;	/* only with a router in front to map on */
+	return NULL;
+}
+
 int
 evidence_carrier_hop(const struct netaddr *hops, int nhops)
 {

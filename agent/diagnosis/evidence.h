@@ -15,7 +15,7 @@
 #include "probes/hop.h"
 #include "probes/stunprobe.h"
 
-#define EV_MAX_GATEWAYS	4
+#define EV_MAX_GATEWAYS	6
 #define EV_MAX_OBS	32
 #define EV_MAX_HOPS	HOP_MAX
 #define EV_MAX_ADDR6	8
@@ -36,7 +36,9 @@ struct observation {
 /* The home router (default gateway), the router after it (an ISP box or
  * the carrier), and the carrier's NAT when it is further out (behind an
  * ISP box). */
-enum gw_role { GW_HOME, GW_UPSTREAM, GW_CARRIER };
+/* GW_PCP: the carrier's PCP server where the lease files or the anycast
+ * address say (nat/pcpserver.c), not a hop of the path. */
+enum gw_role { GW_HOME, GW_UPSTREAM, GW_CARRIER, GW_PCP };
 
 struct gateway {
 	struct netaddr address;
@@ -112,6 +114,9 @@ struct observation *evidence_add_obs(struct evidence *ev,
 struct gateway *evidence_gateway(struct evidence *ev,
     const struct netaddr *address, enum gw_role role);
 struct gateway *evidence_role(const struct evidence *ev, enum gw_role role);
+/* The router in front of the home router that maps: the next hop, else
+ * the carrier's PCP server found without a hop; NULL if none maps. */
+const struct gateway *evidence_front_mapper(const struct evidence *ev);
 /* The first hop of the carrier's network (shared space, RFC 6598, or a
  * DS-Lite AFTR) before the first public hop, or -1. */
 int evidence_carrier_hop(const struct netaddr *hops, int nhops);

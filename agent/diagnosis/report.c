@@ -19,7 +19,7 @@ static const char *
 report_role(enum gw_role role)
 {
 	static const char *const names[] = { "home-router", "upstream-router",
-	    "carrier-nat" };
+	    "carrier-nat", "carrier-pcp-server" };
 	return NAME_OF(names, role, "unknown");
 }
 

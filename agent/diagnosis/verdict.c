@@ -335,11 +335,15 @@ verdict_topology(const struct evidence *ev, struct verdict *v)
 	}
 }
 
-/* The carrier's NAT among the gateways probed: an address in shared space
- * (RFC 6598) or DS-Lite's AFTR. */
+/* The carrier's NAT among the gateways probed: its PCP server where it
+ * maps, else an address in shared space (RFC 6598) or DS-Lite's AFTR. */
 static const struct gateway *
 verdict_carrier(const struct evidence *ev)
 {
+	const struct gateway *pcp = evidence_front_mapper(ev);
+
+	if (pcp != NULL && pcp->role == GW_PCP)
+		return pcp;	/* its PCP server, found without a hop */
 	for (int i = 0; i < ev->ngateways; i++) {
 		const struct gateway *g = &ev->gateways[i];
 		if (g->role != GW_HOME && (addr_classify(&g->address) ==
@@ -370,9 +374,15 @@ verdict_carrier_maps(struct verdict *v)
 	if (!verdict_ipv4_shared(v->kind) || v->carrier == NULL ||
 	    !evidence_gateway_can_map(v->carrier))
 		return false;
-	verdict_add_why(v, "the carrier's NAT at %s maps ports on request",
-	    addr_ntop(&v->carrier->address, c, sizeof(c)));
-	return v->carrier == v->upstream && verdict_home_maps(v);
+	if (v->carrier->role == GW_PCP)
+		verdict_add_why(v, "the carrier's PCP server at %s maps ports on "
+		    "request (found by DHCP or its anycast address, RFC 7723)",
+		    addr_ntop(&v->carrier->address, c, sizeof(c)));
+	else
+		verdict_add_why(v, "the carrier's NAT at %s maps ports on request",
+		    addr_ntop(&v->carrier->address, c, sizeof(c)));
+	return (v->carrier == v->upstream || v->carrier->role == GW_PCP) &&
+	    verdict_home_maps(v);
 }
 
 void

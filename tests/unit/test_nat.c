@@ -14,6 +14,7 @@
 
 #include "lib/reason.h"
 #include "nat/desc.h"
+#include "nat/pcpserver.h"
 #include "nat/ssdp.h"
 #include "nat/upnphttp.h"
 
@@ -279,10 +280,136 @@ test_upnphttp_reply(void **state)
 			    rc < 0 ? why : "");
 	}
 }
+/* RFC 7291's PCP server option, as each DHCP client keeps it: the table
+ * of good and bad values, and what each names. */
+static void
+test_pcpserver_option158(void **state)
+{
+	static const struct {
+		const char *name;
+		uint8_t v[16];
+		size_t len;
+		int want;		/* count, or -1 */
+		const char *first, *why;
+	} t[] = {
+		{ "one", { 4, 192, 0, 0, 9 }, 5, 1, "192.0.0.9", NULL },
+		{ "two lists", { 4, 100, 64, 0, 9, 8, 10, 0, 0, 1, 100, 64, 0, 9 },
+		    14, 2, "100.64.0.9", NULL },	/* a duplicate dropped */
+		{ "loopback, multicast skipped", { 8, 127, 0, 0, 1, 224, 0, 0, 1 },
+		    9, 0, NULL, NULL },
+		{ "empty", { 0 }, 0, -1, NULL, "option 158 is empty" },
+		{ "list of 0", { 0 }, 1, -1, NULL,
+		    "option 158: a list's length is not a multiple of 4" },
+		{ "list of 5", { 5, 1, 2, 3, 4, 5 }, 6, -1, NULL,
+		    "option 158: a list's length is not a multiple of 4" },
+		{ "runs past", { 8, 1, 2, 3, 4 }, 5, -1, NULL,
+		    "option 158: a list runs past the option" },
+	};
+	struct netaddr out[PCPSERVER_MAX];
+	char why[120], ip[ADDR_STRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int n = pcpserver_option158(t[i].v, t[i].len, out, 0,
+		    PCPSERVER_MAX, why, sizeof(why));
+		if (n != t[i].want)
+			fail_msg("%s: %d, not %d", t[i].name, n, t[i].want);
+		if (t[i].first)
+			assert_string_equal(addr_ntop(&out[0], ip, sizeof(ip)),
+			    t[i].first);
+		if (t[i].why)
+			assert_string_equal(why, t[i].why);
+	}
+}
+
+/* A DHCPv4 message as dhcpcd keeps it: the cookie at 236, the option
+ * split in two (RFC 3396), and its end; a DHCPv6 one with option 86. */
+static void
+test_pcpserver_messages(void **state)
+{
+	uint8_t m[300] = { 0 }, m6[64] = { 0 };
+	struct netaddr out[PCPSERVER_MAX];
+	char why[120], ip[ADDR_STRLEN];
+	size_t at = 240;
+
+	(void)state;
+	m[236] = 0x63, m[237] = 0x82, m[238] = 0x53, m[239] = 0x63;
+	m[at++] = 53, m[at++] = 1, m[at++] = 5;			/* ACK */
+	m[at++] = 0;							/* pad */
+	m[at++] = 158, m[at++] = 3, m[at++] = 4, m[at++] = 100, m[at++] = 64;
+	m[at++] = 158, m[at++] = 2, m[at++] = 0, m[at++] = 9;
+	m[at++] = 255;
+	assert_int_equal(pcpserver_dhcp4(m, at, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), 1);
+	assert_string_equal(addr_ntop(&out[0], ip, sizeof(ip)), "100.64.0.9");
+	assert_int_equal(pcpserver_dhcp4(m, 200, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "not a DHCP message (no magic cookie at byte 236)");
+	m[at - 1] = 158;		/* no end: an option past the message */
+	assert_int_equal(pcpserver_dhcp4(m, at, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "an option runs past the message");
+
+	m6[0] = 7;					/* Reply */
+	m6[4] = 0, m6[5] = 86, m6[6] = 0, m6[7] = 32;
+	m6[8] = 0x20, m6[9] = 0x01, m6[10] = 0x0d, m6[11] = 0xb8, m6[23] = 1;
+	m6[34] = 0xff, m6[35] = 0xff, m6[36] = 100, m6[37] = 64, m6[39] = 9;
+	assert_int_equal(pcpserver_dhcp6(m6, 40, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), 1);	/* the IPv4-mapped one; IPv6 maps no IPv4 */
+	assert_string_equal(addr_ntop(&out[0], ip, sizeof(ip)), "100.64.0.9");
+	m6[7] = 33;
+	assert_int_equal(pcpserver_dhcp6(m6, 41, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "option 86 is not a list of IPv6 addresses");
+	assert_int_equal(pcpserver_dhcp6(m6, 40, out, 0, PCPSERVER_MAX, why,
+	    sizeof(why)), -1);
+	assert_string_equal(why, "an option runs past the message");
+}
+
+/* ISC dhclient's text: the last lease's unknown-158, in hex octets. */
+static void
+test_pcpserver_dhclient(void **state)
+{
+	static const char leases[] =
+	    "lease {\n  interface \"wan\";\n  option unknown-158 4:1:2:3:4;\n}\n"
+	    "lease {\n  interface \"wan\";\n  fixed-address 100.64.0.2;\n"
+	    "  option unknown-158 4:64:40:0:9;\n  renew 4 2026/12/03 10:00:00;\n}\n";
+	static const struct { const char *text, *why; } bad[] = {
+		{ "lease {\n option unknown-158 4:64:40:0:9\n}\n",
+		    "option unknown-158 has no ';'" },
+		{ "lease {\n option unknown-158 4:64:40:0:;\n}\n",
+		    "option unknown-158 is not octets in hex (4:c0:0:0:9)" },
+		{ "lease {\n option unknown-158 \"abcd\";\n}\n",
+		    "option unknown-158 is not octets in hex (4:c0:0:0:9)" },
+		{ "lease {\n option unknown-158 4:164:40:0:9;\n}\n",
+		    "option unknown-158 is not octets in hex (4:c0:0:0:9)" },
+		{ "lease {\n option unknown-158 8:64:40:0:9;\n}\n",
+		    "option 158: a list runs past the option" },
+	};
+	struct netaddr out[PCPSERVER_MAX];
+	char why[120], ip[ADDR_STRLEN];
+
+	(void)state;
+	assert_int_equal(pcpserver_dhclient(leases, strlen(leases), out, 0,
+	    PCPSERVER_MAX, why, sizeof(why)), 1);
+	assert_string_equal(addr_ntop(&out[0], ip, sizeof(ip)), "100.64.0.9");
+	assert_int_equal(pcpserver_dhclient("lease {\n}\n", 10, out, 0,
+	    PCPSERVER_MAX, why, sizeof(why)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pcpserver_dhclient(bad[i].text, strlen(bad[i].text), out, 0,
+		    PCPSERVER_MAX, why, sizeof(why)) != -1)
+			fail_msg("taken: %s", bad[i].text);
+		assert_string_equal(why, bad[i].why);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pcpserver_option158),
+		cmocka_unit_test(test_pcpserver_messages),
+		cmocka_unit_test(test_pcpserver_dhclient),
 		cmocka_unit_test(test_ssdp_good),
 		cmocka_unit_test(test_ssdp_bad),
 		cmocka_unit_test(test_ssdp_notify),
