@@ -41,8 +41,12 @@ write_conf() {
 	chmod 600 "$conf.new"
 	mv "$conf.new" "$conf"
 }
-start_agent() {
-	lab_spawn host "$bin" ${AGENT_V:--v} agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+start_agent() {	# AGENT_WRAP: a command line the agent's runs under
+	if [ -n "${AGENT_WRAP:-}" ]; then
+		eval "lab_spawn host $AGENT_WRAP \"\$bin\" ${AGENT_V:--v} agent --config \"\$conf\"" >> "$LAB_DIR/agent.log" 2>&1
+	else
+		lab_spawn host "$bin" ${AGENT_V:--v} agent --config "$conf" >> "$LAB_DIR/agent.log" 2>&1
+	fi
 	agent=$LAB_PID
 	for _ in $(seq 100); do
 		status_json > /dev/null 2>&1 &&

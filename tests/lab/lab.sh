@@ -28,7 +28,7 @@ LAB_V6_HOST=2a05:5:1::10
 LAB_OBS6=2a05:5:f::2
 LAB_ECHO6="http://[$LAB_OBS6]/"
 LAB_REDIRECT6=2a05:5:f::4
-LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp cgnat-fullcone cgnat-symmetric double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
+LAB_TOPOLOGIES="public single-nat single-nat-v6 cgnat-v6 cgnat-isp ds-lite cgnat-pcp cgnat-pcp-anycast cgnat-fullcone cgnat-symmetric double-nat double-nat-upnp double-nat-chain cgnat twin-ip bridge no-mapping"
 
 LAB_HERE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
 
@@ -484,6 +484,25 @@ lab_topo_cgnat() {
 lab_topo_cgnat_pcp() {
 	lab_topo_cgnat
 	lab_upnpd cgn wan lan 100.64.0.0/10 "Carrier NAT" "CGN-9000"
+}
+
+# The same carrier, whose PCP server answers only where the carrier says
+# it is: the anycast address of RFC 7723 (192.0.0.9), or with
+# LAB_PCP_AT=ADDR another address its DHCP names (RFC 7291); at the hop
+# itself nothing answers (no NAT-PMP, PCP or UPnP at 100.64.0.1).
+lab_topo_cgnat_pcp_anycast() {
+	local at=${LAB_PCP_AT:-192.0.0.9}
+	lab_topo_cgnat_pcp
+	lab_run cgn nft -f - <<-NFT
+	table ip pcpserver {
+	    chain hide { type filter hook prerouting priority -300; policy accept;
+	        iifname "lan" ip daddr 100.64.0.1 meta l4proto { tcp, udp } drop;
+	    }
+	    chain at { type nat hook prerouting priority -100; policy accept;
+	        iifname "lan" ip daddr $at udp dport 5351 dnat to 100.64.0.1;
+	    }
+	}
+	NFT
 }
 
 # A carrier NAT that maps and filters endpoint-independently ("full cone",

@@ -15,6 +15,10 @@
 #               agent keeps each service through the carrier's PCP too, a
 #               stranger reaches it, and the carrier's address is published
 #               (a way of ours opens it); SIGTERM leaves both routers clean
+#   carrier-anycast  the same, the carrier's PCP server answering only at
+#               its anycast address (RFC 7723), none at the hop
+#   carrier-lease    ... only where its DHCP said (option 158, RFC 7291),
+#               as ISC dhclient kept it in this host's lease file
 #   reboot      the router restarts with its rules flushed: the mapping is
 #               back within 2 s of its return
 #   reload      SIGHUP with one service added and one removed changes
@@ -216,6 +220,31 @@ case_carrier() {
 	lab_upnpd_told rtr 5.0.1.2
 	lab_knot "$SECRET"
 	kept_through_two cgn 5.0.1.2
+}
+
+case_carrier_anycast() {
+	lab_setup cgnat-pcp-anycast
+	lab_upnpd_told rtr 5.0.1.2
+	lab_knot "$SECRET"
+	kept_through_two cgn 5.0.1.2
+	check_eq "found at the anycast address" \
+		"$(grep -c 'the router in front, 192.0.0.9, maps too' "$LAB_DIR/agent.log")" 1
+}
+
+# The agent sees a lease file at dhclient's own path (a mount namespace
+# of its own: nothing on this machine's /var/lib changes).
+case_carrier_lease() {
+	local d=$LAB_DIR/varlib
+	LAB_PCP_AT=10.64.0.9 lab_setup cgnat-pcp-anycast
+	lab_upnpd_told rtr 5.0.1.2
+	lab_knot "$SECRET"
+	mkdir -p "$d/dhcp"
+	printf 'lease {\n  interface "eth0";\n  fixed-address 192.168.1.10;\n  option unknown-158 4:a:40:0:9;\n}\n' \
+		> "$d/dhcp/dhclient.eth0.leases"
+	AGENT_WRAP="unshare -m --propagation private sh -c 'mount --bind $d /var/lib && exec \"\$0\" \"\$@\"'" \
+		kept_through_two cgn 5.0.1.2
+	check_eq "found where the lease file said" \
+		"$(grep -c 'the router in front, 10.64.0.9, maps too' "$LAB_DIR/agent.log")" 1
 }
 
 case_reboot() {

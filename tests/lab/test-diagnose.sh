@@ -25,7 +25,8 @@ no-mapping)	want=(single-nat 1 1 "enable-port-mapping manual-port-forward dmz po
 double-nat|double-nat-upnp|double-nat-chain)
 		want=(double-nat 2 1 "bridge-mode twin-ip dmz manual-port-forward port-redirect" 192.168.0.1) ;;
 cgnat)		want=(cgnat 2 1 "request-public-ip use-ipv6 relay" 100.64.0.1) ;;
-cgnat-pcp)	want=(cgnat 2 1 "carrier-pcp request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
+cgnat-pcp|cgnat-pcp-anycast)
+		want=(cgnat 2 1 "carrier-pcp request-public-ip use-ipv6 port-redirect" 100.64.0.1) ;;
 cgnat-isp)	want=(cgnat 3 1 "request-public-ip use-ipv6 bridge-mode relay" 192.168.0.1) ;;
 cgnat-fullcone)	# the home router found 5.0.1.2 by STUN; a port can be held
 		want=(cgnat 2 0 "hold request-public-ip use-ipv6 relay" 100.64.0.1) ;;
@@ -56,8 +57,14 @@ double-nat-upnp)
 	check "ISP box speaks UPnP" '.gateways[] | select(.role == "upstream-router") | .upnp.can_map' true "$json"
 	check "ISP box named" '.gateways[] | select(.role == "upstream-router") | .friendly_name' "ISP Box" "$json"
 	check "advice names the ISP box" '.advice[0].detail | test("Speedlink 5000")' true "$json" ;;
-double-nat|cgnat|cgnat-isp|cgnat-pcp)
+double-nat|cgnat|cgnat-isp|cgnat-pcp|cgnat-pcp-anycast)
 	check "home router refuses NAT-PMP" '.gateways[0].natpmp.result' 3 "$json" ;;&
+cgnat-pcp-anycast)
+	check "nothing answers at the hop" '.gateways[] | select(.role == "upstream-router") | .pcp.answered' false "$json"
+	check "the carrier's PCP server found at its anycast address (RFC 7723)" \
+		'[.gateways[] | select(.role == "carrier-pcp-server" and .pcp.can_map) | .address] | join(" ")' 192.0.0.9 "$json"
+	check "the verdict says so" '.evidence | tostring | test("PCP server at 192.0.0.9 maps ports on request")' true "$json"
+	check "advice names it" '.advice[0].detail | test("192.0.0.9")' true "$json" ;;
 cgnat-pcp)
 	check "the carrier's NAT maps" '.gateways[1].natpmp.can_map' true "$json"
 	check "advice names the carrier" '.advice[0].detail | test("100.64.0.1 \\(Lab Networks CGN-9000\\)")' true "$json"
