@@ -16,6 +16,7 @@
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/config/state.h"
+#include "ddns/provider.h"
 #include "agent/diagnosis/carriertest.h"
 #include "agent/diagnosis/diagnosis.h"
 #include "agent/diagnosis/report.h"
@@ -35,6 +36,7 @@ struct diagnose_run {
 	int status;
 	struct timeval started;
 	struct evidence ev;		/* with the carrier test's finding */
+	char no_srv[120];		/* evidence's: records without SRV */
 	struct carriertest *carrier;
 	struct evdns_base *dns;
 };
@@ -136,6 +138,25 @@ diagnose_hairpin(struct diagnose_run *run, const struct config *cfg)
 	run->cfg.hairpin_name = config_ipv4_name(cfg);
 }
 
+/* The records whose provider cannot say a service's port (a held one is
+ * never the service's own): the advice names them. */
+static void
+diagnose_no_srv(struct diagnose_run *run, const struct config *cfg)
+{
+	char *out = run->no_srv;
+	size_t len = sizeof(run->no_srv);
+
+	for (int i = 0; i < cfg->nddns && cfg->nservices > 0; i++) {
+		const struct ddns_config *r = &cfg->ddns[i];
+		const struct provider *p = provider_of(r->provider);
+		if (!(r->record & REC_A) || r->provider == PROV_REDIRECT ||
+		    p == NULL || p->srv)
+			continue;
+		snprintf(out + strlen(out), len - strlen(out), "%s%s (%s)",
+		    out[0] ? ", " : "", r->name, p->name);
+	}
+}
+
 /* Observers: the command line's, else the configuration's, else ours. */
 static int
 diagnose_defaults(struct diagnose_run *run)
@@ -153,6 +174,7 @@ diagnose_defaults(struct diagnose_run *run)
 		c->check_proto = cfg.services[0].protocol;
 	}
 	diagnose_hairpin(run, &cfg);
+	diagnose_no_srv(run, &cfg);
 	return 0;
 }
 
@@ -192,6 +214,10 @@ diagnose_report(struct diagnose_run *run, const struct evidence *ev)
 
 	gettimeofday(&now, NULL);
 	timersub(&now, &run->started, &took);
+	if (ev != &run->ev)
+		evidence_copy(&run->ev, ev);
+	memcpy(run->ev.no_srv, run->no_srv, sizeof(run->no_srv));
+	ev = &run->ev;
 	verdict_decide(ev, &v);
 	if (!run->json)
 		report_text(stdout, ev, &v, isatty(STDOUT_FILENO) &&

@@ -355,8 +355,9 @@ advice_hold(const struct evidence *ev, struct verdict *v)
 {
 	char p[ADDR_STRLEN];
 	bool full = ev->carrier_test.kind == CARRIER_FULL_CONE;
+	struct advice *a;
 
-	advice_add(v, "hold", "Hold a port open through the carrier's NAT",
+	a = advice_add(v, "hold", "Hold a port open through the carrier's NAT",
 	    "%s `homereach agent` %s each service there: the A record names %s "
 	    "and an SRV record each service's port (the carrier's port is not "
 	    "the service's own); it tests again when the port moves, and "
@@ -368,6 +369,11 @@ advice_hold(const struct evidence *ev, struct verdict *v)
 	    "cone\").", full ? "holds" : "tests the carrier's NAT through a "
 	    "mapping on the home router and, where it is a full cone, holds",
 	    addr_ntop(&v->public_v4, p, sizeof(p)));
+	if (a != NULL && ev->no_srv[0])
+		snprintf(a->detail + strlen(a->detail), sizeof(a->detail) -
+		    strlen(a->detail), " The record %s cannot carry the port (no "
+		    "SRV records): use rfc2136, cloudflare or the redirect server "
+		    "for it.", ev->no_srv);
 }
 
 /* The ways out, in order: the carrier's own mapping when it offers one,

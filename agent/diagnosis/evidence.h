@@ -103,6 +103,8 @@ struct evidence {
 	struct ipv6_evidence v6;
 	struct hairpin_evidence hairpin;
 	struct carrier_finding carrier_test;	/* diagnose and the agent */
+	char no_srv[120];		/* the configured records that cannot
+					 * carry a port: "home (dyndns2)" */
 };
 
 /* dst = src, writing only the gateways and observations in use (a kept

@@ -188,6 +188,14 @@ service = web" CHECK_URL="http://$LAB_REDIRECT/check" write_conf "web 8080" "dea
 		"$(lab_run inet curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 'http://www.example.com/a?b=c')" \
 		"307 http://5.0.1.2:$web/a?b=c"
 	check_eq "where the service answers" "$(reach_tcp 5.0.1.2 "$web")" hello-from-nas
+	# diagnose names a record that cannot carry a held port.
+	{ cat "$conf"; printf '[ddns dyn]\nprovider = dyndns2\nserver = https://dyn.example.com\n'
+	  printf 'hostname = dyn.example.com\nusername = u\npassword = p\n'; } > "$LAB_DIR/conf/diag.conf"
+	chmod 600 "$LAB_DIR/conf/diag.conf"
+	lab_run host "$bin" diagnose --json --config "$LAB_DIR/conf/diag.conf" --timeout 3 > "$LAB_DIR/diag.json" 2>/dev/null
+	check "diagnose: hold first" '.advice[0].id' hold "$LAB_DIR/diag.json"
+	check "diagnose: the dyndns2 record cannot carry the port" \
+		'.advice[0].detail | test("The record dyn \\(dyndns2\\) cannot carry the port")' true "$LAB_DIR/diag.json"
 	lab_fullcone_off cgn
 	wait_for 40 sh -c "[ \"\$(ip netns exec $(lab_ns inet) curl -s -o /dev/null -w '%{redirect_url}' --max-time 2 http://www.example.com/a)\" = '' ]"
 	check_eq "the flip: visitors are no longer sent where nothing answers" \
