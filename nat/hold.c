@@ -59,7 +59,7 @@ struct hold {
 	void *changed_arg;
 };
 
-static struct hold *holds;		/* the first is the sentinel */
+static struct hold *holds;
 static int hold_interval_s = HOLD_KEEPALIVE_S;	/* the others' */
 
 /* An answer to wayin: a router layer's (op) or a flow's. */
@@ -85,9 +85,16 @@ hold_find(int protocol, uint16_t port)
 	return NULL;
 }
 
+/* A TCP flow ends with a reset, not a FIN: no TIME_WAIT holds the local
+ * port, which the next connection takes again at once. */
 static void
 hold_close_sock(struct hold *h)
 {
+	struct linger abort = { .l_onoff = 1, .l_linger = 0 };
+
+	if (h->sock.fd >= 0 && h->protocol == IPPROTO_TCP)
+		(void)setsockopt(h->sock.fd, SOL_SOCKET, SO_LINGER, &abort,
+		    sizeof(abort));
 	loop_sock_close(&h->sock);
 	h->sock.fd = -1;
 	h->connected = false;
@@ -188,12 +195,23 @@ hold_tell(struct hold *h, const char *error)
 /* The sentinel's keep-alives see a move within HOLD_KEEPALIVE_S; the
  * others' only keep their ports open, as seldom as the binding lifetime
  * allows (each asks again at once when the sentinel sees a move). */
+/* A UDP flow if there is one: its answer shows a move at once, where a
+ * TCP connection must first be found dead and made again. */
+static const struct hold *
+hold_sentinel(void)
+{
+	for (const struct hold *h = holds; h != NULL; h = h->next)
+		if (h->protocol == IPPROTO_UDP)
+			return h;
+	return holds;
+}
+
 static int64_t
 hold_keepalive_ms(const struct hold *h)
 {
 	int s = hold_interval_s;
 
-	if (h == holds && s > HOLD_KEEPALIVE_S)
+	if (h == hold_sentinel() && s > HOLD_KEEPALIVE_S)
 		s = HOLD_KEEPALIVE_S;
 	return (int64_t)s * 1000;
 }
@@ -227,6 +245,8 @@ hold_poke_others(const struct hold *moved)
 	for (struct hold *h = holds; h != NULL; h = h->next) {
 		if (h == moved || !h->known || h->tries > 0)
 			continue;
+		if (h->protocol == IPPROTO_TCP)
+			hold_close_sock(h);	/* the carrier forgot it too */
 		h->tries = 1;
 		hold_send(h);
 		loop_after(h->timer, HOLD_RETX_MS);
@@ -292,6 +312,20 @@ hold_message(struct hold *h, const uint8_t *buf, size_t len)
 	hold_answered(h, seen);
 }
 
+/* TCP: the connection ended (a reset after a move: the carrier forgot
+ * it): a healthy flow's is made again now, not at the next keep-alive. */
+static void
+hold_reconnect(struct hold *h)
+{
+	bool healthy = h->tries == 0;	/* else the retries' pace holds */
+
+	hold_close_sock(h);
+	if (!healthy)
+		return;
+	h->tries = 1;
+	loop_after(h->timer, 0);
+}
+
 /* TCP: a STUN message is its header and its length's worth. */
 static void
 hold_read_tcp(struct hold *h)
@@ -302,7 +336,7 @@ hold_read_tcp(struct hold *h)
 
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			hold_close_sock(h);	/* opened again at the next send */
+			hold_reconnect(h);
 		return;
 	}
 	h->inlen += (size_t)n;

@@ -277,6 +277,8 @@ agent_on_hold_moved(const char *name, void *arg)
 	char why[120];
 
 	snprintf(why, sizeof(why), "service %s: its held port moved", name);
+	a->carrier.retest = true;
+	carrier_forget_lifetime(a);
 	agent_check(a, why, 0);
 }
 

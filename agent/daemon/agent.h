@@ -122,6 +122,8 @@ struct agent {
 	struct {
 		struct carriertest *test;
 		bool busy, full_cone;
+		bool retest;		/* a held port moved: tested again
+					 * before anything is published */
 		char said[80];		/* the last finding, said once */
 		/* How long a silent port stays open (RFC 5780 section
 		 * 4.6), measured once it is a full cone: how seldom held
@@ -175,6 +177,8 @@ void agent_ondemand_free(struct agent *a);
  * router when one is there that does not map; a full cone gets each
  * service held (ways.hold), anything else none. */
 void carrier_consider(struct agent *a, const struct evidence *ev);
+/* A binding lifetime being measured is dropped (a held port moved). */
+void carrier_forget_lifetime(struct agent *a);
 void carrier_free(struct agent *a);
 /* outside.c: a service got a mapping (services_on_change). */
 void agent_on_service(const char *name, int family, void *arg);

@@ -47,6 +47,19 @@ carrier_lifetime(const struct lifetime_result *r, void *arg)
 		    "open %d s or more: keep-alives every %d s", r->alive_s, every);
 }
 
+/* A held port moved, or the carrier is no full cone any more: a
+ * measurement under way measured something else; the next full cone
+ * measures again. */
+void
+carrier_forget_lifetime(struct agent *a)
+{
+	if (!a->carrier.measuring)
+		return;
+	lifetime_free(a->carrier.lifetime);
+	a->carrier.lifetime = NULL;
+	a->carrier.measuring = false;
+}
+
 /* Once behind a full cone, and again a day later. */
 static void
 carrier_measure(struct agent *a, const struct netaddr *server)
@@ -70,6 +83,7 @@ carrier_found(const struct carrier_finding *f, void *arg)
 	const struct netaddr *hold = full ? &f->server : &none;
 
 	a->carrier.busy = false;
+	a->carrier.retest = false;
 	if (strcmp(a->carrier.said, f->words) != 0)
 		log_info("the NAT in front of the home router: %s%s", f->words,
 		    full ? ", and each service is" : "");
@@ -82,6 +96,8 @@ carrier_found(const struct carrier_finding *f, void *arg)
 	}
 	if (full)
 		carrier_measure(a, &f->server);
+	else
+		carrier_forget_lifetime(a);
 	agent_ddns(a);		/* held ports published, or withdrawn */
 }
 
@@ -118,6 +134,7 @@ carrier_consider(struct agent *a, const struct evidence *ev)
 		carrier_test(a);
 		return;
 	}
+	a->carrier.retest = false;	/* nothing to test any more */
 	if (a->ways.hold.family) {
 		a->ways.hold = (struct netaddr){ 0 };
 		services_apply(a->svc, a->cfg, &a->ways);

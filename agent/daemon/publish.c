@@ -321,10 +321,11 @@ agent_ddns_for(struct agent *a, const char *why, const struct timespec *cause)
 
 	if (a->stopping || a->cfg->nddns == 0 || !a->have_verdict)
 		return;
-	/* A carrier test or a held port's outside check under way: each
-	 * asks again when it answers (a held port is published, or withdrawn,
-	 * on what they find, never in between). */
-	if (a->carrier.busy || services_outside_due(a->svc))
+	/* A carrier test due or under way (a held port moved), or a held
+	 * port's outside check: each asks again when it answers (a held port
+	 * is published, or withdrawn, on what they find, never in between). */
+	if (a->carrier.busy || a->carrier.retest ||
+	    services_outside_due(a->svc))
 		return;
 	due = publish_ddns_due(a);	/* each record decided, kept for status */
 	if (publish_helper_probes(a))

@@ -60,7 +60,8 @@ agent_record_json(const struct agent *a, const struct ddns_config *r,
 	ddns_next_text(r, d, now, next, sizeof(next));
 	/* An address that must not be published says why, not "update"
 	 * (as the last DNS step decided). */
-	if (a->have_verdict && dec != NULL && dec->action == DDNS_REFUSED)
+	if (a->have_verdict && dec != NULL && (dec->action == DDNS_REFUSED ||
+	    dec->action == DDNS_WITHDRAW))
 		snprintf(next, sizeof(next), "%s", dec->why);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "name",
 	    r->name, "hostname", r->hostname, "record", fam == AF_INET6 ?
