@@ -312,20 +312,6 @@ hold_message(struct hold *h, const uint8_t *buf, size_t len)
 	hold_answered(h, seen);
 }
 
-/* TCP: the connection ended (a reset after a move: the carrier forgot
- * it): a healthy flow's is made again now, not at the next keep-alive. */
-static void
-hold_reconnect(struct hold *h)
-{
-	bool healthy = h->tries == 0;	/* else the retries' pace holds */
-
-	hold_close_sock(h);
-	if (!healthy)
-		return;
-	h->tries = 1;
-	loop_after(h->timer, 0);
-}
-
 /* TCP: a STUN message is its header and its length's worth. */
 static void
 hold_read_tcp(struct hold *h)
@@ -335,8 +321,11 @@ hold_read_tcp(struct hold *h)
 	int need;
 
 	if (n <= 0) {
+		/* Closed or reset (a server closes idle ones; after a move it
+		 * hears of a flow it does not know): opened again at the next
+		 * send, the keep-alive's (or its retry, half a second on). */
 		if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			hold_reconnect(h);
+			hold_close_sock(h);
 		return;
 	}
 	h->inlen += (size_t)n;
