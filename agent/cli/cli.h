@@ -41,5 +41,6 @@ json_t *cli_ask_agent(const char *runtime_dir, const struct ctl_request *r,
 int status_main(int argc, char *argv[]);
 int import_main(int argc, char *argv[]);
 int redirectcmd_main(int argc, char *argv[]);
+int relaycmd_main(int argc, char *argv[]);
 
 #endif

@@ -25,6 +25,9 @@ static const struct {
 	{ "redirect-server", " [passwd]", redirectcmd_main,
 	    "run the port-redirecting DDNS server (for ISPs that block port 80),\n"
 	    "                             or add a host to its users file" },
+	{ "relay-server", " [add-home]", relaycmd_main,
+	    "run a WireGuard relay for homes nothing else reaches, or add a\n"
+	    "                             home to it" },
 	{ "check-config", "", checkconfig_main,
 	    "report every problem of the configuration file, with its line" },
 	{ "import", " ddclient|inadyn", import_main,

@@ -24,7 +24,7 @@
 #include "lib/resolve.h"
 
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
-	SEC_REDIRECT, SEC_HOOK, SEC_UNKNOWN };
+	SEC_REDIRECT, SEC_RELAY, SEC_HOOK, SEC_UNKNOWN };
 
 #define CFG_MAX_KEYS	48	/* keys remembered per section */
 
@@ -401,6 +401,71 @@ cfg_redirect_key(struct cfg_parser *p, const char *key, char *v)
 		    "[redirect-server]", key);
 }
 
+static bool
+cfg_name_ok(const char *name)
+{
+	if (*name == '\0')
+		return false;
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
+			return false;
+	return true;
+}
+
+/* "20000-20999": the public ports a relay hands out. */
+static void
+cfg_port_range(struct cfg_parser *p, const char *v, uint16_t *lo,
+    uint16_t *hi)
+{
+	unsigned a, b;
+	char end;
+
+	if (sscanf(v, "%u-%u%c", &a, &b, &end) != 2 || a < 1024 || b > 65535 ||
+	    a > b)
+		config_error(p->cfg, p->line, "ports: want LOW-HIGH within "
+		    "1024-65535, as 20000-20999");
+	else
+		*lo = (uint16_t)a, *hi = (uint16_t)b;
+}
+
+static void
+cfg_relay_key(struct cfg_parser *p, const char *key, char *v)
+{
+	struct relay_config *r = &p->cfg->relay;
+	struct netaddr a;
+	long n;
+
+	if (!strcmp(key, "listen"))
+		cfg_copy(p, r->listen, sizeof(r->listen), v, key);
+	else if (!strcmp(key, "ports"))
+		cfg_port_range(p, v, &r->port_lo, &r->port_hi);
+	else if (!strcmp(key, "homes_file"))
+		cfg_copy(p, r->homes_file, sizeof(r->homes_file), v, key);
+	else if (!strcmp(key, "key_file"))
+		cfg_copy(p, r->key_file, sizeof(r->key_file), v, key);
+	else if (!strcmp(key, "interface")) {
+		if (strlen(v) >= sizeof(r->interface) || !cfg_name_ok(v))
+			config_error(p->cfg, p->line, "interface: at most 15 of "
+			    "letters, digits, - _ .");
+		else
+			cfg_copy(p, r->interface, sizeof(r->interface), v, key);
+	} else if (!strcmp(key, "subnet")) {
+		size_t k = strlen(v);
+		if (k < 4 || strcmp(v + k - 3, "/24") != 0 || (v[k - 3] = '\0',
+		    addr_parse(v, &a) < 0) || a.family != AF_INET || a.bytes[3] ||
+		    addr_is_public(&a))
+			config_error(p->cfg, p->line, "subnet: want a private "
+			    "IPv4 /24, as 10.77.0.0/24");
+		else
+			memcpy(r->subnet, a.bytes, 4);
+	} else if (!strcmp(key, "quota")) {
+		if (cfg_number(p, v, 1, 1000, &n, key) == 0)
+			r->quota = (int)n;
+	} else
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in "
+		    "[relay-server]", key);
+}
+
 static void
 cfg_key(struct cfg_parser *p, const char *key, char *v)
 {
@@ -424,6 +489,8 @@ cfg_key(struct cfg_parser *p, const char *key, char *v)
 	}
 	else if (p->sec == SEC_REDIRECT)
 		cfg_redirect_key(p, key, v);
+	else if (p->sec == SEC_RELAY)
+		cfg_relay_key(p, key, v);
 	else if (p->sec == SEC_DDNS)
 		cfg_ddns_key(p, key, v);
 	else if (p->sec == SEC_HOOK)
@@ -444,17 +511,6 @@ cfg_ddns_defaults(struct ddns_config *r, const char *name, int line)
 	r->refresh_days = 25;
 	r->ttl = 300;
 	strcpy(r->tsig_algorithm, "hmac-sha256");
-}
-
-static bool
-cfg_name_ok(const char *name)
-{
-	if (*name == '\0')
-		return false;
-	for (const char *c = name; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
-			return false;
-	return true;
 }
 
 static void
@@ -549,6 +605,17 @@ cfg_section(struct cfg_parser *p, char *line)
 		else
 			p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
 		*first = *first ? *first : p->line;
+		return;
+	}
+	if (!strcmp(header, "relay-server")) {
+		if (p->cfg->relay.set) {
+			config_error(p->cfg, p->line, "[relay-server] appears "
+			    "twice (first at line %d)", p->cfg->relay.line);
+			return;
+		}
+		p->sec = SEC_RELAY;
+		p->cfg->relay.set = true;
+		p->cfg->relay.line = p->line;
 		return;
 	}
 	if (!strcmp(header, "redirect-server")) {
@@ -677,6 +744,10 @@ config_parse(const char *text, size_t len, const char *path,
 	cfg->redirect.status = 307;
 	cfg->redirect.ttl = 60;
 	cfg->redirect.max_per_source = 32;
+	memset(&cfg->relay, 0, sizeof(cfg->relay));
+	strcpy(cfg->relay.interface, "hr-relay0");
+	memcpy(cfg->relay.subnet, (uint8_t[4]){ 10, 77, 0, 0 }, 4);
+	cfg->relay.quota = 10;
 	if (memchr(text, '\0', len) != NULL) {
 		config_error(cfg, 1, "not a text file (it holds NUL bytes)");
 		return;

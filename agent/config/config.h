@@ -9,6 +9,7 @@
 
 #include "ddns/ddnsconf.h"
 #include "ddns/redirect/redirconf.h"
+#include "relay/relayconf.h"
 #include "lib/addr.h"
 
 #define CONFIG_MAX_RECORDS	128
@@ -71,6 +72,7 @@ struct config {
 	struct hook_config hooks[CONFIG_MAX_HOOKS];
 	int nhooks;
 	struct redirect_config redirect;
+	struct relay_config relay;
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;
 	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */

@@ -241,6 +241,28 @@ cfg_validate_redirect(struct config *cfg, const struct redirect_config *r)
 	    r->tsig_algorithm : NULL);
 }
 
+/* The relay: where homes' tunnels and visitors come (a public IPv4
+ * address), the ports it hands out, the files it keeps. */
+static void
+cfg_validate_relay(struct config *cfg, const struct relay_config *r)
+{
+	char host[256], why[REASON_LEN];
+	struct netaddr a;
+	uint16_t port;
+
+	if (!r->listen[0] || resolve_split(r->listen, 51820, host, sizeof(host),
+	    &port, why, sizeof(why)) < 0 || addr_parse(host, &a) < 0 ||
+	    a.family != AF_INET)
+		config_error(cfg, r->line, "[relay-server]: listen wants the "
+		    "relay's public IPv4 ADDRESS[:PORT] (WireGuard, 51820)");
+	if (r->port_lo == 0)
+		config_error(cfg, r->line, "[relay-server] has no ports (the "
+		    "public ports it hands out, as 20000-20999)");
+	if (!r->homes_file[0] || !r->key_file[0])
+		config_error(cfg, r->line, "[relay-server] needs homes_file and "
+		    "key_file");
+}
+
 /* https://, or http:// where the section allows it. */
 static bool
 cfg_url_ok(const char *url, bool plain_http)
@@ -276,6 +298,8 @@ config_check(struct config *cfg)
 		cfg_validate_service(cfg, &cfg->services[i]);
 	if (cfg->redirect.set)
 		cfg_validate_redirect(cfg, &cfg->redirect);
+	if (cfg->relay.set)
+		cfg_validate_relay(cfg, &cfg->relay);
 	for (int i = 0; i < cfg->nhooks; i++)
 		cfg_validate_hook(cfg, &cfg->hooks[i]);
 	if (cfg->heartbeat_url[0] && strncmp(cfg->heartbeat_url, "https://", 8) &&

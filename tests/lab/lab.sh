@@ -544,6 +544,15 @@ lab_carrier_home_router() {
 ext_stun_host=$LAB_STUN1"
 }
 
+# lab_vps: a small server with a public address, 5.0.2.5 on the lab's
+# internet (its own link from inet), for the relay.
+LAB_VPS=5.0.2.5
+lab_vps() {
+	lab_node vps
+	lab_link inet vps0 5.0.2.1/24 vps eth0 "$LAB_VPS/24"
+	lab_run vps ip route add default via 5.0.2.1
+}
+
 # lab_fullcone NODE PUBLIC SUBSCRIBER: NODE's NAT opens each public port
 # the subscriber sent from to anyone, for LAB_FULLCONE_WINDOW seconds
 # (30) after its last packet; its UDP mappings (conntrack) live as long, as
@@ -718,6 +727,8 @@ lab_teardown() {
 		rm -rf "/etc/netns/$ns"
 	done
 	LAB_NODES=()
+	# wireguard-go's sockets live in the host's folder, named per run.
+	rm -f /var/run/wireguard/hr"$LAB_ID"*.sock
 	[ -n "${LAB_KEEP_DIR:-}" ] || rm -rf "$LAB_DIR"
 }
 

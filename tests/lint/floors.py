@@ -16,7 +16,7 @@ FLOORS = [
     ["lib"],
     ["probes", "nat"],
     ["ddns"],
-    ["ddns/redirect"],
+    ["ddns/redirect", "relay"],
     ["agent/config"],
     ["agent/diagnosis", "agent/import"],
     ["agent/daemon"],

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include "relay/relaynet.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/netif.h"
+#include "lib/resolve.h"
+#include "relay/relayrules.h"
+
+#define RELAY_UAPI	"/var/run/wireguard"
+
+extern char **environ;
+
+struct relaynet {
+	struct relay_config c;
+	char public_ip[ADDR_STRLEN];
+	uint16_t wg_port;
+	pid_t wggo;			/* wireguard-go, or 0: the kernel's */
+	char fwd_if[2][IF_NAMESIZE];	/* forwarding turned on here */
+	char fwd_was[2];		/* '0' or '1' before, 0: untouched */
+	struct relay_home homes[RELAY_MAX_HOMES];
+	int nhomes;
+};
+
+/* argv run to its end, input on its stdin (quiet: its stderr to
+ * /dev/null); its exit status, or -1. */
+static int
+rn_run(char *const argv[], const char *input, bool quiet)
+{
+	posix_spawn_file_actions_t fa;
+	int pipefd[2] = { -1, -1 }, status = -1;
+	pid_t pid;
+
+	if (input != NULL && pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	if (input != NULL)
+		posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
+	if (quiet)
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	if (input != NULL) {
+		close(pipefd[0]);
+		if (pid > 0 && write(pipefd[1], input, strlen(input)) < 0)
+			log_warnx("%s: cannot write its input", argv[0]);
+		close(pipefd[1]);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#define RUN(...) rn_run((char *const[]){ __VA_ARGS__, NULL }, NULL, false)
+
+/* /proc/sys/net/ipv4/conf/IF/forwarding: set to '1', the old value kept. */
+static int
+rn_forward(const char *ifname, char *was)
+{
+	char path[96], old = '0';
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
+	    ifname);
+	if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		return -1;
+	if (read(fd, &old, 1) != 1 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    write(fd, "1", 1) != 1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*was = old;
+	return 0;
+}
+
+static void
+rn_unforward(const char *ifname, char was)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
+	    ifname);
+	if (was == 0 || was == '1' || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return;
+	if (write(fd, &was, 1) != 1)
+		log_warnx("%s: cannot turn forwarding back off", ifname);
+	close(fd);
+}
+
+/* The interface holding the public address (visitors come in there). */
+static int
+rn_public_if(const char *ip, char *name)
+{
+	struct netif_addr a[NETIF_MAX];
+	struct netaddr want;
+	int n = netif_ipv4(a, NETIF_MAX);
+
+	if (addr_parse(ip, &want) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (addr_equal(&a[i].address, &want)) {
+			snprintf(name, IF_NAMESIZE, "%s", a[i].name);
+			return 0;
+		}
+	return -1;
+}
+
+/* The kernel's WireGuard, else wireguard-go (in the foreground, our
+ * child), until its UAPI socket is there. */
+static int
+rn_interface(struct relaynet *r, char *why, size_t len)
+{
+	char sock[128];
+	char *argv[] = { "wireguard-go", "-f", r->c.interface, NULL };
+	posix_spawn_file_actions_t fa;
+
+	if (rn_run((char *const[]){ "ip", "link", "add", r->c.interface, "type",
+	    "wireguard", NULL }, NULL, true) == 0)
+		return 0;	/* the kernel's */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&r->wggo, "wireguard-go", &fa, NULL, argv, environ) != 0)
+		r->wggo = 0;
+	posix_spawn_file_actions_destroy(&fa);
+	if (r->wggo == 0) {
+		snprintf(why, len, "no WireGuard in this kernel, and wireguard-go "
+		    "cannot be started (apt install wireguard-go)");
+		return -1;
+	}
+	snprintf(sock, sizeof(sock), "%s/%s.sock", RELAY_UAPI, r->c.interface);
+	for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++)
+		nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+	if (access(sock, F_OK) != 0) {
+		snprintf(why, len, "wireguard-go made no %s", sock);
+		return -1;
+	}
+	return 0;
+}
+
+/* Each home a peer allowed its own address only; a peer no longer a
+ * home is removed. */
+static int
+rn_peers(struct relaynet *r, const struct relay_home *homes, int n)
+{
+	char allowed[32];
+	int rc = 0;
+
+	for (int i = 0; i < r->nhomes; i++) {
+		bool kept = false;
+		for (int k = 0; k < n && !kept; k++)
+			kept = !strcmp(r->homes[i].key, homes[k].key);
+		if (!kept)
+			rc |= RUN("wg", "set", r->c.interface, "peer", r->homes[i].key,
+			    "remove");
+	}
+	for (int i = 0; i < n; i++) {
+		const uint8_t *a = homes[i].address;
+		snprintf(allowed, sizeof(allowed), "%u.%u.%u.%u/32", a[0], a[1],
+		    a[2], a[3]);
+		rc |= RUN("wg", "set", r->c.interface, "peer", (char *)homes[i].key,
+		    "allowed-ips", allowed);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+int
+relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
+    char *why, size_t whylen)
+{
+	char *rules = malloc(256 + (size_t)n * 200 + 512);
+	int rc = -1;
+
+	if (rules == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (relayrules_text(&r->c, r->public_ip, homes, n, rules,
+	    256 + (size_t)n * 200 + 512) < 0)
+		snprintf(why, whylen, "too many homes for the rules");
+	else if (rn_run((char *const[]){ "nft", "-f", "-", NULL }, rules,
+	    false) != 0)
+		snprintf(why, whylen, "nft took not the relay's rules");
+	else if (rn_peers(r, homes, n) < 0)
+		snprintf(why, whylen, "wg took not every home as a peer");
+	else
+		rc = 0;
+	free(rules);
+	if (rc == 0) {
+		memcpy(r->homes, homes, sizeof(*homes) * (size_t)n);
+		r->nhomes = n;
+	}
+	return rc;
+}
+
+/* The interface's key, port, address, and up. */
+static int
+rn_configure(struct relaynet *r, char *why, size_t len)
+{
+	char port[8], addr[24];
+	const uint8_t *s = r->c.subnet;
+
+	snprintf(port, sizeof(port), "%u", r->wg_port);
+	snprintf(addr, sizeof(addr), "%u.%u.%u.1/24", s[0], s[1], s[2]);
+	if (RUN("wg", "set", r->c.interface, "private-key", r->c.key_file,
+	    "listen-port", port) != 0 ||
+	    RUN("ip", "address", "add", addr, "dev", r->c.interface) != 0 ||
+	    RUN("ip", "link", "set", r->c.interface, "up") != 0) {
+		snprintf(why, len, "cannot set up %s (wg, ip)", r->c.interface);
+		return -1;
+	}
+	if (rn_forward(r->c.interface, &r->fwd_was[0]) == 0)
+		snprintf(r->fwd_if[0], IF_NAMESIZE, "%s", r->c.interface);
+	if (rn_public_if(r->public_ip, r->fwd_if[1]) < 0 ||
+	    rn_forward(r->fwd_if[1], &r->fwd_was[1]) < 0) {
+		snprintf(why, len, "no interface of this host holds %s (listen)",
+		    r->public_ip);
+		return -1;
+	}
+	return 0;
+}
+
+struct relaynet *
+relaynet_up(const struct relay_config *c, const struct relay_home *homes,
+    int n, char *why, size_t whylen)
+{
+	struct relaynet *r = calloc(1, sizeof(*r));
+	char host[256];
+
+	if (r == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	r->c = *c;
+	if (resolve_split(c->listen, 51820, host, sizeof(host), &r->wg_port, why,
+	    whylen) < 0) {
+		free(r);
+		return NULL;
+	}
+	snprintf(r->public_ip, sizeof(r->public_ip), "%s", host);
+	if (rn_interface(r, why, whylen) < 0 || rn_configure(r, why, whylen) < 0 ||
+	    relaynet_homes(r, homes, n, why, whylen) < 0) {
+		relaynet_down(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+relaynet_down(struct relaynet *r)
+{
+	if (r == NULL)
+		return;
+	RUN("nft", "delete", "table", "ip", RELAY_TABLE);
+	for (int i = 0; i < 2; i++)
+		if (r->fwd_if[i][0])
+			rn_unforward(r->fwd_if[i], r->fwd_was[i]);
+	if (r->wggo > 0) {
+		kill(r->wggo, SIGTERM);
+		waitpid(r->wggo, NULL, 0);
+	} else
+		RUN("ip", "link", "del", r->c.interface);
+	free(r);
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# test-relay.sh CASE HOMEREACH: the relay server (WireGuard through
+# wireguard-go: this kernel has no module) on a small server with a
+# public address (lab_vps), homes behind a carrier NAT that maps per
+# destination (cgnat-symmetric), where nothing else gets in.
+#   server   relay-server add-home gives two homes keys, tunnel addresses
+#            and ports; the home's side is set up by hand from the
+#            [relay] section it wrote (the agent does not yet): a
+#            stranger reaches the home's TCP and UDP service at the
+#            relay's address and the home's port, and the service sees
+#            the stranger's own address; the home reaches neither the
+#            other home nor the internet through the tunnel; the other
+#            home's ports lead nowhere; SIGHUP takes a new home; SIGTERM
+#            takes the rules and the interface away
+here=$(dirname "$(realpath "$0")")
+. "$here/lab.sh"
+lab_test_init "$@"
+. "$here/agent.sh"
+
+relay_conf() {
+	mkdir -p "$LAB_DIR/relay"
+	cat > "$LAB_DIR/relay/relay.conf" <<-CONF
+	[relay-server]
+	listen = $LAB_VPS:51820
+	ports = 20000-20099
+	homes_file = $LAB_DIR/relay/homes
+	key_file = $LAB_DIR/relay/relay.key
+	interface = hr${LAB_ID}r
+	CONF
+}
+field() { sed -n "s/^$1 = //p" "$2"; }	# field KEY FILE
+
+# home NODE SECTION IF: the home's side, as the [relay] section says:
+# its tunnel, replies to what came through it routed back through it, and
+# the home's first port led to the services (TCP 8080, UDP 5353) at the
+# host's LAN address: a UDP service bound to any address answers from the
+# address its route picks, which must be the one the packet was sent to
+# (a redirect to the tunnel's own address loses every UDP answer).
+home() {
+	local node=$1 sec=$2 wg=$3 port
+	port=$(field ports "$sec" | cut -d- -f1)
+	field private_key "$sec" > "$LAB_DIR/$wg.key"
+	chmod 600 "$LAB_DIR/$wg.key"
+	lab_bg "$node" "$wg" wireguard-go -f "$wg"
+	for _ in $(seq 100); do [ -S "/var/run/wireguard/$wg.sock" ] && break; sleep 0.02; done
+	lab_run "$node" wg set "$wg" private-key "$LAB_DIR/$wg.key" peer "$(field server_key "$sec")" \
+		endpoint "$(field server "$sec")" allowed-ips 0.0.0.0/0 persistent-keepalive 25
+	lab_run "$node" ip addr add "$(field address "$sec")/24" dev "$wg"
+	lab_run "$node" ip link set "$wg" up
+	lab_run "$node" nft -f - <<-NFT
+	table ip relayhome {
+	    chain pre { type nat hook prerouting priority dstnat;
+	        iifname "$wg" tcp dport $port dnat to 192.168.1.10:8080
+	        iifname "$wg" udp dport $port dnat to 192.168.1.10:5353
+	    }
+	    chain tag { type filter hook prerouting priority mangle;
+	        iifname "$wg" ct mark set 0x4852
+	    }
+	    chain reply { type route hook output priority mangle;
+	        ct mark 0x4852 meta mark set 0x4852
+	    }
+	}
+	NFT
+	lab_run "$node" ip rule add fwmark 0x4852 table 4852
+	lab_run "$node" ip route add default dev "$wg" table 4852
+}
+
+case_server() {
+	local sec relay wg=hr${LAB_ID}a
+	lab_setup cgnat-symmetric
+	lab_vps
+	relay_conf
+	check_eq "add-home: a first home" \
+		"$(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf 2>&1 | head -1)" \
+		"home alice: tunnel address 10.77.0.2, public ports 20000-20009 on $LAB_VPS:51820"
+	sec=$LAB_DIR/relay/alice.relay.conf
+	check_eq "its section is the home's alone (mode 600)" "$(stat -c %a "$sec")" 600
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home bob --config relay.conf > bob.out 2>&1)
+	check_eq "no key printed" "$(grep -c "$(field private_key "$LAB_DIR/relay/bob.relay.conf")" "$LAB_DIR/relay/bob.out")" 0
+	check_eq "a second home: the next address and ports" \
+		"$(cut -d' ' -f1,3,4 "$LAB_DIR/relay/homes" | tr '\n' ' ')" \
+		"alice 10.77.0.2 20000-20009 bob 10.77.0.3 20010-20019 "
+	check_eq "a name taken twice is refused" \
+		"$(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf 2>&1)" \
+		"homereach relay-server add-home alice: line 3: another home has this name"
+	lab_spawn vps "$bin" -v relay-server --config "$LAB_DIR/relay/relay.conf" \
+		> "$LAB_DIR/relay.log" 2>&1
+	relay=$LAB_PID
+	for _ in $(seq 150); do lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -q UP && break; sleep 0.02; done
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-$SOCAT_PEERADDR'
+	lab_bg host game socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong-$SOCAT_PEERADDR'
+	lab_wait_tcp host 8080
+	home host "$sec" "$wg"
+	wait_for 10 eval '[ -n "$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
+	check_eq "a stranger reaches the home's TCP service through the relay, which sees the stranger" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
+	check_eq "and its UDP service" \
+		"$(echo ping | lab_run inet socat -T2 - UDP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" pong-5.0.0.2
+	check_eq "the other home's port leads nowhere" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20010,connect-timeout=2 2>/dev/null)" ""
+	check_eq "a port of no home leads nowhere" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20050,connect-timeout=2 2>/dev/null)" ""
+	check_eq "through the tunnel, no other home" \
+		"$(lab_run host ping -c1 -W1 -I "$wg" 10.77.0.3 >/dev/null 2>&1 && echo reached)" ""
+	check_eq "and not the internet (no open proxy)" \
+		"$(lab_run host socat -T2 - TCP:5.0.0.2:80,so-bindtodevice="$wg",connect-timeout=2 </dev/null 2>/dev/null | head -c 1)" ""
+	# A home added while the relay runs: taken at SIGHUP.
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home carol --config relay.conf > /dev/null 2>&1)
+	kill -HUP "$relay"
+	wait_for 5 eval 'lab_run vps wg show "hr${LAB_ID}r" peers | grep -c . | grep -qx 3'
+	check_eq "SIGHUP: a third home's peer" "$(lab_run vps wg show "hr${LAB_ID}r" peers | grep -c .)" 3
+	check_eq "and its ports" "$(lab_run vps nft list table ip homereach_relay | grep -c 'dport 20020-20029')" 2
+	check_eq "the relay logs no key" "$(grep -c "$(field private_key "$sec")" "$LAB_DIR/relay.log")" 0
+	kill "$relay"
+	for _ in $(seq 100); do lab_run vps ip link show "hr${LAB_ID}r" >/dev/null 2>&1 || break; sleep 0.05; done
+	check_eq "SIGTERM: the rules gone" "$(lab_run vps nft list table ip homereach_relay 2>/dev/null | grep -c dnat)" 0
+	check_eq "and the interface" "$(lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -c .)" 0
+}
+
+"case_$case_"
+finish
