@@ -28,8 +28,6 @@ struct relaynet {
 	char public_ip[ADDR_STRLEN];
 	uint16_t wg_port;
 	pid_t wggo;			/* wireguard-go, or 0: the kernel's */
-	char fwd_if[2][IF_NAMESIZE];	/* forwarding turned on here */
-	char fwd_was[2];		/* '0' or '1' before, 0: untouched */
 	struct relay_home homes[RELAY_MAX_HOMES];
 	int nhomes;
 };
@@ -66,40 +64,22 @@ rn_run(char *const argv[], const char *input, bool quiet)
 
 #define RUN(...) rn_run((char *const[]){ __VA_ARGS__, NULL }, NULL, false)
 
-/* /proc/sys/net/ipv4/conf/IF/forwarding: set to '1', the old value kept. */
-static int
-rn_forward(const char *ifname, char *was)
+/* Does IF forward IPv4? (The relay leaves the host's settings alone:
+ * net.ipv4.ip_forward = 1 is its administrator's to set.) */
+static bool
+rn_forwards(const char *ifname)
 {
-	char path[96], old = '0';
+	char path[96], v = '0';
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
 	    ifname);
-	if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
-		return -1;
-	if (read(fd, &old, 1) != 1 || lseek(fd, 0, SEEK_SET) < 0 ||
-	    write(fd, "1", 1) != 1) {
-		close(fd);
-		return -1;
-	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if (read(fd, &v, 1) != 1)
+		v = '0';
 	close(fd);
-	*was = old;
-	return 0;
-}
-
-static void
-rn_unforward(const char *ifname, char was)
-{
-	char path[96];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding",
-	    ifname);
-	if (was == 0 || was == '1' || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return;
-	if (write(fd, &was, 1) != 1)
-		log_warnx("%s: cannot turn forwarding back off", ifname);
-	close(fd);
+	return v == '1';
 }
 
 /* The interface holding the public address (visitors come in there). */
@@ -212,7 +192,7 @@ relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
 static int
 rn_configure(struct relaynet *r, char *why, size_t len)
 {
-	char port[8], addr[24];
+	char port[8], addr[24], pub[IF_NAMESIZE];
 	const uint8_t *s = r->c.subnet;
 
 	snprintf(port, sizeof(port), "%u", r->wg_port);
@@ -224,12 +204,14 @@ rn_configure(struct relaynet *r, char *why, size_t len)
 		snprintf(why, len, "cannot set up %s (wg, ip)", r->c.interface);
 		return -1;
 	}
-	if (rn_forward(r->c.interface, &r->fwd_was[0]) == 0)
-		snprintf(r->fwd_if[0], IF_NAMESIZE, "%s", r->c.interface);
-	if (rn_public_if(r->public_ip, r->fwd_if[1]) < 0 ||
-	    rn_forward(r->fwd_if[1], &r->fwd_was[1]) < 0) {
+	if (rn_public_if(r->public_ip, pub) < 0) {
 		snprintf(why, len, "no interface of this host holds %s (listen)",
 		    r->public_ip);
+		return -1;
+	}
+	if (!rn_forwards(pub) || !rn_forwards(r->c.interface)) {
+		snprintf(why, len, "IPv4 forwarding is off (%s, %s): set "
+		    "net.ipv4.ip_forward = 1 (sysctl)", pub, r->c.interface);
 		return -1;
 	}
 	return 0;
@@ -267,9 +249,6 @@ relaynet_down(struct relaynet *r)
 	if (r == NULL)
 		return;
 	RUN("nft", "delete", "table", "ip", RELAY_TABLE);
-	for (int i = 0; i < 2; i++)
-		if (r->fwd_if[i][0])
-			rn_unforward(r->fwd_if[i], r->fwd_was[i]);
 	if (r->wggo > 0) {
 		kill(r->wggo, SIGTERM);
 		waitpid(r->wggo, NULL, 0);

@@ -24,7 +24,7 @@ struct relaynet *relaynet_up(const struct relay_config *c,
  * replaced in one transaction. 0, or -1 with why (the old ones stay). */
 int relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
     char *why, size_t whylen);
-/* The table, the interface (and wireguard-go) and the forwarding gone. */
+/* The table and the interface (and wireguard-go) gone. */
 void relaynet_down(struct relaynet *r);
 
 #endif

@@ -52,7 +52,7 @@ check_eq "check-config (user homereach)" \
 	"$(runuser -u homereach -- homereach check-config 2>&1)" \
 	"/etc/homereach/homereach.conf: ok (0 DNS records)"
 check_eq "units installed, not enabled" \
-	"$(ls /lib/systemd/system/homereach*.service | wc -l) $(find /etc/systemd -name 'homereach*' | wc -l)" "2 0"
+	"$(ls /lib/systemd/system/homereach*.service | wc -l) $(find /etc/systemd -name 'homereach*' | wc -l)" "3 0"
 
 # The agent as systemd would run it: user homereach, /run/homereach made
 # for it (RuntimeDirectory=); no network to talk to.
@@ -96,9 +96,9 @@ check_eq "upgrade and removal" "$?" 0
 check_eq "the upgrade stops nothing" \
 	"$(sed '/^-- remove/q' "$work/invoked" | grep -c 'deb-systemd-invoke stop')" 0
 check_eq "and restarts what was running" \
-	"$(sed '/^-- remove/q' "$work/invoked" | grep -c 'deb-systemd-invoke try-restart homereach.service homereach-redirect.service')" 1
-check_eq "the removal stops both" \
-	"$(sed '1,/^-- remove/d' "$work/invoked" | grep -c 'deb-systemd-invoke stop homereach.service homereach-redirect.service')" 1
+	"$(sed '/^-- remove/q' "$work/invoked" | grep -c 'deb-systemd-invoke try-restart homereach.service homereach-redirect.service homereach-relay.service')" 1
+check_eq "the removal stops all three" \
+	"$(sed '1,/^-- remove/d' "$work/invoked" | grep -c 'deb-systemd-invoke stop homereach.service homereach-redirect.service homereach-relay.service')" 1
 
 dpkg --purge homereach > "$work/purge.log" 2>&1
 check_eq "dpkg --purge" "$?" 0

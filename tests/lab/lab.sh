@@ -551,6 +551,7 @@ lab_vps() {
 	lab_node vps
 	lab_link inet vps0 5.0.2.1/24 vps eth0 "$LAB_VPS/24"
 	lab_run vps ip route add default via 5.0.2.1
+	lab_run vps sysctl -qw net.ipv4.ip_forward=1	# the relay's admin's
 }
 
 # lab_fullcone NODE PUBLIC SUBSCRIBER: NODE's NAT opens each public port

@@ -84,6 +84,12 @@ case_server() {
 	check_eq "a name taken twice is refused" \
 		"$(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf 2>&1)" \
 		"homereach relay-server add-home alice: line 3: another home has this name"
+	lab_run vps sysctl -qw net.ipv4.ip_forward=0
+	check_eq "forwarding off: said, and how to turn it on" \
+		"$(lab_run vps "$bin" relay-server --config "$LAB_DIR/relay/relay.conf" 2>&1 | tail -1)" \
+		"homereach: warning: relay-server: IPv4 forwarding is off (eth0, hr${LAB_ID}r): set net.ipv4.ip_forward = 1 (sysctl)"
+	check_eq "and nothing left behind" "$(lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -c .)" 0
+	lab_run vps sysctl -qw net.ipv4.ip_forward=1
 	lab_spawn vps "$bin" -v relay-server --config "$LAB_DIR/relay/relay.conf" \
 		> "$LAB_DIR/relay.log" 2>&1
 	relay=$LAB_PID
