@@ -93,7 +93,8 @@ reclaim_pick(struct reclaim *r, const struct map_record *recs, int n)
 		if (r->p.family && m->gateway.family != r->p.family)
 			continue;
 		if ((reclaim_expired(m, now) && (m->owner_pid == 0 || orphan)) ||
-		    (orphan && m->via == VIA_HOLD))	/* gone with its flow */
+		    (orphan && (m->via == VIA_HOLD ||	/* gone with its flow */
+		    m->via == VIA_RELAY)))		/* or its tunnel */
 			r->p.save(r->p.owner, WAYIN_DROP, m, NULL, NULL);
 		else if (orphan &&
 		    (r->p.wanted == NULL || !r->p.wanted(m, r->p.arg)))

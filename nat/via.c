@@ -6,7 +6,7 @@
 #include "lib/names.h"
 
 static const char *const via_names[] = { "any", "pcp", "natpmp", "upnp",
-	"hold" };
+	"hold", "relay" };
 
 const char *
 via_name(enum map_via via)

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/proc.h"
 #include "nat/hold.h"
+#include "nat/relayway.h"
 
 /* A router's layers (a mapping, a pinhole): nat/mapping.c asks,
  * nat/mapkeep.c keeps. */
@@ -80,6 +81,7 @@ static const struct wayin_kind_info wayin_kinds[] = {
 	[WAYIN_MAPPING] = { "mapping", AF_INET, WAYIN_MAX_LAYERS, &router_ops },
 	[WAYIN_PINHOLE] = { "pinhole", AF_INET6, 1, &router_ops },
 	[WAYIN_HOLD] = { "hold", AF_INET, 2, &hold_ops },
+	[WAYIN_RELAY] = { "relay", AF_INET, 1, &relay_ops },
 };
 
 struct wayin {

@@ -37,9 +37,9 @@ struct wayin_ops {
 
 /* A kind of way in: one entry of wayin_kinds (wayin.c). A new kind is
  * one entry there and one file with its operations. */
-enum wayin_kind { WAYIN_MAPPING, WAYIN_PINHOLE, WAYIN_HOLD };
+enum wayin_kind { WAYIN_MAPPING, WAYIN_PINHOLE, WAYIN_HOLD, WAYIN_RELAY };
 struct wayin_kind_info {
-	const char *name;		/* "mapping", "pinhole", "hold" */
+	const char *name;		/* "mapping", "pinhole", "hold", "relay" */
 	int family;			/* of its gateway */
 	int max_layers;			/* a pinhole has one: no NAT on IPv6 */
 	const struct wayin_ops *ops;

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +16,10 @@
 #include "lib/log.h"
 #include "lib/netif.h"
 #include "lib/resolve.h"
+#include "lib/run.h"
 #include "relay/relayrules.h"
 
 #define RELAY_UAPI	"/var/run/wireguard"
-
-extern char **environ;
 
 struct relaynet {
 	struct relay_config c;
@@ -31,38 +29,6 @@ struct relaynet {
 	struct relay_home homes[RELAY_MAX_HOMES];
 	int nhomes;
 };
-
-/* argv run to its end, input on its stdin (quiet: its stderr to
- * /dev/null); its exit status, or -1. */
-static int
-rn_run(char *const argv[], const char *input, bool quiet)
-{
-	posix_spawn_file_actions_t fa;
-	int pipefd[2] = { -1, -1 }, status = -1;
-	pid_t pid;
-
-	if (input != NULL && pipe2(pipefd, O_CLOEXEC) < 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	if (input != NULL)
-		posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
-	if (quiet)
-		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	if (input != NULL) {
-		close(pipefd[0]);
-		if (pid > 0 && write(pipefd[1], input, strlen(input)) < 0)
-			log_warnx("%s: cannot write its input", argv[0]);
-		close(pipefd[1]);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-#define RUN(...) rn_run((char *const[]){ __VA_ARGS__, NULL }, NULL, false)
 
 /* Does IF forward IPv4? (The relay leaves the host's settings alone:
  * net.ipv4.ip_forward = 1 is its administrator's to set.) */
@@ -107,18 +73,11 @@ rn_interface(struct relaynet *r, char *why, size_t len)
 {
 	char sock[128];
 	char *argv[] = { "wireguard-go", "-f", r->c.interface, NULL };
-	posix_spawn_file_actions_t fa;
 
-	if (rn_run((char *const[]){ "ip", "link", "add", r->c.interface, "type",
-	    "wireguard", NULL }, NULL, true) == 0)
+	if (RUN_QUIET("ip", "link", "add", r->c.interface, "type", "wireguard") == 0)
 		return 0;	/* the kernel's */
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&r->wggo, "wireguard-go", &fa, NULL, argv, environ) != 0)
-		r->wggo = 0;
-	posix_spawn_file_actions_destroy(&fa);
-	if (r->wggo == 0) {
+	r->wggo = run_child(argv);
+	if (r->wggo <= 0) {
 		snprintf(why, len, "no WireGuard in this kernel, and wireguard-go "
 		    "cannot be started (apt install wireguard-go)");
 		return -1;
@@ -173,7 +132,7 @@ relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
 	if (relayrules_text(&r->c, r->public_ip, homes, n, rules,
 	    256 + (size_t)n * 200 + 512) < 0)
 		snprintf(why, whylen, "too many homes for the rules");
-	else if (rn_run((char *const[]){ "nft", "-f", "-", NULL }, rules,
+	else if (run_wait((char *const[]){ "nft", "-f", "-", NULL }, rules,
 	    false) != 0)
 		snprintf(why, whylen, "nft took not the relay's rules");
 	else if (rn_peers(r, homes, n) < 0)

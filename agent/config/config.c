@@ -24,7 +24,7 @@
 #include "lib/resolve.h"
 
 enum section { SEC_NONE, SEC_AGENT, SEC_PROBES, SEC_DDNS, SEC_SERVICE,
-	SEC_REDIRECT, SEC_RELAY, SEC_HOOK, SEC_UNKNOWN };
+	SEC_REDIRECT, SEC_RELAY, SEC_RELAYHOME, SEC_HOOK, SEC_UNKNOWN };
 
 #define CFG_MAX_KEYS	48	/* keys remembered per section */
 
@@ -466,6 +466,38 @@ cfg_relay_key(struct cfg_parser *p, const char *key, char *v)
 		    "[relay-server]", key);
 }
 
+/* [relay]: what add-home wrote for this home. */
+static void
+cfg_relay_home_key(struct cfg_parser *p, const char *key, char *v)
+{
+	struct relay_home_config *r = &p->cfg->relay_home;
+	struct netaddr a;
+
+	if (!strcmp(key, "server"))
+		cfg_copy(p, r->server, sizeof(r->server), v, key);
+	else if (!strcmp(key, "server_key"))
+		cfg_copy(p, r->server_key, sizeof(r->server_key), v, key);
+	else if (!strcmp(key, "private_key") || !strcmp(key, "private_key_file"))
+		cfg_secret(p, &r->private_key, v, key[11] == '_');
+	else if (!strcmp(key, "address")) {
+		if (addr_parse(v, &a) < 0 || a.family != AF_INET)
+			config_error(p->cfg, p->line, "address: want this home's "
+			    "IPv4 address in the tunnel");
+		else
+			memcpy(r->address, a.bytes, 4);
+	} else if (!strcmp(key, "ports"))
+		cfg_port_range(p, v, &r->port_lo, &r->port_hi);
+	else if (!strcmp(key, "interface")) {
+		if (strlen(v) >= sizeof(r->interface) || !cfg_name_ok(v))
+			config_error(p->cfg, p->line, "interface: at most 15 of "
+			    "letters, digits, - _ .");
+		else
+			cfg_copy(p, r->interface, sizeof(r->interface), v, key);
+	} else
+		config_error(p->cfg, p->line, "unknown key \"%.40s\" in [relay]",
+		    key);
+}
+
 static void
 cfg_key(struct cfg_parser *p, const char *key, char *v)
 {
@@ -491,6 +523,8 @@ cfg_key(struct cfg_parser *p, const char *key, char *v)
 		cfg_redirect_key(p, key, v);
 	else if (p->sec == SEC_RELAY)
 		cfg_relay_key(p, key, v);
+	else if (p->sec == SEC_RELAYHOME)
+		cfg_relay_home_key(p, key, v);
 	else if (p->sec == SEC_DDNS)
 		cfg_ddns_key(p, key, v);
 	else if (p->sec == SEC_HOOK)
@@ -605,6 +639,17 @@ cfg_section(struct cfg_parser *p, char *line)
 		else
 			p->sec = header[0] == 'a' ? SEC_AGENT : SEC_PROBES;
 		*first = *first ? *first : p->line;
+		return;
+	}
+	if (!strcmp(header, "relay")) {
+		if (p->cfg->relay_home.set) {
+			config_error(p->cfg, p->line, "[relay] appears twice (first "
+			    "at line %d)", p->cfg->relay_home.line);
+			return;
+		}
+		p->sec = SEC_RELAYHOME;
+		p->cfg->relay_home.set = true;
+		p->cfg->relay_home.line = p->line;
 		return;
 	}
 	if (!strcmp(header, "relay-server")) {
@@ -748,6 +793,8 @@ config_parse(const char *text, size_t len, const char *path,
 	strcpy(cfg->relay.interface, "hr-relay0");
 	memcpy(cfg->relay.subnet, (uint8_t[4]){ 10, 77, 0, 0 }, 4);
 	cfg->relay.quota = 10;
+	memset(&cfg->relay_home, 0, sizeof(cfg->relay_home));
+	strcpy(cfg->relay_home.interface, "hr-relay");
 	if (memchr(text, '\0', len) != NULL) {
 		config_error(cfg, 1, "not a text file (it holds NUL bytes)");
 		return;

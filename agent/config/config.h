@@ -47,6 +47,19 @@ struct hook_config {
 
 enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
 
+/* [relay]: this home's place on a relay (`relay-server add-home` wrote
+ * it): used for IPv4 when no better way in works. */
+struct relay_home_config {
+	bool set;
+	int line;
+	char server[256];		/* ADDRESS:PORT of its WireGuard */
+	char server_key[64];
+	struct secret private_key;	/* private_key or private_key_file */
+	uint8_t address[4];		/* ours in the tunnel */
+	uint16_t port_lo, port_hi;	/* our public ports on it */
+	char interface[16];		/* hr-relay */
+};
+
 struct config {
 	char path[1024];
 	char state_dir[1024];
@@ -73,6 +86,7 @@ struct config {
 	int nhooks;
 	struct redirect_config redirect;
 	struct relay_config relay;
+	struct relay_home_config relay_home;	/* [relay]: this home's */
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;
 	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */

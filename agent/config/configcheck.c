@@ -263,6 +263,26 @@ cfg_validate_relay(struct config *cfg, const struct relay_config *r)
 		    "key_file");
 }
 
+/* [relay]: all that add-home wrote. */
+static void
+cfg_validate_relay_home(struct config *cfg, const struct relay_home_config *r)
+{
+	char host[256], why[REASON_LEN];
+	struct netaddr a;
+	uint16_t port;
+
+	if (!r->server[0] || resolve_split(r->server, 51820, host, sizeof(host),
+	    &port, why, sizeof(why)) < 0 || addr_parse(host, &a) < 0 ||
+	    a.family != AF_INET)
+		config_error(cfg, r->line, "[relay]: server wants the relay's IPv4 "
+		    "ADDRESS:PORT");
+	if (!r->server_key[0] || (!r->private_key.set && !r->private_key.file[0]) ||
+	    r->address[0] == 0 || r->port_lo == 0)
+		config_error(cfg, r->line, "[relay] needs server_key, private_key "
+		    "(or private_key_file), address and ports: the section "
+		    "`relay-server add-home` wrote");
+}
+
 /* https://, or http:// where the section allows it. */
 static bool
 cfg_url_ok(const char *url, bool plain_http)
@@ -300,6 +320,8 @@ config_check(struct config *cfg)
 		cfg_validate_redirect(cfg, &cfg->redirect);
 	if (cfg->relay.set)
 		cfg_validate_relay(cfg, &cfg->relay);
+	if (cfg->relay_home.set)
+		cfg_validate_relay_home(cfg, &cfg->relay_home);
 	for (int i = 0; i < cfg->nhooks; i++)
 		cfg_validate_hook(cfg, &cfg->hooks[i]);
 	if (cfg->heartbeat_url[0] && strncmp(cfg->heartbeat_url, "https://", 8) &&

@@ -33,6 +33,7 @@
 #include "agent/daemon/store.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "nat/relayway.h"
 #include "lib/loop.h"
 #include "lib/netif.h"
 #include "lib/netlink.h"
@@ -236,6 +237,7 @@ agent_stopped(void *arg)
 {
 	struct agent *a = arg;
 
+	relayway_down();	/* the tunnel, with keep_mappings too */
 	log_info("stopped");
 	event_base_loopbreak(a->base);
 }

@@ -70,6 +70,7 @@ struct agent {
 
 	/* What the last check found. */
 	bool have_verdict;
+	bool home_maps;		/* the last full check: the home router maps */
 	enum verdict_kind kind;
 	struct netaddr public_v4, public_v6, gateway_wan;
 	struct evidence *house;		/* the last full check's evidence */
@@ -177,6 +178,9 @@ void agent_ondemand_free(struct agent *a);
  * router when one is there that does not map; a full cone gets each
  * service held (ways.hold), anything else none. */
 void carrier_consider(struct agent *a, const struct evidence *ev);
+/* relay.c: after a full check or the carrier test, whether IPv4 goes
+ * through the relay of [relay] (nothing better opens it) or leaves it. */
+void relay_consider(struct agent *a);
 /* A binding lifetime being measured is dropped (a held port moved). */
 void carrier_forget_lifetime(struct agent *a);
 void carrier_free(struct agent *a);

@@ -98,6 +98,7 @@ carrier_found(const struct carrier_finding *f, void *arg)
 		carrier_measure(a, &f->server);
 	else
 		carrier_forget_lifetime(a);
+	relay_consider(a);	/* no port held: the relay, if there is one */
 	agent_ddns(a);		/* held ports published, or withdrawn */
 }
 

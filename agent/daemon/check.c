@@ -242,6 +242,8 @@ check_diagnosed(struct diagnosis *d, void *arg)
 	changed = check_note(a, &v);
 	check_keep_house(a, ev, a->flags & CHECK_QUICK);
 	if (!(a->flags & CHECK_QUICK) && v.kind != V_NO_INTERNET) {
+		a->home_maps = home != NULL && evidence_gateway_can_map(home) &&
+		    !evidence_gateway_refuses(home);
 		check_upstream(a, ev);
 		carrier_consider(a, ev);
 	}
@@ -249,6 +251,8 @@ check_diagnosed(struct diagnosis *d, void *arg)
 		hooks_heartbeat(a->hooks);	/* a healthy check */
 	a->have_verdict = true;
 	a->kind = v.kind;
+	if (!(a->flags & CHECK_QUICK) && v.kind != V_NO_INTERNET)
+		relay_consider(a);
 	a->public_v4 = v.public_v4;
 	memset(&a->gateway_wan, 0, sizeof(a->gateway_wan));
 	if (wan != NULL)

@@ -106,13 +106,23 @@ publish_srv_port(const struct service_config *s, void *arg)
 	return services_port(a->svc, s->name, AF_INET);
 }
 
+/* The IPv4 address strangers reach this house at: the relay's while a
+ * service goes through it, else the public one observers see. */
+static const struct netaddr *
+publish_v4(const struct agent *a)
+{
+	if (a->ways.relay.family && services_open_on(a->svc, &a->ways.relay))
+		return &a->ways.relay;
+	return &a->public_v4;
+}
+
 void
 agent_target(const struct agent *a, const struct ddns_config *r, int family,
     struct ddns_target *t)
 {
 	const struct service_config *c = config_service(a->cfg, r->service);
 
-	ddns_record_addr(r, family, &a->public_v4, &a->public_v6, &t->addr);
+	ddns_record_addr(r, family, publish_v4(a), &a->public_v6, &t->addr);
 	t->port = 0;
 	config_srv(a->cfg, r, family, publish_srv_port, (void *)a, t);
 	if (r->provider != PROV_REDIRECT || c == NULL)
@@ -124,14 +134,14 @@ agent_target(const struct agent *a, const struct ddns_config *r, int family,
 
 /* The public IPv4 address is shared with the carrier's other customers
  * (or held by a NAT in front of the home router that maps nothing), and
- * no way in of ours opens it (the carrier's NAT maps for us, or lets
+ * no way in of ours opens it (nor a relay's address in its stead) (the carrier's NAT maps for us, or lets
  * anyone in to a held port: then strangers reach us there, and the name
  * may point at it). */
 bool
 agent_ipv4_shared(const struct agent *a)
 {
 	return (verdict_ipv4_shared(a->kind) || a->ways.behind) &&
-	    !services_open_on(a->svc, &a->public_v4);
+	    !services_open_on(a->svc, publish_v4(a));
 }
 
 /* Record i's decision for fam (0: A, 1: AAAA), kept for status. */
@@ -229,9 +239,9 @@ publish_helper_fixed(struct agent *a, char *argv[])
 static int
 publish_helper_found(struct agent *a, char *argv[], int n, char bufs[][80])
 {
-	if (a->public_v4.family) {
+	if (publish_v4(a)->family) {
 		argv[n++] = "--public";
-		argv[n++] = (char *)addr_ntop(&a->public_v4, bufs[0], 80);
+		argv[n++] = (char *)addr_ntop(publish_v4(a), bufs[0], 80);
 	}
 	if (a->public_v6.family) {
 		argv[n++] = "--public";

@@ -84,6 +84,7 @@ struct services {
 struct svc_way {
 	enum wayin_kind kind;
 	struct netaddr gateway, client, upstream;
+	uint16_t relay_lo, relay_hi;
 };
 
 /* The agent's store writes it; nothing waits for the file but the intent
@@ -176,6 +177,8 @@ svc_open(const struct svc *e)
 	if (e->kind == WAYIN_HOLD)
 		return e->set->holds_trusted && svc_hold_checked(e) &&
 		    (!e->set->outside_first || e->checked_open);
+	if (e->kind == WAYIN_RELAY)
+		return true;
 	return e->kind == WAYIN_PINHOLE || !e->set->behind;
 }
 
@@ -378,7 +381,7 @@ svc_external_port(const struct service_config *c, enum wayin_kind kind)
 
 static struct svc *
 svc_start(struct services *set, const struct service_config *c,
-    const struct svc_way *w)
+    const struct svc_way *w, int index)
 {
 	struct svc *e = NULL;
 
@@ -396,8 +399,8 @@ svc_start(struct services *set, const struct service_config *c,
 	e->upstream = w->upstream;
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
-	    .external_port = svc_external_port(c, w->kind),
-	    .client = w->client };
+	    .external_port = w->kind == WAYIN_RELAY ? (uint16_t)(w->relay_lo +
+	    index) : svc_external_port(c, w->kind), .client = w->client };
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
 	svc_map(e);
@@ -451,9 +454,11 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	}
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
+		/* a relayed port stays the one it was given (index 0) */
 		struct svc_way w = { again[i]->kind, again[i]->gateway,
-		    again[i]->spec.client, again[i]->upstream };
-		struct svc *e = svc_start(set, &again[i]->cfg, &w);
+		    again[i]->spec.client, again[i]->upstream,
+		    again[i]->spec.external_port, again[i]->spec.external_port };
+		struct svc *e = svc_start(set, &again[i]->cfg, &w, 0);
 		if (e != NULL)
 			e->lost = again[i]->lost;
 		svc_free(again[i]);
@@ -645,20 +650,27 @@ svc_on_way(const struct svc *e, const struct svc_way *w)
 
 static bool
 svc_same(const struct svc *e, const struct service_config *c,
-    const struct svc_way *w)
+    const struct svc_way *w, int index)
 {
 	return e->cfg.protocol == c->protocol && e->cfg.port == c->port &&
 	    e->cfg.external_port == c->external_port && svc_on_way(e, w) &&
-	    e->kind == w->kind && addr_equal(&e->upstream, &w->upstream);
+	    e->kind == w->kind && addr_equal(&e->upstream, &w->upstream) &&
+	    (w->kind != WAYIN_RELAY ||
+	    e->spec.external_port == w->relay_lo + index);
 }
 
-/* The ways of w: the IPv4 mapping, then the IPv6 pinhole. */
+/* The ways of w: the IPv4 one (the relay, a hold or a mapping), then
+ * the IPv6 pinhole. */
 static int
 svc_ways(const struct services_ways *w, struct svc_way out[2])
 {
 	int n = 0;
 
-	if (w->gateway.family && w->hold.family)
+	if (w->relay.family)
+		out[n++] = (struct svc_way){ .kind = WAYIN_RELAY,
+		    .gateway = w->relay, .relay_lo = w->relay_lo,
+		    .relay_hi = w->relay_hi };
+	else if (w->gateway.family && w->hold.family)
 		out[n++] = (struct svc_way){ .kind = WAYIN_HOLD,
 		    .gateway = w->gateway, .upstream = w->hold };
 	else if (w->gateway.family)
@@ -677,7 +689,7 @@ svc_ways(const struct services_ways *w, struct svc_way out[2])
  * its index, or n. */
 static int
 svc_moved(struct services *set, int n, const bool *wanted,
-    const struct service_config *c, const struct svc_way *w)
+    const struct service_config *c, const struct svc_way *w, int index)
 {
 	for (int j = 0; j < n; j++) {
 		struct svc *e = set->list[j];
@@ -692,7 +704,10 @@ svc_moved(struct services *set, int n, const bool *wanted,
 		svc_stop(e, true);
 		e->cfg = *c;		/* what reap starts */
 		e->kind = w->kind;
+		e->gateway = w->gateway;
 		e->upstream = w->upstream;
+		e->spec.external_port = w->kind == WAYIN_RELAY ?
+		    (uint16_t)(w->relay_lo + index) : svc_external_port(c, w->kind);
 		return j;
 	}
 	return n;
@@ -714,6 +729,7 @@ services_apply(struct services *set, const struct config *cfg,
 {
 	const struct service_config *fresh[SVC_MAX];
 	const struct svc_way *fresh_way[SVC_MAX];
+	int fresh_index[SVC_MAX];
 	struct svc_way ways[2];
 	bool wanted[SVC_MAX] = { false };
 	int n = set->n, nfresh = 0, nways = svc_ways(w, ways);
@@ -724,15 +740,16 @@ services_apply(struct services *set, const struct config *cfg,
 			const struct service_config *c = &cfg->services[i];
 			int j = 0;
 			while (j < n && (wanted[j] || set->list[j]->stopping ||
-			    !svc_same(set->list[j], c, &ways[k])))
+			    !svc_same(set->list[j], c, &ways[k], i)))
 				j++;
 			if (j == n && (j = svc_moved(set, n, wanted, c,
-			    &ways[k])) < n) {
+			    &ways[k], i)) < n) {
 				wanted[j] = true;	/* removed, then made anew */
 				continue;
 			}
 			if (j == n) {
 				fresh_way[nfresh] = &ways[k];
+				fresh_index[nfresh] = i;
 				fresh[nfresh++] = c;
 				continue;
 			}
@@ -744,7 +761,7 @@ services_apply(struct services *set, const struct config *cfg,
 			svc_stop(set->list[j], svc_router_ours(set->list[j], ways,
 			    nways));
 	for (int i = 0; i < nfresh; i++)
-		svc_start(set, fresh[i], fresh_way[i]);
+		svc_start(set, fresh[i], fresh_way[i], fresh_index[i]);
 }
 
 /* --- what a dead process left and no service wants --- */

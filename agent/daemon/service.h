@@ -33,6 +33,11 @@ struct services_ways {
 	bool behind;			/* a NAT in front of the gateway that
 					 * maps nothing: its mappings alone
 					 * open nothing to strangers */
+	struct netaddr relay;		/* the relay's public address, when
+					 * nothing better opens IPv4 (family
+					 * 0: none) */
+	uint16_t relay_lo, relay_hi;	/* our ports there, service i at
+					 * relay_lo + i */
 	struct netaddr gateway6, host6;
 };
 

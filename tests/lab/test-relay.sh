@@ -13,6 +13,12 @@
 #            other home nor the internet through the tunnel; the other
 #            home's ports lead nowhere; SIGHUP takes a new home; SIGTERM
 #            takes the rules and the interface away
+#   agent    the same home with the [relay] section pasted into its
+#            homereach.conf: the agent finds no better way in (no port
+#            can be held), brings the tunnel up and relays each service;
+#            a stranger reaches both with its own address seen, knot
+#            serves the relay's address and the ports (A, SRV); SIGTERM
+#            takes the home's tunnel and rules away
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 lab_test_init "$@"
@@ -64,6 +70,55 @@ home() {
 	NFT
 	lab_run "$node" ip rule add fwmark 0x4852 table 4852
 	lab_run "$node" ip route add default dev "$wg" table 4852
+}
+
+# relay_up: the relay-server running on the vps (relay_conf first)
+relay_up() {
+	lab_spawn vps "$bin" -v relay-server --config "$LAB_DIR/relay/relay.conf" \
+		> "$LAB_DIR/relay.log" 2>&1
+	relay=$LAB_PID
+	for _ in $(seq 150); do lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -q UP && break; sleep 0.02; done
+}
+way_kind() { status_json && [ "$(jq -r --arg s "$1" '.mappings[] | select(.service == $s and .pinhole == false) | "\(.kind) \(.state)"' "$LAB_DIR/status.json")" = "relay mapped" ]; }
+
+case_agent() {
+	local sec relay
+	lab_setup cgnat-symmetric
+	lab_vps
+	lab_knot "$SECRET"
+	relay_conf
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	sec=$LAB_DIR/relay/alice.relay.conf
+	relay_up
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-$SOCAT_PEERADDR'
+	lab_bg host game socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong-$SOCAT_PEERADDR'
+	lab_wait_tcp host 8080
+	EXTRA_CONF="$(grep -v '^#' "$sec"; echo "interface = hr${LAB_ID}h")" \
+		write_conf "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 20 way_kind web && wait_for 5 way_kind game
+	check "web goes through the relay" '.mappings[] | select(.service == "web") | "\(.kind) \(.external_address):\(.external_port)"' \
+		"relay $LAB_VPS:20000" "$LAB_DIR/status.json"
+	check "and game, on the next port" '.mappings[] | select(.service == "game") | .external_port' 20001 "$LAB_DIR/status.json"
+	wait_for 10 eval '[ -n "$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
+	check_eq "a stranger reaches the TCP service, seen with its own address" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
+	check_eq "and the UDP service" \
+		"$(echo ping | lab_run inet socat -T2 - UDP:$LAB_VPS:20001,bind=5.0.0.2 2>/dev/null)" pong-5.0.0.2
+	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = "$LAB_VPS" ]'
+	check_eq "the A record names the relay" "$(lab_dig nas.example.com)" "$LAB_VPS"
+	check_eq "an SRV record the port" \
+		"$(lab_run inet kdig +short @"$LAB_STUN1" _web._tcp.nas.example.com SRV 2>/dev/null)" \
+		"0 0 20000 nas.example.com."
+	check_eq "the key is in no log" "$(grep -c "$(field private_key "$sec")" "$LAB_DIR/agent.log")" 0
+	stop_agent
+	check_eq "SIGTERM: the home's tunnel gone" "$(lab_run host ip link show "hr${LAB_ID}h" 2>/dev/null | grep -c .)" 0
+	check_eq "and its rules" "$(lab_run host nft list tables 2>/dev/null | grep -c relayhome)" 0
+	check_eq "and its route" "$(lab_run host ip rule | grep -c 0x4852)" 0
+	# (the home router's refusals before the relay stay on record as
+	# intents, for the next start to clear, as anywhere)
+	check_eq "and the state: no relayed port" "$(grep -c '^mapping.* relay ' "$LAB_DIR/state/state")" 0
+	kill "$relay"
 }
 
 case_server() {
