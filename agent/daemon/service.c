@@ -713,10 +713,13 @@ svc_moved(struct services *set, int n, const bool *wanted,
 	return n;
 }
 
-/* Is e's router one of ways (not one we left: that one is gone)? */
+/* Is e's router one of ways (not one we left: that one is gone)? A
+ * relayed port is this host's own to undo, wherever the relay went. */
 static bool
 svc_router_ours(const struct svc *e, const struct svc_way *ways, int nways)
 {
+	if (e->kind == WAYIN_RELAY)
+		return true;
 	for (int k = 0; k < nways; k++)
 		if (addr_equal(&e->gateway, &ways[k].gateway))
 			return true;

@@ -18,7 +18,10 @@
 #            can be held), brings the tunnel up and relays each service;
 #            a stranger reaches both with its own address seen, knot
 #            serves the relay's address and the ports (A, SRV); SIGTERM
-#            takes the home's tunnel and rules away
+#            takes the home's tunnel and rules away; the relay restarts
+#            and the home's port answers again
+#   better   a router that maps nothing (no-mapping): relayed; it starts
+#            mapping: the service leaves the relay, the records follow
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 lab_test_init "$@"
@@ -111,6 +114,13 @@ case_agent() {
 		"$(lab_run inet kdig +short @"$LAB_STUN1" _web._tcp.nas.example.com SRV 2>/dev/null)" \
 		"0 0 20000 nas.example.com."
 	check_eq "the key is in no log" "$(grep -c "$(field private_key "$sec")" "$LAB_DIR/agent.log")" 0
+	# The relay restarts: the home keeps its port (the homes file), and
+	# its tunnel comes back by itself (keep-alives from the home).
+	kill "$relay"; wait "$relay" 2>/dev/null
+	relay_up
+	wait_for 30 eval '[ -n "$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
+	check_eq "after the relay's restart: the same port answers" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
 	stop_agent
 	check_eq "SIGTERM: the home's tunnel gone" "$(lab_run host ip link show "hr${LAB_ID}h" 2>/dev/null | grep -c .)" 0
 	check_eq "and its rules" "$(lab_run host nft list tables 2>/dev/null | grep -c relayhome)" 0
@@ -118,6 +128,38 @@ case_agent() {
 	# (the home router's refusals before the relay stay on record as
 	# intents, for the next start to clear, as anywhere)
 	check_eq "and the state: no relayed port" "$(grep -c '^mapping.* relay ' "$LAB_DIR/state/state")" 0
+	kill "$relay"
+}
+
+# The home router starts mapping (miniupnpd comes up): at the next check
+# the services leave the relay for the mapping, and the records follow.
+case_better() {
+	local sec relay
+	lab_setup no-mapping
+	lab_vps
+	lab_knot "$SECRET"
+	relay_conf
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	sec=$LAB_DIR/relay/alice.relay.conf
+	relay_up
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-$SOCAT_PEERADDR'
+	lab_wait_tcp host 8080
+	EXTRA_CONF="$(grep -v '^#' "$sec"; echo "interface = hr${LAB_ID}h")" write_conf "web 8080"
+	start_agent
+	wait_for 20 way_kind web
+	check "a router that maps nothing: through the relay" '.mappings[0].kind' relay "$LAB_DIR/status.json"
+	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = "$LAB_VPS" ]'
+	check_eq "the A record names the relay" "$(lab_dig nas.example.com)" "$LAB_VPS"
+	lab_upnpd rtr wan lan 192.168.1.0/24 "Home Router" "HR-100"
+	kill -USR1 "$agent"
+	wait_for 20 status_has '.mappings[0].kind + " " + .mappings[0].state' "mapping mapped"
+	check "the router maps now: the service leaves the relay" '.mappings[0].kind' mapping "$LAB_DIR/status.json"
+	check_eq "a stranger reaches it at the home's own address" \
+		"$(lab_run inet socat -T2 - TCP:5.0.1.2:8080,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
+	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = 5.0.1.2 ]'
+	check_eq "the A record follows" "$(lab_dig nas.example.com)" 5.0.1.2
+	check_eq "the tunnel is down" "$(lab_run host ip link show "hr${LAB_ID}h" 2>/dev/null | grep -c .)" 0
+	stop_agent
 	kill "$relay"
 }
 
