@@ -13,7 +13,8 @@ lab=(iproute2 nftables conntrack miniupnpd-nftables miniupnpc natpmpc coturn
 	nginx-light jq procps socat knot knot-dnsutils python3 openssl
 	clang libclang-rt-14-dev hyperfine ddclient libio-socket-ssl-perl inadyn
 	bind9-dnsutils time wrk curl
-	chromium fonts-dejavu-core wireguard-tools wireguard-go iperf3)
+	chromium fonts-dejavu-core wireguard-tools wireguard-go iperf3
+	openssh-server openssh-client)
 deb=(debhelper dpkg-dev fakeroot lintian git systemd)
 
 want=("${build[@]}")
