@@ -20,6 +20,8 @@
 #            serves the relay's address and the ports (A, SRV); SIGTERM
 #            takes the home's tunnel and rules away; the relay restarts
 #            and the home's port answers again
+#   homes    twenty homes on one relay: each reached at its own ports,
+#            none reaching another
 #   better   a router that maps nothing (no-mapping): relayed; it starts
 #            mapping: the service leaves the relay, the records follow
 here=$(dirname "$(realpath "$0")")
@@ -32,7 +34,7 @@ relay_conf() {
 	cat > "$LAB_DIR/relay/relay.conf" <<-CONF
 	[relay-server]
 	listen = $LAB_VPS:51820
-	ports = 20000-20099
+	ports = 20000-20999
 	homes_file = $LAB_DIR/relay/homes
 	key_file = $LAB_DIR/relay/relay.key
 	interface = hr${LAB_ID}r
@@ -46,8 +48,8 @@ field() { sed -n "s/^$1 = //p" "$2"; }	# field KEY FILE
 # host's LAN address: a UDP service bound to any address answers from the
 # address its route picks, which must be the one the packet was sent to
 # (a redirect to the tunnel's own address loses every UDP answer).
-home() {
-	local node=$1 sec=$2 wg=$3 port
+home() {	# home NODE SECTION IF [SERVICE-ADDRESS]
+	local node=$1 sec=$2 wg=$3 to=${4:-192.168.1.10} port
 	port=$(field ports "$sec" | cut -d- -f1)
 	field private_key "$sec" > "$LAB_DIR/$wg.key"
 	chmod 600 "$LAB_DIR/$wg.key"
@@ -60,8 +62,8 @@ home() {
 	lab_run "$node" nft -f - <<-NFT
 	table ip relayhome {
 	    chain pre { type nat hook prerouting priority dstnat;
-	        iifname "$wg" tcp dport $port dnat to 192.168.1.10:8080
-	        iifname "$wg" udp dport $port dnat to 192.168.1.10:5353
+	        iifname "$wg" tcp dport $port dnat to $to:8080
+	        iifname "$wg" udp dport $port dnat to $to:5353
 	    }
 	    chain tag { type filter hook prerouting priority mangle;
 	        iifname "$wg" ct mark set 0x4852
@@ -160,6 +162,40 @@ case_better() {
 	check_eq "the A record follows" "$(lab_dig nas.example.com)" 5.0.1.2
 	check_eq "the tunnel is down" "$(lab_run host ip link show "hr${LAB_ID}h" 2>/dev/null | grep -c .)" 0
 	stop_agent
+	kill "$relay"
+}
+
+# Twenty homes on one relay, each a namespace of its own on the lab's
+# internet with its tunnel set up from its section: each home's port
+# leads to that home and no other, and no home reaches another's tunnel
+# address.
+case_homes() {
+	local i sec addr got=0 crossed=0 relay
+	lab_setup public
+	lab_vps
+	relay_conf
+	for i in $(seq 20); do
+		lab_node "h$i"
+		lab_link inet "hv$i" "5.0.3.$((i * 4 + 1))/30" "h$i" eth0 "5.0.3.$((i * 4 + 2))/30"
+		lab_run "h$i" ip route add default via "5.0.3.$((i * 4 + 1))"
+		(cd "$LAB_DIR/relay" && "$bin" relay-server add-home "home$i" --config relay.conf > /dev/null) || echo "add-home home$i failed" >&2
+	done
+	relay_up
+	for i in $(seq 20); do
+		sec=$LAB_DIR/relay/home$i.relay.conf addr=5.0.3.$((i * 4 + 2))
+		lab_bg "h$i" "web$i" socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:"echo home$i"
+		home "h$i" "$sec" "hr${LAB_ID}w$i" "$addr"
+	done
+	for i in $(seq 20); do
+		port=$(( 20000 + (i - 1) * 10 ))
+		wait_for 5 eval '[ -n "$(lab_run inet socat -T1 - TCP:$LAB_VPS:$port,connect-timeout=1 2>/dev/null)" ]'
+		[ "$(lab_run inet socat -T2 - TCP:$LAB_VPS:$port 2>/dev/null)" = "home$i" ] && got=$((got + 1))
+		lab_run "h$i" ping -c1 -W1 -I "hr${LAB_ID}w$i" "10.77.0.$(( i % 20 + 2 ))" > /dev/null 2>&1 &&
+			crossed=$((crossed + 1))
+	done
+	check_eq "each of twenty homes reached at its own ports" "$got" 20
+	check_eq "no home reaches another through the relay" "$crossed" 0
+	check_eq "twenty peers" "$(lab_run vps wg show "hr${LAB_ID}r" peers | grep -c .)" 20
 	kill "$relay"
 }
 
