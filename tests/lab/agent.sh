@@ -63,7 +63,7 @@ knot_gone() { ! lab_run inet ss -Hlun "sport = :53" | grep -q .; }
 stop_agent() { kill -"${1:-TERM}" "$agent"; wait "$agent"; }
 updates_in_knot() { grep -c "DDNS, processing" "$LAB_DIR/knot.log"; }
 reach_udp() {	# reach_udp ADDR PORT
-	echo ping | lab_run inet timeout 2 socat -T1 - "UDP:$1:$2" 2>/dev/null
+	lab_udp_ask inet "UDP:$1:$2"
 }
 services() {
 	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'

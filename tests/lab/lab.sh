@@ -94,6 +94,18 @@ lab_bg() {
 	echo "$! $name" >> "$LAB_DIR/pids"
 }
 
+# lab_udp_ask NODE SOCAT-ADDRESS: "ping" up to three times, each from a
+# new port; prints the first answer. A datagram may be lost on a loaded
+# machine; a flow that does not answer three times is not reached.
+lab_udp_ask() {
+	local got
+	for _ in 1 2 3; do
+		got=$(echo ping | lab_run "$1" timeout 2 socat -T1 - "$2" 2>/dev/null)
+		[ -n "$got" ] && break
+	done
+	printf '%s\n' "$got"
+}
+
 # lab_wait_udp NODE PORT, lab_wait_tcp NODE PORT: until something listens
 lab_wait_udp() { lab_wait_listen u "$@"; }
 lab_wait_tcp() { lab_wait_listen t "$@"; }

@@ -424,7 +424,7 @@ reach_tcp6() {
 	lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:$1" < /dev/null 2>/dev/null
 }
 reach_udp6() {
-	echo ping | lab_run inet timeout 2 socat -T1 - "UDP6:[$LAB_V6_HOST]:$1" 2>/dev/null
+	lab_udp_ask inet "UDP6:[$LAB_V6_HOST]:$1"
 }
 pinholes() { lab_run rtr nft list chain inet filter miniupnpd | grep -c 0x2a05000500010000; }
 pinholes_are() { [ "$(pinholes)" = "$1" ]; }

@@ -42,7 +42,7 @@ reach_tcp() {	# reach_tcp PORT: what the service says from outside
 	lab_run inet timeout 2 socat -T1 - "TCP:5.0.1.2:$1" < /dev/null 2>/dev/null
 }
 reach_udp() {
-	echo ping | lab_run inet timeout 2 socat -T1 - "UDP:5.0.1.2:$1" 2>/dev/null
+	lab_udp_ask inet "UDP:5.0.1.2:$1"
 }
 services() {
 	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
@@ -76,7 +76,7 @@ reach_tcp6() {
 	lab_run inet timeout 2 socat -T1 - "TCP6:[$LAB_V6_HOST]:$1" < /dev/null 2>/dev/null
 }
 reach_udp6() {
-	echo ping | lab_run inet timeout 2 socat -T1 - "UDP6:[$LAB_V6_HOST]:$1" 2>/dev/null
+	lab_udp_ask inet "UDP6:[$LAB_V6_HOST]:$1"
 }
 pinholes() {	# pinholes: how many the router's IPv6 firewall holds
 	lab_run rtr nft list chain inet filter miniupnpd | grep -c 0x2a05000500010000
