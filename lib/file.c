@@ -49,6 +49,30 @@ file_open_regular(const char *path, char *why, size_t whylen)
 	return fd;
 }
 
+int
+file_read_small(const char *path, char *buf, size_t cap, size_t *len,
+    char *why, size_t whylen)
+{
+	int fd = file_open_regular(path, why, whylen);
+	ssize_t n;
+
+	*len = 0;
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	buf[*len] = '\0';
+	if (n < 0)
+		return reason(why, whylen, "%s: %s", path, strerror(errno)), -1;
+	if (*len == cap - 1)
+		return reason(why, whylen, "%s: longer than %zu bytes", path,
+		    cap - 2), -1;
+	return 0;
+}
+
 FILE *
 file_fopen_regular(const char *path, char *why, size_t whylen)
 {

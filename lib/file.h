@@ -13,6 +13,11 @@
 /* A read-only descriptor, or a negative errno with "PATH: why" (a FIFO,
  * a directory or a device is not a regular file). */
 int file_open_regular(const char *path, char *why, size_t whylen);
+/* The whole of a small regular file into buf and a NUL after it, its
+ * length in *len; 0 with *len 0 if there is none; -1 with why if it
+ * cannot be read or holds cap - 1 bytes or more. */
+int file_read_small(const char *path, char *buf, size_t cap, size_t *len,
+    char *why, size_t whylen);
 /* The same as a stdio stream ("re"); NULL with errno and why. */
 FILE *file_fopen_regular(const char *path, char *why, size_t whylen);
 

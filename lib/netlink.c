@@ -48,18 +48,25 @@ struct netlink {
 	bool stirred;		/* a message that may change the IPv6 address */
 	struct timespec stir_at;	/* ... came then */
 	struct netlink_view view;
+	char ignore[IF_NAMESIZE];	/* an interface of ours: not the host's */
 	void (*on_stir)(void *arg);
 	netlink_cb *cb;
 	void *arg;
 };
 
+/* The host's addresses, but for the interface of our own (a tunnel). */
 static void
-netlink_read_view(struct netlink_view *v)
+netlink_read_view(const struct netlink *n, struct netlink_view *v)
 {
 	char why[REASON_LEN];
+	int k = 0;
 
 	memset(v, 0, sizeof(*v));
 	v->nv4 = netif_ipv4(v->v4, NETIF_MAX);
+	for (int i = 0; i < v->nv4; i++)
+		if (strcmp(v->v4[i].name, n->ignore) != 0)
+			v->v4[k++] = v->v4[i];
+	v->nv4 = k;
 	netif_global_ipv6(&v->v6);
 	if (route_read_default(&v->rt, why, sizeof(why)) < 0)
 		memset(&v->rt, 0, sizeof(v->rt));
@@ -102,7 +109,7 @@ netlink_on_settle(evutil_socket_t fd, short what, void *arg)
 	unsigned changes;
 
 	(void)fd, (void)what;
-	netlink_read_view(&now);
+	netlink_read_view(n, &now);
 	change = netlink_diff(&n->view, &now, &changes);
 	n->view = now;
 	if (change == NULL && n->stirred &&
@@ -195,8 +202,15 @@ netlink_start(struct event_base *base, netlink_cb *cb, void *arg)
 	}
 	n->cb = cb;
 	n->arg = arg;
-	netlink_read_view(&n->view);
+	netlink_read_view(n, &n->view);
 	return n;
+}
+
+void
+netlink_ignore(struct netlink *n, const char *ifname)
+{
+	snprintf(n->ignore, sizeof(n->ignore), "%s", ifname);
+	netlink_read_view(n, &n->view);
 }
 
 void

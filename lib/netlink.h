@@ -29,6 +29,9 @@ void netlink_on_stir(struct netlink *n, void (*stirred)(void *arg));
  * is deprecated? Pure (netlink_parse.c). */
 bool netlink_parse_stirs(const void *buf, size_t len,
     const struct netaddr *known);
+/* The IPv4 addresses of ifname (a tunnel of this process's own) are no
+ * change of the host's. */
+void netlink_ignore(struct netlink *n, const char *ifname);
 void netlink_free(struct netlink *n);
 
 #endif

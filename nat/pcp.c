@@ -133,6 +133,97 @@ pcp_parse_map(const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* Options after the opcode's data (section 7.3): each "code, reserved,
+ * length, data" padded to 4 bytes. 0, or the result code. */
+static int
+pcp_options(const uint8_t *p, size_t len, char *why, size_t whylen)
+{
+	while (len > 0) {
+		size_t olen = len >= 4 ? wire_get16(p + 2) : 0;
+		size_t padded = (olen + 3) & ~(size_t)3;
+
+		if (len < 4 || padded > len - 4)
+			return reason(why, whylen, "option past the request's end"),
+			    PCP_MALFORMED_OPTION;
+		if (p[0] < 128)
+			return reason(why, whylen, "mandatory option %u not "
+			    "supported", p[0]), PCP_UNSUPP_OPTION;
+		p += 4 + padded;
+		len -= 4 + padded;
+	}
+	return 0;
+}
+
+/* MAP's data (section 11.1): protocol TCP or UDP, one internal port. */
+static int
+pcp_request_map(const uint8_t *buf, size_t len, struct pcp_map_request *m,
+    char *why, size_t whylen)
+{
+	if (len < PCP_MAP_LEN)
+		return reason(why, whylen, "MAP request of %zu bytes", len),
+		    PCP_MALFORMED_REQUEST;
+	memcpy(m->nonce, buf + 24, PCP_NONCE_LEN);
+	m->protocol = buf[36];
+	m->internal_port = wire_get16(buf + 40);
+	m->external_port = wire_get16(buf + 42);
+	if (m->protocol != 6 && m->protocol != 17)
+		return reason(why, whylen, "MAP for protocol %u", m->protocol),
+		    PCP_UNSUPP_PROTOCOL;
+	if (m->internal_port == 0)
+		return reason(why, whylen, "MAP for internal port 0"),
+		    PCP_MALFORMED_REQUEST;
+	return pcp_options(buf + PCP_MAP_LEN, len - PCP_MAP_LEN, why, whylen);
+}
+
+int
+pcp_parse_request(const uint8_t *buf, size_t len, struct pcp_request *q,
+    char *why, size_t whylen)
+{
+	memset(q, 0, sizeof(*q));
+	if (len < 4 || len > PCP_MAX_LEN || len % 4 != 0 || (buf[1] & 0x80))
+		return reason(why, whylen, "not a PCP request (%zu bytes)", len);
+	q->op = buf[1] & 0x7f;
+	if (buf[0] != PCP_VERSION)
+		return reason(why, whylen, "version %u", buf[0]),
+		    PCP_UNSUPP_VERSION;
+	if (len < PCP_HEADER_LEN)
+		return reason(why, whylen, "request of %zu bytes", len),
+		    PCP_MALFORMED_REQUEST;
+	q->map.lifetime = wire_get32(buf + 4);
+	pcp_get_address(buf + 8, &q->map.client);
+	if (q->op == PCP_OP_MAP)
+		return pcp_request_map(buf, len, &q->map, why, whylen);
+	if (q->op != PCP_OP_ANNOUNCE)
+		return reason(why, whylen, "opcode %u", q->op), PCP_UNSUPP_OPCODE;
+	return pcp_options(buf + PCP_HEADER_LEN, len - PCP_HEADER_LEN, why,
+	    whylen);
+}
+
+size_t
+pcp_build_response(uint8_t *buf, const uint8_t *req, size_t len,
+    uint8_t result, uint32_t lifetime, uint32_t epoch,
+    const struct netaddr *external, uint16_t external_port)
+{
+	size_t n = len < PCP_HEADER_LEN ? PCP_HEADER_LEN :
+	    len >= PCP_MAP_LEN && (req[1] & 0x7f) == PCP_OP_MAP ? PCP_MAP_LEN :
+	    PCP_HEADER_LEN;
+
+	memset(buf, 0, n);
+	memcpy(buf, req, len < n ? len : n);
+	buf[0] = PCP_VERSION;
+	buf[1] |= 0x80;
+	buf[2] = 0;
+	buf[3] = result;
+	wire_put32(buf + 4, lifetime);
+	wire_put32(buf + 8, epoch);
+	memset(buf + 12, 0, 12);
+	if (n == PCP_MAP_LEN && result == PCP_SUCCESS) {
+		wire_put16(buf + 42, external_port);
+		pcp_put_address(buf + 44, external);
+	}
+	return n;
+}
+
 bool
 pcp_epoch_lost(uint32_t prev_epoch, uint32_t epoch, uint64_t elapsed_ms)
 {

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The ports relayed now are a list of this process's own; the tunnel and
- * one nftables table follow it, the table written anew (one transaction)
- * at each change. `ip`, `wg` and `nft` run to their end on the loop:
- * milliseconds each, the tunnel's start a few hundred.
+ * A relayed port is asked of the relay over the tunnel (PCP MAP to the
+ * relay's tunnel address, nat/mapping.c) and kept as any PCP mapping is
+ * (nat/mapkeep.c: renewed at half its lease, made again when the relay's
+ * epoch goes back); its records say "relay" and name the relay's public
+ * address. The tunnel comes up with the first port asked for and goes
+ * down with the last keeper; the ports kept are counted here, and one
+ * nftables table follows them, written anew (one transaction) at each
+ * change. `ip`, `wg` and `nft` run to their end on the loop: milliseconds
+ * each, the tunnel's start a few hundred.
  */
 #include "nat/relayway.h"
 
@@ -28,9 +33,10 @@
 #define RW_ROUTES	"4852"		/* their answers' routing table */
 #define RW_MAX		64
 
-struct rw_port {
+struct rw_port {		/* a service's port, and its keepers */
 	int protocol;
-	uint16_t relay_port, service_port;
+	uint16_t port;
+	int refs;
 };
 
 static struct relayway_params rw;
@@ -39,14 +45,14 @@ static pid_t rw_wggo;
 static struct rw_port rw_ports[RW_MAX];
 static int rw_n;
 
+static void rw_tunnel_down(void);
+
 void
-relayway_configure(const struct relayway_params *p)
+relayway_gateway(struct netaddr *out)
 {
-	rw_set = p != NULL;
-	if (p != NULL)
-		rw = *p;
-	else
-		explicit_bzero(&rw, sizeof(rw));
+	*out = (struct netaddr){ .family = AF_INET };
+	memcpy(out->bytes, rw.address, 3);
+	out->bytes[3] = 1;	/* the relay is .1 of the tunnel's /24 */
 }
 
 /* What a dead agent may have left: nothing said if there is nothing. */
@@ -104,8 +110,9 @@ rw_configure(void)
 	return 0;
 }
 
-/* Each relayed port to its service at the LAN address; what comes in
- * through the tunnel marked, its answers routed back through it. */
+/* Each kept port, as the relay forwards it, to its service at the LAN
+ * address; what comes in through the tunnel marked, its answers routed
+ * back through it. */
 static int
 rw_rules(void)
 {
@@ -119,9 +126,8 @@ rw_rules(void)
 	    RW_TABLE, RW_TABLE);
 	ADD(" chain visitors { type nat hook prerouting priority dstnat;\n");
 	for (int k = 0; k < rw_n; k++)
-		ADD("  iifname \"%s\" %s dport %u dnat to %s:%u\n", i,
-		    proto_name(rw_ports[k].protocol), rw_ports[k].relay_port, lan,
-		    rw_ports[k].service_port);
+		ADD("  iifname \"%s\" %s dport %u dnat to %s\n", i,
+		    proto_name(rw_ports[k].protocol), rw_ports[k].port, lan);
 	ADD(" }\n chain tag { type filter hook prerouting priority mangle;\n"
 	    "  iifname \"%s\" ct mark set %s\n }\n", i, RW_MARK);
 	ADD(" chain answers { type route hook output priority mangle;\n"
@@ -139,8 +145,8 @@ rw_tunnel_up(void)
 	if (!rw_set)
 		return -1;
 	rw_clean();
-	if (rw_interface() < 0 || rw_configure() < 0) {
-		relayway_down();
+	if (rw_interface() < 0 || rw_configure() < 0 || rw_rules() < 0) {
+		rw_tunnel_down();
 		return -1;
 	}
 	rw_up = true;
@@ -149,8 +155,8 @@ rw_tunnel_up(void)
 	return 0;
 }
 
-void
-relayway_down(void)
+static void
+rw_tunnel_down(void)
 {
 	if (!rw_up && rw_wggo <= 0)
 		return;
@@ -161,38 +167,66 @@ relayway_down(void)
 	}
 	rw_wggo = 0;
 	rw_up = false;
+}
+
+void
+relayway_configure(const struct relayway_params *p)
+{
+	bool moved = p == NULL || !rw_set || !addr_equal(&p->server, &rw.server) ||
+	    strcmp(p->server_key, rw.server_key) != 0 ||
+	    memcmp(p->address, rw.address, 4) != 0;
+
+	if (moved && rw_up) {	/* another relay: its ports follow */
+		rw_tunnel_down();
+		if (p != NULL && rw_n > 0) {
+			rw = *p;
+			rw_set = true;
+			rw_tunnel_up();
+		}
+	}
+	rw_set = p != NULL;
+	if (p != NULL)
+		rw = *p;
+}
+
+void
+relayway_down(void)
+{
+	rw_tunnel_down();
 	rw_n = 0;
 }
 
-/* The port kept (add) or forgotten, and the rules anew; the tunnel goes
- * down with the last. */
-static int
-rw_port(int protocol, uint16_t relay_port, uint16_t service_port, bool add)
+/* A keeper's port counted in (+1) or out (-1), and the rules anew; the
+ * tunnel goes down with the last. */
+static void
+rw_port(int protocol, uint16_t port, int delta)
 {
 	int k = 0;
 
 	while (k < rw_n && !(rw_ports[k].protocol == protocol &&
-	    rw_ports[k].relay_port == relay_port))
+	    rw_ports[k].port == port))
 		k++;
-	if (!add && k < rw_n)
+	if (k == rw_n && delta > 0 && rw_n < RW_MAX)
+		rw_ports[rw_n++] = (struct rw_port){ protocol, port, 0 };
+	if (k == rw_n)
+		return;
+	rw_ports[k].refs += delta;
+	if (rw_ports[k].refs <= 0)
 		rw_ports[k] = rw_ports[--rw_n];
-	else if (add && k == rw_n && rw_n < RW_MAX)
-		rw_ports[rw_n++] = (struct rw_port){ protocol, relay_port,
-		    service_port };
-	if (rw_n == 0) {
-		relayway_down();
-		return 0;
-	}
-	if (add && rw_tunnel_up() < 0)
-		return -1;
-	return rw_up ? rw_rules() : 0;
+	if (rw_n == 0)
+		rw_tunnel_down();
+	else if (rw_up)
+		rw_rules();
 }
 
 /* --- the kind's operations --- */
 
+/* Asked of the relay over the tunnel; the grant said to be the relay's. */
 struct rw_op {
-	struct event *timer;
+	struct event *timer;		/* an answer without asking */
+	struct mapping_op *m;
 	struct mapping_grant g;
+	struct netaddr public;		/* the relay's, as the agent names it */
 	mapping_cb *cb;
 	void *arg;
 };
@@ -206,14 +240,28 @@ rw_op_answer(evutil_socket_t fd, short what, void *arg)
 	op->cb(&op->g, op->arg);
 }
 
+static void
+rw_mapped(const struct mapping_grant *g, void *arg)
+{
+	struct rw_op *op = arg;
+
+	op->g = *g;
+	op->g.via = VIA_RELAY;
+	op->g.gateway = op->public;
+	if (!g->ok && rw_n == 0)
+		rw_tunnel_down();
+	op->cb(&op->g, op->arg);
+}
+
 static void *
 rw_ask(struct event_base *base, const struct netaddr *gateway,
     const struct mapping_spec *spec, int timeout_ms, mapping_cb *cb, void *arg)
 {
 	struct rw_op *op = calloc(1, sizeof(*op));
+	struct mapping_spec s = *spec;
+	struct netaddr relay;
 	char ip[ADDR_STRLEN];
 
-	(void)timeout_ms;
 	if (op == NULL || (op->timer = evtimer_new(base, rw_op_answer, op)) ==
 	    NULL) {
 		free(op);
@@ -221,16 +269,23 @@ rw_ask(struct event_base *base, const struct netaddr *gateway,
 	}
 	op->cb = cb;
 	op->arg = arg;
+	op->public = *gateway;
 	op->g = (struct mapping_grant){ .via = VIA_RELAY, .gateway = *gateway,
-	    .external = *gateway, .internal = rw.lan,
-	    .external_port = spec->external_port };
-	op->g.ok = rw_port(spec->protocol, spec->external_port,
-	    spec->internal_port, !spec->remove) == 0;
-	if (!op->g.ok)
-		snprintf(op->g.error, sizeof(op->g.error), "relay: cannot bring the "
-		    "tunnel to %s up (ip, wg, nft, wireguard-go: CAP_NET_ADMIN?)",
-		    addr_ntop(gateway, ip, sizeof(ip)));
-	loop_after(op->timer, 0);	/* answered from the loop */
+	    .ok = spec->remove };	/* no tunnel: nothing of ours is there */
+	relayway_gateway(&relay);
+	s.via = VIA_PCP;
+	if ((spec->remove && !rw_up) || (!spec->remove && rw_tunnel_up() < 0)) {
+		if (!op->g.ok)
+			snprintf(op->g.error, sizeof(op->g.error), "relay: cannot "
+			    "bring the tunnel to %s up (ip, wg, nft, wireguard-go: "
+			    "CAP_NET_ADMIN?)", addr_ntop(gateway, ip, sizeof(ip)));
+		loop_after(op->timer, 0);	/* answered from the loop */
+	} else if ((op->m = mapping_start(base, &relay, &s, timeout_ms, rw_mapped,
+	    op)) == NULL) {
+		loop_event_free(&op->timer);
+		free(op);
+		return NULL;
+	}
 	return op;
 }
 
@@ -241,37 +296,82 @@ rw_ask_free(void *arg)
 
 	if (op == NULL)
 		return;
+	mapping_free(op->m);
 	loop_event_free(&op->timer);
 	free(op);
 }
 
-/* Nothing to renew: the rule lives as long as this process wants it. */
+/* A relayed port kept: mapkeep's, at the relay's tunnel address over
+ * PCP; its records as the agent knows them (relay, its public address). */
 struct rw_keep {
-	struct map_record rec;
-	struct mapkeep_params p;
-	struct event *done;
+	struct mapkeep *mk;
+	struct mapkeep_params p;	/* the agent's */
+	struct map_record recs[1], shown;
+	struct mapping_spec specs[1];
+	struct netaddr public;		/* the relay's, in the records */
 };
 
 static void
-rw_keep_done(evutil_socket_t fd, short what, void *arg)
+rw_keep_save(enum mapkeep_change what, const struct map_record *m, void *arg)
+{
+	struct rw_keep *k = arg;
+	struct map_record r = *m;
+
+	r.via = VIA_RELAY;
+	r.gateway = k->public;
+	k->p.save(what, &r, k->p.arg);
+}
+
+static void
+rw_keep_granted(int layer, bool ok, void *arg)
 {
 	struct rw_keep *k = arg;
 
-	(void)fd, (void)what;
-	k->p.done(0, k->p.arg);
+	if (k->p.granted != NULL)
+		k->p.granted(layer, ok, k->p.arg);
+}
+
+static void
+rw_keep_lost(int layer, const char *why, void *arg)
+{
+	struct rw_keep *k = arg;
+
+	if (k->p.lost != NULL)
+		k->p.lost(layer, why, k->p.arg);
+}
+
+static void
+rw_keep_done(int status, void *arg)
+{
+	struct rw_keep *k = arg;
+
+	k->p.done(status, k->p.arg);
 }
 
 static void *
 rw_keep(struct event_base *base, const struct mapkeep_params *p)
 {
 	struct rw_keep *k = calloc(1, sizeof(*k));
+	struct mapkeep_params mp;
 
-	if (k == NULL || (k->done = evtimer_new(base, rw_keep_done, k)) == NULL) {
+	if (k == NULL)
+		return NULL;
+	k->p = *p;
+	k->public = p->recs[0].gateway;
+	k->recs[0] = p->recs[0];
+	k->recs[0].via = VIA_PCP;
+	relayway_gateway(&k->recs[0].gateway);
+	k->specs[0] = p->specs[0];
+	k->specs[0].via = VIA_PCP;
+	mp = (struct mapkeep_params){ .recs = k->recs, .specs = k->specs, .n = 1,
+	    .timeout_ms = p->timeout_ms, .check_s = p->check_s,
+	    .save = rw_keep_save, .granted = rw_keep_granted,
+	    .lost = rw_keep_lost, .done = rw_keep_done, .arg = k };
+	if ((k->mk = mapkeep_start(base, &mp)) == NULL) {
 		free(k);
 		return NULL;
 	}
-	k->p = *p;
-	k->rec = p->recs[0];
+	rw_port(k->recs[0].protocol, k->recs[0].internal_port, +1);
 	return k;
 }
 
@@ -282,42 +382,41 @@ rw_keep_free(void *arg)
 
 	if (k == NULL)
 		return;
-	loop_event_free(&k->done);
+	mapkeep_free(k->mk);
+	rw_port(k->recs[0].protocol, k->recs[0].internal_port, -1);
 	free(k);
 }
 
 static void
 rw_stop(void *arg)
 {
-	struct rw_keep *k = arg;
-
-	rw_port(k->rec.protocol, k->rec.external_port, k->rec.internal_port,
-	    false);
-	k->p.save(MAPKEEP_DROP, &k->rec, k->p.arg);
-	loop_after(k->done, 0);
+	mapkeep_stop(((struct rw_keep *)arg)->mk);
 }
 
 static void
 rw_refresh(void *arg, const char *why)
 {
-	(void)arg, (void)why;
-	if (rw_up)
-		rw_rules();
+	mapkeep_refresh(((struct rw_keep *)arg)->mk, why);
 }
 
 static const struct map_record *
 rw_layer(const void *arg, int i)
 {
-	const struct rw_keep *k = arg;
+	struct rw_keep *k = (struct rw_keep *)arg;
+	const struct map_record *m = mapkeep_layer(k->mk, i);
 
-	return i == 0 ? &k->rec : NULL;
+	if (m == NULL)
+		return NULL;
+	k->shown = *m;
+	k->shown.via = VIA_RELAY;
+	k->shown.gateway = k->public;
+	return &k->shown;
 }
 
 static bool
 rw_busy(const void *arg)
 {
-	(void)arg;
-	return false;
+	return mapkeep_busy(((const struct rw_keep *)arg)->mk);
 }
 
 const struct wayin_ops relay_ops = {

@@ -7,7 +7,9 @@
  * one), and the answers of what came through the tunnel routed back
  * through it (a connection mark and a routing table of its own), while
  * everything else keeps the normal default route. One layer: the relay
- * forwards its public port to this home with the port kept.
+ * gives a public port per service (PCP MAP over the tunnel, to its
+ * tunnel address) and forwards it to this home's tunnel address and the
+ * service's port.
  */
 #ifndef HOMEREACH_RELAYWAY_H
 #define HOMEREACH_RELAYWAY_H
@@ -30,8 +32,11 @@ struct relayway_params {
 };
 
 /* What the tunnel is made of (copied; NULL: none). The tunnel comes up
- * with the first relayed port and goes down with the last. */
+ * with the first relayed port and goes down with the last; another
+ * relay's takes its place at once, with the ports kept. */
 void relayway_configure(const struct relayway_params *p);
+/* The relay's own address in the tunnel (its PCP server). */
+void relayway_gateway(struct netaddr *out);
 /* The tunnel down and its rules gone, whatever is relayed (at exit). */
 void relayway_down(void);
 

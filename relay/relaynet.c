@@ -92,59 +92,74 @@ rn_interface(struct relaynet *r, char *why, size_t len)
 	return 0;
 }
 
-/* Each home a peer allowed its own address only; a peer no longer a
- * home is removed. */
+/* Each home a peer allowed its own address only; a peer of the old
+ * homes no longer a home is removed. */
 static int
-rn_peers(struct relaynet *r, const struct relay_home *homes, int n)
+rn_peers(struct relaynet *r, const struct relay_home *old, int nold)
 {
 	char allowed[32];
 	int rc = 0;
 
-	for (int i = 0; i < r->nhomes; i++) {
+	for (int i = 0; i < nold; i++) {
 		bool kept = false;
-		for (int k = 0; k < n && !kept; k++)
-			kept = !strcmp(r->homes[i].key, homes[k].key);
+		for (int k = 0; k < r->nhomes && !kept; k++)
+			kept = !strcmp(old[i].key, r->homes[k].key);
 		if (!kept)
-			rc |= RUN("wg", "set", r->c.interface, "peer", r->homes[i].key,
-			    "remove");
+			rc |= RUN("wg", "set", r->c.interface, "peer",
+			    (char *)old[i].key, "remove");
 	}
-	for (int i = 0; i < n; i++) {
-		const uint8_t *a = homes[i].address;
+	for (int i = 0; i < r->nhomes; i++) {
+		const uint8_t *a = r->homes[i].address;
 		snprintf(allowed, sizeof(allowed), "%u.%u.%u.%u/32", a[0], a[1],
 		    a[2], a[3]);
-		rc |= RUN("wg", "set", r->c.interface, "peer", (char *)homes[i].key,
+		rc |= RUN("wg", "set", r->c.interface, "peer", r->homes[i].key,
 		    "allowed-ips", allowed);
 	}
 	return rc == 0 ? 0 : -1;
 }
 
 int
-relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
+relaynet_rules(struct relaynet *r, const struct relay_grant *g, int ng,
     char *why, size_t whylen)
 {
-	char *rules = malloc(256 + (size_t)n * 200 + 512);
+	size_t len = RELAYRULES_LEN(ng);
+	char *rules = malloc(len);
 	int rc = -1;
 
-	if (rules == NULL) {
+	if (rules == NULL)
 		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
-	if (relayrules_text(&r->c, r->public_ip, homes, n, rules,
-	    256 + (size_t)n * 200 + 512) < 0)
-		snprintf(why, whylen, "too many homes for the rules");
+	else if (relayrules_text(&r->c, r->public_ip, r->homes, r->nhomes, g, ng,
+	    rules, len) < 0)
+		snprintf(why, whylen, "too many grants for the rules");
 	else if (run_wait((char *const[]){ "nft", "-f", "-", NULL }, rules,
 	    false) != 0)
 		snprintf(why, whylen, "nft took not the relay's rules");
-	else if (rn_peers(r, homes, n) < 0)
-		snprintf(why, whylen, "wg took not every home as a peer");
 	else
 		rc = 0;
 	free(rules);
-	if (rc == 0) {
-		memcpy(r->homes, homes, sizeof(*homes) * (size_t)n);
-		r->nhomes = n;
-	}
 	return rc;
+}
+
+int
+relaynet_homes(struct relaynet *r, const struct relay_home *homes, int n,
+    const struct relay_grant *g, int ng, char *why, size_t whylen)
+{
+	struct relay_home old[RELAY_MAX_HOMES];
+	int nold = r->nhomes;
+
+	memcpy(old, r->homes, sizeof(*homes) * (size_t)nold);
+	memcpy(r->homes, homes, sizeof(*homes) * (size_t)n);
+	r->nhomes = n;
+	if (relaynet_rules(r, g, ng, why, whylen) < 0) {
+		memcpy(r->homes, old, sizeof(*homes) * (size_t)nold);
+		r->nhomes = nold;
+		return -1;
+	}
+	if (rn_peers(r, old, nold) < 0) {
+		snprintf(why, whylen, "wg took not every home as a peer");
+		return -1;
+	}
+	return 0;
 }
 
 /* The interface's key, port, address, and up. */
@@ -178,7 +193,7 @@ rn_configure(struct relaynet *r, char *why, size_t len)
 
 struct relaynet *
 relaynet_up(const struct relay_config *c, const struct relay_home *homes,
-    int n, char *why, size_t whylen)
+    int n, const struct relay_grant *g, int ng, char *why, size_t whylen)
 {
 	struct relaynet *r = calloc(1, sizeof(*r));
 	char host[256];
@@ -195,7 +210,7 @@ relaynet_up(const struct relay_config *c, const struct relay_home *homes,
 	}
 	snprintf(r->public_ip, sizeof(r->public_ip), "%s", host);
 	if (rn_interface(r, why, whylen) < 0 || rn_configure(r, why, whylen) < 0 ||
-	    relaynet_homes(r, homes, n, why, whylen) < 0) {
+	    relaynet_homes(r, homes, n, g, ng, why, whylen) < 0) {
 		relaynet_down(r);
 		return NULL;
 	}

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +21,7 @@
 #include "lib/reason.h"
 #include "relay/relayhomes.h"
 #include "relay/relaykey.h"
-#include "relay/relaynet.h"
-
-#define HOMES_FILE_MAX	(RELAY_MAX_HOMES * 160)
+#include "relay/relayserver.h"
 
 static const struct file_owner relay_fo = { .mode = 0600, .uid = (uid_t)-1,
 	.gid = (gid_t)-1 };
@@ -39,30 +36,6 @@ relaycmd_usage(FILE *out)
 	    "to FILE,\nby default NAME.relay.conf, for that home's homereach.conf.\n");
 }
 
-/* The whole of a small file (a NUL after it); 0 with *len 0 if absent. */
-static int
-relaycmd_slurp(const char *path, char *buf, size_t cap, size_t *len,
-    char *why, size_t whylen)
-{
-	int fd = file_open_regular(path, why, whylen);
-	ssize_t n;
-
-	*len = 0;
-	if (fd == -ENOENT)
-		return 0;
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf + *len, cap - 1 - *len)) > 0)
-		*len += (size_t)n;
-	close(fd);
-	buf[*len] = '\0';
-	if (*len == cap - 1) {
-		snprintf(why, whylen, "%s: longer than %zu bytes", path, cap - 1);
-		return -1;
-	}
-	return 0;
-}
-
 /* The relay's private key file, made if absent; its public key. */
 static int
 relaycmd_key(const struct relay_config *c, char pub[RELAY_KEY_LEN + 1])
@@ -70,7 +43,7 @@ relaycmd_key(const struct relay_config *c, char pub[RELAY_KEY_LEN + 1])
 	char buf[128], priv[RELAY_KEY_LEN + 1], why[REASON_LEN + 1100];
 	size_t len;
 
-	if (relaycmd_slurp(c->key_file, buf, sizeof(buf), &len, why,
+	if (file_read_small(c->key_file, buf, sizeof(buf), &len, why,
 	    sizeof(why)) < 0) {
 		log_warnx("%s", why);
 		return -1;
@@ -94,25 +67,6 @@ relaycmd_key(const struct relay_config *c, char pub[RELAY_KEY_LEN + 1])
 	if (len != 0)
 		log_warnx("%s: not a WireGuard private key", c->key_file);
 	return len == 0 ? 0 : -1;
-}
-
-/* The homes file read (absent: none); n, or -1 said. */
-static int
-relaycmd_homes(const struct relay_config *c, struct relay_home *homes,
-    char *text, size_t *len)
-{
-	char why[REASON_LEN + 1100], at[REASON_LEN];
-	int n;
-
-	if (relaycmd_slurp(c->homes_file, text, HOMES_FILE_MAX, len, why,
-	    sizeof(why)) < 0) {
-		log_warnx("%s", why);
-		return -1;
-	}
-	n = relayhomes_parse(text, *len, c, homes, RELAY_MAX_HOMES, at, sizeof(at));
-	if (n < 0)
-		log_warnx("%s: %s", c->homes_file, at);
-	return n;
 }
 
 static int
@@ -154,14 +108,14 @@ relaycmd_add(const struct config *cfg, const char *name, int quota,
     const char *out)
 {
 	static struct relay_home homes[RELAY_MAX_HOMES + 1];
-	static char text[HOMES_FILE_MAX + 256];
+	static char text[RELAY_HOMES_FILE_MAX + 256];
 	const struct relay_config *c = &cfg->relay;
 	char relay_pub[RELAY_KEY_LEN + 1], priv[RELAY_KEY_LEN + 1];
 	char why[160] = "cannot make a WireGuard key (OpenSSL)";
 	char line[256], err[REASON_LEN + 1100];
 	struct relay_home *h;
 	size_t len;
-	int n = relaycmd_homes(c, homes, text, &len);
+	int n = relayserver_homes(c, homes, text, &len);
 
 	if (n < 0 || relaycmd_key(c, relay_pub) < 0)
 		return 1;
@@ -247,39 +201,11 @@ relaycmd_add_home(int argc, char *argv[])
 static int
 relaycmd_serve(const struct relay_config *c)
 {
-	static struct relay_home homes[RELAY_MAX_HOMES];
-	static char text[HOMES_FILE_MAX];
-	char pub[RELAY_KEY_LEN + 1], why[REASON_LEN];
-	struct relaynet *r;
-	sigset_t set;
-	size_t len;
-	int n, sig = 0;
+	char pub[RELAY_KEY_LEN + 1];
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (relaycmd_key(c, pub) < 0 || (n = relaycmd_homes(c, homes, text,
-	    &len)) < 0)
+	if (relaycmd_key(c, pub) < 0)
 		return 1;
-	if ((r = relaynet_up(c, homes, n, why, sizeof(why))) == NULL) {
-		log_warnx("relay-server: %s", why);
-		return 1;
-	}
-	log_info("relay-server on %s (key %s): %d homes, ports %u-%u", c->listen,
-	    pub, n, c->port_lo, c->port_hi);
-	while (sigwait(&set, &sig) == 0 && sig == SIGHUP) {
-		if ((n = relaycmd_homes(c, homes, text, &len)) < 0)
-			continue;	/* said; the running homes stay */
-		if (relaynet_homes(r, homes, n, why, sizeof(why)) < 0)
-			log_warnx("SIGHUP: %s", why);
-		else
-			log_info("SIGHUP: %d homes", n);
-	}
-	log_info("signal %d: taking the relay down", sig);
-	relaynet_down(r);
-	return 0;
+	return relayserver_run(c, pub);
 }
 
 int

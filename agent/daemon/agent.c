@@ -471,6 +471,8 @@ agent_setup(struct agent *a)
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
 	if (a->nl != NULL)
 		netlink_on_stir(a->nl, agent_on_netlink_stir);
+	if (a->nl != NULL && a->cfg->relay_home.set)	/* the relay's tunnel */
+		netlink_ignore(a->nl, a->cfg->relay_home.interface);
 	if (a->gateway.family || a->ways.gateway6.family) {
 		services_reclaim(a->svc, a->cfg, &a->ways, AF_INET);
 		services_apply(a->svc, a->cfg, &a->ways);

@@ -72,13 +72,6 @@ relay_consider(struct agent *a)
 		    "the relay %s", addr_ntop(&server, text, sizeof(text)));
 	else
 		log_info("IPv4: a better way in than the relay: services leave it");
-	if (want && a->cfg->nservices > a->cfg->relay_home.port_hi -
-	    a->cfg->relay_home.port_lo + 1)
-		log_warnx("relay: %d services, %d ports: the last ones go without",
-		    a->cfg->nservices, a->cfg->relay_home.port_hi -
-		    a->cfg->relay_home.port_lo + 1);
 	a->ways.relay = server;
-	a->ways.relay_lo = a->cfg->relay_home.port_lo;
-	a->ways.relay_hi = a->cfg->relay_home.port_hi;
 	services_apply(a->svc, a->cfg, &a->ways);
 }

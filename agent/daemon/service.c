@@ -84,7 +84,6 @@ struct services {
 struct svc_way {
 	enum wayin_kind kind;
 	struct netaddr gateway, client, upstream;
-	uint16_t relay_lo, relay_hi;
 };
 
 /* The agent's store writes it; nothing waits for the file but the intent
@@ -381,7 +380,7 @@ svc_external_port(const struct service_config *c, enum wayin_kind kind)
 
 static struct svc *
 svc_start(struct services *set, const struct service_config *c,
-    const struct svc_way *w, int index)
+    const struct svc_way *w)
 {
 	struct svc *e = NULL;
 
@@ -399,8 +398,8 @@ svc_start(struct services *set, const struct service_config *c,
 	e->upstream = w->upstream;
 	e->spec = (struct mapping_spec){ .protocol = c->protocol,
 	    .internal_port = c->port, .lifetime = SVC_LIFETIME,
-	    .external_port = w->kind == WAYIN_RELAY ? (uint16_t)(w->relay_lo +
-	    index) : svc_external_port(c, w->kind), .client = w->client };
+	    .external_port = svc_external_port(c, w->kind), .client = w->client,
+	    .via = w->kind == WAYIN_RELAY ? VIA_RELAY : VIA_ANY };
 	e->retry_ms = SVC_RETRY_MIN;
 	set->list[set->n++] = e;
 	svc_map(e);
@@ -454,11 +453,9 @@ svc_on_reap(evutil_socket_t fd, short what, void *arg)
 	}
 	set->n = kept;
 	for (int i = 0; i < nagain; i++) {	/* removed: now make it anew */
-		/* a relayed port stays the one it was given (index 0) */
 		struct svc_way w = { again[i]->kind, again[i]->gateway,
-		    again[i]->spec.client, again[i]->upstream,
-		    again[i]->spec.external_port, again[i]->spec.external_port };
-		struct svc *e = svc_start(set, &again[i]->cfg, &w, 0);
+		    again[i]->spec.client, again[i]->upstream };
+		struct svc *e = svc_start(set, &again[i]->cfg, &w);
 		if (e != NULL)
 			e->lost = again[i]->lost;
 		svc_free(again[i]);
@@ -650,13 +647,11 @@ svc_on_way(const struct svc *e, const struct svc_way *w)
 
 static bool
 svc_same(const struct svc *e, const struct service_config *c,
-    const struct svc_way *w, int index)
+    const struct svc_way *w)
 {
 	return e->cfg.protocol == c->protocol && e->cfg.port == c->port &&
 	    e->cfg.external_port == c->external_port && svc_on_way(e, w) &&
-	    e->kind == w->kind && addr_equal(&e->upstream, &w->upstream) &&
-	    (w->kind != WAYIN_RELAY ||
-	    e->spec.external_port == w->relay_lo + index);
+	    e->kind == w->kind && addr_equal(&e->upstream, &w->upstream);
 }
 
 /* The ways of w: the IPv4 one (the relay, a hold or a mapping), then
@@ -668,8 +663,7 @@ svc_ways(const struct services_ways *w, struct svc_way out[2])
 
 	if (w->relay.family)
 		out[n++] = (struct svc_way){ .kind = WAYIN_RELAY,
-		    .gateway = w->relay, .relay_lo = w->relay_lo,
-		    .relay_hi = w->relay_hi };
+		    .gateway = w->relay };
 	else if (w->gateway.family && w->hold.family)
 		out[n++] = (struct svc_way){ .kind = WAYIN_HOLD,
 		    .gateway = w->gateway, .upstream = w->hold };
@@ -689,7 +683,7 @@ svc_ways(const struct services_ways *w, struct svc_way out[2])
  * its index, or n. */
 static int
 svc_moved(struct services *set, int n, const bool *wanted,
-    const struct service_config *c, const struct svc_way *w, int index)
+    const struct service_config *c, const struct svc_way *w)
 {
 	for (int j = 0; j < n; j++) {
 		struct svc *e = set->list[j];
@@ -706,20 +700,21 @@ svc_moved(struct services *set, int n, const bool *wanted,
 		e->kind = w->kind;
 		e->gateway = w->gateway;
 		e->upstream = w->upstream;
-		e->spec.external_port = w->kind == WAYIN_RELAY ?
-		    (uint16_t)(w->relay_lo + index) : svc_external_port(c, w->kind);
+		e->spec.external_port = svc_external_port(c, w->kind);
+		e->spec.via = w->kind == WAYIN_RELAY ? VIA_RELAY : VIA_ANY;
 		return j;
 	}
 	return n;
 }
 
 /* Is e's router one of ways (not one we left: that one is gone)? A
- * relayed port is this host's own to undo, wherever the relay went. */
+ * relay is, unless it stopped answering (the port ends by its lease). */
 static bool
-svc_router_ours(const struct svc *e, const struct svc_way *ways, int nways)
+svc_router_ours(const struct svc *e, const struct svc_way *ways, int nways,
+    const struct services_ways *w)
 {
 	if (e->kind == WAYIN_RELAY)
-		return true;
+		return !addr_equal(&e->gateway, &w->relay_dead);
 	for (int k = 0; k < nways; k++)
 		if (addr_equal(&e->gateway, &ways[k].gateway))
 			return true;
@@ -732,7 +727,6 @@ services_apply(struct services *set, const struct config *cfg,
 {
 	const struct service_config *fresh[SVC_MAX];
 	const struct svc_way *fresh_way[SVC_MAX];
-	int fresh_index[SVC_MAX];
 	struct svc_way ways[2];
 	bool wanted[SVC_MAX] = { false };
 	int n = set->n, nfresh = 0, nways = svc_ways(w, ways);
@@ -743,16 +737,15 @@ services_apply(struct services *set, const struct config *cfg,
 			const struct service_config *c = &cfg->services[i];
 			int j = 0;
 			while (j < n && (wanted[j] || set->list[j]->stopping ||
-			    !svc_same(set->list[j], c, &ways[k], i)))
+			    !svc_same(set->list[j], c, &ways[k])))
 				j++;
 			if (j == n && (j = svc_moved(set, n, wanted, c,
-			    &ways[k], i)) < n) {
+			    &ways[k])) < n) {
 				wanted[j] = true;	/* removed, then made anew */
 				continue;
 			}
 			if (j == n) {
 				fresh_way[nfresh] = &ways[k];
-				fresh_index[nfresh] = i;
 				fresh[nfresh++] = c;
 				continue;
 			}
@@ -762,9 +755,9 @@ services_apply(struct services *set, const struct config *cfg,
 	for (int j = 0; j < n; j++)
 		if (!wanted[j])
 			svc_stop(set->list[j], svc_router_ours(set->list[j], ways,
-			    nways));
+			    nways, w));
 	for (int i = 0; i < nfresh; i++)
-		svc_start(set, fresh[i], fresh_way[i], fresh_index[i]);
+		svc_start(set, fresh[i], fresh_way[i]);
 }
 
 /* --- what a dead process left and no service wants --- */

@@ -36,8 +36,8 @@ struct services_ways {
 	struct netaddr relay;		/* the relay's public address, when
 					 * nothing better opens IPv4 (family
 					 * 0: none) */
-	uint16_t relay_lo, relay_hi;	/* our ports there, service i at
-					 * relay_lo + i */
+	struct netaddr relay_dead;	/* one that stopped answering: its
+					 * ports are left to their leases */
 	struct netaddr gateway6, host6;
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libFuzzer: PCP replies to ANNOUNCE and MAP. */
+/* libFuzzer: PCP replies to ANNOUNCE and MAP, and requests as a server
+ * reads and answers them. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,5 +23,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < PCP_NONCE_LEN; i++)
 		req.nonce[i] = (uint8_t)(i + 1);	/* the vectors' nonce */
 	(void)pcp_parse_map(data, size, &req, &mr, why, sizeof(why));
+
+	struct pcp_request q;
+	uint8_t out[PCP_MAP_LEN];
+	int rc = pcp_parse_request(data, size, &q, why, sizeof(why));
+
+	if (rc >= 0)
+		(void)pcp_build_response(out, data, size, (uint8_t)rc, 0, 1,
+		    &q.map.client, q.map.external_port);
 	return 0;
 }

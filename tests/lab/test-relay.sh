@@ -6,20 +6,26 @@
 # destination (cgnat-symmetric), where nothing else gets in.
 #   server   relay-server add-home gives two homes keys, tunnel addresses
 #            and ports; the home's side is set up by hand from the
-#            [relay] section it wrote (the agent does not yet): a
-#            stranger reaches the home's TCP and UDP service at the
-#            relay's address and the home's port, and the service sees
-#            the stranger's own address; the home reaches neither the
-#            other home nor the internet through the tunnel; the other
-#            home's ports lead nowhere; SIGHUP takes a new home; SIGTERM
-#            takes the rules and the interface away
+#            [relay] section it wrote, its ports asked by a PCP client
+#            of the test's own (pcp_map.py): the home's own ports only,
+#            UDP apart, a quota; a stranger reaches the home's TCP and
+#            UDP service at the relay's address and the port given, and
+#            the service sees the stranger's own address; the home
+#            reaches neither the other home nor the internet through the
+#            tunnel; the other home's ports lead nowhere; SIGHUP takes a
+#            new home; SIGTERM takes the rules and the interface away;
+#            started again it forwards nothing until asked, and gives
+#            each service the port it had
 #   agent    the same home with the [relay] section pasted into its
 #            homereach.conf: the agent finds no better way in (no port
 #            can be held), brings the tunnel up and relays each service;
-#            a stranger reaches both with its own address seen, knot
-#            serves the relay's address and the ports (A, SRV); SIGTERM
-#            takes the home's tunnel and rules away; the relay restarts
-#            and the home's port answers again
+#            (ports asked of the relay over the tunnel, PCP); a
+#            stranger reaches both with its own address seen, knot
+#            serves the relay's address and the ports (A, SRV); the
+#            relay restarts and the home's port answers again; SIGTERM
+#            takes the home's tunnel and rules away; the home starts
+#            again with a new service first: the old ones keep their
+#            ports
 #   homes    twenty homes on one relay: each reached at its own ports,
 #            none reaching another
 #   better   a router that maps nothing (no-mapping): relayed; it starts
@@ -44,13 +50,13 @@ field() { sed -n "s/^$1 = //p" "$2"; }	# field KEY FILE
 
 # home NODE SECTION IF: the home's side, as the [relay] section says:
 # its tunnel, replies to what came through it routed back through it, and
-# the home's first port led to the services (TCP 8080, UDP 5353) at the
-# host's LAN address: a UDP service bound to any address answers from the
-# address its route picks, which must be the one the packet was sent to
-# (a redirect to the tunnel's own address loses every UDP answer).
+# what the relay forwards (to the services' own ports, TCP 8080 and UDP
+# 5353) led on to the host's LAN address: a UDP service bound to any
+# address answers from the address its route picks, which must be the
+# one the packet was sent to (a redirect to the tunnel's own address
+# loses every UDP answer). The ports are asked with pcp (below).
 home() {	# home NODE SECTION IF [SERVICE-ADDRESS]
-	local node=$1 sec=$2 wg=$3 to=${4:-192.168.1.10} port
-	port=$(field ports "$sec" | cut -d- -f1)
+	local node=$1 sec=$2 wg=$3 to=${4:-192.168.1.10}
 	field private_key "$sec" > "$LAB_DIR/$wg.key"
 	chmod 600 "$LAB_DIR/$wg.key"
 	lab_bg "$node" "$wg" wireguard-go -f "$wg"
@@ -62,8 +68,8 @@ home() {	# home NODE SECTION IF [SERVICE-ADDRESS]
 	lab_run "$node" nft -f - <<-NFT
 	table ip relayhome {
 	    chain pre { type nat hook prerouting priority dstnat;
-	        iifname "$wg" tcp dport $port dnat to $to:8080
-	        iifname "$wg" udp dport $port dnat to $to:5353
+	        iifname "$wg" tcp dport 8080 dnat to $to:8080
+	        iifname "$wg" udp dport 5353 dnat to $to:5353
 	    }
 	    chain tag { type filter hook prerouting priority mangle;
 	        iifname "$wg" ct mark set 0x4852
@@ -75,6 +81,13 @@ home() {	# home NODE SECTION IF [SERVICE-ADDRESS]
 	NFT
 	lab_run "$node" ip rule add fwmark 0x4852 table 4852
 	lab_run "$node" ip route add default dev "$wg" table 4852
+}
+
+# pcp NODE CLIENT tcp|udp PORT LIFETIME [SUGGESTED]: a MAP asked of the
+# relay over the tunnel by a client of the test's own: "RESULT PORT
+# ADDRESS" (the epoch left out)
+pcp() {
+	lab_run "$1" python3 "$here/pcp_map.py" 10.77.0.1 "${@:2}" | cut -d' ' -f1-3
 }
 
 # relay_up: the relay-server running on the vps (relay_conf first)
@@ -104,12 +117,12 @@ case_agent() {
 	wait_for 20 way_kind web && wait_for 5 way_kind game
 	check "web goes through the relay" '.mappings[] | select(.service == "web") | "\(.kind) \(.external_address):\(.external_port)"' \
 		"relay $LAB_VPS:20000" "$LAB_DIR/status.json"
-	check "and game, on the next port" '.mappings[] | select(.service == "game") | .external_port' 20001 "$LAB_DIR/status.json"
+	check "and game, UDP: the same number (a port space of its own)" '.mappings[] | select(.service == "game") | .external_port' 20000 "$LAB_DIR/status.json"
 	wait_for 10 eval '[ -n "$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
 	check_eq "a stranger reaches the TCP service, seen with its own address" \
 		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
 	check_eq "and the UDP service" \
-		"$(echo ping | lab_run inet socat -T2 - UDP:$LAB_VPS:20001,bind=5.0.0.2 2>/dev/null)" pong-5.0.0.2
+		"$(echo ping | lab_run inet socat -T2 - UDP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" pong-5.0.0.2
 	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = "$LAB_VPS" ]'
 	check_eq "the A record names the relay" "$(lab_dig nas.example.com)" "$LAB_VPS"
 	check_eq "an SRV record the port" \
@@ -130,6 +143,17 @@ case_agent() {
 	# (the home router's refusals before the relay stay on record as
 	# intents, for the next start to clear, as anywhere)
 	check_eq "and the state: no relayed port" "$(grep -c '^mapping.* relay ' "$LAB_DIR/state/state")" 0
+	# The home starts again with a new service first: web and game get
+	# their ports back (the relay keeps them in its grants file, whatever
+	# the home forgot), the new one the next free.
+	EXTRA_CONF="$(grep -v '^#' "$sec"; echo "interface = hr${LAB_ID}h")" \
+		write_conf "ssh 2222" "web 8080" "game 5353 udp"
+	start_agent
+	wait_for 20 way_kind ssh && wait_for 5 way_kind web && wait_for 5 way_kind game
+	check "the agent started again: web's port" '.mappings[] | select(.service == "web") | .external_port' 20000 "$LAB_DIR/status.json"
+	check "and game's" '.mappings[] | select(.service == "game") | .external_port' 20000 "$LAB_DIR/status.json"
+	check "the new service: the next free" '.mappings[] | select(.service == "ssh") | .external_port' 20001 "$LAB_DIR/status.json"
+	stop_agent
 	kill "$relay"
 }
 
@@ -170,7 +194,7 @@ case_better() {
 # leads to that home and no other, and no home reaches another's tunnel
 # address.
 case_homes() {
-	local i sec addr got=0 crossed=0 relay
+	local i sec addr got=0 crossed=0 stolen=0 relay port
 	lab_setup public
 	lab_vps
 	relay_conf
@@ -186,6 +210,14 @@ case_homes() {
 		lab_bg "h$i" "web$i" socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:"echo home$i"
 		home "h$i" "$sec" "hr${LAB_ID}w$i" "$addr"
 	done
+	for i in $(seq 20); do	# each asks for its port, and for the next home's
+		sec=$LAB_DIR/relay/home$i.relay.conf
+		wait_for 10 eval '[ "$(pcp "h$i" "$(field address "$sec")" tcp 8080 600)" != silence ]'
+		port=$(pcp "h$i" "$(field address "$sec")" tcp 9 600 $(( 20000 + (i % 20) * 10 )) | cut -d' ' -f2)
+		[ "$port" -ge $(( 20000 + (i - 1) * 10 )) ] && [ "$port" -lt $(( 20000 + i * 10 )) ] ||
+			stolen=$((stolen + 1))
+	done
+	check_eq "a home asking for another's port gets one of its own" "$stolen" 0
 	for i in $(seq 20); do
 		port=$(( 20000 + (i - 1) * 10 ))
 		wait_for 5 eval '[ -n "$(lab_run inet socat -T1 - TCP:$LAB_VPS:$port,connect-timeout=1 2>/dev/null)" ]'
@@ -231,6 +263,18 @@ case_server() {
 	lab_bg host game socat UDP-RECVFROM:5353,fork SYSTEM:'echo pong-$SOCAT_PEERADDR'
 	lab_wait_tcp host 8080
 	home host "$sec" "$wg"
+	wait_for 10 eval '[ "$(pcp host 10.77.0.2 tcp 8080 600)" = "0 20000 $LAB_VPS" ]'
+	check_eq "PCP over the tunnel: the home's first port for TCP 8080" \
+		"$(pcp host 10.77.0.2 tcp 8080 600)" "0 20000 $LAB_VPS"
+	check_eq "UDP is a port space of its own" "$(pcp host 10.77.0.2 udp 5353 600)" \
+		"0 20000 $LAB_VPS"
+	check_eq "a port of another home's is not given" \
+		"$(pcp host 10.77.0.2 tcp 22 600 20010)" "0 20001 $LAB_VPS"
+	for p in 23 24 25 26 27 28 29 30; do pcp host 10.77.0.2 tcp $p 600 > /dev/null; done
+	check_eq "the eleventh TCP service: over the home's quota" \
+		"$(pcp host 10.77.0.2 tcp 31 600)" "10 0 0.0.0.0"
+	check_eq "a service ended (lifetime 0)" "$(pcp host 10.77.0.2 tcp 31 0)" "0 0 $LAB_VPS"
+	check_eq "the grants kept in a file" "$(grep -c . "$LAB_DIR/relay/homes.ports")" 11
 	wait_for 10 eval '[ -n "$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
 	check_eq "a stranger reaches the home's TCP service through the relay, which sees the stranger" \
 		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
@@ -249,12 +293,21 @@ case_server() {
 	kill -HUP "$relay"
 	wait_for 5 eval 'lab_run vps wg show "hr${LAB_ID}r" peers | grep -c . | grep -qx 3'
 	check_eq "SIGHUP: a third home's peer" "$(lab_run vps wg show "hr${LAB_ID}r" peers | grep -c .)" 3
-	check_eq "and its ports" "$(lab_run vps nft list table ip homereach_relay | grep -c 'dport 20020-20029')" 2
 	check_eq "the relay logs no key" "$(grep -c "$(field private_key "$sec")" "$LAB_DIR/relay.log")" 0
 	kill "$relay"
 	for _ in $(seq 100); do lab_run vps ip link show "hr${LAB_ID}r" >/dev/null 2>&1 || break; sleep 0.05; done
-	check_eq "SIGTERM: the rules gone" "$(lab_run vps nft list table ip homereach_relay 2>/dev/null | grep -c dnat)" 0
+	check_eq "SIGTERM: the rules gone" "$(lab_run vps nft list table ip homereach_relay 2>/dev/null | grep -c "dnat to")" 0
 	check_eq "and the interface" "$(lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -c .)" 0
+	# Up again: nothing forwarded until asked; a new service does not
+	# take a port kept for another, an old one gets its own back.
+	relay_up
+	check_eq "restarted: nothing forwarded before it is asked" \
+		"$(lab_run vps nft list table ip homereach_relay | grep -c "dnat to")" 0
+	wait_for 30 eval '[ "$(pcp host 10.77.0.2 tcp 9090 600)" != silence ]'
+	check_eq "a new service after the restart: no port of another's (all kept)" \
+		"$(pcp host 10.77.0.2 tcp 9091 600)" "10 0 0.0.0.0"
+	check_eq "TCP 8080 asked again: its port" "$(pcp host 10.77.0.2 tcp 8080 600)" "0 20000 $LAB_VPS"
+	kill "$relay"
 }
 
 "case_$case_"

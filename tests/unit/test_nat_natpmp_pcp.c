@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* NAT-PMP and PCP codecs: the shared vectors, then what must be refused. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -366,6 +367,76 @@ test_announcements(void **state)
 	assert_int_equal(announce_parse(buf, 0, &e, why, sizeof(why)), -EBADMSG);
 }
 
+/* The server's side: the vectors' MAP request read back, answered, and
+ * the answer read by the client's own parser. */
+static void
+test_pcp_serve_map(void **state)
+{
+	uint8_t buf[128], out[PCP_MAP_LEN];
+	char why[REASON_LEN];
+	struct pcp_map_request want;
+	struct pcp_request q;
+	struct pcp_map_reply r;
+	struct netaddr ext;
+	size_t n = vector_load(VEC, "pcp-map-request", buf, sizeof(buf));
+
+	(void)state;
+	vector_map_request(&want);
+	assert_int_equal(pcp_parse_request(buf, n, &q, why, sizeof(why)), 0);
+	assert_int_equal(q.op, PCP_OP_MAP);
+	assert_memory_equal(&q.map, &want, sizeof(want));
+	addr_parse("5.0.2.5", &ext);
+	n = pcp_build_response(out, buf, n, PCP_SUCCESS, 3600, 42, &ext, 20001);
+	assert_int_equal(pcp_parse_map(out, n, &want, &r, why, sizeof(why)), 0);
+	assert_int_equal(r.hdr.lifetime, 3600);
+	assert_int_equal(r.hdr.epoch, 42);
+	assert_int_equal(r.external_port, 20001);
+	assert_true(addr_equal(&r.external, &ext));
+}
+
+/* What a server refuses, with the code it answers (-EBADMSG: silence). */
+static void
+test_pcp_serve_refused(void **state)
+{
+	static const struct {
+		const char *what;
+		size_t at, len;		/* the byte changed, the length */
+		uint8_t to;
+		int want;
+	} table[] = {
+		{ "a reply", 1, 60, 0x81, -EBADMSG },
+		{ "three bytes", 0, 3, 2, -EBADMSG },
+		{ "not a multiple of 4", 0, 58, 2, -EBADMSG },
+		{ "version 1", 0, 60, 1, PCP_UNSUPP_VERSION },
+		{ "opcode PEER", 1, 60, 2, PCP_UNSUPP_OPCODE },
+		{ "MAP of 56 bytes", 0, 56, 2, PCP_MALFORMED_REQUEST },
+		{ "header of 20 bytes", 0, 20, 2, PCP_MALFORMED_REQUEST },
+		{ "protocol 0", 36, 60, 0, PCP_UNSUPP_PROTOCOL },
+		{ "protocol SCTP", 36, 60, 132, PCP_UNSUPP_PROTOCOL },
+		{ "internal port 0", 40, 60, 0, PCP_MALFORMED_REQUEST },
+		{ "THIRD_PARTY (mandatory)", 60, 80, 1, PCP_UNSUPP_OPTION },
+		{ "option past the end", 63, 64, 9, PCP_MALFORMED_OPTION },
+		{ "an optional option", 60, 64, 200, 0 },
+	};
+	uint8_t buf[128];
+	char why[REASON_LEN];
+	struct pcp_request q;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		memset(buf, 0, sizeof(buf));
+		vector_load(VEC, "pcp-map-request", buf, sizeof(buf));
+		if (table[i].at == 40)
+			buf[41] = 0;
+		buf[table[i].at] = table[i].to;
+		if (table[i].at == 60 && table[i].len == 80)
+			buf[63] = 16;	/* THIRD_PARTY's 16-byte address */
+		print_message("%s\n", table[i].what);
+		assert_int_equal(pcp_parse_request(buf, table[i].len, &q, why,
+		    sizeof(why)), table[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -384,6 +455,8 @@ main(void)
 		cmocka_unit_test(test_pcp_map_ipv6),
 		cmocka_unit_test(test_epochs),
 		cmocka_unit_test(test_announcements),
+		cmocka_unit_test(test_pcp_serve_map),
+		cmocka_unit_test(test_pcp_serve_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
