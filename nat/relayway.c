@@ -140,6 +140,8 @@ rw_rules(void)
 static int
 rw_tunnel_up(void)
 {
+	char ip[ADDR_STRLEN];
+
 	if (rw_up)
 		return 0;
 	if (!rw_set)
@@ -150,8 +152,8 @@ rw_tunnel_up(void)
 		return -1;
 	}
 	rw_up = true;
-	log_info("relay: the tunnel to %s is up (%s)", rw.interface,
-	    rw.interface);
+	log_info("relay: the tunnel to %s is up (%s)", addr_ntop(&rw.server, ip,
+	    sizeof(ip)), rw.interface);
 	return 0;
 }
 
@@ -176,15 +178,15 @@ relayway_configure(const struct relayway_params *p)
 	    strcmp(p->server_key, rw.server_key) != 0 ||
 	    memcmp(p->address, rw.address, 4) != 0;
 
-	if (moved && rw_up) {	/* another relay: its ports follow */
-		rw_tunnel_down();
+	if (moved && rw_up && (p != NULL || rw_n == 0)) {
+		rw_tunnel_down();	/* another relay's takes its place */
 		if (p != NULL && rw_n > 0) {
 			rw = *p;
 			rw_set = true;
 			rw_tunnel_up();
 		}
 	}
-	rw_set = p != NULL;
+	rw_set = p != NULL;	/* none: down with the last keeper */
 	if (p != NULL)
 		rw = *p;
 }
@@ -197,7 +199,7 @@ relayway_down(void)
 }
 
 /* A keeper's port counted in (+1) or out (-1), and the rules anew; the
- * tunnel goes down with the last. */
+ * tunnel goes down with the last once no relay is wanted. */
 static void
 rw_port(int protocol, uint16_t port, int delta)
 {
@@ -213,7 +215,7 @@ rw_port(int protocol, uint16_t port, int delta)
 	rw_ports[k].refs += delta;
 	if (rw_ports[k].refs <= 0)
 		rw_ports[k] = rw_ports[--rw_n];
-	if (rw_n == 0)
+	if (rw_n == 0 && !rw_set)
 		rw_tunnel_down();
 	else if (rw_up)
 		rw_rules();
@@ -248,8 +250,6 @@ rw_mapped(const struct mapping_grant *g, void *arg)
 	op->g = *g;
 	op->g.via = VIA_RELAY;
 	op->g.gateway = op->public;
-	if (!g->ok && rw_n == 0)
-		rw_tunnel_down();
 	op->cb(&op->g, op->arg);
 }
 

@@ -32,8 +32,10 @@ struct relayway_params {
 };
 
 /* What the tunnel is made of (copied; NULL: none). The tunnel comes up
- * with the first relayed port and goes down with the last; another
- * relay's takes its place at once, with the ports kept. */
+ * with the first port asked for, and stays while a relay is wanted (its
+ * handshake is not made again for each attempt), then until the last
+ * port kept is gone; another relay's takes its place at once, with the
+ * ports kept. */
 void relayway_configure(const struct relayway_params *p);
 /* The relay's own address in the tunnel (its PCP server). */
 void relayway_gateway(struct netaddr *out);

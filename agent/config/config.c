@@ -470,7 +470,7 @@ cfg_relay_key(struct cfg_parser *p, const char *key, char *v)
 static void
 cfg_relay_home_key(struct cfg_parser *p, const char *key, char *v)
 {
-	struct relay_home_config *r = &p->cfg->relay_home;
+	struct relay_home_config *r = &p->cfg->relays[p->cfg->nrelays - 1];
 	struct netaddr a;
 
 	if (!strcmp(key, "server"))
@@ -642,14 +642,17 @@ cfg_section(struct cfg_parser *p, char *line)
 		return;
 	}
 	if (!strcmp(header, "relay")) {
-		if (p->cfg->relay_home.set) {
-			config_error(p->cfg, p->line, "[relay] appears twice (first "
-			    "at line %d)", p->cfg->relay_home.line);
+		struct relay_home_config *r = &p->cfg->relays[p->cfg->nrelays];
+		if (p->cfg->nrelays == CONFIG_MAX_RELAYS) {
+			config_error(p->cfg, p->line, "more than %d [relay] "
+			    "sections", CONFIG_MAX_RELAYS);
 			return;
 		}
+		p->cfg->nrelays++;
 		p->sec = SEC_RELAYHOME;
-		p->cfg->relay_home.set = true;
-		p->cfg->relay_home.line = p->line;
+		r->set = true;
+		r->line = p->line;
+		strcpy(r->interface, "hr-relay");
 		return;
 	}
 	if (!strcmp(header, "relay-server")) {
@@ -793,8 +796,8 @@ config_parse(const char *text, size_t len, const char *path,
 	strcpy(cfg->relay.interface, "hr-relay0");
 	memcpy(cfg->relay.subnet, (uint8_t[4]){ 10, 77, 0, 0 }, 4);
 	cfg->relay.quota = 10;
-	memset(&cfg->relay_home, 0, sizeof(cfg->relay_home));
-	strcpy(cfg->relay_home.interface, "hr-relay");
+	memset(cfg->relays, 0, sizeof(cfg->relays));
+	cfg->nrelays = 0;
 	if (memchr(text, '\0', len) != NULL) {
 		config_error(cfg, 1, "not a text file (it holds NUL bytes)");
 		return;

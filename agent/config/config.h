@@ -13,6 +13,7 @@
 #include "lib/addr.h"
 
 #define CONFIG_MAX_RECORDS	128
+#define CONFIG_MAX_RELAYS	4	/* [relay] sections: the first that answers */
 #define CONFIG_MAX_OBSERVERS	8
 #define CONFIG_MAX_ERRORS	10	/* the tenth says there are more */
 #define CONFIG_MAX_SERVICES	32
@@ -86,7 +87,9 @@ struct config {
 	int nhooks;
 	struct redirect_config redirect;
 	struct relay_config relay;
-	struct relay_home_config relay_home;	/* [relay]: this home's */
+	struct relay_home_config relays[CONFIG_MAX_RELAYS];	/* [relay]: this
+						 * home's, in order */
+	int nrelays;
 	struct ddns_config ddns[CONFIG_MAX_RECORDS];
 	int nddns;
 	char errors[CONFIG_MAX_ERRORS][300];	/* "FILE:LINE: what" */

@@ -320,8 +320,8 @@ config_check(struct config *cfg)
 		cfg_validate_redirect(cfg, &cfg->redirect);
 	if (cfg->relay.set)
 		cfg_validate_relay(cfg, &cfg->relay);
-	if (cfg->relay_home.set)
-		cfg_validate_relay_home(cfg, &cfg->relay_home);
+	for (int i = 0; i < cfg->nrelays; i++)
+		cfg_validate_relay_home(cfg, &cfg->relays[i]);
 	for (int i = 0; i < cfg->nhooks; i++)
 		cfg_validate_hook(cfg, &cfg->hooks[i]);
 	if (cfg->heartbeat_url[0] && strncmp(cfg->heartbeat_url, "https://", 8) &&

@@ -23,9 +23,12 @@
 static bool
 cfg_has_inline_secret(const struct config *cfg)
 {
-	if ((cfg->redirect.tsig_secret.set && !cfg->redirect.tsig_secret.file[0]) ||
-	    (cfg->relay_home.private_key.set && !cfg->relay_home.private_key.file[0]))
+	if (cfg->redirect.tsig_secret.set && !cfg->redirect.tsig_secret.file[0])
 		return true;
+	for (int i = 0; i < cfg->nrelays; i++)
+		if (cfg->relays[i].private_key.set &&
+		    !cfg->relays[i].private_key.file[0])
+			return true;
 	for (int i = 0; i < cfg->nddns; i++) {
 		const struct ddns_config *r = &cfg->ddns[i];
 		if ((r->password.set && !r->password.file[0]) ||
@@ -197,7 +200,8 @@ config_load(const char *path, bool must_exist, struct config *cfg)
 		cfg_read_secret(cfg, &cfg->ddns[i].tsig_secret);
 	}
 	cfg_read_secret(cfg, &cfg->redirect.tsig_secret);
-	cfg_read_secret(cfg, &cfg->relay_home.private_key);
+	for (int i = 0; i < cfg->nrelays; i++)
+		cfg_read_secret(cfg, &cfg->relays[i].private_key);
 	cfg_read_secret(cfg, &cfg->web_password);
 	for (int i = 0; i < cfg->nhooks; i++) {
 		const struct hook_config *h = &cfg->hooks[i];

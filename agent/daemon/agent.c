@@ -471,8 +471,6 @@ agent_setup(struct agent *a)
 	a->nl = netlink_start(a->base, agent_on_netlink, a);
 	if (a->nl != NULL)
 		netlink_on_stir(a->nl, agent_on_netlink_stir);
-	if (a->nl != NULL && a->cfg->relay_home.set)	/* the relay's tunnel */
-		netlink_ignore(a->nl, a->cfg->relay_home.interface);
 	if (a->gateway.family || a->ways.gateway6.family) {
 		services_reclaim(a->svc, a->cfg, &a->ways, AF_INET);
 		services_apply(a->svc, a->cfg, &a->ways);
@@ -486,6 +484,7 @@ agent_free(struct agent *a)
 	agent_check_free(a);
 	agent_ondemand_free(a);
 	carrier_free(a);
+	relay_free(a);
 	addr6_free(a);
 	services_free(a->svc);
 	reach_free(a->reach);

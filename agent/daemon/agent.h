@@ -34,6 +34,7 @@ struct seen6;
 
 struct ondemand_wait;
 struct carriertest;
+struct gwprobe;
 struct lifetime;
 struct agent {
 	struct event_base *base;
@@ -135,6 +136,19 @@ struct agent {
 		int64_t life_at;	/* unix time, 0: not measured */
 	} carrier;
 
+	/* The relays of [relay] (relay.c): the one in use, asked every few
+	 * seconds over the tunnel whether it still answers; one that
+	 * stopped is passed over for a while. */
+	struct {
+		int at;			/* 1 + its index in cfg->relays; 0:
+					 * none */
+		struct event *timer;
+		struct gwprobe *probe;
+		struct timespec answered;	/* its last answer (or when
+						 * it was taken) */
+		int64_t dead_until[CONFIG_MAX_RELAYS];	/* unix time */
+	} relay;
+
 	/* Ports `map add` asked the agent to keep (ondemand.c), and the
 	 * requests waiting for their grants. */
 	struct service_config extra[CONFIG_MAX_SERVICES];
@@ -181,6 +195,7 @@ void carrier_consider(struct agent *a, const struct evidence *ev);
 /* relay.c: after a full check or the carrier test, whether IPv4 goes
  * through the relay of [relay] (nothing better opens it) or leaves it. */
 void relay_consider(struct agent *a);
+void relay_free(struct agent *a);
 /* A binding lifetime being measured is dropped (a held port moved). */
 void carrier_forget_lifetime(struct agent *a);
 void carrier_free(struct agent *a);

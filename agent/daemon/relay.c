@@ -1,21 +1,35 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The agent's side of the relay ([relay], nat/relayway.c): IPv4 services
- * go through it when nothing better opens them (in this order: a public
- * address or a mapping, the carrier's PCP, a held port, then the relay),
- * and come back when something better does: after each full check, and
- * when the carrier test has spoken.
+ * The agent's side of the relays ([relay] sections, nat/relayway.c):
+ * IPv4 services go through one when nothing better opens them (in this
+ * order: a public address or a mapping, the carrier's PCP, a held port,
+ * then the relay), and come back when something better does: after each
+ * full check, and when the carrier test has spoken. The relay in use is
+ * the first of the sections that has not stopped answering: it is asked
+ * over the tunnel every few seconds (PCP ANNOUNCE, which only the
+ * relay-server answers, through WireGuard); silent for RELAY_DEAD_MS, it
+ * is passed over for RELAY_AWAY_S and the services and records move to
+ * the next.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "agent/daemon/agent.h"
 #include "agent/daemon/service.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/netif.h"
+#include "lib/netlink.h"
 #include "lib/resolve.h"
+#include "nat/gwprobe.h"
 #include "nat/relayway.h"
+
+#define RELAY_ASK_MS	5000	/* how often the relay in use is asked */
+#define RELAY_DEAD_MS	20000	/* silent this long: stopped answering */
+#define RELAY_AWAY_S	600	/* then passed over this long */
 
 /* Does nothing better open IPv4 to strangers? Unknown while the carrier
  * is being tested (a held port may come of it). */
@@ -29,11 +43,11 @@ relay_needed(const struct agent *a)
 	    !a->ways.hold.family && !a->carrier.busy && !a->carrier.retest;
 }
 
-/* The tunnel's making, from the [relay] section; -1 said. */
+/* The tunnel's making, from [relay] section c; -1 said. */
 static int
-relay_params(const struct agent *a, struct relayway_params *p)
+relay_params(const struct agent *a, const struct relay_home_config *c,
+    struct relayway_params *p)
 {
-	const struct relay_home_config *c = &a->cfg->relay_home;
 	char host[256], why[REASON_LEN];
 
 	memset(p, 0, sizeof(*p));
@@ -51,27 +65,105 @@ relay_params(const struct agent *a, struct relayway_params *p)
 	return 0;
 }
 
+/* The first relay not passed over whose tunnel can be made: 1 + its
+ * index, or 0. */
+static int
+relay_pick(struct agent *a, struct relayway_params *p)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	for (int i = 0; i < a->cfg->nrelays; i++)
+		if (a->relay.dead_until[i] <= now &&
+		    relay_params(a, &a->cfg->relays[i], p) == 0)
+			return i + 1;
+	return 0;
+}
+
+static void relay_on_timer(evutil_socket_t fd, short what, void *arg);
+
+/* Asked over the tunnel: an answer (PCP) is life. */
+static void
+relay_answered(const struct proto_finding *natpmp,
+    const struct proto_finding *pcp, void *arg)
+{
+	struct agent *a = arg;
+
+	(void)natpmp;
+	if (pcp->answered)
+		clock_gettime(CLOCK_MONOTONIC, &a->relay.answered);
+}
+
+static void
+relay_watch(struct agent *a)
+{
+	if (a->relay.timer == NULL &&
+	    (a->relay.timer = evtimer_new(a->base, relay_on_timer, a)) == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &a->relay.answered);
+	loop_after(a->relay.timer, RELAY_ASK_MS);
+}
+
+/* The relay in use asked again; silent too long, the next one. */
+static void
+relay_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *a = arg;
+	struct netaddr tunnel;
+	int i = a->relay.at - 1;
+
+	(void)fd, (void)what;
+	if (i < 0 || !a->ways.relay.family)
+		return;
+	if (clock_ms_since(&a->relay.answered) >= RELAY_DEAD_MS) {
+		log_warnx("relay %s: no answer for %d s: passed over for %d "
+		    "minutes", a->cfg->relays[i].server, RELAY_DEAD_MS / 1000,
+		    RELAY_AWAY_S / 60);
+		a->relay.dead_until[i] = (int64_t)time(NULL) + RELAY_AWAY_S;
+		a->ways.relay_dead = a->ways.relay;
+		relay_consider(a);
+		return;
+	}
+	gwprobe_free(a->relay.probe);
+	relayway_gateway(&tunnel);
+	a->relay.probe = gwprobe_start(a->base, &tunnel, RELAY_ASK_MS / 2, false,
+	    relay_answered, a);
+	loop_after(a->relay.timer, RELAY_ASK_MS);
+}
+
 void
 relay_consider(struct agent *a)
 {
 	struct relayway_params p;
 	struct netaddr none = { 0 };
-	bool want = a->cfg->relay_home.set && relay_needed(a) &&
-	    relay_params(a, &p) == 0;
+	int at = relay_needed(a) ? relay_pick(a, &p) : 0;
 	char text[ADDR_STRLEN];
+	struct netaddr server = at ? p.server : none;
 
-	struct netaddr server = want ? p.server : none;
-
-	if (want)
-		relayway_configure(&p);
+	relayway_configure(at ? &p : NULL);
+	if (at && a->nl != NULL)	/* the tunnel's address: not the host's */
+		netlink_ignore(a->nl, p.interface);
 	explicit_bzero(&p, sizeof(p));
-	if (addr_equal(&a->ways.relay, &server))
+	if (addr_equal(&a->ways.relay, &server) && a->relay.at == at)
 		return;
-	if (want)
+	if (at)
 		log_info("IPv4: nothing better opens it: each service goes through "
 		    "the relay %s", addr_ntop(&server, text, sizeof(text)));
-	else
+	else if (a->ways.relay.family && relay_needed(a))
+		log_warnx("IPv4: no relay answers: services go without");
+	else if (a->ways.relay.family)
 		log_info("IPv4: a better way in than the relay: services leave it");
+	a->relay.at = at;
 	a->ways.relay = server;
 	services_apply(a->svc, a->cfg, &a->ways);
+	memset(&a->ways.relay_dead, 0, sizeof(a->ways.relay_dead));
+	if (at)
+		relay_watch(a);
+}
+
+void
+relay_free(struct agent *a)
+{
+	gwprobe_free(a->relay.probe);
+	a->relay.probe = NULL;
+	loop_event_free(&a->relay.timer);
 }

@@ -559,11 +559,12 @@ ext_stun_host=$LAB_STUN1"
 # lab_vps: a small server with a public address, 5.0.2.5 on the lab's
 # internet (its own link from inet), for the relay.
 LAB_VPS=5.0.2.5
-lab_vps() {
-	lab_node vps
-	lab_link inet vps0 5.0.2.1/24 vps eth0 "$LAB_VPS/24"
-	lab_run vps ip route add default via 5.0.2.1
-	lab_run vps sysctl -qw net.ipv4.ip_forward=1	# the relay's admin's
+lab_vps() {	# lab_vps [NODE ADDRESS]: another, as vps2 5.0.4.5 (a /24's .5)
+	local node=${1:-vps} at=${2:-$LAB_VPS}
+	lab_node "$node"
+	lab_link inet "${node}0" "${at%.*}.1/24" "$node" eth0 "$at/24"
+	lab_run "$node" ip route add default via "${at%.*}.1"
+	lab_run "$node" sysctl -qw net.ipv4.ip_forward=1	# the relay's admin's
 }
 
 # lab_fullcone NODE PUBLIC SUBSCRIBER: NODE's NAT opens each public port

@@ -30,20 +30,26 @@
 #            none reaching another
 #   better   a router that maps nothing (no-mapping): relayed; it starts
 #            mapping: the service leaves the relay, the records follow
+#   failover two relays in the home's configuration (two servers): the
+#            first is used; it drops off the internet: the service and
+#            the records move to the second within half a minute
 here=$(dirname "$(realpath "$0")")
 . "$here/lab.sh"
 lab_test_init "$@"
 . "$here/agent.sh"
 
+# relay_conf [DIR ADDRESS IF]: wireguard-go's socket is named after its
+# interface in the one /var/run of every namespace: two relays, two names
 relay_conf() {
-	mkdir -p "$LAB_DIR/relay"
-	cat > "$LAB_DIR/relay/relay.conf" <<-CONF
+	local dir=${1:-$LAB_DIR/relay} at=${2:-$LAB_VPS} wg=${3:-hr${LAB_ID}r}
+	mkdir -p "$dir"
+	cat > "$dir/relay.conf" <<-CONF
 	[relay-server]
-	listen = $LAB_VPS:51820
+	listen = $at:51820
 	ports = 20000-20999
-	homes_file = $LAB_DIR/relay/homes
-	key_file = $LAB_DIR/relay/relay.key
-	interface = hr${LAB_ID}r
+	homes_file = $dir/homes
+	key_file = $dir/relay.key
+	interface = $wg
 	CONF
 }
 field() { sed -n "s/^$1 = //p" "$2"; }	# field KEY FILE
@@ -91,11 +97,12 @@ pcp() {
 }
 
 # relay_up: the relay-server running on the vps (relay_conf first)
-relay_up() {
-	lab_spawn vps "$bin" -v relay-server --config "$LAB_DIR/relay/relay.conf" \
-		> "$LAB_DIR/relay.log" 2>&1
+relay_up() {	# relay_up [NODE DIR IF]
+	local node=${1:-vps} dir=${2:-$LAB_DIR/relay} wg=${3:-hr${LAB_ID}r}
+	lab_spawn "$node" "$bin" -v relay-server --config "$dir/relay.conf" \
+		> "$dir.log" 2>&1
 	relay=$LAB_PID
-	for _ in $(seq 150); do lab_run vps ip link show "hr${LAB_ID}r" 2>/dev/null | grep -q UP && break; sleep 0.02; done
+	for _ in $(seq 150); do lab_run "$node" ip link show "$wg" 2>/dev/null | grep -q UP && break; sleep 0.02; done
 }
 way_kind() { status_json && [ "$(jq -r --arg s "$1" '.mappings[] | select(.service == $s and .pinhole == false) | "\(.kind) \(.state)"' "$LAB_DIR/status.json")" = "relay mapped" ]; }
 
@@ -193,6 +200,50 @@ case_better() {
 # internet with its tunnel set up from its section: each home's port
 # leads to that home and no other, and no home reaches another's tunnel
 # address.
+# Two relays, a section of each in the home's configuration: the first
+# is used; its server drops off the internet, and within half a minute
+# the services and the records are at the second.
+case_failover() {
+	local relay relay2 t0 moved
+	lab_setup cgnat-symmetric
+	lab_vps
+	lab_vps vps2 5.0.4.5
+	lab_knot "$SECRET"
+	relay_conf
+	relay_conf "$LAB_DIR/relay2" 5.0.4.5 "hr${LAB_ID}s"
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	(cd "$LAB_DIR/relay2" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	relay_up vps2 "$LAB_DIR/relay2" "hr${LAB_ID}s"
+	relay2=$relay
+	relay_up vps "$LAB_DIR/relay"
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-$SOCAT_PEERADDR'
+	lab_wait_tcp host 8080
+	EXTRA_CONF="$(grep -hv '^#' "$LAB_DIR/relay/alice.relay.conf"; echo "interface = hr${LAB_ID}h"
+		grep -hv '^#' "$LAB_DIR/relay2/alice.relay.conf"; echo "interface = hr${LAB_ID}h")" \
+		write_conf "web 8080"
+	start_agent
+	wait_for 20 way_kind web
+	check "the first relay" '.mappings[] | select(.service == "web") | "\(.kind) \(.external_address):\(.external_port)"' \
+		"relay $LAB_VPS:20000" "$LAB_DIR/status.json"
+	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = "$LAB_VPS" ]'
+	check_eq "the A record names it" "$(lab_dig nas.example.com)" "$LAB_VPS"
+	lab_run vps ip link set eth0 down	# the server is gone from the internet
+	t0=$(now_ms)
+	wait_for 40 eval '[ "$(lab_dig nas.example.com)" = 5.0.4.5 ]'
+	moved=$(( $(now_ms) - t0 ))
+	echo "failover: records at the second relay after $moved ms"
+	check_eq "it stops answering: the A record names the second" "$(lab_dig nas.example.com)" 5.0.4.5
+	wait_for 5 way_kind web
+	check "the service at the second relay" '.mappings[] | select(.service == "web") | "\(.kind) \(.external_address):\(.external_port)"' \
+		"relay 5.0.4.5:20000" "$LAB_DIR/status.json"
+	wait_for 10 eval '[ -n "$(lab_run inet socat -T2 - TCP:5.0.4.5:20000,bind=5.0.0.2,connect-timeout=1 2>/dev/null)" ]'
+	check_eq "a stranger reaches it there, seen with its own address" \
+		"$(lab_run inet socat -T2 - TCP:5.0.4.5:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
+	check_eq "within half a minute" "$([ "$moved" -lt 30000 ] && echo yes)" yes
+	stop_agent
+	kill "$relay" "$relay2" 2>/dev/null
+}
+
 case_homes() {
 	local i sec addr got=0 crossed=0 stolen=0 relay port
 	lab_setup public
