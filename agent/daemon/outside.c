@@ -102,6 +102,49 @@ outside_on_reach(const struct reach_result *r, void *arg)
 	services_remake(a->svc, r->service, r->family);
 }
 
+/* A relayed port tried from this host over the internet: out through
+ * the carrier's NAT, in at the relay's public address and port, through
+ * the tunnel to the service, as a stranger comes (from an address that is
+ * not the relay's, so check_url, which connects back to the asker, cannot
+ * try it). */
+static void
+outside_on_relayed(const struct hairpin_result *r, void *arg)
+{
+	struct agent_hairpin *h = arg;
+	struct agent *a = h->a;
+	struct reach_result rr = { .family = AF_INET, .port = r->port };
+
+	snprintf(rr.service, sizeof(rr.service), "%s",
+	    a->cfg->services[h - a->hairpin].name);
+	snprintf(rr.result, sizeof(rr.result), "%s", r->kind == HAIRPIN_YES ?
+	    "open" : r->kind == HAIRPIN_NO ? "no-answer" : "error");
+	snprintf(rr.detail, sizeof(rr.detail), "the home router itself answers "
+	    "on port %u: the relay's answer proves nothing", r->port);
+	h->busy = false;
+	outside_on_reach(&rr, a);
+}
+
+/* 1 if name's IPv4 way is the relay (tried, if TCP), 0 if it is not. */
+static int
+outside_relayed(struct agent *a, const char *name, int family)
+{
+	const struct service_config *c = config_service(a->cfg, name);
+	uint16_t port = services_port(a->svc, name, family);
+	struct agent_hairpin *h;
+
+	if (family != AF_INET || !a->ways.relay.family || c == NULL)
+		return 0;
+	h = &a->hairpin[c - a->cfg->services];
+	if (c->protocol != IPPROTO_TCP || port == 0 || a->stopping || h->busy)
+		return 1;	/* a UDP service need not answer a stranger */
+	hairpin_free(h->op);
+	h->a = a;
+	h->op = hairpin_start(a->base, &a->ways.relay, port, &a->gateway, 3000,
+	    outside_on_relayed, h);
+	h->busy = h->op != NULL;
+	return 1;
+}
+
 static void
 agent_outside_one(struct agent *a, const char *name, int family)
 {
@@ -111,7 +154,8 @@ agent_outside_one(struct agent *a, const char *name, int family)
 	    NULL;
 	int rc;
 
-	if (a->cfg->check_url[0] == '\0' || c == NULL || port == 0 ||
+	if (outside_relayed(a, name, family) ||
+	    a->cfg->check_url[0] == '\0' || c == NULL || port == 0 ||
 	    a->stopping || (source != NULL && source->family != AF_INET6))
 		return;
 	rc = reach_check(a->reach, a->cfg->check_url, name, source, port,
@@ -163,7 +207,7 @@ outside_hairpin(struct agent *a, const char *name, bool always)
 
 	if (c == NULL || c->protocol != IPPROTO_TCP || port == 0 ||
 	    a->stopping || !a->have_verdict || a->kind != V_SINGLE_NAT ||
-	    !addr_is_public(&a->public_v4))
+	    !addr_is_public(&a->public_v4) || a->ways.relay.family)
 		return;
 	h = &a->hairpin[c - a->cfg->services];
 	if (!always && (h->busy || (h->known && h->last.port == port &&

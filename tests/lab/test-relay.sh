@@ -130,6 +130,9 @@ case_agent() {
 		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
 	check_eq "and the UDP service" \
 		"$(echo ping | lab_run inet socat -T2 - UDP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" pong-5.0.0.2
+	wait_for 10 eval 'grep -q "service web: port 20000 answers from outside" "$LAB_DIR/agent.log"'
+	check_eq "the outside check through the relay (from this host, over the internet)" \
+		"$(grep -c "service web: port 20000 answers from outside over IPv4" "$LAB_DIR/agent.log")" 1
 	wait_for 5 eval '[ "$(lab_dig nas.example.com)" = "$LAB_VPS" ]'
 	check_eq "the A record names the relay" "$(lab_dig nas.example.com)" "$LAB_VPS"
 	check_eq "an SRV record the port" \
