@@ -646,6 +646,7 @@ cfg_section(struct cfg_parser *p, char *line)
 		if (p->cfg->nrelays == CONFIG_MAX_RELAYS) {
 			config_error(p->cfg, p->line, "more than %d [relay] "
 			    "sections", CONFIG_MAX_RELAYS);
+			p->sec = SEC_UNKNOWN;	/* its keys go nowhere */
 			return;
 		}
 		p->cfg->nrelays++;

@@ -9,7 +9,7 @@
 
 static const char *const names[HAP_KINDS] = { "address-changed",
     "topology-changed", "mapping-lost", "mapping-restored", "record-updated",
-    "record-failed", "check-failed", "record-withdrawn" };
+    "record-failed", "check-failed", "record-withdrawn", "relay-changed" };
 
 const char *
 happening_name(enum happening kind)

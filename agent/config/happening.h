@@ -17,6 +17,8 @@ enum happening {
 				 * does not answer from outside */
 	HAP_RECORD_WITHDRAWN,	/* a record deleted: nothing answers at the
 				 * address it named */
+	HAP_RELAY_CHANGED,	/* the relay in use, old -> new (either may
+				 * be none) */
 	HAP_KINDS
 };
 

@@ -19,6 +19,7 @@
 #include "agent/daemon/timeline.h"
 #include "ddns/ddns.h"
 #include "probes/hairpin.h"
+#include "probes/reach.h"
 
 /* CHECK_MAPPINGS: map every service again as well (a router event).
  * CHECK_QUICK: only the gateway's unicast answers and the observers (no
@@ -106,6 +107,8 @@ struct agent {
 		struct hairpin *op;
 		bool busy, known;
 		struct hairpin_result last;
+		struct reach_result relayed;	/* the last check of its
+						 * relayed port (outside.c) */
 	} hairpin[CONFIG_MAX_SERVICES];
 
 	/* This host's public IPv6 address, confirmed from outside: public_v6
@@ -196,6 +199,8 @@ void carrier_consider(struct agent *a, const struct evidence *ev);
  * through the relay of [relay] (nothing better opens it) or leaves it. */
 void relay_consider(struct agent *a);
 void relay_free(struct agent *a);
+/* The status object's "relay": the one in use and those passed over. */
+json_t *relay_json(const struct agent *a);
 /* A binding lifetime being measured is dropped (a held port moved). */
 void carrier_forget_lifetime(struct agent *a);
 void carrier_free(struct agent *a);

@@ -119,6 +119,27 @@ metrics_str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
+/* The relay in use, if there are relays: 1 with its address, else 0. */
+static void
+metrics_relay(struct text *t, json_t *r)
+{
+	char l1[128];
+
+	if (r == NULL)
+		return;
+	metrics_head(t, "homereach_relay_in_use", "gauge",
+	    "Whether IPv4 services go through a relay, and which (address).");
+	if (json_object_get(r, "address") != NULL)
+		text_add(t, "homereach_relay_in_use{address=\"%s\"} 1\n",
+		    metrics_label(metrics_str(r, "address"), l1, sizeof(l1)));
+	else
+		text_add(t, "homereach_relay_in_use 0\n");
+	metrics_head(t, "homereach_relays_passed_over", "gauge",
+	    "Relays passed over for now: they stopped answering.");
+	text_add(t, "homereach_relays_passed_over %zu\n",
+	    json_array_size(json_object_get(r, "passed_over")));
+}
+
 /* From the status object: what the agent holds now. */
 static void
 metrics_state(struct text *t, json_t *st)
@@ -134,6 +155,7 @@ metrics_state(struct text *t, json_t *st)
 	    l1, sizeof(l1)), metrics_label(metrics_str(st, "public_ipv4"), l2,
 	    sizeof(l2)), metrics_label(metrics_str(st, "public_ipv6"), l3,
 	    sizeof(l3)));
+	metrics_relay(t, json_object_get(st, "relay"));
 	metrics_head(t, "homereach_mapping_lease_seconds", "gauge",
 	    "Lease left of each service's mapping (family 4) or pinhole (6), "
 	    "by protocol; -1 permanent.");

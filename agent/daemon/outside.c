@@ -118,8 +118,12 @@ outside_on_relayed(const struct hairpin_result *r, void *arg)
 	    a->cfg->services[h - a->hairpin].name);
 	snprintf(rr.result, sizeof(rr.result), "%s", r->kind == HAIRPIN_YES ?
 	    "open" : r->kind == HAIRPIN_NO ? "no-answer" : "error");
-	snprintf(rr.detail, sizeof(rr.detail), "the home router itself answers "
-	    "on port %u: the relay's answer proves nothing", r->port);
+	if (r->kind == HAIRPIN_UNKNOWN)
+		snprintf(rr.detail, sizeof(rr.detail), "the home router itself "
+		    "answers on port %u: the relay's answer proves nothing",
+		    r->port);
+	rr.at = (int64_t)time(NULL);
+	h->relayed = rr;
 	h->busy = false;
 	outside_on_reach(&rr, a);
 }
@@ -294,8 +298,13 @@ agent_outside_json(struct agent *a, json_t *mappings)
 		const char *name = json_string_value(json_object_get(o, "service"));
 		int family = json_is_true(json_object_get(o, "pinhole")) ?
 		    AF_INET6 : AF_INET;
+		const struct service_config *c = name ? config_service(a->cfg,
+		    name) : NULL;
 		const struct reach_result *r = name ? reach_last(a->reach, name,
 		    family) : NULL;
+		if (c != NULL && family == AF_INET && a->ways.relay.family)
+			r = a->hairpin[c - a->cfg->services].relayed.at ?
+			    &a->hairpin[c - a->cfg->services].relayed : NULL;
 		if (family == AF_INET && name != NULL)
 			outside_hairpin_json(a, name, o);
 		if (r == NULL)

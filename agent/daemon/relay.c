@@ -18,6 +18,7 @@
 
 #include "agent/daemon/agent.h"
 #include "agent/daemon/service.h"
+#include "agent/daemon/timeline.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -130,6 +131,42 @@ relay_on_timer(evutil_socket_t fd, short what, void *arg)
 	loop_after(a->relay.timer, RELAY_ASK_MS);
 }
 
+/* The timeline's event: the relay in use changed (from, to: "none"). */
+static void
+relay_said(struct agent *a, int at)
+{
+	const char *from = a->relay.at ? a->cfg->relays[a->relay.at - 1].server :
+	    "none";
+	const char *to = at ? a->cfg->relays[at - 1].server : "none";
+
+	timeline_add(a->timeline, HAP_RELAY_CHANGED, NULL, from, to,
+	    "the relay in use: %s -> %s", from, to);
+}
+
+json_t *
+relay_json(const struct agent *a)
+{
+	json_t *o = json_object(), *away = json_array();
+	int64_t now = (int64_t)time(NULL);
+	char ip[ADDR_STRLEN];
+
+	for (int i = 0; i < a->cfg->nrelays; i++)
+		if (a->relay.dead_until[i] > now)
+			json_array_append_new(away, json_pack("{s:s, s:I}", "server",
+			    a->cfg->relays[i].server, "until",
+			    (json_int_t)a->relay.dead_until[i]));
+	json_object_set_new(o, "passed_over", away);
+	if (!a->relay.at)
+		return o;
+	json_object_set_new(o, "server", json_string(
+	    a->cfg->relays[a->relay.at - 1].server));
+	json_object_set_new(o, "address", json_string(addr_ntop(&a->ways.relay,
+	    ip, sizeof(ip))));
+	json_object_set_new(o, "answered_s_ago", json_integer(
+	    clock_ms_since(&a->relay.answered) / 1000));
+	return o;
+}
+
 void
 relay_consider(struct agent *a)
 {
@@ -152,6 +189,7 @@ relay_consider(struct agent *a)
 		log_warnx("IPv4: no relay answers: services go without");
 	else if (a->ways.relay.family)
 		log_info("IPv4: a better way in than the relay: services leave it");
+	relay_said(a, at);
 	a->relay.at = at;
 	a->ways.relay = server;
 	services_apply(a->svc, a->cfg, &a->ways);

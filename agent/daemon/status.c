@@ -201,6 +201,8 @@ agent_status_object(struct agent *a)
 	json_object_set_new(o, "helpers", agent_helpers_json(a));
 	if (a->carrier.said[0])		/* the carrier test's finding */
 		json_object_set_new(o, "carrier_nat", status_carrier(a));
+	if (a->cfg->nrelays > 0)
+		json_object_set_new(o, "relay", relay_json(a));
 	json_object_set_new(o, "mappings", services_json(a->svc, now));
 	agent_outside_json(a, json_object_get(o, "mappings"));
 	json_object_set_new(o, "records", agent_records_json(a, now));

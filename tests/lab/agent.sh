@@ -8,7 +8,9 @@
 #   start_agent / stop_agent [SIG], status_json, status_has JQ WANT,
 #   has_event EVENT, knot_gone (now_ms: lab.sh),
 #   wait_for SECONDS CMD..., reach_tcp ADDR PORT, reach_udp ADDR PORT,
-#   services (a TCP 8080; with "udp", a UDP 5353 too)
+#   services (a TCP 8080; with "udp", a UDP 5353 too),
+#   browse URL NAME (the status page in headless Chromium: its DOM in
+#   $LAB_DIR/NAME.html, a screenshot in $artefacts)
 
 SECRET=c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ==
 conf=$LAB_DIR/conf/homereach.conf agent=
@@ -81,4 +83,18 @@ wait_for() {
 # The agent's log, when a check failed (lab_teardown calls it).
 lab_dump() {
 	[ "${FAILS:-0}" = 0 ] || tail -n 80 "$LAB_DIR/agent.log" >&2 2>/dev/null
+}
+
+artefacts=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
+# browse URL NAME: the DOM after the page's script ran, and a screenshot
+browse() {
+	local flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
+		--user-data-dir="$LAB_DIR/chromium" --virtual-time-budget=4000
+		--window-size=1000,1400)
+	mkdir -p "$artefacts"
+	lab_run host timeout 60 chromium "${flags[@]}" --dump-dom "$1" \
+		> "$LAB_DIR/$2.html" 2> "$LAB_DIR/chromium.log"
+	lab_run host timeout 60 chromium "${flags[@]}" \
+		--screenshot="$artefacts/$2.png" "$1" >> "$LAB_DIR/chromium.log" 2>&1
+	echo "info: screenshot $artefacts/$2.png"
 }

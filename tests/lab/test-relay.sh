@@ -221,6 +221,7 @@ case_failover() {
 	relay_up vps "$LAB_DIR/relay"
 	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-$SOCAT_PEERADDR'
 	lab_wait_tcp host 8080
+	AGENT_CONF="web_listen = 127.0.0.1:8480" \
 	EXTRA_CONF="$(grep -hv '^#' "$LAB_DIR/relay/alice.relay.conf"; echo "interface = hr${LAB_ID}h"
 		grep -hv '^#' "$LAB_DIR/relay2/alice.relay.conf"; echo "interface = hr${LAB_ID}h")" \
 		write_conf "web 8080"
@@ -243,6 +244,24 @@ case_failover() {
 	check_eq "a stranger reaches it there, seen with its own address" \
 		"$(lab_run inet socat -T2 - TCP:5.0.4.5:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
 	check_eq "within half a minute" "$([ "$moved" -lt 30000 ] && echo yes)" yes
+	check "the timeline (newest first): the relay in use, then the next" \
+		'[.events[] | select(.event == "relay-changed") | "\(.old) \(.new)"] | join(",")' \
+		"$LAB_VPS:51820 5.0.4.5:51820,none $LAB_VPS:51820" "$LAB_DIR/status.json"
+	check "status: the one passed over" '.relay.passed_over[0].server' "$LAB_VPS:51820" "$LAB_DIR/status.json"
+	lab_run host curl -s http://127.0.0.1:8480/metrics > "$LAB_DIR/metrics"
+	check_eq "metrics: the relay in use" "$(grep -c '^homereach_relay_in_use{address="5.0.4.5"} 1$' "$LAB_DIR/metrics")" 1
+	check_eq "and one passed over" "$(grep -c '^homereach_relays_passed_over 1$' "$LAB_DIR/metrics")" 1
+	browse http://127.0.0.1:8480/ relay-page
+	check_eq "the page draws the relay after the internet" \
+		"$(python3 "$here/dom.py" text:node-internet text:node-relay < "$LAB_DIR/relay-page.html" |
+			sed 's/answered [0-9]* s ago/answered N s ago/' | tr '\n' '|')" \
+		"Internet 5.0.1.2|Relay 5.0.4.5 WireGuard from 5.0.4.5:51820 answered N s ago|"
+	check_eq "and that the relayed port answers from outside" \
+		"$(python3 "$here/dom.py" within:services:service < "$LAB_DIR/relay-page.html") $(grep -c '<td><span class="ok"[^>]*>open</span></td>' "$LAB_DIR/relay-page.html")" \
+		"web 1"
+	check_eq "and says where strangers come in" \
+		"$(python3 "$here/dom.py" text:inbound < "$LAB_DIR/relay-page.html")" \
+		"inbound IPv4 comes through the relay 5.0.4.5"
 	stop_agent
 	kill "$relay" "$relay2" 2>/dev/null
 }

@@ -18,23 +18,10 @@ lab_test_init "$@"
 . "$here/agent.sh"
 
 PORT=8480
-artefacts=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
 
 # web_conf [[agent] LINES]: the agent's config with its page on loopback
 # (or as the lines say).
 web_conf() { AGENT_CONF="${1:-web_listen = 127.0.0.1:$PORT}" write_conf "web 8080"; }
-# browse URL NAME: the DOM after the page's script ran, and a screenshot
-browse() {
-	local flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
-		--user-data-dir="$LAB_DIR/chromium" --virtual-time-budget=4000
-		--window-size=1000,1400)
-	mkdir -p "$artefacts"
-	lab_run host timeout 60 chromium "${flags[@]}" --dump-dom "$1" \
-		> "$LAB_DIR/$2.html" 2> "$LAB_DIR/chromium.log"
-	lab_run host timeout 60 chromium "${flags[@]}" \
-		--screenshot="$artefacts/$2.png" "$1" >> "$LAB_DIR/chromium.log" 2>&1
-	echo "info: screenshot $artefacts/$2.png"
-}
 dom() { python3 "$here/dom.py" "$@" < "$LAB_DIR/page.html"; }
 trap '[ "$FAILS" = 0 ] || cat "$LAB_DIR/agent.log" >&2 2>/dev/null; lab_teardown' EXIT
 

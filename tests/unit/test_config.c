@@ -220,6 +220,39 @@ test_redirect_server(void **state)
 	assert_string_equal(cfg.ddns[0].service, "web");
 }
 
+/* [relay] as add-home writes it, twice (two relays, in order); a fifth
+ * is refused, as is a section without its key. */
+static void
+test_relays(void **state)
+{
+#define RELAY(n) "[relay]\nserver = 5.0.2." #n ":51820\nserver_key = " \
+	"QqO0VICYsflCQDgjc8LL3vMsvG/W4kfLNeJ1xbaUxUc=\nprivate_key = " \
+	"2XPWv2hDGp5LjVp+xGOTWWZlX0f/C1rJmZ3M3pU/R3A=\naddress = 10.77.0.2\n" \
+	"ports = 20000-20009\n"
+	static const char two[] = RELAY(5) "interface = hr-b\n" RELAY(6);
+	static const char five[] = RELAY(1) RELAY(2) RELAY(3) RELAY(4) RELAY(5);
+	static const char keyless[] = "[relay]\nserver = 5.0.2.5\n";
+
+	(void)state;
+	config_parse(two, strlen(two), "t.conf", &cfg);
+	if (cfg.nerrors)
+		fail_msg("%s", cfg.errors[0]);
+	assert_int_equal(cfg.nrelays, 2);
+	assert_string_equal(cfg.relays[0].server, "5.0.2.5:51820");
+	assert_string_equal(cfg.relays[0].interface, "hr-b");
+	assert_string_equal(cfg.relays[1].server, "5.0.2.6:51820");
+	assert_string_equal(cfg.relays[1].interface, "hr-relay");
+	assert_int_equal(cfg.relays[1].port_hi, 20009);
+	config_parse(five, strlen(five), "t.conf", &cfg);
+	assert_int_equal(cfg.nerrors, 1);
+	assert_string_equal(cfg.errors[0], "t.conf:25: more than 4 [relay] "
+	    "sections");
+	config_parse(keyless, strlen(keyless), "t.conf", &cfg);
+	assert_int_equal(cfg.nerrors, 1);
+	assert_non_null(strstr(cfg.errors[0], "[relay] needs server_key"));
+#undef RELAY
+}
+
 static void
 test_bad(void **state)
 {
@@ -395,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_errors_capped),
 		cmocka_unit_test(test_redirect_server),
+		cmocka_unit_test(test_relays),
 		cmocka_unit_test(test_hash_follows_settings),
 		cmocka_unit_test(test_srv),
 		cmocka_unit_test(test_load_permissions),

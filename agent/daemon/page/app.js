@@ -45,7 +45,13 @@ function house(s) {
       : [n.address].concat(n.detail.split(/, (?=maps|WAN|no mapping)/)))
       .filter(Boolean),
   }));
-  const open = d ? d.inbound_possible : false;
+  const relay = s.relay && s.relay.address;
+  if (relay && nodes.length) {	// the front door strangers come to
+    nodes.push({ title: 'Relay', id: 'node-relay', cls: s.relay.answered_s_ago < 20 ? 'ok' : 'bad',
+      lines: [s.relay.address, `WireGuard from ${s.relay.server}`,
+        `answered ${s.relay.answered_s_ago} s ago`] });
+  }
+  const open = (d ? d.inbound_possible : false) || relay;
   if (!nodes.length) {
     $('house').replaceChildren(el('p', {}, 'not checked yet'));
     return;
@@ -86,11 +92,12 @@ function verdict(s) {
   $('verdict').textContent = s.verdict;
   $('verdict').className = 'badge ' + (d ? (open ? 'ok' : 'bad') : '');
   const held = s.carrier_nat && s.carrier_nat.full_cone;
-  $('inbound').textContent = held ? 'the carrier\'s NAT: ' + s.carrier_nat.finding
-      + keepalives(s.carrier_nat)
+  const relay = s.relay && s.relay.address;
+  $('inbound').textContent = relay ? `inbound IPv4 comes through the relay ${relay}`
+    : held ? 'the carrier\'s NAT: ' + s.carrier_nat.finding + keepalives(s.carrier_nat)
     : d ? (open ? 'inbound connections can work'
       : 'inbound IPv4 is blocked by this topology') : '';
-  if (held) $('verdict').className = 'badge ok';
+  if (held || relay) $('verdict').className = 'badge ok';
   $('public-ipv4').textContent = s.public_ipv4 || '–';
   $('public-ipv6').textContent = s.public_ipv6 || '–';
   $('advice').replaceChildren(...(d ? d.advice : []).map((a) =>
