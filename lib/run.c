@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/caps.h"
 #include "lib/log.h"
 
 extern char **environ;
@@ -25,8 +26,10 @@ run_wait(char *const argv[], const char *input, bool quiet)
 		posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
 	if (quiet)
 		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	caps_ambient(true);	/* ip, wg, nft, wireguard-go: theirs only */
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
 		pid = -1;
+	caps_ambient(false);
 	posix_spawn_file_actions_destroy(&fa);
 	if (input != NULL) {
 		close(pipefd[0]);
@@ -48,8 +51,10 @@ run_child(char *const argv[])
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	caps_ambient(true);	/* ip, wg, nft, wireguard-go: theirs only */
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
 		pid = -1;
+	caps_ambient(false);
 	posix_spawn_file_actions_destroy(&fa);
 	return pid;
 }

@@ -7,6 +7,7 @@
 #include "agent/cli/cli.h"
 #include "agent/config/config.h"
 #include "agent/daemon/daemon.h"
+#include "lib/caps.h"
 #include "lib/log.h"
 
 static void
@@ -55,6 +56,10 @@ agent_main(int argc, char *argv[])
 		free(cfg);
 		return EXIT_USAGE;
 	}
+	/* CAP_NET_ADMIN (the unit's) only for a relay's tunnel, and for no
+	 * hook or helper */
+	if (caps_net_admin(cfg->nrelays > 0) < 0)
+		log_warn("this process's capabilities");
 	return agent_run(path, cfg, helper);
 }
 

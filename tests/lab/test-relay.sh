@@ -30,6 +30,9 @@
 #            none reaching another
 #   better   a router that maps nothing (no-mapping): relayed; it starts
 #            mapping: the service leaves the relay, the records follow
+#   caps     the agent as its unit runs it (a user of its own, CAP_NET_ADMIN
+#            ambient): dropped without a [relay], kept with one, and
+#            passed to no hook
 #   failover two relays in the home's configuration (two servers): the
 #            first is used; it drops off the internet: the service and
 #            the records move to the second within half a minute
@@ -264,6 +267,41 @@ case_failover() {
 		"inbound IPv4 comes through the relay 5.0.4.5"
 	stop_agent
 	kill "$relay" "$relay2" 2>/dev/null
+}
+
+# The agent as its systemd unit starts it: a user of its own (nobody
+# here) given CAP_NET_ADMIN as an ambient capability. Without a [relay]
+# it drops it at once; with one it keeps it, and a hook it runs (at the
+# event relay-changed) has none.
+case_caps() {
+	local caps='--inh-caps=+net_admin --ambient-caps=+net_admin'
+	lab_setup cgnat-symmetric
+	lab_vps
+	relay_conf
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	printf '#!/bin/sh\ngrep -E "^Cap(Eff|Amb)" /proc/self/status > %s/hook.caps\n' \
+		"$LAB_DIR/out" > "$LAB_DIR/hook.sh"
+	chmod 755 "$LAB_DIR/hook.sh" && chmod 711 "$LAB_DIR"
+	mkdir -p "$LAB_DIR/state" "$LAB_DIR/run" "$LAB_DIR/out"
+	AGENT_WRAP="setpriv --reuid=65534 --regid=65534 --clear-groups $caps"
+	write_conf "web 8080"
+	chown -R 65534:65534 "$LAB_DIR/conf" "$LAB_DIR/state" "$LAB_DIR/run" "$LAB_DIR/out"
+	start_agent
+	wait_for 10 status_json
+	check_eq "no [relay]: the capability given is dropped" \
+		"$(grep -E '^Cap(Prm|Eff|Amb)' "/proc/$agent/status" | awk '{print $2}' | sort -u)" 0000000000000000
+	stop_agent
+	EXTRA_CONF="$(grep -v '^#' "$LAB_DIR/relay/alice.relay.conf"; echo "interface = hr${LAB_ID}h"
+		printf '[hook caps]\nevents = relay-changed\nexec = %s\n' "$LAB_DIR/hook.sh")" \
+		write_conf "web 8080"
+	chown -R 65534:65534 "$LAB_DIR/conf"
+	start_agent
+	wait_for 30 eval '[ -s "$LAB_DIR/out/hook.caps" ]'
+	check_eq "a [relay]: kept (CAP_NET_ADMIN, bit 12), for the tunnel's programs" \
+		"$(sed -n 's/^CapEff:[[:space:]]*//p' "/proc/$agent/status")" 0000000000001000
+	check_eq "and for no child but them: a hook has none" \
+		"$(awk '{print $2}' "$LAB_DIR/out/hook.caps" | sort -u)" 0000000000000000
+	stop_agent
 }
 
 case_homes() {
