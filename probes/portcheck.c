@@ -47,6 +47,12 @@ portcheck_end(struct portcheck *c, const char *result)
 	c->done = true;
 	event_del(c->s.io);
 	evtimer_del(c->s.deadline);
+	if (c->s.own_fd && c->s.fd >= 0) {
+		/* Answered: the service is let go at once (one that serves a
+		 * client at a time, as iperf3, waited for the next check). */
+		close(c->s.fd);
+		c->s.fd = -1;
+	}
 	c->cb(result, portcheck_ms(c), c->arg);
 }
 

@@ -45,19 +45,7 @@ held() {	# held SERVICE...: each held and open
 }
 knot_has() { [ "$(lab_dig nas.example.com)" = "$1" ]; }
 # page NAME: the status page's DOM after its script ran, and a screenshot
-# (ARTEFACT_DIR, default ./artefacts)
-page() {
-	local art flags=(--headless=new --no-sandbox --disable-gpu --no-first-run
-		--user-data-dir="$LAB_DIR/chromium" --virtual-time-budget=4000
-		--window-size=1000,1400)
-	art=$(realpath -m "${ARTEFACT_DIR:-artefacts}")
-	mkdir -p "$art"
-	lab_run host timeout 60 chromium "${flags[@]}" --dump-dom \
-		http://127.0.0.1:8480/ > "$LAB_DIR/$1.html" 2> /dev/null
-	lab_run host timeout 60 chromium "${flags[@]}" --screenshot="$art/$1.png" \
-		http://127.0.0.1:8480/ > /dev/null 2>&1
-	echo "info: screenshot $art/$1.png"
-}
+page() { browse http://127.0.0.1:8480/ "$1"; }
 srv_of() {	# srv_of _SERVICE._PROTO: the SRV record knot serves
 	lab_run inet kdig +short @"$LAB_STUN1" "$1.nas.example.com" SRV 2>/dev/null
 }

@@ -30,6 +30,8 @@
 #            none reaching another
 #   better   a router that maps nothing (no-mapping): relayed; it starts
 #            mapping: the service leaves the relay, the records follow
+#   publish  an HTTPS record with the relay's port, the redirect
+#            server's 307 to it; check_url does not judge relayed ports
 #   caps     the agent as its unit runs it (a user of its own, CAP_NET_ADMIN
 #            ambient): dropped without a [relay], kept with one, and
 #            passed to no hook
@@ -267,6 +269,58 @@ case_failover() {
 		"inbound IPv4 comes through the relay 5.0.4.5"
 	stop_agent
 	kill "$relay" "$relay2" 2>/dev/null
+}
+
+# Published like every way in: an HTTPS record for a web site over TLS
+# with the relay's address and port, the redirect server's 307 to them;
+# with check_url set, a relayed port is tried from this host, not judged
+# by check_url (which would connect back to the carrier's address).
+case_publish() {
+	local relay web site
+	lab_setup cgnat-symmetric
+	lab_vps
+	lab_knot "$SECRET"
+	lab_redirect_server "$bin" "$SECRET"
+	lab_redirect_user "$bin" www.example.com redirect-pa55word
+	relay_conf
+	(cd "$LAB_DIR/relay" && "$bin" relay-server add-home alice --config relay.conf > /dev/null)
+	relay_up
+	lab_bg host web socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-nas'
+	lab_bg host site socat TCP-LISTEN:443,fork,reuseaddr SYSTEM:'echo hello-over-443'
+	lab_wait_tcp host 8080 && lab_wait_tcp host 443
+	mkdir -p "$LAB_DIR/conf"
+	printf 'redirect-pa55word\n' > "$LAB_DIR/conf/www.pass"
+	chmod 600 "$LAB_DIR/conf/www.pass"
+	EXTRA_CONF="$(grep -v '^#' "$LAB_DIR/relay/alice.relay.conf"; echo "interface = hr${LAB_ID}h")
+[ddns www]
+provider = redirect
+server = https://$LAB_REDIRECT
+hostname = www.example.com
+username = www.example.com
+password_file = www.pass
+ca_file = $LAB_DIR/ca/ca.pem
+service = web" CHECK_URL="http://$LAB_REDIRECT/check" write_conf "web 8080" "site 443"
+	start_agent
+	wait_for 20 way_kind web && wait_for 5 way_kind site
+	web=$(jq -r '.mappings[] | select(.service == "web" and .pinhole == false) | .external_port' "$LAB_DIR/status.json")
+	site=$(jq -r '.mappings[] | select(.service == "site" and .pinhole == false) | .external_port' "$LAB_DIR/status.json")
+	wait_for 10 eval '[ -n "$(lab_run inet kdig +short @"$LAB_STUN1" nas.example.com HTTPS 2>/dev/null)" ]'
+	check_eq "a web site over TLS: an HTTPS record with the relay's port and address" \
+		"$(lab_run inet kdig +short @"$LAB_STUN1" nas.example.com HTTPS 2>/dev/null)" \
+		"1 . port=$site ipv4hint=$LAB_VPS"
+	check_eq "where a stranger reaches it" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:$site 2>/dev/null)" hello-over-443
+	wait_for 10 sh -c "[ \"\$(ip netns exec $(lab_ns inet) curl -s -o /dev/null -w '%{redirect_url}' --max-time 2 http://www.example.com/a)\" = http://$LAB_VPS:$web/a ]"
+	check_eq "the redirect server sends visitors to the relay's address and port" \
+		"$(lab_run inet curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 'http://www.example.com/a?b=c')" \
+		"307 http://$LAB_VPS:$web/a?b=c"
+	wait_for 10 eval 'grep -q "service web: port $web answers from outside" "$LAB_DIR/agent.log"'
+	check_eq "check_url set: the relayed ports tried from here answer" \
+		"$(grep -c -e "web: port $web answers from outside" -e "site: port $site answers from outside" "$LAB_DIR/agent.log")" 2
+	check_eq "and none is said not to (check_url would have)" \
+		"$(grep -c "does not answer from outside" "$LAB_DIR/agent.log")" 0
+	stop_agent
+	kill "$relay"
 }
 
 # The agent as its systemd unit starts it: a user of its own (nobody
