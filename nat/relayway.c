@@ -84,24 +84,33 @@ rw_interface(void)
 }
 
 /* The peer (the relay: every address may come from it, as visitors do),
- * our key on wg's standard input (never on a command line), our address,
- * and the answers' route. */
+ * and our key on wg's standard input (never on a command line). */
 static int
-rw_configure(void)
+rw_configure_peer(void)
 {
-	char endpoint[ADDR_PORT_STRLEN], addr[24], key[RELAYWAY_KEY_LEN + 2];
+	char endpoint[ADDR_PORT_STRLEN], key[RELAYWAY_KEY_LEN + 2];
 	int rc;
 
 	addr_ntop_port(&rw.server, rw.server_port, endpoint, sizeof(endpoint));
-	snprintf(addr, sizeof(addr), "%u.%u.%u.%u/24", rw.address[0],
-	    rw.address[1], rw.address[2], rw.address[3]);
 	snprintf(key, sizeof(key), "%s\n", rw.private_key);
 	rc = run_wait((char *const[]){ "wg", "set", rw.interface, "private-key",
 	    "/dev/stdin", "peer", rw.server_key, "endpoint", endpoint,
 	    "allowed-ips", "0.0.0.0/0", "persistent-keepalive", "25", NULL }, key,
 	    false);
 	explicit_bzero(key, sizeof(key));
-	if (rc != 0 || RUN("ip", "address", "add", addr, "dev", rw.interface) != 0 ||
+	return rc == 0 ? 0 : -1;
+}
+
+/* The peer, our address, and the answers' route. */
+static int
+rw_configure(void)
+{
+	char addr[24];
+
+	snprintf(addr, sizeof(addr), "%u.%u.%u.%u/24", rw.address[0],
+	    rw.address[1], rw.address[2], rw.address[3]);
+	if (rw_configure_peer() < 0 ||
+	    RUN("ip", "address", "add", addr, "dev", rw.interface) != 0 ||
 	    RUN("ip", "link", "set", rw.interface, "up") != 0 ||
 	    RUN("ip", "route", "replace", "default", "dev", rw.interface, "table",
 	    RW_ROUTES) != 0 ||
@@ -189,6 +198,19 @@ relayway_configure(const struct relayway_params *p)
 	rw_set = p != NULL;	/* none: down with the last keeper */
 	if (p != NULL)
 		rw = *p;
+}
+
+void
+relayway_rekey(void)
+{
+	if (!rw_up)
+		return;
+	/* A peer made anew has no session: the next packet (a keep-alive
+	 * within a second) starts a handshake, where WireGuard alone would
+	 * wait out its timers (15 s and more) after the relay restarted. */
+	RUN_QUIET("wg", "set", rw.interface, "peer", rw.server_key, "remove");
+	if (rw_configure_peer() < 0)
+		log_warnx("relay: cannot make its peer anew (wg)");
 }
 
 void

@@ -37,6 +37,9 @@ struct relayway_params {
  * port kept is gone; another relay's takes its place at once, with the
  * ports kept. */
 void relayway_configure(const struct relayway_params *p);
+/* The relay's peer made anew (a relay silent for a while may have
+ * restarted): a handshake at once. */
+void relayway_rekey(void);
 /* The relay's own address in the tunnel (its PCP server). */
 void relayway_gateway(struct netaddr *out);
 /* The tunnel down and its rules gone, whatever is relayed (at exit). */

@@ -7,9 +7,11 @@
  * full check, and when the carrier test has spoken. The relay in use is
  * the first of the sections that has not stopped answering: it is asked
  * over the tunnel every few seconds (PCP ANNOUNCE, which only the
- * relay-server answers, through WireGuard); silent for RELAY_DEAD_MS, it
- * is passed over for RELAY_AWAY_S and the services and records move to
- * the next.
+ * relay-server answers, through WireGuard); silent for RELAY_REKEY_MS,
+ * its peer is made anew (a relay that restarted gets a handshake at
+ * once); silent for RELAY_DEAD_MS, it is passed over for RELAY_AWAY_S and
+ * the services and records move to the next, if there is one (the last
+ * is kept, and asked, whatever it says).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,8 +30,11 @@
 #include "nat/gwprobe.h"
 #include "nat/relayway.h"
 
-#define RELAY_ASK_MS	5000	/* how often the relay in use is asked */
-#define RELAY_DEAD_MS	20000	/* silent this long: stopped answering */
+#define RELAY_ASK_MS	2000	/* how often the relay in use is asked */
+#define RELAY_REKEY_MS	3000	/* silent this long: its peer made anew
+				 * (at each ask after) */
+#define RELAY_DEAD_MS	10000	/* silent this long: stopped answering
+				 * (if there is another to go to) */
 #define RELAY_AWAY_S	600	/* then passed over this long */
 
 /* Does nothing better open IPv4 to strangers? Unknown while the carrier
@@ -82,6 +87,18 @@ relay_pick(struct agent *a, struct relayway_params *p)
 
 static void relay_on_timer(evutil_socket_t fd, short what, void *arg);
 
+/* Is there a relay but i not passed over? Else i is kept, and asked. */
+static bool
+relay_other(const struct agent *a, int i)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	for (int j = 0; j < a->cfg->nrelays; j++)
+		if (j != i && a->relay.dead_until[j] <= now)
+			return true;
+	return false;
+}
+
 /* Asked over the tunnel: an answer (PCP) is life. */
 static void
 relay_answered(const struct proto_finding *natpmp,
@@ -110,12 +127,13 @@ relay_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct agent *a = arg;
 	struct netaddr tunnel;
+	int64_t silent = clock_ms_since(&a->relay.answered);
 	int i = a->relay.at - 1;
 
 	(void)fd, (void)what;
 	if (i < 0 || !a->ways.relay.family)
 		return;
-	if (clock_ms_since(&a->relay.answered) >= RELAY_DEAD_MS) {
+	if (silent >= RELAY_DEAD_MS && relay_other(a, i)) {
 		log_warnx("relay %s: no answer for %d s: passed over for %d "
 		    "minutes", a->cfg->relays[i].server, RELAY_DEAD_MS / 1000,
 		    RELAY_AWAY_S / 60);
@@ -124,6 +142,8 @@ relay_on_timer(evutil_socket_t fd, short what, void *arg)
 		relay_consider(a);
 		return;
 	}
+	if (silent >= RELAY_REKEY_MS)
+		relayway_rekey();	/* restarted? a handshake at once */
 	gwprobe_free(a->relay.probe);
 	relayway_gateway(&tunnel);
 	a->relay.probe = gwprobe_start(a->base, &tunnel, RELAY_ASK_MS / 2, false,

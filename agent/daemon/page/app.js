@@ -47,7 +47,7 @@ function house(s) {
   }));
   const relay = s.relay && s.relay.address;
   if (relay && nodes.length) {	// the front door strangers come to
-    nodes.push({ title: 'Relay', id: 'node-relay', cls: s.relay.answered_s_ago < 20 ? 'ok' : 'bad',
+    nodes.push({ title: 'Relay', id: 'node-relay', cls: s.relay.answered_s_ago < 10 ? 'ok' : 'bad',
       lines: [s.relay.address, `WireGuard from ${s.relay.server}`,
         `answered ${s.relay.answered_s_ago} s ago`] });
   }
