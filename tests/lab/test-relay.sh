@@ -361,7 +361,7 @@ case_caps() {
 }
 
 case_homes() {
-	local i sec addr got=0 crossed=0 stolen=0 relay port
+	local i sec addr got=0 crossed=0 stolen=0 relay port made=()
 	lab_setup public
 	lab_vps
 	relay_conf
@@ -375,8 +375,10 @@ case_homes() {
 	for i in $(seq 20); do
 		sec=$LAB_DIR/relay/home$i.relay.conf addr=5.0.3.$((i * 4 + 2))
 		lab_bg "h$i" "web$i" socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:"echo home$i"
-		home "h$i" "$sec" "hr${LAB_ID}w$i" "$addr"
+		home "h$i" "$sec" "hr${LAB_ID}w$i" "$addr" &	# twenty at once
+		made+=($!)
 	done
+	wait "${made[@]}"
 	for i in $(seq 20); do	# each asks for its port, and for the next home's
 		sec=$LAB_DIR/relay/home$i.relay.conf
 		wait_for 10 eval '[ "$(pcp "h$i" "$(field address "$sec")" tcp 8080 600)" != silence ]'
@@ -470,6 +472,10 @@ case_server() {
 	relay_up
 	check_eq "restarted: nothing forwarded before it is asked" \
 		"$(lab_run vps nft list table ip homereach_relay | grep -c "dnat to")" 0
+	# the peer made anew, as the agent does: a handshake at once
+	lab_run host wg set "$wg" peer "$(field server_key "$sec")" remove
+	lab_run host wg set "$wg" peer "$(field server_key "$sec")" endpoint "$(field server "$sec")" \
+		allowed-ips 0.0.0.0/0 persistent-keepalive 25
 	wait_for 30 eval '[ "$(pcp host 10.77.0.2 tcp 9090 600)" != silence ]'
 	check_eq "a new service after the restart: no port of another's (all kept)" \
 		"$(pcp host 10.77.0.2 tcp 9091 600)" "10 0 0.0.0.0"
