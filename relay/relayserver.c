@@ -25,6 +25,18 @@
 #include "relay/relaynet.h"
 
 #define SWEEP_MS	5000	/* how often ended leases are looked for */
+#define GATHER_MS	50	/* changes gathered this long, then nft once:
+				 * at most 20 runs a second, whatever homes
+				 * ask (the answers wait for it) */
+#define GATHER_MAX	64	/* answers waiting; one more: nft at once */
+
+/* An answer that waits for the rules it speaks of. */
+struct rs_answer {
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	uint8_t buf[PCP_MAP_LEN];
+	size_t len;
+};
 
 static const struct file_owner grants_fo = { .mode = 0600, .uid = (uid_t)-1,
 	.gid = (gid_t)-1 };
@@ -39,7 +51,11 @@ struct relayserver {
 	struct relay_grant *grants;	/* one per public port and protocol */
 	int ngrants, maxgrants;
 	char grants_file[1100];
-	struct loop_sock pcp;
+	struct loop_sock pcp;		/* timer: the sweep; deadline: the
+					 * gathered changes */
+	bool changed;			/* grants changed, rules not yet */
+	struct rs_answer waiting[GATHER_MAX];
+	int nwaiting;
 	struct event *sigs[3];
 	struct timespec started;	/* the PCP epoch's start */
 };
@@ -145,7 +161,7 @@ rs_map(struct relayserver *s, const struct relay_home *h,
 		log_info("home %s: %s %u %s public port %u", h->name,
 		    proto_name(m->protocol), m->internal_port, *lt ?
 		    "at" : "no longer at", *port);
-		rs_rules(s);
+		s->changed = true;
 	}
 	if (before.public_port != *port)
 		rs_save(s);
@@ -159,6 +175,52 @@ rs_epoch(const struct relayserver *s)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint32_t)(clock_ms_between(&s->started, &now) / 1000);
+}
+
+/* The rules for the changes gathered, then the answers that waited. */
+static void
+rs_flush(struct relayserver *s)
+{
+	if (s->changed)
+		rs_rules(s);
+	s->changed = false;
+	for (int i = 0; i < s->nwaiting; i++)
+		sendto(s->pcp.fd, s->waiting[i].buf, s->waiting[i].len, 0,
+		    (struct sockaddr *)&s->waiting[i].to, s->waiting[i].tolen);
+	s->nwaiting = 0;
+	evtimer_del(s->pcp.deadline);
+}
+
+static void
+rs_on_gathered(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	rs_flush(arg);
+}
+
+/* An answer sent now, or (the rules changed) once they are written. */
+static void
+rs_answer(struct relayserver *s, const uint8_t *buf, size_t len,
+    const struct sockaddr_storage *to, socklen_t tolen)
+{
+	struct rs_answer *w;
+
+	if (!s->changed) {
+		sendto(s->pcp.fd, buf, len, 0, (const struct sockaddr *)to, tolen);
+		return;
+	}
+	if (s->nwaiting == GATHER_MAX) {	/* written now, this one too */
+		rs_flush(s);
+		sendto(s->pcp.fd, buf, len, 0, (const struct sockaddr *)to, tolen);
+		return;
+	}
+	w = &s->waiting[s->nwaiting++];
+	memcpy(&w->to, to, sizeof(*to));
+	w->tolen = tolen;
+	memcpy(w->buf, buf, len);
+	w->len = len;
+	if (!evtimer_pending(s->pcp.deadline, NULL))
+		loop_after(s->pcp.deadline, GATHER_MS);
 }
 
 /* One request: answered from the address and port it came from. */
@@ -192,7 +254,7 @@ rs_on_pcp(evutil_socket_t fd, short what, void *arg)
 		rc = rs_map(s, h, &q.map, &lt, &port);
 	n = (ssize_t)pcp_build_response(out, buf, (size_t)n, (uint8_t)rc, lt,
 	    rs_epoch(s), &s->public, port);
-	sendto(fd, out, (size_t)n, 0, (struct sockaddr *)&from, fromlen);
+	rs_answer(s, out, (size_t)n, &from, fromlen);
 }
 
 static void
@@ -201,8 +263,10 @@ rs_on_sweep(evutil_socket_t fd, short what, void *arg)
 	struct relayserver *s = arg;
 
 	(void)fd, (void)what;
-	if (relaygrants_expire(s->grants, s->ngrants, time(NULL)) > 0)
-		rs_rules(s);
+	if (relaygrants_expire(s->grants, s->ngrants, time(NULL)) > 0) {
+		s->changed = true;
+		rs_flush(s);
+	}
 	loop_after(s->pcp.timer, SWEEP_MS);
 }
 
@@ -252,7 +316,7 @@ static int
 rs_listen(struct relayserver *s)
 {
 	static const struct loop_sock_cbs cbs = { .io = rs_on_pcp,
-		.timer = rs_on_sweep };
+		.timer = rs_on_sweep, .deadline = rs_on_gathered };
 	struct netaddr at = { .family = AF_INET };
 	struct sockaddr_storage ss;
 	socklen_t len;
