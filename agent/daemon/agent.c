@@ -203,7 +203,7 @@ static int agent_hooks(struct agent *a);
 static void
 agent_reload(struct agent *a)
 {
-	struct config *n = malloc(sizeof(*n));
+	struct config *n = malloc(sizeof(*n)), *old = a->cfg;
 
 	if (n == NULL)
 		return;
@@ -223,8 +223,9 @@ agent_reload(struct agent *a)
 	agent_ondemand_merge(a, n);
 	services_outside_first(a->svc, n->check_url[0] != '\0');
 	services_apply(a->svc, n, &a->ways);
-	free(a->cfg);
 	a->cfg = n;
+	relay_reload(a, old);
+	free(old);
 	agent_hooks(a);
 	log_info("configuration reloaded: %d services, %d records",
 	    a->cfg->nservices, a->cfg->nddns);

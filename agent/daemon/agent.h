@@ -145,6 +145,8 @@ struct agent {
 	struct {
 		int at;			/* 1 + its index in cfg->relays; 0:
 					 * none */
+		char server[256];	/* its server, as said (also across
+					 * a reload that took it away) */
 		struct event *timer;
 		struct gwprobe *probe;
 		struct timespec answered;	/* its last answer (or when
@@ -198,6 +200,9 @@ void carrier_consider(struct agent *a, const struct evidence *ev);
 /* relay.c: after a full check or the carrier test, whether IPv4 goes
  * through the relay of [relay] (nothing better opens it) or leaves it. */
 void relay_consider(struct agent *a);
+/* After a reload (a->cfg the new configuration): the relay in use found
+ * again among the new sections, or another chosen. */
+void relay_reload(struct agent *a, const struct config *old);
 void relay_free(struct agent *a);
 /* The status object's "relay": the one in use and those passed over. */
 json_t *relay_json(const struct agent *a);

@@ -155,12 +155,12 @@ relay_on_timer(evutil_socket_t fd, short what, void *arg)
 static void
 relay_said(struct agent *a, int at)
 {
-	const char *from = a->relay.at ? a->cfg->relays[a->relay.at - 1].server :
-	    "none";
+	const char *from = a->relay.server[0] ? a->relay.server : "none";
 	const char *to = at ? a->cfg->relays[at - 1].server : "none";
 
 	timeline_add(a->timeline, HAP_RELAY_CHANGED, NULL, from, to,
 	    "the relay in use: %s -> %s", from, to);
+	snprintf(a->relay.server, sizeof(a->relay.server), "%s", at ? to : "");
 }
 
 json_t *
@@ -206,7 +206,8 @@ relay_consider(struct agent *a)
 		log_info("IPv4: nothing better opens it: each service goes through "
 		    "the relay %s", addr_ntop(&server, text, sizeof(text)));
 	else if (a->ways.relay.family && relay_needed(a))
-		log_warnx("IPv4: no relay answers: services go without");
+		log_warnx("IPv4: %s: services go without", a->cfg->nrelays ?
+		    "no relay answers" : "no [relay] section any more");
 	else if (a->ways.relay.family)
 		log_info("IPv4: a better way in than the relay: services leave it");
 	relay_said(a, at);
@@ -216,6 +217,20 @@ relay_consider(struct agent *a)
 	memset(&a->ways.relay_dead, 0, sizeof(a->ways.relay_dead));
 	if (at)
 		relay_watch(a);
+}
+
+void
+relay_reload(struct agent *a, const struct config *old)
+{
+	int at = 0;
+
+	for (int i = 0; a->relay.at && i < a->cfg->nrelays && !at; i++)
+		if (!strcmp(a->cfg->relays[i].server,
+		    old->relays[a->relay.at - 1].server))
+			at = i + 1;	/* the one in use is still there */
+	memset(a->relay.dead_until, 0, sizeof(a->relay.dead_until));
+	a->relay.at = at;
+	relay_consider(a);
 }
 
 void

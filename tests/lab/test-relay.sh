@@ -269,6 +269,17 @@ case_failover() {
 	check_eq "and says where strangers come in" \
 		"$(python3 "$here/dom.py" text:inbound < "$LAB_DIR/relay-page.html")" \
 		"inbound IPv4 comes through the relay 5.0.4.5"
+	# SIGHUP with the sections gone: the services leave the relay, its
+	# tunnel goes down
+	AGENT_CONF="web_listen = 127.0.0.1:8480" EXTRA_CONF= write_conf "web 8080"
+	kill -HUP "$agent"
+	wait_for 10 eval '! lab_run host ip link show "hr${LAB_ID}h" > /dev/null 2>&1'
+	check_eq "SIGHUP without [relay]: the tunnel gone" \
+		"$(lab_run host ip link show "hr${LAB_ID}h" 2>/dev/null | grep -c .)" 0
+	status_json
+	check "and the timeline says so" \
+		'[.events[] | select(.event == "relay-changed")][0] | "\(.old) \(.new)"' \
+		"5.0.4.5:51820 none" "$LAB_DIR/status.json"
 	stop_agent
 	kill "$relay" "$relay2" 2>/dev/null
 }
