@@ -282,7 +282,13 @@ rs_reload(struct relayserver *s)
 
 	if (n < 0)
 		return;		/* said; the running homes stay */
+	/* Grants of homes the file no longer has go, whatever comes next
+	 * (the array is compacted in place). */
 	kept = relaygrants_keep_homes(s->grants, s->ngrants, homes, n);
+	if (kept != s->ngrants) {
+		s->ngrants = kept;
+		rs_save(s);
+	}
 	if (relaynet_homes(s->net, homes, n, s->grants, kept, why,
 	    sizeof(why)) < 0) {
 		log_warnx("SIGHUP: %s", why);
@@ -290,10 +296,6 @@ rs_reload(struct relayserver *s)
 	}
 	memcpy(s->homes, homes, sizeof(*homes) * (size_t)n);
 	s->nhomes = n;
-	if (kept != s->ngrants) {
-		s->ngrants = kept;
-		rs_save(s);
-	}
 	log_info("SIGHUP: %d homes", n);
 }
 

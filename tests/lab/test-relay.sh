@@ -473,6 +473,14 @@ case_server() {
 	kill -HUP "$relay"
 	wait_for 5 eval 'lab_run vps wg show "hr${LAB_ID}r" peers | grep -c . | grep -qx 3'
 	check_eq "SIGHUP: a third home's peer" "$(lab_run vps wg show "hr${LAB_ID}r" peers | grep -c .)" 3
+	# bob taken out of the homes file: his peer goes; alice's grants stay
+	sed -i '/^bob /d' "$LAB_DIR/relay/homes"
+	kill -HUP "$relay"
+	wait_for 5 eval 'lab_run vps wg show "hr${LAB_ID}r" peers | grep -c . | grep -qx 2'
+	check_eq "SIGHUP: a home taken out loses its peer" "$(lab_run vps wg show "hr${LAB_ID}r" peers | grep -c .)" 2
+	check_eq "and the others keep their grants" "$(grep -c . "$LAB_DIR/relay/homes.ports")" 11
+	check_eq "and their ports answer" \
+		"$(lab_run inet socat -T2 - TCP:$LAB_VPS:20000,bind=5.0.0.2 2>/dev/null)" hello-from-5.0.0.2
 	check_eq "the relay logs no key" "$(grep -c "$(field private_key "$sec")" "$LAB_DIR/relay.log")" 0
 	kill "$relay"
 	for _ in $(seq 100); do lab_run vps ip link show "hr${LAB_ID}r" >/dev/null 2>&1 || break; sleep 0.05; done
