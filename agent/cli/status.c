@@ -138,6 +138,26 @@ status_carrier(json_t *c)
 	    status_int(c, "keepalive_s"), status_int(c, "keepalive_others_s"));
 }
 
+/* The relays of [relay]: the one in use, those passed over. */
+static void
+status_relay(json_t *r)
+{
+	long long now = (long long)time(NULL);
+	json_t *p;
+	size_t i;
+
+	if (json_object_get(r, "address") != NULL)
+		printf("relay:    IPv4 comes in at %s (WireGuard to %s), "
+		    "answered %lld s ago\n", status_str(r, "address"),
+		    status_str(r, "server"), status_int(r, "answered_s_ago"));
+	else
+		printf("relay:    none in use\n");
+	json_array_foreach(json_object_get(r, "passed_over"), i, p)
+		printf("          %s passed over for %lld s more: it stopped "
+		    "answering\n", status_str(p, "server"), status_int(p,
+		    "until") - now);
+}
+
 /* The way out as the last full check drew it (diagnosis.path). */
 static void
 status_way(json_t *path)
@@ -184,6 +204,8 @@ status_text(const char *text)
 	    "gateway"), status_str(o, "gateway_wan"));
 	printf("public:   IPv4 %s, IPv6 %s\n", status_str(o, "public_ipv4"),
 	    status_str(o, "public_ipv6"));
+	if (json_object_get(o, "relay") != NULL)
+		status_relay(json_object_get(o, "relay"));
 	status_way(json_object_get(json_object_get(o, "diagnosis"), "path"));
 	status_mappings(json_object_get(o, "mappings"));
 	status_records(json_object_get(o, "records"));

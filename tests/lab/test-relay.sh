@@ -255,6 +255,11 @@ case_failover() {
 		'[.events[] | select(.event == "relay-changed") | "\(.old) \(.new)"] | join(",")' \
 		"$LAB_VPS:51820 5.0.4.5:51820,none $LAB_VPS:51820" "$LAB_DIR/status.json"
 	check "status: the one passed over" '.relay.passed_over[0].server' "$LAB_VPS:51820" "$LAB_DIR/status.json"
+	lab_run host "$bin" status --config "$conf" > "$LAB_DIR/status.txt"
+	check_eq "status, for a person: the relay in use" \
+		"$(grep -c '^relay:    IPv4 comes in at 5.0.4.5 (WireGuard to 5.0.4.5:51820), answered [0-9]* s ago$' "$LAB_DIR/status.txt")" 1
+	check_eq "and the one passed over" \
+		"$(grep -c "^          $LAB_VPS:51820 passed over for [0-9]* s more: it stopped answering$" "$LAB_DIR/status.txt")" 1
 	lab_run host curl -s http://127.0.0.1:8480/metrics > "$LAB_DIR/metrics"
 	check_eq "metrics: the relay in use" "$(grep -c '^homereach_relay_in_use{address="5.0.4.5"} 1$' "$LAB_DIR/metrics")" 1
 	check_eq "and one passed over" "$(grep -c '^homereach_relays_passed_over 1$' "$LAB_DIR/metrics")" 1
