@@ -328,10 +328,13 @@ static void
 advice_relay(struct verdict *v, const char *over)
 {
 	advice_add(v, "relay", "Or use a relay with a public address",
-	    "Where nothing inbound can work, a relay or tunnel with a public "
-	    "address (a small server%s that forwards a port over a tunnel this "
-	    "host opens) reaches the house from outside without any inbound "
-	    "port.", over);
+	    "Where nothing inbound can work, a small server%s reaches the "
+	    "house from outside without any inbound port: `homereach "
+	    "relay-server` on it forwards each service's port over WireGuard "
+	    "to this house, the visitor's address kept; its `add-home NAME` "
+	    "writes the [relay] section to paste into this house's "
+	    "homereach.conf, and the agent then uses it when nothing better "
+	    "opens IPv4.", over);
 }
 
 static void
